@@ -1,0 +1,64 @@
+# motcua — every command a developer or CI needs. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
+
+.PHONY: help install run test test-sqlite test-postgres lint fmt schema bench chromium demo clean
+
+help:
+	@echo "make run        install, migrate, load the demo catalog once, serve http://127.0.0.1:8000"
+	@echo "make test       install test tools, run the whole suite on SQLite and on PostgreSQL (when it answers)"
+	@echo "make lint       ruff"
+	@echo "make schema     regenerate the committed OpenAPI schema (docs/openapi.yaml)"
+	@echo "make bench      run the benchmarks and write bench/RESULTS.md"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/motcua migrate --no-input
+	$(BIN)/motcua demo load
+	$(BIN)/motcua serve 127.0.0.1:8000
+
+demo: install
+	$(BIN)/motcua migrate --no-input
+	$(BIN)/motcua demo load
+
+# Debian's Chromium for the end-to-end test; installed only when missing (CI machines start without it).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing Debian chromium for the end-to-end test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "WARNING: could not install chromium; end-to-end tests will be skipped"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install chromium lint test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL MOTCUA_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -p no:randomly
+
+test-postgres: install
+	@if $(BIN)/python -c "import socket; s=socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  echo "== Test suite on PostgreSQL =="; \
+	  DATABASE_URL=$(PG_URL) MOTCUA_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest --create-db -p no:randomly; \
+	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: skipping the PostgreSQL run =="; fi
+
+schema: install
+	$(BIN)/motcua spectacular --file docs/openapi.yaml --validate
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/test

@@ -1,0 +1,12 @@
+"""``/api/v1/``: every package's API routes, the OpenAPI schema and its offline docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("calendar/", include("motcua.core.api.urls")),
+    path("", include("motcua.catalog.api.urls")),
+]

@@ -1,0 +1,22 @@
+"""The ``motcua`` console script: Django's management commands under one name.
+
+``motcua migrate``, ``motcua serve [ADDR:PORT]``, ``motcua catalog import-dvcqg FILE…``, ``motcua units load`` …
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a management command; ``serve`` is the project's web server."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    args = list(sys.argv if argv is None else ["motcua", *argv])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

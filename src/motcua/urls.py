@@ -1,0 +1,14 @@
+"""Root URLs: the portal, the API under /api/v1/, the admin, language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("motcua.api.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("motcua.portal.urls")),
+]
+
+handler404 = "motcua.portal.views.page_not_found"
+handler500 = "motcua.portal.views.server_error"
