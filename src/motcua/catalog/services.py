@@ -1,0 +1,263 @@
+"""Every write to the catalog. One function per use case, transactional.
+
+``upsert_records`` is the single writer behind every importer: re-importing a code updates its latest version in
+place (children replaced), so the same file imported twice changes nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from motcua.core.text import fold
+
+from . import models as m
+from .records import ProcedureRecord
+
+LOCALISED_CODE = re.compile(r"^(?P<national>\d+\.\d+)\.H(?P<province>\d{2})$")
+BATCH = 250
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    codes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
+def search_fields(record: ProcedureRecord) -> tuple[str, str]:
+    """Folded copies for search: the name, and the other searchable fields."""
+    others = [record.code, record.sector, record.kind, " ".join(record.subjects)]
+    others += [a.name for a in record.agencies]
+    others += [d.name for d in record.documents]
+    others += [r.name for r in record.results]
+    others += [f"{lr.number} {lr.title}" for lr in record.legal_basis]
+    return fold(record.name), fold(" ".join(o for o in others if o))
+
+
+def upsert_records(records: Iterable[ProcedureRecord], *, progress: Callable[[int], None] | None = None,
+                   batch_size: int = BATCH) -> ImportSummary:
+    """Store records, all or nothing. Each record becomes (or updates) the latest version of its procedure."""
+    summary = ImportSummary()
+    with transaction.atomic():
+        batch: list[ProcedureRecord] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                _write_batch(batch, summary)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            _write_batch(batch, summary)
+            if progress:
+                progress(len(batch))
+    return summary
+
+
+def _sectors(names: set[str]) -> dict[str, m.Sector]:
+    names.discard("")
+    existing = {s.name: s for s in m.Sector.objects.filter(name__in=names)}
+    missing = [n for n in names if n not in existing]
+    if missing:
+        taken = set(m.Sector.objects.values_list("slug", flat=True))
+        new = []
+        for name in sorted(missing):
+            base = slugify(fold(name))[:240] or "linh-vuc"
+            slug, i = base, 2
+            while slug in taken:
+                slug, i = f"{base}-{i}", i + 1
+            taken.add(slug)
+            new.append(m.Sector(name=name, slug=slug))
+        m.Sector.objects.bulk_create(new)
+        existing.update({s.name: s for s in m.Sector.objects.filter(name__in=missing)})
+    return existing
+
+
+def _legal_documents(records: Sequence[ProcedureRecord]) -> dict[str, m.LegalDocument]:
+    wanted: dict[str, object] = {}
+    for r in records:
+        for lr in r.legal_basis:
+            wanted.setdefault(lr.number, lr)
+    existing = {d.number: d for d in m.LegalDocument.objects.filter(number__in=wanted)}
+    to_create, to_update = [], []
+    for number, lr in wanted.items():
+        doc = existing.get(number)
+        if doc is None:
+            to_create.append(m.LegalDocument(number=number, title=lr.title, issued_on=lr.issued_on,
+                                             effective_on=lr.effective_on))
+        elif (lr.title and doc.title != lr.title) or (lr.issued_on and doc.issued_on != lr.issued_on) or (
+                lr.effective_on and doc.effective_on != lr.effective_on):
+            doc.title = lr.title or doc.title
+            doc.issued_on = lr.issued_on or doc.issued_on
+            doc.effective_on = lr.effective_on or doc.effective_on
+            to_update.append(doc)
+    m.LegalDocument.objects.bulk_create(to_create)
+    if to_update:
+        m.LegalDocument.objects.bulk_update(to_update, ["title", "issued_on", "effective_on"])
+    return {d.number: d for d in m.LegalDocument.objects.filter(number__in=wanted)}
+
+
+def _provinces_by_code() -> dict[int, int]:
+    from motcua.units.models import AdministrativeUnit, UnitLevel
+
+    return dict(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("code", "id"))
+
+
+def _agencies_by_code(records: Sequence[ProcedureRecord]) -> dict[str, int]:
+    from motcua.units.models import Agency
+
+    codes = {a.code for r in records for a in r.agencies if a.code}
+    return dict(Agency.objects.filter(code__in=codes).values_list("code", "id")) if codes else {}
+
+
+def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> None:
+    # The last record wins when a file repeats a code.
+    by_code: dict[str, ProcedureRecord] = {}
+    for r in records:
+        by_code[r.code] = r
+    records = list(by_code.values())
+    codes = list(by_code)
+
+    sectors = _sectors({r.sector for r in records})
+    legal = _legal_documents(records)
+    agencies = _agencies_by_code(records)
+    provinces = _provinces_by_code()
+
+    procedures = {p.code: p for p in m.Procedure.objects.filter(code__in=codes)}
+    national_codes = {mt.group("national") for c in codes if (mt := LOCALISED_CODE.match(c))}
+    nationals = dict(m.Procedure.objects.filter(code__in=national_codes).values_list("code", "id"))
+    new_procs = []
+    for code in codes:
+        if code not in procedures:
+            proc = m.Procedure(code=code)
+            mt = LOCALISED_CODE.match(code)
+            if mt:
+                proc.province_id = provinces.get(int(mt.group("province")))
+                proc.national_id = nationals.get(mt.group("national"))
+            new_procs.append(proc)
+    if new_procs:
+        m.Procedure.objects.bulk_create(new_procs)
+        procedures.update({p.code: p for p in m.Procedure.objects.filter(code__in=[p.code for p in new_procs])})
+
+    latest: dict[int, m.ProcedureVersion] = {}
+    for v in m.ProcedureVersion.objects.filter(procedure__code__in=codes).order_by("procedure_id", "number"):
+        latest[v.procedure_id] = v
+
+    now = timezone.now()
+    to_create, to_update = [], []
+    for r in records:
+        proc = procedures[r.code]
+        version = latest.get(proc.id)
+        if version is None:
+            version = m.ProcedureVersion(procedure=proc, number=1)
+            to_create.append(version)
+            summary.created += 1
+        else:
+            to_update.append(version)
+            summary.updated += 1
+        summary.codes.append(r.code)
+        sector = sectors.get(r.sector)
+        version.name = r.name
+        version.kind = r.kind
+        version.sector_id = sector.id if sector else None
+        version.levels = ",".join(r.levels)
+        version.online_level = r.online_level
+        version.subjects = list(r.subjects)
+        version.requirements = r.requirements
+        version.submission_address = r.submission_address
+        version.related_procedures_text = r.related_procedures_text
+        version.status = r.status
+        version.decision_number = r.decision_number
+        version.decision_date = r.decision_date
+        version.uploaded_on = r.uploaded_on
+        version.valid_from = r.valid_from
+        version.valid_to = r.valid_to
+        version.source = r.source
+        version.source_url = r.source_url
+        version.source_folder = r.source_folder
+        version.raw = r.raw
+        version.parse_issues = [{"component": i.component, "message": i.message, "raw": i.raw}
+                                for i in r.parse_issues]
+        version.search_name, version.search_text = search_fields(r)
+        if r.status == m.VersionStatus.PUBLISHED and version.published_at is None:
+            version.published_at = now
+        version.updated_at = now
+
+    m.ProcedureVersion.objects.bulk_create(to_create)
+    if to_update:
+        m.ProcedureVersion.objects.bulk_update(to_update, [
+            "name", "kind", "sector", "levels", "online_level", "subjects", "requirements", "submission_address",
+            "related_procedures_text", "status", "decision_number", "decision_date", "uploaded_on", "valid_from",
+            "valid_to", "source", "source_url", "source_folder", "raw", "parse_issues", "search_name",
+            "search_text", "published_at", "updated_at",
+        ])
+        ids = [v.id for v in to_update]
+        m.Fee.objects.filter(channel__version_id__in=ids).delete()
+        for model in (m.Step, m.Channel, m.RequiredDocument, m.LegalBasis, m.VersionAgency, m.Result):
+            model.objects.filter(version_id__in=ids).delete()
+
+    versions = {v.procedure_id: v for v in [*to_create, *to_update]}
+    if not all(v.pk for v in to_create):  # backends without RETURNING ids on bulk_create
+        for v in m.ProcedureVersion.objects.filter(procedure__code__in=codes):
+            versions[v.procedure_id].pk = v.pk
+
+    steps, channels, documents, bases, vagencies, results = [], [], [], [], [], []
+    channel_fees: list[tuple[m.Channel, list]] = []
+    for r in records:
+        version = versions[procedures[r.code].id]
+        steps += [m.Step(version=version, position=i, title=s.title, description=s.description)
+                  for i, s in enumerate(r.steps)]
+        for i, c in enumerate(r.channels):
+            ch = m.Channel(version=version, position=i, kind=c.kind,
+                           time_limit_amount=c.time_limit.amount if c.time_limit else None,
+                           time_limit_unit=c.time_limit.unit if c.time_limit else "",
+                           time_limit_text=c.time_limit_text, description=c.description)
+            channels.append(ch)
+            channel_fees.append((ch, c.fees))
+        documents += [m.RequiredDocument(version=version, position=i, case=d.case, name=d.name,
+                                         originals=d.originals, copies=d.copies, form=d.form, form_url=d.form_url,
+                                         replaceable_by_registry=d.replaceable_by_registry,
+                                         reusable_from_result=d.reusable_from_result)
+                      for i, d in enumerate(r.documents)]
+        seen: set[str] = set()
+        for lr in r.legal_basis:
+            if lr.number in seen:
+                continue
+            seen.add(lr.number)
+            bases.append(m.LegalBasis(version=version, document=legal[lr.number], position=len(seen) - 1))
+        vagencies += [m.VersionAgency(version=version, role=a.role, position=i, name=a.name,
+                                      agency_id=agencies.get(a.code)) for i, a in enumerate(r.agencies)]
+        results += [m.Result(version=version, position=i, name=x.name, code=x.code, description=x.description)
+                    for i, x in enumerate(r.results)]
+    m.Step.objects.bulk_create(steps)
+    m.Channel.objects.bulk_create(channels)
+    if channels and not channels[0].pk:
+        raise RuntimeError("The database backend must return ids from bulk_create (SQLite ≥ 3.35, PostgreSQL).")
+    m.Fee.objects.bulk_create([m.Fee(channel=ch, position=i, amount_vnd=f.amount_vnd, description=f.description)
+                               for ch, fees in channel_fees for i, f in enumerate(fees)])
+    m.RequiredDocument.objects.bulk_create(documents)
+    m.LegalBasis.objects.bulk_create(bases)
+    m.VersionAgency.objects.bulk_create(vagencies)
+    m.Result.objects.bulk_create(results)
+
+    # The current version is the published one; a draft or abolished latest version leaves no current version.
+    current_updates = []
+    for r in records:
+        proc = procedures[r.code]
+        version = versions[proc.id]
+        want = version.pk if r.status == m.VersionStatus.PUBLISHED else None
+        if proc.current_version_id != want:
+            proc.current_version_id = want
+            current_updates.append(proc)
+    if current_updates:
+        m.Procedure.objects.bulk_update(current_updates, ["current_version"])
