@@ -24,7 +24,7 @@ VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")).resolve()
 
 ENVIRONMENT = os.environ.get("MOTCUA_ENV", "development")
 DEBUG = os.environ.get("MOTCUA_DEBUG", "0") == "1"
-_DEMO_SECRET = "motcua-demo-secret-key-not-for-production"  # noqa: S105
+_DEMO_SECRET = "motcua-demo-secret-key-not-for-production"
 SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", _DEMO_SECRET)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
