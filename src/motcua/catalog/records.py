@@ -18,7 +18,7 @@ FORMAT_VERSION = 1
 
 
 class RecordError(ValueError):
-    """A record that does not follow the format; ``field`` is a dotted path such as ``channels[2].fees[0].amount_vnd``."""
+    """A record that breaks the format; ``field`` is a dotted path like ``channels[2].fees[0].amount_vnd``."""
 
     def __init__(self, field_path: str, message: str) -> None:
         super().__init__(f"{field_path}: {message}")
