@@ -250,12 +250,18 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
     m.VersionAgency.objects.bulk_create(vagencies)
     m.Result.objects.bulk_create(results)
 
-    # The current version is the published one; a draft or abolished latest version leaves no current version.
+    # The current version is the published one. A new draft leaves the published version current; an abolished
+    # latest version leaves the procedure with none.
     current_updates = []
     for r in records:
         proc = procedures[r.code]
         version = versions[proc.id]
-        want = version.pk if r.status == m.VersionStatus.PUBLISHED else None
+        if r.status == m.VersionStatus.PUBLISHED:
+            want = version.pk
+        elif r.status == m.VersionStatus.ABOLISHED or proc.current_version_id == version.pk:
+            want = None
+        else:
+            continue
         if proc.current_version_id != want:
             proc.current_version_id = want
             current_updates.append(proc)
