@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.api",
     "motcua.portal",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [

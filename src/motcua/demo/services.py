@@ -1,0 +1,102 @@
+"""Deterministic demo data: the real national-portal catalog, demo officers, and larger catalogs for benchmarks.
+
+Nothing here is random: the same call gives the same data on every machine, so benchmarks compare like with like.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+DEMO_RECORDS = Path(__file__).resolve().parent.parent / "catalog" / "data" / "dvcqg" / "procedures.jsonl.gz"
+DEMO_PASSWORD = "motcua-demo"  # demo sign-in only; load_demo refuses to run in production
+
+
+@dataclass
+class DemoSummary:
+    procedures_loaded: int
+    already_loaded: bool
+    users_created: list[str]
+
+
+def demo_records(path: Path = DEMO_RECORDS) -> Iterator:
+    """The shared national-portal records as catalog records."""
+    from motcua.catalog.importers.dvcqg import read_dvcqg_files, record_from_dvcqg
+
+    for _file, _line, obj in read_dvcqg_files([path]):
+        yield record_from_dvcqg(obj)
+
+
+def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
+    """Load the demo catalog once: a second run finds it in place and changes nothing."""
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.catalog.services import upsert_records
+
+    if getattr(settings, "ENVIRONMENT", "") == "production":
+        raise RuntimeError("Demo data is not loaded when MOTCUA_ENV=production.")
+    records = list(demo_records())
+    codes = {r.code for r in records}
+    present = ProcedureVersion.objects.filter(procedure__code__in=codes, source="dvcqg").values("procedure").distinct()
+    already = present.count() >= len(codes)
+    if not already:
+        upsert_records(records, progress=progress)
+    return DemoSummary(len(codes), already, create_demo_users())
+
+
+def create_demo_users() -> list[str]:
+    """Demo sign-ins (clearly marked): an administrator and one officer per role at the Ministry of Justice."""
+    from django.contrib.auth import get_user_model
+
+    from motcua.units.models import Agency, Membership, Role
+
+    User = get_user_model()
+    created = []
+    with transaction.atomic():
+        if not User.objects.filter(username="demo-admin").exists():
+            User.objects.create_superuser("demo-admin", password=DEMO_PASSWORD, first_name="Quản trị (demo)")
+            created.append("demo-admin")
+        agency = Agency.objects.filter(code="BTP").first()
+        if agency is None:
+            return created
+        for role in Role:
+            username = f"demo-{role.value.replace('_', '-')}"
+            user, made = User.objects.get_or_create(username=username, defaults={"is_staff": True,
+                                                                                 "first_name": f"{role.label} (demo)"})
+            if made:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                created.append(username)
+            Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    return created
+
+
+def scaled_records(target: int) -> Iterator:
+    """``target`` published records: the real ones, then provinces' localised copies (``<code>.H<province>``) of
+    provincial and commune procedures, province by province in code order, until the target is reached."""
+    from motcua.units.models import AdministrativeUnit, UnitLevel
+
+    base = list(demo_records())
+    emitted = 0
+    for r in base:
+        if emitted >= target:
+            return
+        emitted += 1
+        yield r
+    local = [r for r in base if "province" in r.levels or "commune" in r.levels] or base
+    provinces = list(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).order_by("code"))
+    for province in provinces:
+        for r in local:
+            if emitted >= target:
+                return
+            clone = copy.deepcopy(r)
+            clone.code = f"{r.code}.H{province.code:02d}"
+            clone.name = f"{r.name} ({province.name})"
+            clone.raw = {}
+            clone.source = "demo-scale"
+            emitted += 1
+            yield clone
