@@ -1,0 +1,74 @@
+"""Calendar API: compute a due time from a receipt time and a time limit (domain.md §2)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.core.api.serializers import MAX_AMOUNT, DueDateQuerySerializer, DueDateSerializer, ProblemSerializer
+from motcua.core.calendar import CalendarRangeError, Unit, WorkingCalendar
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DueDateView(APIView):
+    """``GET /api/v1/calendar/due-date``: when a time limit that starts at a given instant ends."""
+
+    @extend_schema(
+        operation_id="calendar_due_date",
+        tags=["calendar"],
+        summary="Compute a due time",
+        description=(
+            "Applies the 15:00 rule and the Civil Code 2015 Art. 147–148 counting rules (the receipt day is not "
+            "counted; a period ending on a day off ends on the next working day) over working days Monday–Friday "
+            "(Decision 188/1999) minus public holidays (Labour Code 2019 Art. 112) and the days off and make-up "
+            "working days an administrator entered."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "start", OpenApiTypes.DATETIME, required=True,
+                description=(
+                    "When the dossier was received: ISO 8601 with a UTC offset, e.g. 2026-02-13T10:00:00+07:00. "
+                    "Encode '+' as %2B; an unencoded '+' arrives as a space, and a space before the offset is "
+                    "read as '+'. Years 1901–2100."
+                ),
+            ),
+            OpenApiParameter(
+                "amount", {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT},
+                description=f"The time limit (0–{MAX_AMOUNT}). Required except for same_day, where it is ignored.",
+            ),
+            OpenApiParameter(
+                "unit", OpenApiTypes.STR, required=True, enum=[u.value for u in Unit],
+                description=(
+                    "working_days: end of office hours of the N-th working day after the receipt day; "
+                    "working_hours: N hours counted through office hours; same_day: end of office hours of the "
+                    "receipt day; calendar_days: receipt day + N days, moved to the next working day if off."
+                ),
+            ),
+            OpenApiParameter(
+                "agency", OpenApiTypes.STR,
+                description="Agency code (e.g. H38.TTPVHCC): use its office hours, cut-off and calendar exceptions.",
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(DueDateSerializer, examples=[
+                OpenApiExample("Received Friday 10:00 before Tết, 5 working days",
+                               value={"due": "2026-02-27T17:00:00+07:00"}),
+            ]),
+            (400, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="A parameter is missing or invalid."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = DueDateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        calendar = WorkingCalendar.from_db(params.get("agency"))
+        try:
+            due = calendar.due(params["start"], params["amount"], params["unit"])
+        except CalendarRangeError as exc:
+            raise serializers.ValidationError({"amount": [f"The due time falls outside the calendar: {exc}"]}) from None
+        return Response(DueDateSerializer({"due": due}).data)

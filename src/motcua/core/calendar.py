@@ -1,0 +1,352 @@
+"""The working calendar and due-time arithmetic of administrative procedures (domain.md §2).
+
+Which days are working days:
+
+- Decision 188/1999: public offices work Monday–Friday.
+- Labour Code 2019 Art. 112: public holidays (1/1, Tết, Hùng Kings, 30/4, 1/5, 2/9 and an adjacent day, 24/11
+  from 2026); a holiday on a weekend gives the next working day off. These come from the ``holidays`` package,
+  including the swaps it knows (a weekday off, a make-up Saturday worked).
+- Swaps the government announces each year are data an administrator adds (``core.CalendarException``), loaded by
+  :meth:`WorkingCalendar.from_db`; they take effect on the next calculation, without a code change.
+
+How a due time is computed (time zone Asia/Ho_Chi_Minh), Civil Code 2015 Art. 147–148: the day of the event is not
+counted, and a period ending on a day off ends on the next working day.
+
+1. The effective receipt day R is the date of the start S when that date is a working day and S is at or before the
+   cut-off (15:00 by default); otherwise the next working day after S's date.
+2. N working days: end of office hours of the N-th working day after R.
+3. Same day ("trong ngày"): end of office hours of R.
+4. N working hours: counted through office hours only, from S when S's date is R (from when office hours resume if
+   S is before opening or in the lunch break), otherwise from the start of office hours on R.
+5. N calendar days: R + N days at the end of office hours, or the end of the next working day if that is a day off.
+
+Everything here is pure; only :meth:`WorkingCalendar.from_db` touches the database, and only when called.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import holidays
+
+if TYPE_CHECKING:
+    from motcua.units.models import Agency
+
+__all__ = [
+    "DEFAULT_OFFICE_HOURS",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "TZ",
+    "CalendarRangeError",
+    "OfficeHours",
+    "Unit",
+    "WorkingCalendar",
+    "due_date",
+]
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_ONE_DAY = timedelta(days=1)
+
+# The years for which the holidays package knows Vietnam's public holidays (its lunar calendar ends in 2100).
+# Outside them a "working day" would silently ignore Tết, so the calendar refuses instead.
+_VN_HOLIDAYS = holidays.country_holidays("VN")
+FIRST_YEAR: int = _VN_HOLIDAYS.start_year
+LAST_YEAR: int = _VN_HOLIDAYS.end_year
+
+
+class Unit(StrEnum):
+    """The unit of a procedure's time limit (thời hạn giải quyết), domain.md §2."""
+
+    WORKING_DAYS = "working_days"
+    WORKING_HOURS = "working_hours"
+    SAME_DAY = "same_day"
+    CALENDAR_DAYS = "calendar_days"
+
+
+class CalendarRangeError(ValueError):
+    """A date outside the years whose public holidays are known (:data:`FIRST_YEAR`–:data:`LAST_YEAR`)."""
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """An agency's office periods (wall-clock times in Asia/Ho_Chi_Minh) and its receipt cut-off.
+
+    Defaults follow domain.md §2: 07:30–11:30 and 13:00–17:00, cut-off 15:00 (a dossier received after 15:00 is
+    handed over at the start of the next working day). Periods must be in order and must not overlap; the cut-off
+    must not be after the end of the last period, so a same-day due time is never before the receipt.
+    """
+
+    periods: tuple[tuple[time, time], ...] = ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0)))
+    cutoff: time = time(15, 0)
+
+    def __post_init__(self) -> None:
+        periods = tuple((start, end) for start, end in self.periods)
+        object.__setattr__(self, "periods", periods)
+        if not periods:
+            raise ValueError("Office hours need at least one period.")
+        previous_end: time | None = None
+        for start, end in periods:
+            if not isinstance(start, time) or not isinstance(end, time):
+                raise TypeError("Office periods are pairs of datetime.time.")
+            if start.tzinfo is not None or end.tzinfo is not None:
+                raise ValueError("Office periods are wall-clock times without a time zone.")
+            if start >= end:
+                raise ValueError(f"Office period {start}–{end} ends before it starts.")
+            if previous_end is not None and start < previous_end:
+                raise ValueError("Office periods must be in order and must not overlap.")
+            previous_end = end
+        if self.cutoff > self.closing:
+            raise ValueError(f"The cut-off {self.cutoff} is after the end of office hours {self.closing}.")
+
+    @property
+    def opening(self) -> time:
+        """Start of the first office period."""
+        return self.periods[0][0]
+
+    @property
+    def closing(self) -> time:
+        """End of the last office period: the time at which day-based time limits end."""
+        return self.periods[-1][1]
+
+
+DEFAULT_OFFICE_HOURS = OfficeHours()
+
+
+@functools.lru_cache(maxsize=256)
+def _national_days(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """Public holidays (with substitute days off) and make-up working Saturdays dated in ``year``.
+
+    Labour Code 2019 Art. 112, as implemented by the ``holidays`` package. Neighbouring years are loaded too,
+    because a swap announced for one year can move a day in the next (e.g. 31/12/2018 off, 5/1/2019 worked).
+    """
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CalendarRangeError(
+            f"The working calendar covers {FIRST_YEAR}–{LAST_YEAR}; public holidays of {year} are not known."
+        )
+    vn = holidays.country_holidays("VN", years=range(max(year - 1, FIRST_YEAR), min(year + 1, LAST_YEAR) + 1))
+    days_off = frozenset(d for d in vn if d.year == year)
+    made_up = frozenset(d for d in getattr(vn, "weekend_workdays", ()) if d.year == year)
+    return days_off, made_up
+
+
+def _local(moment: datetime) -> datetime:
+    """``moment`` in Asia/Ho_Chi_Minh; naive datetimes are rejected because their instant is unknown."""
+    if not isinstance(moment, datetime):
+        raise TypeError(f"Expected a datetime, got {type(moment).__name__}.")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("The datetime has no time zone; give an aware datetime (e.g. with +07:00).")
+    return moment.astimezone(TZ)
+
+
+def _at(day: date, wall_clock: time) -> datetime:
+    return datetime.combine(day, wall_clock, tzinfo=TZ)
+
+
+class WorkingCalendar:
+    """Working days and office hours, and the due-time rules of domain.md §2.
+
+    ``extra_days_off`` and ``extra_working_days`` are the swaps announced by the government (or an agency) on top of
+    the statutory holidays; a date may not be in both. Use :meth:`from_db` to load the ones an administrator entered.
+    """
+
+    def __init__(
+        self,
+        extra_days_off: Iterable[date] = (),
+        extra_working_days: Iterable[date] = (),
+        hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+    ) -> None:
+        self._days_off = frozenset(extra_days_off)
+        self._working_days = frozenset(extra_working_days)
+        clash = self._days_off & self._working_days
+        if clash:
+            listed = ", ".join(sorted(d.isoformat() for d in clash))
+            raise ValueError(f"Dates cannot be both a day off and a working day: {listed}.")
+        if not isinstance(hours, OfficeHours):
+            raise TypeError("hours must be an OfficeHours.")
+        self.hours = hours
+
+    def __repr__(self) -> str:
+        return (f"WorkingCalendar(extra_days_off={len(self._days_off)} days, "
+                f"extra_working_days={len(self._working_days)} days, hours={self.hours!r})")
+
+    @property
+    def extra_days_off(self) -> frozenset[date]:
+        return self._days_off
+
+    @property
+    def extra_working_days(self) -> frozenset[date]:
+        return self._working_days
+
+    @classmethod
+    def from_db(cls, agency: Agency | None = None) -> WorkingCalendar:
+        """The calendar with the exceptions an administrator entered (``core.CalendarException``).
+
+        Nationwide rows apply to everyone; with ``agency``, its own rows are added and win over a nationwide row for
+        the same date, and the agency's office hours and cut-off are used (domain.md §2: configurable per agency).
+        """
+        from django.db.models import Q
+
+        from motcua.core.models import CalendarException, CalendarExceptionKind
+
+        scope = Q(agency__isnull=True) if agency is None else Q(agency__isnull=True) | Q(agency=agency)
+        rows = CalendarException.objects.filter(scope).values_list("date", "kind", "agency_id")
+        kinds: dict[date, str] = {}
+        # Nationwide rows first, so that the agency's own row for the same date overrides them.
+        for day, kind, _agency_id in sorted(rows, key=lambda row: row[2] is not None):
+            kinds[day] = kind
+        return cls(
+            extra_days_off=[d for d, k in kinds.items() if k == CalendarExceptionKind.DAY_OFF],
+            extra_working_days=[d for d, k in kinds.items() if k == CalendarExceptionKind.WORKING_DAY],
+            hours=agency.office_hours() if agency is not None else DEFAULT_OFFICE_HOURS,
+        )
+
+    # Days -----------------------------------------------------------------------------------------------------
+
+    def is_working_day(self, d: date) -> bool:
+        """Whether public offices work on ``d``.
+
+        Monday–Friday (Decision 188/1999), minus public holidays and their substitute days (Labour Code 2019
+        Art. 112, ``holidays`` package), plus make-up Saturdays the package knows; then the extra days off and extra
+        working days of this calendar, which win. Raises :class:`CalendarRangeError` outside the covered years.
+        """
+        if isinstance(d, datetime):
+            raise TypeError("is_working_day takes a date; use effective_receipt_day for an instant.")
+        public_holidays, made_up = _national_days(d.year)
+        if d in self._working_days:
+            return True
+        if d in self._days_off:
+            return False
+        if d in made_up:
+            return True
+        return d.weekday() < 5 and d not in public_holidays
+
+    def next_working_day(self, d: date) -> date:
+        """The first working day strictly after ``d``."""
+        d += _ONE_DAY
+        while not self.is_working_day(d):
+            d += _ONE_DAY
+        return d
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The ``n``-th working day after ``d``, ``d`` itself not counted (Civil Code 2015 Art. 147).
+
+        ``n == 0`` gives ``d`` when it is a working day, else the next one (Art. 148: a period ending on a day off
+        ends on the next working day).
+        """
+        if n < 0:
+            raise ValueError("n must not be negative.")
+        if n == 0:
+            return d if self.is_working_day(d) else self.next_working_day(d)
+        for _ in range(n):
+            d = self.next_working_day(d)
+        return d
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """The number of working days in ``(a, b]``: ``a`` not counted, ``b`` counted; 0 when ``b <= a``."""
+        count = 0
+        d = a + _ONE_DAY
+        while d <= b:
+            count += self.is_working_day(d)
+            d += _ONE_DAY
+        return count
+
+    def end_of_day(self, d: date) -> datetime:
+        """End of office hours on ``d``: when a day-based time limit ending on ``d`` expires."""
+        return _at(d, self.hours.closing)
+
+    # Instants -------------------------------------------------------------------------------------------------
+
+    def effective_receipt_day(self, start: datetime) -> date:
+        """Rule 1: the day a dossier received at ``start`` counts as received.
+
+        The date of ``start`` (in Asia/Ho_Chi_Minh) when that is a working day and ``start`` is at or before the
+        cut-off — 15:00:00 counts that day, 15:00:01 does not; otherwise the next working day. Naive datetimes raise
+        ``ValueError``.
+        """
+        local = _local(start)
+        day = local.date()
+        if self.is_working_day(day) and local.time() <= self.hours.cutoff:
+            return day
+        return self.next_working_day(day)
+
+    def due(self, start: datetime, amount: int, unit: Unit | str) -> datetime:
+        """When a time limit of ``amount`` ``unit`` that starts at ``start`` ends (rules 2–5 of domain.md §2).
+
+        Civil Code 2015 Art. 147–148: the receipt day is not counted and a period ending on a day off ends on the
+        next working day. For ``same_day`` the amount is ignored ("trong ngày" is one day). The result is aware, in
+        Asia/Ho_Chi_Minh. A negative amount, an unknown unit or a naive start raise ``ValueError``.
+        """
+        unit = Unit(unit)
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise TypeError("amount must be an int.")
+        if amount < 0:
+            raise ValueError("amount must not be negative.")
+        local = _local(start)
+        receipt_day = self.effective_receipt_day(local)
+        if unit is Unit.WORKING_DAYS:
+            return self.end_of_day(self.add_working_days(receipt_day, amount))
+        if unit is Unit.SAME_DAY:
+            return self.end_of_day(receipt_day)
+        if unit is Unit.CALENDAR_DAYS:
+            last = receipt_day + timedelta(days=amount)
+            if not self.is_working_day(last):
+                last = self.next_working_day(last)
+            return self.end_of_day(last)
+        # Rule 4: working hours count from S on the receipt day itself, else from the opening of the receipt day.
+        counting_from = local if local.date() == receipt_day else _at(receipt_day, self.hours.opening)
+        return self._add_office_time(counting_from, timedelta(hours=amount))
+
+    def working_time_between(self, a: datetime, b: datetime) -> timedelta:
+        """Office-hours time on working days between the instants ``a`` and ``b``; zero when ``b <= a``."""
+        a, b = _local(a), _local(b)
+        total = timedelta(0)
+        if b <= a:
+            return total
+        day = a.date()
+        while day <= b.date():
+            if self.is_working_day(day):
+                for opens, closes in self.hours.periods:
+                    overlap = min(_at(day, closes), b) - max(_at(day, opens), a)
+                    if overlap > timedelta(0):
+                        total += overlap
+            day += _ONE_DAY
+        return total
+
+    def _add_office_time(self, moment: datetime, remaining: timedelta) -> datetime:
+        """The instant at which ``remaining`` office time has elapsed from ``moment``.
+
+        Counting begins when office hours next resume at or after ``moment`` (before opening, in the lunch break,
+        after closing or on a day off), so a zero amount gives that resumption time.
+        """
+        day = moment.date()
+        while True:
+            if self.is_working_day(day):
+                for opens, closes in self.hours.periods:
+                    period_start, period_end = _at(day, opens), _at(day, closes)
+                    if period_end < moment:
+                        continue
+                    begin = max(period_start, moment)
+                    available = period_end - begin
+                    if remaining <= available:
+                        return begin + remaining
+                    remaining -= available
+            day += _ONE_DAY
+
+
+_STATUTORY_CALENDAR = WorkingCalendar()
+
+
+def due_date(start: datetime, amount: int, unit: Unit | str, calendar: WorkingCalendar | None = None) -> datetime:
+    """:meth:`WorkingCalendar.due` on ``calendar``, by default the statutory one.
+
+    The default knows the public holidays and default office hours only, not the exceptions an administrator
+    entered; pass ``WorkingCalendar.from_db(agency)`` where those must count (dossier deadlines).
+    """
+    return (calendar or _STATUTORY_CALENDAR).due(start, amount, unit)
