@@ -1,0 +1,239 @@
+"""motcua benchmarks: one command (`make bench`), figures written to bench/RESULTS.md.
+
+1. Import of the 1,399 shared national-portal records into a fresh database: wall time and peak memory (RSS of the
+   import process). Target: ≤ 20 s, ≤ 300 MiB.
+2. Search API over 20,000 published procedure versions (the real records plus provinces' localised copies, made by
+   `motcua demo scale`), measured over HTTP against `motcua serve`: p50 ≤ 10 ms, p95 ≤ 30 ms, on SQLite and on
+   PostgreSQL (when it answers on 127.0.0.1:5432).
+
+Each run uses its own database (var/bench/…, or the PostgreSQL database motcua_bench, dropped and re-created), so
+the project's own data is never touched. Requests are sent one at a time on a keep-alive connection: these are
+latencies, not throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MOTCUA = str(BIN / "motcua")
+RECORDS = ROOT / "src" / "motcua" / "catalog" / "data" / "dvcqg" / "procedures.jsonl.gz"
+OUT = ROOT / "var" / "bench"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench"
+
+QUERIES = [
+    "dang ky khai sinh", "Đăng ký khai sinh", "khai sinh", "1.000080", "kết hôn", "cap giay phep xay dung",
+    "hộ tịch", "lý lịch tư pháp", "chung thuc ban sao", "đăng ký thường trú", "xác nhận tình trạng hôn nhân",
+    "nuoi con nuoi", "giấy phép", "ngân hàng", "thi hành án", "quốc tịch", "công chứng", "trợ giúp pháp lý",
+    "1.0009", "khai tu",
+]
+FILTERS = ["", "&level=commune", "&online_level=full", "&level=province"]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def env_for(db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = db_url
+    env["MOTCUA_VAR_DIR"] = str(OUT)
+    env.pop("MOTCUA_DEBUG", None)
+    return env
+
+
+def run(args: list[str], db_url: str) -> None:
+    subprocess.run([MOTCUA, *args], check=True, env=env_for(db_url), stdout=subprocess.DEVNULL)
+
+
+def pg_available() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), 2).close()
+        return True
+    except OSError:
+        return False
+
+
+def fresh_db(kind: str) -> str:
+    if kind == "sqlite":
+        path = OUT / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS motcua_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE motcua_bench")
+    return PG_URL
+
+
+def bench_import(kind: str) -> dict:
+    db = fresh_db(kind)
+    run(["migrate", "--no-input"], db)
+    # The import runs in its own process, which reports its own peak resident memory when it ends.
+    code = "\n".join([
+        "import resource, sys",
+        "from motcua.cli import main",
+        "try:",
+        "    main(['catalog', 'import-dvcqg', sys.argv[1]])",
+        "finally:",
+        "    print('PEAK_KIB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+    ])
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, str(RECORDS)], env=env_for(db), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"import failed: {proc.stderr[-2000:]}")
+    peak_kib = int(next(line.split()[1] for line in proc.stderr.splitlines() if line.startswith("PEAK_KIB")))
+    return {"db": kind, "seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024, 1)}
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def bench_search(kind: str, target: int, rounds: int) -> dict:
+    db = fresh_db(kind)
+    log(f"[{kind}] migrate and build {target} published versions …")
+    run(["migrate", "--no-input"], db)
+    t0 = time.perf_counter()
+    run(["demo", "scale", str(target)], db)
+    build = time.perf_counter() - t0
+    port = free_port()
+    server = subprocess.Popen([MOTCUA, "serve", f"127.0.0.1:{port}", "--threads", "4"], env=env_for(db),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        paths = [f"/api/v1/procedures?q={urllib.parse.quote(q)}{f}" for q in QUERIES for f in FILTERS]
+        count = None
+        for p in paths:  # warm-up: connections, caches
+            conn.request("GET", p)
+            resp = conn.getresponse()
+            body = resp.read()
+            if resp.status != 200:
+                raise SystemExit(f"{p} answered {resp.status}: {body[:300]!r}")
+        conn.request("GET", "/api/v1/procedures?page_size=1")
+        count = json.loads(conn.getresponse().read())["count"]
+        timings = []
+        for _ in range(rounds):
+            for p in paths:
+                t = time.perf_counter()
+                conn.request("GET", p)
+                resp = conn.getresponse()
+                resp.read()
+                timings.append((time.perf_counter() - t) * 1000)
+                assert resp.status == 200
+        timings.sort()
+        return {
+            "db": kind, "versions": count, "requests": len(timings), "build_seconds": round(build, 1),
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+            "max_ms": round(timings[-1], 2),
+        }
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores{mem}, {system}, Python {platform.python_version()}"
+
+
+def write_results(imports: list[dict], searches: list[dict]) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Latest run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine()}.",
+        "Command: `make bench` (bench/run.py). Targets from issue 2.",
+        "",
+        "## Import of the 1,399 shared national-portal records (fresh database)",
+        "",
+        "| database | wall time | peak memory | target |",
+        "|---|---|---|---|",
+    ]
+    for r in imports:
+        ok = "met" if r["seconds"] <= 20 and r["peak_mib"] <= 300 else "MISSED"
+        lines.append(f"| {r['db']} | {r['seconds']} s | {r['peak_mib']} MiB | ≤ 20 s, ≤ 300 MiB: {ok} |")
+    lines += [
+        "",
+        "## Search API over HTTP against `motcua serve` (one client, keep-alive)",
+        "",
+        f"Queries: {len(QUERIES)} texts × {len(FILTERS)} filter sets, repeated; first page of 20 results.",
+        "",
+        "| database | published versions | requests | p50 | p95 | max | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in searches:
+        ok = "met" if r["p50_ms"] <= 10 and r["p95_ms"] <= 30 else "MISSED"
+        lines.append(f"| {r['db']} | {r['versions']} | {r['requests']} | {r['p50_ms']} ms | {r['p95_ms']} ms | "
+                     f"{r['max_ms']} ms | p50 ≤ 10 ms, p95 ≤ 30 ms: {ok} |")
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--versions", type=int, default=20000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", choices=["import", "search"], default=None)
+    args = parser.parse_args()
+    if shutil.which(MOTCUA) is None and not Path(MOTCUA).exists():
+        raise SystemExit("Run `make install` first.")
+    OUT.mkdir(parents=True, exist_ok=True)
+    kinds = ["sqlite"] + (["postgres"] if pg_available() else [])
+    imports, searches = [], []
+    for kind in kinds:
+        if args.only in (None, "import"):
+            log(f"[{kind}] import benchmark …")
+            imports.append(bench_import(kind))
+            log(f"  {imports[-1]}")
+        if args.only in (None, "search"):
+            searches.append(bench_search(kind, args.versions, args.rounds))
+            log(f"  {searches[-1]}")
+    write_results(imports, searches)
+    print((ROOT / "bench" / "RESULTS.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
