@@ -88,6 +88,8 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] and DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers and one writer work side by side; a busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
