@@ -34,6 +34,7 @@ def demo_records(path: Path = DEMO_RECORDS) -> Iterator:
 
 def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
     """Load the demo catalog once: a second run finds it in place and changes nothing."""
+    from motcua.catalog.linked_groups import load_linked_groups
     from motcua.catalog.models import ProcedureVersion
     from motcua.catalog.services import upsert_records
 
@@ -45,6 +46,7 @@ def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
     already = present.count() >= len(codes)
     if not already:
         upsert_records(records, progress=progress)
+    load_linked_groups()
     return DemoSummary(len(codes), already, create_demo_users())
 
 
