@@ -267,3 +267,163 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
             current_updates.append(proc)
     if current_updates:
         m.Procedure.objects.bulk_update(current_updates, ["current_version"])
+
+
+# -- drafts and publication ----------------------------------------------------------------------------------
+
+
+class PublicationRefused(Exception):
+    """A version that fails the blocking checks (missing mandatory components); ``checks`` says why."""
+
+    def __init__(self, checks: dict) -> None:
+        missing = next((c["data"].get("missing", []) for c in checks["checks"] if c["name"] == "complete"), [])
+        super().__init__("Không thể công bố: thiếu thành phần bắt buộc " + ", ".join(missing))
+        self.checks = checks
+
+
+def managing_agency_ids(procedure: m.Procedure) -> set[int]:
+    """Agencies whose catalog officers manage a procedure: the competent and implementing agencies named on its
+    versions, and for a province's localised copy, the province's own bodies."""
+    from motcua.units.models import Agency
+
+    ids = set(
+        m.VersionAgency.objects.filter(
+            version__procedure=procedure, agency__isnull=False,
+            role__in=[m.AgencyRole.COMPETENT, m.AgencyRole.IMPLEMENTING],
+        ).values_list("agency_id", flat=True)
+    )
+    if procedure.province_id:
+        ids |= set(Agency.objects.filter(unit_id=procedure.province_id).values_list("id", flat=True))
+    return ids
+
+
+def can_manage(user, procedure: m.Procedure) -> bool:
+    """Catalog officers edit drafts and publish only their own agency's procedures."""
+    from motcua.units.models import Membership, Role
+
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    mine = set(Membership.objects.filter(user=user, role=Role.CATALOG_OFFICER).values_list("agency_id", flat=True))
+    return bool(mine & managing_agency_ids(procedure))
+
+
+def _require_manager(user, procedure: m.Procedure) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not can_manage(user, procedure):
+        raise PermissionDenied(f"Bạn không phải cán bộ quản lý TTHC của cơ quan quản lý thủ tục {procedure.code}.")
+
+
+def create_draft(procedure: m.Procedure, user) -> m.ProcedureVersion:
+    """A new draft version copied from the latest one; the published version stays current until the draft is
+    published."""
+    from .queries import version_to_record, versions_with_components
+
+    _require_manager(user, procedure)
+    with transaction.atomic():
+        latest = versions_with_components(
+            m.ProcedureVersion.objects.select_for_update().filter(procedure=procedure).order_by("-number")
+        ).first()
+        if latest is not None and latest.status == m.VersionStatus.DRAFT:
+            return latest
+        record = version_to_record(latest) if latest else None
+        number = (latest.number + 1) if latest else 1
+        m.ProcedureVersion.objects.create(procedure=procedure, number=number, name=record.name if record else "",
+                                          status=m.VersionStatus.DRAFT)
+        if record is not None:
+            record.status = m.VersionStatus.DRAFT
+            record.decision_number, record.decision_date, record.uploaded_on = "", None, None
+            record.valid_from = record.valid_to = None
+            record.source = "manual"
+            upsert_records([record])
+        return m.ProcedureVersion.objects.get(procedure=procedure, number=number)
+
+
+def update_draft(version: m.ProcedureVersion, record: ProcedureRecord, user) -> m.ProcedureVersion:
+    """Replace a draft's content. Published and abolished versions are never edited in place."""
+    from django.core.exceptions import ValidationError
+
+    _require_manager(user, version.procedure)
+    if version.status != m.VersionStatus.DRAFT:
+        raise ValidationError({"status": "Chỉ sửa được phiên bản dự thảo."})
+    if record.code != version.procedure.code:
+        raise ValidationError({"code": "Mã thủ tục không khớp với phiên bản."})
+    latest = m.ProcedureVersion.objects.filter(procedure=version.procedure).order_by("-number").first()
+    if latest.pk != version.pk:
+        raise ValidationError({"number": "Chỉ sửa được dự thảo mới nhất."})
+    record.status = m.VersionStatus.DRAFT
+    upsert_records([record])
+    version.refresh_from_db()
+    return version
+
+
+def check_version(version: m.ProcedureVersion) -> dict:
+    """Run the publication checks and store their results with the version."""
+    from motcua.core.calendar import WorkingCalendar
+
+    from . import publication
+    from .queries import version_to_record, versions_with_components
+    from .rules import missing_components
+
+    v = versions_with_components(m.ProcedureVersion.objects.filter(pk=version.pk)).get()
+    record = version_to_record(v)
+    effective = [b.document.effective_on for b in v.legal_basis.all() if b.document.effective_on]
+    checks = publication.run_checks(
+        missing=missing_components(record),
+        calendar=WorkingCalendar.from_db(),
+        decision_date=v.decision_date,
+        effective_dates=effective,
+        uploaded_on=v.uploaded_on,
+        authority=publication.authority_for(bool(v.procedure.province_id), v.decision_number),
+    )
+    checks["checked_at"] = timezone.now().isoformat()
+    m.ProcedureVersion.objects.filter(pk=version.pk).update(publication_checks=checks)
+    version.publication_checks = checks
+    return checks
+
+
+def publish_version(version: m.ProcedureVersion, user, *, decision_number: str, decision_date, valid_from=None,
+                    uploaded_on=None) -> m.ProcedureVersion:
+    """Publish a draft by a publication decision. The previous published version's window closes the day before.
+
+    Refused (``PublicationRefused``) when a mandatory component a–g is missing; timing checks are stored and shown.
+    """
+    from django.core.exceptions import ValidationError
+
+    _require_manager(user, version.procedure)
+    with transaction.atomic():
+        version = m.ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != m.VersionStatus.DRAFT:
+            raise ValidationError({"status": "Chỉ công bố được phiên bản dự thảo."})
+        if not decision_number.strip():
+            raise ValidationError({"decision_number": "Cần số quyết định công bố."})
+        if decision_date is None:
+            raise ValidationError({"decision_date": "Cần ngày quyết định công bố."})
+        version.decision_number = decision_number.strip()
+        version.decision_date = decision_date
+        version.uploaded_on = uploaded_on
+        version.valid_from = valid_from or timezone.localdate()
+        version.save(update_fields=["decision_number", "decision_date", "uploaded_on", "valid_from"])
+        checks = check_version(version)
+        if checks["publishable"]:
+            _make_current(version)
+    if not checks["publishable"]:
+        # Raised after the commit so that the check results stay stored with the draft.
+        raise PublicationRefused(checks)
+    return version
+
+
+def _make_current(version: m.ProcedureVersion) -> None:
+    """Publish ``version``: close the previous version's validity window and point the procedure at it."""
+    import datetime as dt
+
+    previous = version.procedure.current_version
+    if previous is not None and previous.pk != version.pk:
+        previous.valid_to = max(version.valid_from - dt.timedelta(days=1), previous.valid_from or dt.date.min)
+        previous.save(update_fields=["valid_to"])
+    version.status = m.VersionStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    m.Procedure.objects.filter(pk=version.procedure_id).update(current_version=version)
