@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.units",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.api",
     "motcua.portal",
     "motcua.demo",
