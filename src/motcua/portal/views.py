@@ -1,9 +1,119 @@
-"""Portal pages. Error handlers answer problem+json under /api/ and an HTML page elsewhere."""
+"""Portal pages: the catalog home, search results with filters, and the procedure page.
 
-from django.http import HttpRequest, HttpResponse
+Views parse the request, call ``portal.queries`` / ``catalog.queries`` and render; they hold no business rules.
+Error handlers answer problem+json under /api/ and an HTML page elsewhere.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import models as m
+from motcua.catalog.queries import current_version
 from motcua.core.problems import json_problem
+
+from . import queries
+
+PER_PAGE = 20
+
+
+class SearchForm(forms.Form):
+    """The query and filters of the results page, all optional; an invalid value names its filter."""
+
+    q = forms.CharField(label=_("Search procedures"), required=False, max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    online_level = forms.ChoiceField(label=_("Online service"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        anything = [("", _("All"))]
+        self.fields["sector"].choices = anything + queries.sector_choices()
+        self.fields["level"].choices = anything + list(m.Level.choices)
+        self.fields["online_level"].choices = anything + list(m.OnlineLevel.choices)
+        self.fields["agency"].choices = anything + queries.agency_choices()
+
+    def filter_fields(self) -> list[forms.BoundField]:
+        names = ["sector", "level", "online_level"]
+        if len(self.fields["agency"].choices) > 1 or "agency" in self.errors:
+            names.append("agency")  # agencies appear once procedures are linked to known agencies
+        return [self[name] for name in names]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {
+        "form": SearchForm(),
+        "sectors": queries.sectors_with_counts(),
+        "figures": queries.home_figures(),
+    })
+
+
+def results(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data  # only the valid fields: an invalid filter is reported and ignored
+    invalid = [
+        {"label": form.fields[name].label, "value": request.GET.get(name, "")[:80]} for name in form.errors
+    ]
+    q = data.get("q", "") or ""
+    filters = queries.Filters(
+        level=data.get("level", ""),
+        sector=data.get("sector", ""),
+        online_level=data.get("online_level", ""),
+        agency=data.get("agency", ""),
+    )
+    outcome = queries.search(q, filters)
+    page = Paginator(outcome.versions, PER_PAGE).get_page(request.GET.get("page"))
+    total = page.paginator.count
+    suggestions: list[str] = []
+    without_filters = 0
+    if not total and q:
+        suggestions = outcome.suggestions()
+        if filters.any():
+            without_filters = Paginator(queries.search(q, queries.Filters()).versions, PER_PAGE).count
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "portal/results.html", {
+        "form": form,
+        "q": q,
+        "invalid": invalid,
+        "total": total,
+        "page": page,
+        "suggestions": suggestions,
+        "without_filters": without_filters,
+        "query_without_page": params.urlencode(),
+        "active_filters": filters.any(),
+    })
+
+
+def procedure(request: HttpRequest, code: str) -> HttpResponse:
+    version = current_version(code)
+    if version is None:
+        raise Http404(code)
+    documents = list(version.documents.all())
+    document_groups = [(case, list(docs)) for case, docs in groupby(documents, key=lambda d: d.case)]
+    roles = dict(m.AgencyRole.choices)
+    by_role: dict[str, list[m.VersionAgency]] = {}
+    for agency in version.agencies.all():
+        by_role.setdefault(agency.role, []).append(agency)
+    order = list(roles)
+    agencies = [(roles.get(role, role), by_role[role])
+                for role in sorted(by_role, key=lambda r: order.index(r) if r in order else len(order))]
+    return render(request, "portal/procedure.html", {
+        "v": version,
+        "agencies": agencies,
+        "document_groups": document_groups,
+        "has_cases": any(case for case, _docs in document_groups),
+        "page_url": request.build_absolute_uri(),
+    })
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
