@@ -26,10 +26,9 @@ class DemoSummary:
 
 def demo_records(path: Path = DEMO_RECORDS) -> Iterator:
     """The shared national-portal records as catalog records."""
-    from motcua.catalog.importers.dvcqg import read_dvcqg_files, record_from_dvcqg
+    from motcua.catalog.cli.import_dvcqg import agency_resolver, load
 
-    for _file, _line, obj in read_dvcqg_files([path]):
-        yield record_from_dvcqg(obj)
+    yield from load([str(path)], agency_resolver())
 
 
 def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
