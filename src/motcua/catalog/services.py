@@ -323,8 +323,10 @@ def create_draft(procedure: m.Procedure, user) -> m.ProcedureVersion:
 
     _require_manager(user, procedure)
     with transaction.atomic():
+        # Lock the procedure row: two officers starting a draft at once get one draft, not two.
+        m.Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
         latest = versions_with_components(
-            m.ProcedureVersion.objects.select_for_update().filter(procedure=procedure).order_by("-number")
+            m.ProcedureVersion.objects.filter(procedure=procedure).order_by("-number")
         ).first()
         if latest is not None and latest.status == m.VersionStatus.DRAFT:
             return latest
