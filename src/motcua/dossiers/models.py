@@ -1,0 +1,242 @@
+"""Dossiers (hồ sơ), their append-only event log, the per-agency daily code counter and internal process definitions.
+
+Every write goes through :mod:`motcua.dossiers.services`; models carry data and constraints only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .transitions import STATE_STATUS, Role, State
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    BUSINESS = "business", _("Tổ chức, doanh nghiệp")
+
+
+class ChannelKind(models.TextChoices):
+    IN_PERSON = "in_person", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POSTAL = "postal", _("Dịch vụ bưu chính")
+
+
+STATE_CHOICES = [(str(s), str(s)) for s in State if s is not State.NEW]
+ROLE_CHOICES = [(str(r), str(r)) for r in Role]
+
+
+class Dossier(models.Model):
+    """A dossier from submission to its end. ``version`` is the optimistic lock: every action bumps it.
+
+    Two clocks (see :mod:`.rules`): ``due_at`` is the legal due time (restarts after a supplement, moved once by an
+    apology); ``index_due_at`` is the service index's (waiting for a supplement is added, not restarted).
+    """
+
+    code = models.CharField(max_length=80, unique=True, help_text="<agency code>-YYMMDD-XXXX (Circular 01/2018 "
+                            "Art. 19).")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT,
+                                          related_name="dossiers",
+                                          help_text="The version valid when the dossier was received.")
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="dossiers",
+                               help_text="The receiving agency.")
+    channel = models.CharField(max_length=10, choices=ChannelKind.choices)
+
+    applicant_kind = models.CharField(max_length=10, choices=ApplicantKind.choices)
+    applicant_personal_id = models.CharField(max_length=12, blank=True)
+    applicant_enterprise_code = models.CharField(max_length=14, blank=True)
+    applicant_name = models.CharField(max_length=255)
+    applicant_phone = models.CharField(max_length=20, blank=True)
+    applicant_email = models.EmailField(blank=True)
+    applicant_address = models.TextField(blank=True)
+    applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="dossiers_submitted")
+    form_data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    state = models.CharField(max_length=30, choices=STATE_CHOICES, default=State.SUBMITTED)
+    status_code = models.PositiveSmallIntegerField(default=1, help_text="National sync status 1–10.")
+    version = models.PositiveIntegerField(default=1)
+
+    submitted_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="When processing ended (approved, refused, stopped, withdrawn).")
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    # The channel's time limit, copied at receipt so that a restart uses the same limit.
+    time_limit_amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    time_limit_unit = models.CharField(max_length=15, blank=True)
+    deadline_flag = models.CharField(max_length=30, blank=True,
+                                     help_text="Why there is no due time (no_time_limit, fractional_time_limit).")
+    # Legal clock.
+    clock_started_at = models.DateTimeField(null=True, blank=True,
+                                            help_text="Receipt, or the complete resubmission after a supplement.")
+    due_at = models.DateTimeField(null=True, blank=True)
+    # Index clock.
+    index_due_at = models.DateTimeField(null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0, help_text="Supplement requests after receipt.")
+    supplement_wait_seconds = models.BigIntegerField(default=0, help_text="Working time waiting for supplements.")
+    payment_wait_seconds = models.BigIntegerField(default=0, help_text="Working time waiting for payments.")
+    waiting_since = models.DateTimeField(null=True, blank=True,
+                                         help_text="Start of the current wait for the applicant (supplement, payment).")
+    missing_items = models.JSONField(default=list, blank=True, help_text="The last supplement request's list.")
+    # Apology (form 04): once per dossier.
+    apology_count = models.PositiveSmallIntegerField(default=0)
+    due_at_before_apology = models.DateTimeField(null=True, blank=True)
+    # Consultation with another unit, with its own deadline.
+    consultation_unit = models.CharField(max_length=255, blank=True)
+    consultation_due_at = models.DateTimeField(null=True, blank=True)
+
+    steps = models.JSONField(default=list, blank=True, help_text="Snapshot of the process: key, name, role, unit, "
+                             "budget_seconds, due_at.")
+    current_step = models.PositiveSmallIntegerField(default=0)
+    step_started_at = models.DateTimeField(null=True, blank=True, help_text="When the current step's work began.")
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="dossiers_assigned")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status_code__gte=1, status_code__lte=10),
+                                   name="dossier_status_code_range"),
+            models.CheckConstraint(condition=models.Q(apology_count__lte=1), name="dossier_one_apology"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="dossier_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "state", "due_at"], name="dossier_queue"),
+            models.Index(fields=["state", "due_at"], name="dossier_state_due"),
+            models.Index(fields=["applicant_personal_id"], name="dossier_personal_id"),
+            models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status(self) -> dict:
+        from .transitions import STATUS_CODES
+
+        return {"code": self.status_code, "name": STATUS_CODES[self.status_code].name}
+
+    def set_state(self, state: str) -> None:
+        self.state = str(state)
+        self.status_code = STATE_STATUS[State(state)]
+
+
+class AppendOnlyError(Exception):
+    """Dossier events are never updated or deleted."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Dossier events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Dossier events are append-only: they cannot be deleted.")
+
+    def _raw_delete(self, using):
+        raise AppendOnlyError("Dossier events are append-only: they cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Dossier events are append-only: they cannot be updated.")
+
+
+class DossierEvent(models.Model):
+    """One action on a dossier. ``seq`` equals the dossier's version after the action (1 for the submission).
+
+    Append-only: the ORM refuses updates and deletes, and on PostgreSQL a trigger refuses them too (migration 0002);
+    on SQLite a trigger refuses updates.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="dossier_events")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    at = models.DateTimeField()
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=30)
+    to_state = models.CharField(max_length=30)
+    step = models.CharField(max_length=60, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_seq_unique")]
+        indexes = [models.Index(fields=["at"], name="dossier_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Dossier events are append-only: they cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Dossier events are append-only: they cannot be deleted.")
+
+
+class DossierCounter(models.Model):
+    """The last sequence number given for an agency on a receipt day (Circular 01/2018 Art. 19)."""
+
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_agency_day")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.last}"
+
+
+class BudgetUnit(models.TextChoices):
+    WORKING_HOURS = "working_hours", _("Giờ làm việc")
+    WORKING_DAYS = "working_days", _("Ngày làm việc")
+
+
+class ProcessDefinition(models.Model):
+    """The internal process (quy trình nội bộ) of a procedure. Without one, dossiers follow the default
+    receive → appraise → approve → return (:data:`motcua.dossiers.rules.DEFAULT_STEPS`)."""
+
+    procedure = models.OneToOneField("catalog.Procedure", on_delete=models.CASCADE, related_name="process")
+    name = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name or f"Quy trình {self.procedure_id}"
+
+
+class ProcessStep(models.Model):
+    """A step: who is responsible (a role, optionally a unit) and its time budget in working hours or days."""
+
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField()
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=255)
+    role = models.CharField(max_length=20, choices=[(r, r) for r in ("desk_officer", "specialist", "leader")])
+    unit = models.ForeignKey("units.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             help_text="The responsible unit, when not the receiving agency.")
+    budget_amount = models.DecimalField(max_digits=6, decimal_places=2)
+    budget_unit = models.CharField(max_length=15, choices=BudgetUnit.choices, default=BudgetUnit.WORKING_HOURS)
+
+    class Meta:
+        ordering = ["definition", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "position"], name="process_step_position_unique"),
+            models.CheckConstraint(condition=models.Q(budget_amount__gte=0), name="process_step_budget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"

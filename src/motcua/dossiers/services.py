@@ -1,0 +1,490 @@
+"""Every write to dossiers: :func:`submit` and :func:`act`.
+
+Each call is one transaction that appends exactly one :class:`~motcua.dossiers.models.DossierEvent`. :func:`act`
+locks the dossier row, checks the optimistic version, then the transition table (:mod:`.transitions`), then the
+legal rules (:mod:`.rules`), applies the action's effect on the clocks and bumps the version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from motcua.catalog.models import Channel, Procedure, VersionStatus
+from motcua.core.calendar import WorkingCalendar
+from motcua.units.models import Agency, Membership
+
+from . import rules
+from .codes import format_code, next_sequence, receipt_date
+from .models import ApplicantKind, ChannelKind, Dossier, DossierEvent, ProcessDefinition
+from .transitions import Action, Role, State, TransitionNotAllowed, next_state
+
+__all__ = [
+    "ActorNotAllowed",
+    "DossierNotFound",
+    "InvalidSubmission",
+    "TransitionNotAllowed",
+    "VersionConflict",
+    "act",
+    "process_for",
+    "submit",
+]
+
+PERSONAL_ID = re.compile(r"^\d{12}$")
+ENTERPRISE_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
+OFFICER_ROLES = {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR}
+
+
+class InvalidSubmission(Exception):
+    """The submission cannot be accepted; ``errors`` maps each field to what is wrong."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class DossierNotFound(Exception):
+    pass
+
+
+class VersionConflict(Exception):
+    """Someone acted on the dossier since the caller read it; ``current`` is the dossier as it is now."""
+
+    def __init__(self, current: Dossier, expected: int) -> None:
+        self.current, self.expected = current, expected
+        super().__init__(f"Dossier {current.code} is at version {current.version}, not {expected}.")
+
+
+class ActorNotAllowed(Exception):
+    """The actor does not hold the role it acts in, for this dossier."""
+
+
+RuleViolation = rules.RuleViolation
+
+
+def _now(at: datetime | None) -> datetime:
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("Give an aware datetime.")
+    return at
+
+
+# Submission -----------------------------------------------------------------------------------------------------
+
+
+def _clean_applicant(applicant: dict, errors: dict[str, str]) -> dict[str, Any]:
+    kind = applicant.get("kind")
+    out: dict[str, Any] = {"applicant_kind": kind}
+    if kind not in ApplicantKind.values:
+        errors["applicant.kind"] = "Must be 'citizen' or 'business'."
+    personal_id = str(applicant.get("personal_id") or "").strip()
+    enterprise_code = str(applicant.get("enterprise_code") or "").strip()
+    if kind == ApplicantKind.CITIZEN and not PERSONAL_ID.match(personal_id):
+        errors["applicant.personal_id"] = "A citizen needs the 12-digit personal identification number."
+    if kind == ApplicantKind.BUSINESS and not ENTERPRISE_CODE.match(enterprise_code):
+        errors["applicant.enterprise_code"] = "A business needs its 10-digit enterprise code."
+    if personal_id and not PERSONAL_ID.match(personal_id):
+        errors["applicant.personal_id"] = "The personal identification number has 12 digits."
+    name = str(applicant.get("full_name") or "").strip()
+    if not name:
+        errors["applicant.full_name"] = "Required."
+    phone = str(applicant.get("phone") or "").strip()
+    if phone and not PHONE.match(phone):
+        errors["applicant.phone"] = "Not a phone number."
+    email = str(applicant.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["applicant.email"] = "Not an e-mail address."
+    out.update(applicant_personal_id=personal_id, applicant_enterprise_code=enterprise_code, applicant_name=name[:255],
+               applicant_phone=phone, applicant_email=email, applicant_address=str(applicant.get("address") or ""))
+    return out
+
+
+def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
+           at: datetime | None = None, *, role: str | None = None) -> Dossier:
+    """Register a dossier: validate, give it its code (Circular 01/2018 Art. 19), state ``submitted``, first event.
+
+    ``role`` defaults to the applicant online and to the desk officer at the desk or for post.
+    """
+    at = _now(at)
+    errors: dict[str, str] = {}
+    procedure = Procedure.objects.select_related("current_version").filter(code=procedure_code).first()
+    version = procedure.current_version if procedure else None
+    if procedure is None:
+        errors["procedure"] = f"No procedure {procedure_code!r}."
+    elif version is None or version.status != VersionStatus.PUBLISHED:
+        errors["procedure"] = f"Procedure {procedure_code} has no published version in force."
+    if channel not in ChannelKind.values:
+        errors["channel"] = "Must be one of in_person, online, postal."
+    elif version is not None and not Channel.objects.filter(version=version, kind=channel).exists():
+        offered = sorted(set(Channel.objects.filter(version=version).values_list("kind", flat=True)))
+        errors["channel"] = f"Procedure {procedure_code} is not offered {channel}; offered: {', '.join(offered)}."
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        errors["agency"] = f"No agency {agency_code!r}."
+    fields = _clean_applicant(applicant if isinstance(applicant, dict) else {}, errors)
+    if not isinstance(form_data, dict):
+        errors["form_data"] = "Must be an object."
+    role = role or (Role.APPLICANT if channel == ChannelKind.ONLINE else Role.DESK_OFFICER)
+    if role not in {str(r) for r in Role}:
+        errors["role"] = f"Unknown role {role!r}."
+    if errors:
+        raise InvalidSubmission(errors)
+    target = next_state(State.NEW, Action.SUBMIT, role)
+
+    with transaction.atomic():
+        # Take the number last: the counter row is the one hot spot, held only until this transaction commits.
+        day = receipt_date(at)
+        code = format_code(agency.code, day, next_sequence(agency.pk, day))
+        dossier = Dossier(code=code, procedure=procedure, procedure_version=version, agency=agency, channel=channel,
+                          form_data=form_data, submitted_at=at, version=1,
+                          applicant_user=actor if role == Role.APPLICANT else None, **fields)
+        dossier.set_state(target)
+        dossier.save(force_insert=True)
+        DossierEvent.objects.create(dossier=dossier, seq=1, actor=actor, role=role, at=at, action=Action.SUBMIT,
+                                    from_state=State.NEW, to_state=target, data={"channel": channel})
+    return dossier
+
+
+# Process definitions --------------------------------------------------------------------------------------------
+
+
+def process_for(procedure: Procedure, calendar: WorkingCalendar | None = None) -> tuple[rules.StepSpec, ...]:
+    """The procedure's internal steps, or the default receive → appraise → approve → return.
+
+    A budget in working days is that many full office days of ``calendar`` (8 hours with the default hours).
+    """
+    definition = ProcessDefinition.objects.filter(procedure=procedure).prefetch_related("steps__unit").first()
+    if definition is None or not definition.steps.all():
+        return rules.DEFAULT_STEPS
+    hours = (calendar or WorkingCalendar()).hours
+    office_day = sum((datetime.combine(datetime.min, end) - datetime.combine(datetime.min, start)
+                      for start, end in hours.periods), timedelta(0))
+    specs = []
+    for step in definition.steps.all():
+        amount = float(step.budget_amount)
+        budget = timedelta(hours=amount) if step.budget_unit == "working_hours" else office_day * amount
+        specs.append(rules.StepSpec(step.key, step.name, step.role, budget=budget,
+                                    unit=step.unit.code if step.unit else ""))
+    return tuple(specs)
+
+
+# Actions --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    dossier: Dossier
+    action: str
+    source: str
+    target: str
+    actor: Any
+    role: str
+    at: datetime
+    reason: str
+    data: dict
+    calendar: WorkingCalendar
+    event_data: dict = field(default_factory=dict)
+    step: str = ""
+
+
+def _agency_root(agency_id: int) -> int:
+    seen = set()
+    current = agency_id
+    while current not in seen:
+        seen.add(current)
+        parent = Agency.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+        if parent is None:
+            return current
+        current = parent
+    return current
+
+
+def _check_actor(dossier: Dossier, actor, role: str) -> None:
+    """Officers act in a role they hold in the receiving agency's tree (its ministry or province); the applicant
+    only on their own dossier; the system without a user. Finer routing to units is the queues' concern."""
+    if role == Role.SYSTEM:
+        if actor is not None:
+            raise ActorNotAllowed("System actions have no user.")
+        return
+    if role == Role.APPLICANT:
+        if dossier.applicant_user_id is not None and (actor is None or actor.pk != dossier.applicant_user_id):
+            raise ActorNotAllowed("Only the applicant acts as the applicant.")
+        return
+    if actor is None:
+        raise ActorNotAllowed(f"A {role} action needs the officer who takes it.")
+    agencies = list(Membership.objects.filter(user=actor, role=role).values_list("agency_id", flat=True))
+    if dossier.agency_id in agencies:
+        return
+    root = _agency_root(dossier.agency_id)
+    if any(_agency_root(a) == root for a in agencies):
+        return
+    raise ActorNotAllowed(f"{actor} is not a {role} of {dossier.agency.code} or its parent bodies.")
+
+
+def _require_reason(ctx: Context) -> None:
+    if not ctx.reason.strip():
+        raise rules.RuleViolation("reason_required", f"'{ctx.action}' needs the reasons, in writing.")
+
+
+def _parse_instant(value, name: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is None or timezone.is_naive(moment):
+        raise rules.RuleViolation("bad_datetime", f"data.{name} must be an ISO 8601 date-time with a time zone.")
+    return moment
+
+
+def _missing_items(ctx: Context) -> list[str]:
+    missing = ctx.data.get("missing")
+    if not isinstance(missing, list) or not missing or not all(isinstance(i, str) and i.strip() for i in missing):
+        raise rules.RuleViolation("supplement_missing_items",
+                                  "List every missing document at once (data.missing: a non-empty list of texts).")
+    return [i.strip() for i in missing]
+
+
+def _start_legal_clock(ctx: Context, start: datetime) -> None:
+    d = ctx.dossier
+    due = rules.legal_due(ctx.calendar, start, d.time_limit_amount, d.time_limit_unit)
+    d.clock_started_at, d.due_at, d.deadline_flag = start, due.due_at, due.flag
+    ctx.event_data["due_at"] = due.due_at
+    if due.flag:
+        ctx.event_data["deadline_flag"] = due.flag
+
+
+def _receive(ctx: Context) -> None:
+    d = ctx.dossier
+    version = d.procedure.current_version or d.procedure_version
+    d.procedure_version = version  # the version valid when received
+    channel = Channel.objects.filter(version=version, kind=d.channel).order_by("position").first()
+    d.time_limit_amount = channel.time_limit_amount if channel else None
+    d.time_limit_unit = channel.time_limit_unit if channel else ""
+    d.received_at = ctx.at
+    _start_legal_clock(ctx, ctx.at)
+    d.index_due_at = d.due_at
+    d.steps = rules.plan_steps(process_for(d.procedure, ctx.calendar), ctx.at, d.due_at, ctx.calendar)
+    d.current_step = 1 if d.steps and d.steps[0]["key"] == "receive" else 0
+    d.step_started_at = rules.clock_start(ctx.calendar, ctx.at)
+    ctx.step = d.steps[0]["key"] if d.current_step else ""
+    d.missing_items = []
+
+
+def _request_supplement(ctx: Context) -> None:
+    d = ctx.dossier
+    missing = _missing_items(ctx)
+    if ctx.target == State.SUPPLEMENT_REQUESTED:
+        # Decree 61/2018 Art. 19 (domain.md §3): notice within 3 working days of receipt; the clock stops.
+        rules.check_supplement_request(ctx.calendar, ctx.at, d.received_at, missing)
+        d.supplement_count += 1
+        d.waiting_since = ctx.at
+    d.missing_items = missing
+    ctx.event_data["missing"] = missing
+
+
+def _submit_supplement(ctx: Context) -> None:
+    d = ctx.dossier
+    if ctx.source == State.SUPPLEMENT_REQUESTED:
+        wait = rules.waited(ctx.calendar, d.waiting_since, ctx.at)
+        d.supplement_wait_seconds += int(wait.total_seconds())
+        # Index clock: the wait is subtracted (the due time moves later by it) [practice].
+        d.index_due_at = rules.extend(ctx.calendar, d.index_due_at, wait)
+        # Decree 61/2018 Art. 19(4): the time limit restarts from zero when the complete dossier comes back.
+        _start_legal_clock(ctx, ctx.at)
+        d.steps = rules.replan_from(d.steps, d.current_step, ctx.at, ctx.calendar)
+        d.step_started_at = rules.clock_start(ctx.calendar, ctx.at)
+        d.waiting_since = None
+        ctx.event_data["waited_seconds"] = int(wait.total_seconds())
+    d.missing_items = []
+
+
+def _assign(ctx: Context) -> None:
+    assignee = ctx.data.get("assignee")
+    user_model = get_user_model()
+    user = None
+    if isinstance(assignee, int) or (isinstance(assignee, str) and assignee.isdigit()):
+        user = user_model.objects.filter(pk=int(assignee)).first()
+    elif isinstance(assignee, str) and assignee:
+        user = user_model.objects.filter(username=assignee).first()
+    if user is None:
+        raise rules.RuleViolation("assignee_unknown", "Give the handler to assign (data.assignee: id or username).")
+    ctx.dossier.assigned_to = user
+    ctx.event_data["assignee"] = user.get_username()
+
+
+def _complete_step(ctx: Context) -> None:
+    d = ctx.dossier
+    if d.current_step >= len(d.steps):
+        raise rules.RuleViolation("no_step_left", "Every step of the process is already complete.")
+    ctx.step = d.steps[d.current_step]["key"]
+    d.current_step += 1
+    d.step_started_at = ctx.at
+
+
+def _consult(ctx: Context) -> None:
+    d = ctx.dossier
+    unit = str(ctx.data.get("unit") or "").strip()
+    if not unit:
+        raise rules.RuleViolation("consultation_unit_missing", "Name the unit consulted (data.unit).")
+    due = _parse_instant(ctx.data.get("due_at"), "due_at")
+    if due is None:
+        days = ctx.data.get("working_days")
+        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+            raise rules.RuleViolation("consultation_deadline_missing",
+                                      "A consultation carries its own deadline: data.due_at or data.working_days.")
+        due = ctx.calendar.due(ctx.at, days, "working_days")
+    if due <= ctx.at:
+        raise rules.RuleViolation("consultation_deadline_past", "The consultation deadline must be in the future.")
+    d.consultation_unit, d.consultation_due_at = unit, due
+    ctx.event_data.update(unit=unit, due_at=due)
+
+
+def _answer_consultation(ctx: Context) -> None:
+    d = ctx.dossier
+    ctx.event_data.update(unit=d.consultation_unit, late=bool(d.consultation_due_at and ctx.at > d.consultation_due_at))
+    d.consultation_unit, d.consultation_due_at = "", None
+
+
+def _approve(ctx: Context) -> None:
+    d = ctx.dossier
+    keys = [s["key"] for s in d.steps]
+    if "approve" in keys:
+        d.current_step = max(d.current_step, keys.index("approve") + 1)
+        ctx.step = "approve"
+    d.step_started_at = ctx.at
+    d.finished_at = ctx.at
+
+
+def _refuse(ctx: Context) -> None:
+    _require_reason(ctx)
+    ctx.dossier.finished_at = ctx.at
+
+
+def _request_payment(ctx: Context) -> None:
+    amount = ctx.data.get("amount_vnd")
+    if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount < 0):
+        raise rules.RuleViolation("bad_amount", "data.amount_vnd must be a whole number of VND.")
+    ctx.dossier.waiting_since = ctx.at
+
+
+def _confirm_payment(ctx: Context) -> None:
+    d = ctx.dossier
+    # Waiting for the applicant's payment does not run the clock: both due times (and the steps' due times) move
+    # later by the working time spent waiting.
+    wait = rules.waited(ctx.calendar, d.waiting_since, ctx.at)
+    d.payment_wait_seconds += int(wait.total_seconds())
+    d.due_at = rules.extend(ctx.calendar, d.due_at, wait)
+    d.index_due_at = rules.extend(ctx.calendar, d.index_due_at, wait)
+    steps = []
+    for index, step in enumerate(d.steps):
+        step = dict(step)
+        if index >= d.current_step and step.get("due_at"):
+            step["due_at"] = rules.extend(ctx.calendar, datetime.fromisoformat(step["due_at"]), wait).isoformat()
+        steps.append(step)
+    d.steps = steps
+    d.step_started_at = rules.extend(ctx.calendar, d.step_started_at, wait)
+    d.waiting_since = None
+    ctx.event_data.update(waited_seconds=int(wait.total_seconds()), due_at=d.due_at)
+
+
+def _issue_result(ctx: Context) -> None:
+    keys = [s["key"] for s in ctx.dossier.steps]
+    if "return" in keys:
+        ctx.dossier.current_step = max(ctx.dossier.current_step, keys.index("return"))
+    ctx.dossier.step_started_at = ctx.at
+
+
+def _return_result(ctx: Context) -> None:
+    d = ctx.dossier
+    d.returned_at = ctx.at
+    d.current_step = len(d.steps)
+    ctx.step = "return" if any(s["key"] == "return" for s in d.steps) else ""
+
+
+def _withdraw(ctx: Context) -> None:
+    ctx.dossier.finished_at = ctx.at
+    ctx.dossier.waiting_since = None
+
+
+def _stop(ctx: Context) -> None:
+    _require_reason(ctx)
+    ctx.dossier.finished_at = ctx.at
+    ctx.dossier.waiting_since = None
+
+
+def _apologise(ctx: Context) -> None:
+    d = ctx.dossier
+    _require_reason(ctx)
+    new_due = _parse_instant(ctx.data.get("new_due_at"), "new_due_at")
+    rules.check_apology(ctx.calendar, ctx.at, d.due_at, new_due, d.apology_count)
+    d.due_at_before_apology, d.due_at = d.due_at, new_due
+    d.apology_count += 1
+    ctx.event_data.update(previous_due_at=d.due_at_before_apology, new_due_at=new_due)
+
+
+EFFECTS: dict[str, Callable[[Context], None]] = {
+    Action.RECEIVE: _receive,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.SUBMIT_SUPPLEMENT: _submit_supplement,
+    Action.REFUSE: _refuse,
+    Action.ASSIGN: _assign,
+    Action.COMPLETE_STEP: _complete_step,
+    Action.CONSULT: _consult,
+    Action.ANSWER_CONSULTATION: _answer_consultation,
+    Action.APPROVE: _approve,
+    Action.REQUEST_PAYMENT: _request_payment,
+    Action.CONFIRM_PAYMENT: _confirm_payment,
+    Action.ISSUE_RESULT: _issue_result,
+    Action.RETURN_RESULT: _return_result,
+    Action.WITHDRAW: _withdraw,
+    Action.STOP: _stop,
+    Action.APOLOGISE: _apologise,
+}
+
+
+def act(dossier_code: str, action: str, *, actor, role: str, expected_version: int, at: datetime | None = None,
+        reason: str = "", data: dict | None = None, calendar: WorkingCalendar | None = None) -> Dossier:
+    """Take ``action`` on a dossier in one transaction and append exactly one event.
+
+    Raises :class:`DossierNotFound`, :class:`VersionConflict` (``expected_version`` is not the current version),
+    :class:`TransitionNotAllowed` (with the allowed actions), :class:`ActorNotAllowed`, or
+    :class:`~motcua.dossiers.rules.RuleViolation`; nothing is written then. ``calendar`` defaults to the receiving
+    agency's (``WorkingCalendar.from_db``).
+    """
+    at = _now(at)
+    data = dict(data or {})
+    with transaction.atomic():
+        dossier = (Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure")
+                   .filter(code=dossier_code).first())
+        if dossier is None:
+            raise DossierNotFound(dossier_code)
+        if expected_version != dossier.version:
+            raise VersionConflict(dossier, expected_version)
+        source = dossier.state
+        target = next_state(source, action, role)
+        _check_actor(dossier, actor, role)
+        ctx = Context(dossier=dossier, action=str(action), source=source, target=target, actor=actor, role=str(role),
+                      at=at, reason=reason or "", data=data,
+                      calendar=calendar or WorkingCalendar.from_db(dossier.agency))
+        EFFECTS[Action(action)](ctx)
+        dossier.set_state(target)
+        dossier.version += 1
+        dossier.save()
+        event_data = {**{k: v for k, v in data.items() if k not in ctx.event_data}, **ctx.event_data}
+        DossierEvent.objects.create(dossier=dossier, seq=dossier.version, actor=actor, role=role, at=at,
+                                    action=str(action), from_state=source, to_state=target, step=ctx.step,
+                                    reason=reason or "", data=event_data)
+    return dossier

@@ -1,0 +1,240 @@
+"""The dossier lifecycle as data: states, their national sync status codes, and who may do what in which state.
+
+Sources: domain.md §3 (Decree 61/2018 amended by Decree 107/2021, Circular 01/2018/TT-VPCP). The national portal
+(DVCQG) synchronises ten statuses [practice]; several internal states share one code, because motcua needs to know
+more than the portal (e.g. whether a supplement was asked for at receipt or during appraisal, because only the latter
+restarts the legal clock).
+
+Everything here is pure: :func:`next_state` and :func:`allowed_actions` read the table :data:`TRANSITIONS`. Rules that
+depend on times or counters (the 3-working-day supplement notice, the one apology) live in :mod:`.rules`, and the
+effects of an action on the dossier's clocks in :mod:`.services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class State(StrEnum):
+    """Internal dossier states. ``NEW`` is the pseudo-state before submission; no stored dossier is ever in it."""
+
+    NEW = "new"
+    SUBMITTED = "submitted"
+    # Incomplete at receipt: the desk lists everything missing at once (form 02); the dossier is not received yet.
+    RECEIPT_SUPPLEMENT_REQUESTED = "receipt_supplement_requested"
+    NOT_RECEIVED = "not_received"
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    CONSULTING = "consulting"
+    # Incomplete found during appraisal: the clock stops; it restarts from zero on resubmission (Decree 61 Art. 19(4)).
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    PAYMENT_REQUESTED = "payment_requested"
+    APPROVED = "approved"
+    RESULT_ISSUED = "result_issued"
+    RETURNED = "returned"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+
+
+class Role(StrEnum):
+    """Who acts. Officer roles match ``units.Role``; ``supervisor`` only reads, ``system`` is the machine itself."""
+
+    APPLICANT = "applicant"
+    DESK_OFFICER = "desk_officer"
+    SPECIALIST = "specialist"
+    LEADER = "leader"
+    SUPERVISOR = "supervisor"
+    SYSTEM = "system"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    RECEIVE = "receive"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    SUBMIT_SUPPLEMENT = "submit_supplement"
+    REFUSE = "refuse"
+    ASSIGN = "assign"
+    COMPLETE_STEP = "complete_step"
+    CONSULT = "consult"
+    ANSWER_CONSULTATION = "answer_consultation"
+    APPROVE = "approve"
+    REQUEST_PAYMENT = "request_payment"
+    CONFIRM_PAYMENT = "confirm_payment"
+    ISSUE_RESULT = "issue_result"
+    RETURN_RESULT = "return_result"
+    WITHDRAW = "withdraw"
+    STOP = "stop"
+    APOLOGISE = "apologise"
+
+
+@dataclass(frozen=True)
+class StatusCode:
+    """A status as synchronised to DVCQG (Circular 22/2019/TT-BTTTT Annex I as quoted in domain.md §3)."""
+
+    code: int
+    name: str
+
+
+STATUS_CODES: dict[int, StatusCode] = {
+    1: StatusCode(1, "Mới đăng ký"),
+    2: StatusCode(2, "Được tiếp nhận"),
+    3: StatusCode(3, "Không được tiếp nhận"),
+    4: StatusCode(4, "Đang xử lý"),
+    5: StatusCode(5, "Yêu cầu bổ sung giấy tờ"),
+    6: StatusCode(6, "Yêu cầu thực hiện nghĩa vụ tài chính"),
+    7: StatusCode(7, "Công dân yêu cầu rút hồ sơ"),
+    8: StatusCode(8, "Dừng xử lý"),
+    9: StatusCode(9, "Đã xử lý xong"),
+    10: StatusCode(10, "Đã trả kết quả"),
+}
+
+# Each stored state and its national status code.
+STATE_STATUS: dict[State, int] = {
+    State.SUBMITTED: 1,
+    State.RECEIVED: 2,
+    State.NOT_RECEIVED: 3,
+    State.PROCESSING: 4,
+    State.CONSULTING: 4,
+    State.RECEIPT_SUPPLEMENT_REQUESTED: 5,
+    State.SUPPLEMENT_REQUESTED: 5,
+    State.PAYMENT_REQUESTED: 6,
+    State.WITHDRAWN: 7,
+    State.STOPPED: 8,
+    # A refusal after appraisal ends processing without the requested result; DVCQG's code for it is not settled
+    # [open]: mapped to "stopped" with the refusal recorded in the event.
+    State.REFUSED: 8,
+    State.APPROVED: 9,
+    State.RESULT_ISSUED: 9,
+    State.RETURNED: 10,
+}
+
+TERMINAL_STATES: frozenset[State] = frozenset(
+    {State.NOT_RECEIVED, State.RETURNED, State.REFUSED, State.WITHDRAWN, State.STOPPED}
+)
+
+# States in which the legal clock runs (it is paused while waiting for the applicant's supplement or payment).
+CLOCK_RUNNING_STATES: frozenset[State] = frozenset(
+    {State.RECEIVED, State.PROCESSING, State.CONSULTING, State.APPROVED, State.RESULT_ISSUED}
+)
+
+A, R, S = Action, Role, State
+_OFFICERS = frozenset({R.DESK_OFFICER, R.SPECIALIST, R.LEADER})
+_BEFORE_RESULT = frozenset({S.SUBMITTED, S.RECEIPT_SUPPLEMENT_REQUESTED, S.RECEIVED, S.PROCESSING, S.CONSULTING,
+                            S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[State]
+    target: State
+    roles: frozenset[Role]
+    note: str = ""
+
+
+def _t(action: Action, sources, target: State, roles, note: str = "") -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), note)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(A.SUBMIT, {S.NEW}, S.SUBMITTED, {R.APPLICANT, R.DESK_OFFICER, R.SYSTEM},
+       "Online by the applicant; at the desk or on postal arrival entered by the desk officer."),
+    _t(A.RECEIVE, {S.SUBMITTED}, S.RECEIVED, {R.DESK_OFFICER},
+       "Complete: receipt slip with the appointment (form 01); the legal clock starts."),
+    _t(A.REQUEST_SUPPLEMENT, {S.SUBMITTED}, S.RECEIPT_SUPPLEMENT_REQUESTED, {R.DESK_OFFICER},
+       "Incomplete at receipt: everything missing listed at once (form 02)."),
+    _t(A.SUBMIT_SUPPLEMENT, {S.RECEIPT_SUPPLEMENT_REQUESTED}, S.SUBMITTED, {R.APPLICANT, R.DESK_OFFICER}),
+    _t(A.REFUSE, {S.SUBMITTED, S.RECEIPT_SUPPLEMENT_REQUESTED}, S.NOT_RECEIVED, {R.DESK_OFFICER},
+       "Outside competence or not acceptable: reasoned refusal (form 03)."),
+    _t(A.REQUEST_SUPPLEMENT, {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT_REQUESTED, {R.DESK_OFFICER, R.SPECIALIST},
+       "During appraisal, within 3 working days of receipt; the clock stops."),
+    _t(A.SUBMIT_SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, S.PROCESSING, {R.APPLICANT, R.DESK_OFFICER},
+       "The complete dossier is back: the legal clock restarts from zero (Decree 61/2018 Art. 19(4))."),
+    _t(A.ASSIGN, {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {R.LEADER, R.DESK_OFFICER},
+       "The head assigns (or reassigns) a handler; the desk forwards to the processing unit."),
+    _t(A.COMPLETE_STEP, {S.PROCESSING}, S.PROCESSING, {R.SPECIALIST, R.LEADER}),
+    _t(A.CONSULT, {S.PROCESSING}, S.CONSULTING, {R.SPECIALIST, R.LEADER},
+       "Ask another unit's opinion, with its own deadline."),
+    _t(A.ANSWER_CONSULTATION, {S.CONSULTING}, S.PROCESSING, {R.SPECIALIST, R.LEADER, R.SYSTEM}),
+    _t(A.REQUEST_PAYMENT, {S.PROCESSING}, S.PAYMENT_REQUESTED, {R.DESK_OFFICER, R.SPECIALIST},
+       "Financial obligation; waiting for the payment does not run the clock."),
+    _t(A.CONFIRM_PAYMENT, {S.PAYMENT_REQUESTED}, S.PROCESSING, {R.DESK_OFFICER, R.SPECIALIST, R.SYSTEM}),
+    _t(A.APPROVE, {S.PROCESSING}, S.APPROVED, {R.LEADER}),
+    _t(A.REFUSE, {S.PROCESSING}, S.REFUSED, {R.LEADER}, "Refusal after appraisal, with written reasons."),
+    _t(A.ISSUE_RESULT, {S.APPROVED}, S.RESULT_ISSUED, {R.LEADER, R.SPECIALIST, R.SYSTEM}),
+    _t(A.RETURN_RESULT, {S.RESULT_ISSUED}, S.RETURNED, {R.DESK_OFFICER, R.SYSTEM},
+       "At the desk, by post or electronically (Decree 45/2020)."),
+    _t(A.WITHDRAW, _BEFORE_RESULT, S.WITHDRAWN, {R.APPLICANT, R.DESK_OFFICER},
+       "By the applicant (at the desk through the officer)."),
+    _t(A.STOP, {S.RECEIVED, S.PROCESSING, S.CONSULTING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED}, S.STOPPED,
+       {R.LEADER, R.SYSTEM}, "E.g. the applicant did not supplement or pay in time."),
+    _t(A.STOP, {S.RECEIPT_SUPPLEMENT_REQUESTED}, S.STOPPED, {R.DESK_OFFICER, R.SYSTEM}),
+    # The apology keeps the state: it moves the due time (once), see rules.check_apology.
+    *(_t(A.APOLOGISE, {state}, state, {R.LEADER, R.DESK_OFFICER}, "Apology and new appointment (form 04).")
+      for state in (S.RECEIVED, S.PROCESSING, S.CONSULTING, S.APPROVED, S.RESULT_ISSUED)),
+)
+
+assert not (_OFFICERS - {r for t in TRANSITIONS for r in t.roles})  # every officer role can act somewhere
+
+_INDEX: dict[tuple[State, Action], Transition] = {}
+for _transition in TRANSITIONS:
+    for _source in _transition.sources:
+        if (_source, _transition.action) in _INDEX:
+            raise AssertionError(f"Two transitions for {_transition.action} from {_source}.")
+        _INDEX[(_source, _transition.action)] = _transition
+
+
+class TransitionNotAllowed(Exception):
+    """The action cannot be taken by this role in this state; ``allowed`` lists what can."""
+
+    def __init__(self, state: str, action: str, role: str, allowed: list[str]) -> None:
+        self.state, self.action, self.role, self.allowed = state, action, role, allowed
+        listed = ", ".join(allowed) or "none"
+        super().__init__(f"'{action}' is not allowed for {role} in state '{state}'. Allowed: {listed}.")
+
+
+def status_code(state: str) -> int:
+    """The national sync status code (1–10) of a stored state."""
+    return STATE_STATUS[State(state)]
+
+
+def is_terminal(state: str) -> bool:
+    return State(state) in TERMINAL_STATES
+
+
+def allowed_actions(state: str, role: str) -> list[str]:
+    """The actions ``role`` may take in ``state``, in table order, without duplicates."""
+    state, role = State(state), Role(role)
+    seen: list[str] = []
+    for t in TRANSITIONS:
+        if state in t.sources and role in t.roles and t.action not in seen:
+            seen.append(str(t.action))
+    return seen
+
+
+def next_state(state: str, action: str, role: str) -> str:
+    """The state after ``role`` takes ``action`` in ``state``; raises :class:`TransitionNotAllowed` otherwise."""
+    try:
+        key = (State(state), Action(action))
+        role_ = Role(role)
+    except ValueError:
+        key, role_ = None, None
+    transition = _INDEX.get(key) if key else None
+    if transition is None or role_ not in transition.roles:
+        try:
+            allowed = allowed_actions(state, role)
+        except ValueError:
+            allowed = []
+        raise TransitionNotAllowed(str(state), str(action), str(role), allowed)
+    return str(transition.target)
+
+
+def table() -> list[dict]:
+    """The transition table as plain rows (for documentation and the API)."""
+    return [
+        {"action": str(t.action), "from": sorted(str(s) for s in t.sources), "to": str(t.target),
+         "roles": sorted(str(r) for r in t.roles), "note": t.note}
+        for t in TRANSITIONS
+    ]
