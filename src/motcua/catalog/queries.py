@@ -79,7 +79,9 @@ def version_to_record(v: m.ProcedureVersion) -> ProcedureRecord:
             LegalRecord(b.document.number, b.document.title, b.document.issued_on, b.document.effective_on)
             for b in v.legal_basis.all()
         ],
-        agencies=[AgencyRecord(a.role, a.name, a.agency.code if a.agency else "") for a in v.agencies.all()],
+        # In the record's order (``position``), not the model's default role order, so a round trip keeps it.
+        agencies=[AgencyRecord(a.role, a.name, a.agency.code if a.agency else "")
+                  for a in sorted(v.agencies.all(), key=lambda a: a.position)],
         results=[ResultRecord(r.name, r.code, r.description) for r in v.results.all()],
         status=v.status,
         decision_number=v.decision_number,
