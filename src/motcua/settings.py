@@ -13,6 +13,7 @@ Everything that differs between the embedded default and production comes from t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -117,6 +118,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns on every start when the folder is missing; files come from the packages (finders) anyway.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 # Serve static files straight from the installed packages: no collectstatic step, no CDN, works offline.
 WHITENOISE_USE_FINDERS = True

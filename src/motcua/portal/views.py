@@ -94,6 +94,13 @@ def results(request: HttpRequest) -> HttpResponse:
     })
 
 
+CHECK_LABELS = {
+    "complete": _("Mandatory components a–g"),
+    "published_on_time": _("Publication decision on time"),
+    "uploaded_on_time": _("Uploaded to the national database on time"),
+}
+
+
 def procedure(request: HttpRequest, code: str) -> HttpResponse:
     version = current_version(code)
     if version is None:
@@ -113,6 +120,8 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
         "document_groups": document_groups,
         "has_cases": any(case for case, _docs in document_groups),
         "page_url": request.build_absolute_uri(),
+        "checks": [{"label": CHECK_LABELS.get(c["name"], c["name"]), "ok": c["ok"], "detail": c["detail"]}
+                   for c in (version.publication_checks or {}).get("checks", [])],
     })
 
 
