@@ -112,13 +112,31 @@ def free_port() -> int:
     return port
 
 
-def bench_search(kind: str, target: int, rounds: int) -> dict:
-    db = fresh_db(kind)
-    log(f"[{kind}] migrate and build {target} published versions …")
-    run(["migrate", "--no-input"], db)
-    t0 = time.perf_counter()
-    run(["demo", "scale", str(target)], db)
-    build = time.perf_counter() - t0
+def kept_db(kind: str) -> str | None:
+    """The database of an earlier run, if there is one (for --keep)."""
+    if kind == "sqlite":
+        path = OUT / "bench.sqlite3"
+        return f"sqlite:///{path}" if path.exists() else None
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'motcua_bench'").fetchone()
+    return PG_URL if found else None
+
+
+def bench_search(kind: str, target: int, rounds: int, keep: bool = False) -> dict:
+    db = kept_db(kind) if keep else None
+    build = 0.0
+    if db is not None:
+        log(f"[{kind}] reuse the database of an earlier run (--keep); migrate it …")
+        run(["migrate", "--no-input"], db)
+    else:
+        db = fresh_db(kind)
+        log(f"[{kind}] migrate and build {target} published versions …")
+        run(["migrate", "--no-input"], db)
+        t0 = time.perf_counter()
+        run(["demo", "scale", str(target)], db)
+        build = time.perf_counter() - t0
     port = free_port()
     server = subprocess.Popen([MOTCUA, "serve", f"127.0.0.1:{port}", "--threads", "4"], env=env_for(db),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -217,11 +235,16 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", choices=["import", "search"], default=None)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default=None, help="only this database")
+    parser.add_argument("--keep", action="store_true",
+                        help="search: reuse the database of an earlier run when there is one (no rebuild)")
     args = parser.parse_args()
     if shutil.which(MOTCUA) is None and not Path(MOTCUA).exists():
         raise SystemExit("Run `make install` first.")
     OUT.mkdir(parents=True, exist_ok=True)
     kinds = ["sqlite"] + (["postgres"] if pg_available() else [])
+    if args.db:
+        kinds = [k for k in kinds if k == args.db]
     imports, searches = [], []
     for kind in kinds:
         if args.only in (None, "import"):
@@ -229,7 +252,7 @@ def main() -> None:
             imports.append(bench_import(kind))
             log(f"  {imports[-1]}")
         if args.only in (None, "search"):
-            searches.append(bench_search(kind, args.versions, args.rounds))
+            searches.append(bench_search(kind, args.versions, args.rounds, args.keep))
             log(f"  {searches[-1]}")
     write_results(imports, searches)
     print((ROOT / "bench" / "RESULTS.md").read_text())
