@@ -7,6 +7,8 @@ urlpatterns = [
     path("api/v1/", include("motcua.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("can-bo/", include("motcua.dossiers.web.urls_officer")),
+    path("ho-so/", include("motcua.dossiers.web.urls_citizen")),
     path("", include("motcua.portal.urls")),
 ]
 

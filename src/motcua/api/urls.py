@@ -9,4 +9,5 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("calendar/", include("motcua.core.api.urls")),
     path("", include("motcua.catalog.api.urls")),
+    path("", include("motcua.dossiers.api.urls")),
 ]

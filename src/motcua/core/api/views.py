@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,7 +17,10 @@ PROBLEM_JSON = "application/problem+json"
 
 
 class DueDateView(APIView):
-    """``GET /api/v1/calendar/due-date``: when a time limit that starts at a given instant ends."""
+    """``GET /api/v1/calendar/due-date``: when a time limit that starts at a given instant ends. Public."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="calendar_due_date",

@@ -1,0 +1,3 @@
+"""URL routes (filled in by the dossiers slices of issue 3)."""
+
+urlpatterns: list = []
