@@ -98,13 +98,21 @@ def authority_for(localised: bool, decision_number: str) -> str:
     return "ministry"
 
 
+def _guarded(name: str, check, *args) -> Check:
+    """A timing check whose dates fall outside the calendar's known years cannot be decided."""
+    try:
+        return check(*args)
+    except ValueError as exc:  # core.calendar.CalendarRangeError: no holiday table for that year
+        return Check(name, None, f"Không kiểm tra được: {exc}")
+
+
 def run_checks(*, missing: list[str], calendar: Calendar, decision_date: dt.date | None,
                effective_dates: list[dt.date], uploaded_on: dt.date | None, authority: str) -> dict[str, Any]:
     """All checks, as the JSON stored with the version."""
     checks = [
         completeness(missing),
-        published_on_time(calendar, decision_date, effective_dates, authority),
-        uploaded_on_time(calendar, decision_date, uploaded_on, authority),
+        _guarded("published_on_time", published_on_time, calendar, decision_date, effective_dates, authority),
+        _guarded("uploaded_on_time", uploaded_on_time, calendar, decision_date, uploaded_on, authority),
     ]
     return {
         "authority": authority,

@@ -120,6 +120,31 @@ def _agencies_by_code(records: Sequence[ProcedureRecord]) -> dict[str, int]:
     return dict(Agency.objects.filter(code__in=codes).values_list("code", "id")) if codes else {}
 
 
+def _publication_checker(now) -> Callable[[ProcedureRecord, bool], dict]:
+    """The publication checks of a record, as stored with its version (one calendar load per batch)."""
+    from motcua.core.calendar import WorkingCalendar
+
+    from . import publication
+    from .rules import missing_components
+
+    calendar = WorkingCalendar.from_db()
+    checked_at = now.isoformat()
+
+    def check(record: ProcedureRecord, localised: bool) -> dict:
+        checks = publication.run_checks(
+            missing=missing_components(record),
+            calendar=calendar,
+            decision_date=record.decision_date,
+            effective_dates=[lr.effective_on for lr in record.legal_basis if lr.effective_on],
+            uploaded_on=record.uploaded_on,
+            authority=publication.authority_for(localised, record.decision_number),
+        )
+        checks["checked_at"] = checked_at
+        return checks
+
+    return check
+
+
 def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> None:
     # The last record wins when a file repeats a code.
     by_code: dict[str, ProcedureRecord] = {}
@@ -154,6 +179,7 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
         latest[v.procedure_id] = v
 
     now = timezone.now()
+    checker = _publication_checker(now)
     to_create, to_update = [], []
     for r in records:
         proc = procedures[r.code]
@@ -189,6 +215,7 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
         version.parse_issues = [{"component": i.component, "message": i.message, "raw": i.raw}
                                 for i in r.parse_issues]
         version.search_name, version.search_text = search_fields(r)
+        version.publication_checks = checker(r, bool(proc.province_id) or bool(LOCALISED_CODE.match(r.code)))
         if r.status == m.VersionStatus.PUBLISHED and version.published_at is None:
             version.published_at = now
         version.updated_at = now
@@ -199,7 +226,7 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
             "name", "kind", "sector", "levels", "online_level", "subjects", "requirements", "submission_address",
             "related_procedures_text", "status", "decision_number", "decision_date", "uploaded_on", "valid_from",
             "valid_to", "source", "source_url", "source_folder", "raw", "parse_issues", "search_name",
-            "search_text", "published_at", "updated_at",
+            "search_text", "publication_checks", "published_at", "updated_at",
         ])
         ids = [v.id for v in to_update]
         m.Fee.objects.filter(channel__version_id__in=ids).delete()
@@ -362,25 +389,11 @@ def update_draft(version: m.ProcedureVersion, record: ProcedureRecord, user) -> 
 
 
 def check_version(version: m.ProcedureVersion) -> dict:
-    """Run the publication checks and store their results with the version."""
-    from motcua.core.calendar import WorkingCalendar
-
-    from . import publication
+    """Run the publication checks on a stored version and store their results with it."""
     from .queries import version_to_record, versions_with_components
-    from .rules import missing_components
 
     v = versions_with_components(m.ProcedureVersion.objects.filter(pk=version.pk)).get()
-    record = version_to_record(v)
-    effective = [b.document.effective_on for b in v.legal_basis.all() if b.document.effective_on]
-    checks = publication.run_checks(
-        missing=missing_components(record),
-        calendar=WorkingCalendar.from_db(),
-        decision_date=v.decision_date,
-        effective_dates=effective,
-        uploaded_on=v.uploaded_on,
-        authority=publication.authority_for(bool(v.procedure.province_id), v.decision_number),
-    )
-    checks["checked_at"] = timezone.now().isoformat()
+    checks = _publication_checker(timezone.now())(version_to_record(v), bool(v.procedure.province_id))
     m.ProcedureVersion.objects.filter(pk=version.pk).update(publication_checks=checks)
     version.publication_checks = checks
     return checks
