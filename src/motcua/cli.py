@@ -15,7 +15,13 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else ["motcua", *argv])
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except BrokenPipeError:
+        # `motcua catalog quality | head`: the reader closed the pipe; stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
 
 
 if __name__ == "__main__":
