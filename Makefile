@@ -22,14 +22,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo history (about 20,000 dossiers) is generated once: --once skips it when generated dossiers are present.
 run: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua demo load
+	$(BIN)/motcua demo generate --dossiers 20000 --seed 1 --once
 	$(BIN)/motcua serve 127.0.0.1:8000
 
 demo: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua demo load
+	$(BIN)/motcua demo generate --dossiers 20000 --seed 1 --once
 
 # Debian's Chromium for the end-to-end test; installed only when missing (CI machines start without it).
 chromium:

@@ -46,7 +46,9 @@ def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
     if not already:
         upsert_records(records, progress=progress)
     load_linked_groups()
-    return DemoSummary(len(codes), already, create_demo_users())
+    from .accounts import create_demo_accounts
+
+    return DemoSummary(len(codes), already, create_demo_users() + create_demo_accounts())
 
 
 def create_demo_users() -> list[str]:

@@ -1,0 +1,170 @@
+"""`motcua demo generate`: a deterministic history whose every dossier follows the live rules (issue 3 point 11)."""
+
+import hashlib
+import itertools
+import json
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+
+from motcua.catalog.records import ChannelRecord, FeeRecord, TimeLimit
+from motcua.catalog.services import upsert_records
+from motcua.catalog.tests.factories import make_record
+from motcua.demo import generate as gen
+from motcua.dossiers import services
+from motcua.dossiers.codes import parse_code
+from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent
+from motcua.dossiers.transitions import next_state
+
+pytestmark = pytest.mark.django_db
+
+START, END = date(2025, 9, 1), date(2026, 3, 31)
+
+
+def small_catalog(n: int = 40) -> None:
+    """``n`` published procedures at commune, province and ministry level, some offline only, some with a fee."""
+    records = []
+    for i in range(n):
+        level = ("commune", "province", "ministry")[i % 3]
+        kinds = ("in_person",) if i % 7 == 3 else ("in_person", "online", "postal")
+        limit = TimeLimit(Decimal(3 + i % 10), "working_days")
+        fee = [FeeRecord(50000 if i % 4 == 0 else 0, "Lệ phí")]
+        channels = [ChannelRecord(k, limit, f"{3 + i % 10} ngày làm việc", fee, k) for k in kinds]
+        records.append(make_record(f"9.{i:06d}", f"Thủ tục mẫu {i}", levels=[level], channels=channels))
+    upsert_records(records)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def digest() -> str:
+    """Codes, states, clocks and every event of every dossier, in code order."""
+    h = hashlib.sha256()
+    events = defaultdict(list)
+    for e in DossierEvent.objects.order_by("dossier__code", "seq").values_list(
+            "dossier__code", "seq", "action", "role", "at", "from_state", "to_state", "step", "reason", "data"):
+        events[e[0]].append(e[1:])
+    for d in Dossier.objects.order_by("code").values_list("code", "state", "status_code", "version", "channel",
+                                                          "applicant_personal_id", "due_at", "index_due_at"):
+        h.update(json.dumps([d, events[d[0]]], default=str, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def digest_of_a_run(seed: int, n: int = 300) -> str:
+    result = {}
+    try:
+        with transaction.atomic():
+            gen.generate(n, start=START, end=END, seed=seed)
+            result["digest"] = digest()
+            result["count"] = Dossier.objects.count()
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert result["count"] == n
+    return result["digest"]
+
+
+def test_same_seed_gives_the_same_data_and_another_seed_does_not():
+    small_catalog()
+    first = digest_of_a_run(seed=7)
+    assert Dossier.objects.count() == 0
+    assert digest_of_a_run(seed=7) == first
+    assert digest_of_a_run(seed=8) != first
+
+
+def test_every_dossier_replays_through_the_transition_table():
+    small_catalog()
+    gen.generate(400, start=START, end=END, seed=3)
+    events = defaultdict(list)
+    for e in DossierEvent.objects.order_by("dossier_id", "seq"):
+        events[e.dossier_id].append(e)
+    actions = set()
+    for dossier in Dossier.objects.all():
+        state, seen = "new", events[dossier.pk]
+        assert [e.seq for e in seen] == list(range(1, len(seen) + 1))
+        assert all(a.at <= b.at for a, b in itertools.pairwise(seen))
+        for e in seen:
+            assert e.from_state == state
+            if e.action == gen.RATE_ACTION:  # services.rate: keeps the state, only after the result is returned
+                assert state == e.to_state == "returned"
+            else:
+                assert next_state(state, e.action, e.role) == e.to_state
+            state = e.to_state
+            actions.add(e.action)
+        assert (dossier.state, dossier.version) == (state, len(seen))
+        assert dossier.submitted_at.date() <= END
+    # The history shows the whole lifecycle, not only the happy path.
+    assert {"receive", "refuse", "request_supplement", "submit_supplement", "withdraw", "approve",
+            "return_result"} <= actions
+
+
+def test_codes_are_gap_free_per_agency_and_day_and_live_numbering_continues():
+    small_catalog()
+    gen.generate(500, start=START, end=END, seed=5)
+    numbers = defaultdict(list)
+    for code, agency_id in Dossier.objects.values_list("code", "agency_id"):
+        _, yymmdd, seq = parse_code(code)
+        numbers[(agency_id, yymmdd)].append(seq)
+    for seqs in numbers.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    counters = {(c.agency_id, c.day.strftime("%y%m%d")): c.last for c in DossierCounter.objects.all()}
+    assert counters == {key: len(seqs) for key, seqs in numbers.items()}
+    # A live submission on a generated day gets the next number.
+    (agency_id, yymmdd), seqs = max(numbers.items(), key=lambda item: len(item[1]))
+    sample = Dossier.objects.filter(agency_id=agency_id, code__contains=f"-{yymmdd}-").select_related(
+        "agency", "procedure").first()
+    live = services.submit(sample.procedure.code, sample.agency.code, "in_person",
+                           {"kind": "citizen", "personal_id": "001090012345", "full_name": "Nguyễn Văn An"}, {},
+                           at=sample.submitted_at)
+    assert parse_code(live.code)[2] == len(seqs) + 1
+
+
+def test_popularity_has_a_heavy_tail_and_procedures_without_any_dossier():
+    small_catalog(60)
+    gen.generate(600, start=START, end=END, seed=11)
+    from motcua.catalog.models import Procedure
+
+    counts = sorted((p.n for p in Procedure.objects.annotate(n=Count("dossiers"))), reverse=True)
+    assert counts.count(0) >= 60 * gen.DORMANT_SHARE * 0.9  # Announcement 437: procedures with no dossier
+    used = [c for c in counts if c]
+    assert used[0] >= 5 * used[len(used) // 2]  # the most popular far above the median
+
+
+def test_generate_once_is_idempotent_as_make_run_uses_it():
+    small_catalog()
+    assert not gen.has_generated_history()
+    first = gen.generate(200, start=START, end=END, seed=1, once=True)
+    assert first.dossiers == 200 and gen.has_generated_history()
+    again = gen.generate(200, start=START, end=END, seed=1, once=True)
+    assert again.skipped and Dossier.objects.count() == 200
+    makefile = (Path(__file__).resolve().parents[4] / "Makefile").read_text()
+    for target in ("run", "demo"):
+        body = re.search(rf"^{target}:.*?(?=^\S|\Z)", makefile, re.M | re.S).group(0)
+        assert "demo load" in body
+        assert re.search(r"demo generate --dossiers 20000 --seed 1 --once", body)
+
+
+def test_on_an_empty_database_the_command_loads_the_demo_first(monkeypatch):
+    calls = []
+
+    def fake_load_demo():
+        calls.append(1)
+        small_catalog(10)
+
+    monkeypatch.setattr("motcua.demo.services.load_demo", fake_load_demo)
+    call_command("demo", "generate", "--dossiers", "50", "--start", "2026-01-05", "--end", "2026-01-30")
+    assert calls == [1] and Dossier.objects.count() == 50
+
+
+def test_generation_is_refused_in_production(settings):
+    settings.ENVIRONMENT = "production"
+    with pytest.raises(gen.GenerationRefused):
+        gen.generate(10)
