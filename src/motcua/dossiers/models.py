@@ -18,6 +18,13 @@ class ApplicantKind(models.TextChoices):
     BUSINESS = "business", _("Tổ chức, doanh nghiệp")
 
 
+class Rating(models.TextChoices):
+    """The applicant's verdict on the handling, once the result is returned (Decision 766/QĐ-TTg group 6)."""
+
+    SATISFIED = "satisfied", _("Hài lòng")
+    NOT_SATISFIED = "not_satisfied", _("Không hài lòng")
+
+
 class ChannelKind(models.TextChoices):
     IN_PERSON = "in_person", _("Trực tiếp")
     ONLINE = "online", _("Trực tuyến")
@@ -97,6 +104,10 @@ class Dossier(models.Model):
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="dossiers_assigned")
 
+    # The applicant's rating (satisfied / not satisfied), once, after the result is returned (services.rate).
+    rating = models.CharField(max_length=15, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,12 +118,15 @@ class Dossier(models.Model):
                                    name="dossier_status_code_range"),
             models.CheckConstraint(condition=models.Q(apology_count__lte=1), name="dossier_one_apology"),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="dossier_version_positive"),
+            models.CheckConstraint(condition=models.Q(rating="") | models.Q(rated_at__isnull=False),
+                                   name="dossier_rating_has_time"),
         ]
         indexes = [
             models.Index(fields=["agency", "state", "due_at"], name="dossier_queue"),
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
             models.Index(fields=["applicant_personal_id"], name="dossier_personal_id"),
             models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
+            models.Index(fields=["due_at", "code"], name="dossier_due_code"),
         ]
 
     def __str__(self) -> str:
@@ -240,3 +254,58 @@ class ProcessStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
+
+
+def document_upload_to(instance: DossierDocument, filename: str) -> str:
+    """``dossiers/<code>/<generated name>``: the client's file name never reaches the storage path."""
+    return f"dossiers/{instance.dossier.code}/{filename}"
+
+
+class DossierDocument(models.Model):
+    """A file of a dossier (thành phần hồ sơ): uploaded online, or scanned at the desk (Decree 107/2021 Art. 21a).
+
+    ``content_type`` is detected from the bytes (:mod:`.documents`), never taken from the client; ``filename`` is the
+    client's name cleaned for display; the stored name is generated. Written only by ``services.add_document``.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
+    required_document = models.ForeignKey("catalog.RequiredDocument", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+",
+                                          help_text="The catalog component this file answers, if any.")
+    name = models.CharField(max_length=500, help_text="What the document is (defaults to the component's name).")
+    filename = models.CharField(max_length=255, help_text="The client's file name, cleaned, for display only.")
+    file = models.FileField(upload_to=document_upload_to, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["dossier", "uploaded_at", "pk"]
+        indexes = [models.Index(fields=["sha256"], name="dossier_document_sha256")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.name}"
+
+
+class IdempotencyRecord(models.Model):
+    """A ``POST /api/v1/dossiers`` taken with an ``Idempotency-Key``: the same key and body replay the stored
+    response; the same key with another body is refused. Keys are scoped to the authenticated client."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the canonical request body.")
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    status_code = models.PositiveSmallIntegerField(default=0)
+    response = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key_unique")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}:{self.key}"

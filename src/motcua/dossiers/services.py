@@ -1,12 +1,17 @@
-"""Every write to dossiers: :func:`submit` and :func:`act`.
+"""Every write to dossiers: :func:`submit` (and :func:`submit_once` with an idempotency key), :func:`act`,
+:func:`add_document` and :func:`rate`.
 
 Each call is one transaction that appends exactly one :class:`~motcua.dossiers.models.DossierEvent`. :func:`act`
 locks the dossier row, checks the optimistic version, then the transition table (:mod:`.transitions`), then the
-legal rules (:mod:`.rules`), applies the action's effect on the clocks and bumps the version.
+legal rules (:mod:`.rules`), applies the action's effect on the clocks and bumps the version. Uploads and ratings
+change the dossier without changing its state: their event has ``from_state == to_state`` and they bump the version
+too (the event's ``seq`` is the version after the change).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,28 +21,42 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from motcua.catalog.models import Channel, Procedure, VersionStatus
+from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionStatus
 from motcua.core.calendar import WorkingCalendar
 from motcua.units.models import Agency, Membership
 
-from . import rules
+from . import documents, rules
 from .codes import format_code, next_sequence, receipt_date
-from .models import ApplicantKind, ChannelKind, Dossier, DossierEvent, ProcessDefinition
+from .models import (
+    ApplicantKind,
+    ChannelKind,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    IdempotencyRecord,
+    ProcessDefinition,
+    Rating,
+)
 from .transitions import Action, Role, State, TransitionNotAllowed, next_state
 
 __all__ = [
     "ActorNotAllowed",
     "DossierNotFound",
+    "IdempotencyKeyReused",
     "InvalidSubmission",
     "TransitionNotAllowed",
+    "UploadRejected",
     "VersionConflict",
     "act",
+    "add_document",
     "process_for",
+    "rate",
     "submit",
+    "submit_once",
 ]
 
 PERSONAL_ID = re.compile(r"^\d{12}$")
@@ -487,4 +506,182 @@ def act(dossier_code: str, action: str, *, actor, role: str, expected_version: i
         DossierEvent.objects.create(dossier=dossier, seq=dossier.version, actor=actor, role=role, at=at,
                                     action=str(action), from_state=source, to_state=target, step=ctx.step,
                                     reason=reason or "", data=event_data)
+    return dossier
+
+
+# Idempotent submission ------------------------------------------------------------------------------------------
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was already used with a different request body."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"The Idempotency-Key {key!r} was already used with a different request body.")
+
+
+@dataclass(frozen=True)
+class IdempotentOutcome:
+    record: IdempotencyRecord
+    replayed: bool
+
+
+def request_fingerprint(body: Any) -> str:
+    """SHA-256 of the request body in canonical JSON (sorted keys): the same body in another key order matches."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def submit_once(key: str, owner, fingerprint: str, render: Callable[[Dossier], tuple[int, dict]],
+                **submit_kwargs: Any) -> IdempotentOutcome:
+    """:func:`submit` at most once per ``(owner, key)``: the first call submits and stores ``render(dossier)``
+    (status code and response body) with the key; a retry with the same ``fingerprint`` gets the stored record back
+    (``replayed``); another fingerprint raises :class:`IdempotencyKeyReused`.
+
+    The key row is inserted first, in the submission's transaction: a concurrent retry blocks on the unique key until
+    the first commits (then replays) or rolls back (then submits itself). A refused submission stores nothing, so
+    the key can be used again with a corrected body.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(owner=owner, key=key, fingerprint=fingerprint)
+        except IntegrityError:
+            record = IdempotencyRecord.objects.get(owner=owner, key=key)
+            if record.fingerprint != fingerprint:
+                raise IdempotencyKeyReused(key) from None
+            return IdempotentOutcome(record, replayed=True)
+        dossier = submit(**submit_kwargs)
+        record.dossier = dossier
+        record.status_code, record.response = render(dossier)
+        record.save(update_fields=["dossier", "status_code", "response"])
+    return IdempotentOutcome(record, replayed=False)
+
+
+# Changes that keep the state: documents and the rating -----------------------------------------------------------
+
+
+class UploadRejected(Exception):
+    """The file cannot be added. ``rule``: empty_file, file_too_large, type_not_allowed, rejected_by_scanner,
+    upload_not_allowed_in_state, unknown_required_document."""
+
+    def __init__(self, rule: str, message: str, **details: Any) -> None:
+        self.rule, self.details = rule, details
+        super().__init__(message)
+
+
+def _lock(dossier_code: str, expected_version: int | None) -> Dossier:
+    dossier = (Dossier.objects.select_for_update(of=("self",)).select_related("agency")
+               .filter(code=dossier_code).first())
+    if dossier is None:
+        raise DossierNotFound(dossier_code)
+    if expected_version is not None and expected_version != dossier.version:
+        raise VersionConflict(dossier, expected_version)
+    return dossier
+
+
+def _record_change(dossier: Dossier, *, action: str, actor, role: str, at: datetime, data: dict,
+                   fields: list[str]) -> None:
+    """Bump the version and append the event of a change that keeps the state."""
+    dossier.version += 1
+    dossier.save(update_fields=[*fields, "version", "updated_at"])
+    DossierEvent.objects.create(dossier=dossier, seq=dossier.version, actor=actor, role=role, at=at, action=action,
+                                from_state=dossier.state, to_state=dossier.state, data=data)
+
+
+def _inspect_upload(upload) -> tuple[documents.FileType, int, str]:
+    """Size, type from the bytes and SHA-256 of an uploaded file (rewound afterwards)."""
+    size = int(getattr(upload, "size", 0) or 0)
+    if size <= 0:
+        raise UploadRejected("empty_file", "The file is empty.")
+    limit = documents.max_bytes()
+    if size > limit:
+        raise UploadRejected("file_too_large", f"The file has {size} bytes; the limit is {limit}.", limit=limit)
+    upload.seek(0)
+    head = upload.read(documents.SNIFF_BYTES)
+    file_type = documents.sniff(head)
+    allowed = documents.allowed_types()
+    if file_type is None or file_type.key not in allowed:
+        found = file_type.key if file_type else "unknown"
+        raise UploadRejected("type_not_allowed",
+                             f"The file's content is {found}; accepted: {', '.join(allowed)}.", allowed=list(allowed))
+    digest = hashlib.sha256(head)
+    while chunk := upload.read(1024 * 1024):
+        digest.update(chunk)
+    upload.seek(0)
+    return file_type, size, digest.hexdigest()
+
+
+def add_document(dossier_code: str, upload, *, actor, role: str, required_document: int | None = None,
+                 name: str = "", expected_version: int | None = None, at: datetime | None = None) -> DossierDocument:
+    """Store an uploaded file as a document of the dossier (issue 3 point 8) and append an ``upload_document`` event.
+
+    ``upload`` is a Django ``File`` (``UploadedFile``). Checked before anything is stored: size and type limits
+    (:mod:`.documents`), the content type from the bytes, the scan hook. Then, with the dossier locked: the version
+    (when ``expected_version`` is given), the actor's role, that ``role`` may add documents in the current state,
+    and that ``required_document`` is a component of the dossier's procedure version. Raises
+    :class:`UploadRejected`, :class:`DossierNotFound`, :class:`VersionConflict`, :class:`ActorNotAllowed`.
+    """
+    at = _now(at)
+    file_type, size, sha256 = _inspect_upload(upload)
+    filename = documents.clean_filename(getattr(upload, "name", ""))
+    try:
+        documents.scanner()(upload, name=filename, content_type=file_type.mime, size=size)
+    except Exception as error:  # any failure of the hook rejects the file
+        raise UploadRejected("rejected_by_scanner", f"The file was rejected by the scan: {error}") from error
+    finally:
+        upload.seek(0)
+    stored = None
+    try:
+        with transaction.atomic():
+            dossier = _lock(dossier_code, expected_version)
+            _check_actor(dossier, actor, role)
+            if not documents.may_upload(dossier.state, role):
+                raise UploadRejected("upload_not_allowed_in_state",
+                                     f"A {role} cannot add documents to a dossier in state '{dossier.state}'.")
+            component = None
+            if required_document is not None:
+                component = RequiredDocument.objects.filter(pk=required_document,
+                                                            version_id=dossier.procedure_version_id).first()
+                if component is None:
+                    raise UploadRejected("unknown_required_document",
+                                         f"{required_document} is not a component of this dossier's procedure.")
+            display = str(name or "").strip()[:500] or (component.name[:500] if component else filename)
+            document = DossierDocument(dossier=dossier, required_document=component, name=display,
+                                       filename=filename, content_type=file_type.mime, size=size, sha256=sha256,
+                                       uploaded_by=actor, uploaded_role=role, uploaded_at=at)
+            document.file.save(documents.stored_name(file_type), upload, save=False)
+            stored = document.file.name
+            document.save(force_insert=True)
+            _record_change(dossier, action=documents.UPLOAD_ACTION, actor=actor, role=role, at=at, fields=[],
+                           data={"document": document.pk, "name": display, "filename": filename,
+                                 "content_type": file_type.mime, "size": size, "sha256": sha256,
+                                 "required_document": component.pk if component else None})
+    except BaseException:
+        if stored:
+            DossierDocument._meta.get_field("file").storage.delete(stored)
+        raise
+    return document
+
+
+def rate(dossier_code: str, satisfied: bool, *, actor, at: datetime | None = None) -> Dossier:
+    """The applicant rates the handling, satisfied or not (issue 3 point 7; Decision 766/QĐ-TTg group 6), once the
+    result is returned and only once. Appends a ``rate`` event that keeps the state.
+
+    ``actor`` is the applicant's user; when the dossier has none (entered at the desk), the caller must have checked
+    the applicant otherwise (e.g. by the ID number). Raises :class:`~motcua.dossiers.rules.RuleViolation`
+    (``rating_before_return``, ``already_rated``), :class:`DossierNotFound`, :class:`ActorNotAllowed`.
+    """
+    at = _now(at)
+    with transaction.atomic():
+        dossier = _lock(dossier_code, None)
+        _check_actor(dossier, actor, Role.APPLICANT)
+        if dossier.state != State.RETURNED:
+            raise rules.RuleViolation("rating_before_return", "The handling can be rated once the result is returned.")
+        if dossier.rating:
+            raise rules.RuleViolation("already_rated", "The handling of this dossier has already been rated.")
+        dossier.rating = Rating.SATISFIED if satisfied else Rating.NOT_SATISFIED
+        dossier.rated_at = at
+        _record_change(dossier, action="rate", actor=actor, role=Role.APPLICANT, at=at,
+                       fields=["rating", "rated_at"], data={"rating": dossier.rating})
     return dossier

@@ -1,0 +1,509 @@
+"""Dossiers API (issue 3 points 1, 2, 8, 10): submit, list, read, timeline, documents and actions.
+
+Thin views: parse, check who may see (:mod:`.access`), call :mod:`motcua.dossiers.services`, render. Every error is
+``application/problem+json``:
+
+- a dossier the client may not see is *not found* (404), whether it exists or not;
+- actions need ``If-Match`` with the dossier's ``ETag`` (the quoted version, ``"3"``): missing → 428, stale → 412
+  with the current state and ``ETag``; an action the client's roles cannot take in the current state → 409 listing
+  ``allowed_actions``; a legal rule that forbids it now → 422 naming the ``rule``;
+- ``POST /dossiers`` honours ``Idempotency-Key``: the same key and body replay the first response (201, same body);
+  the same key with another body → 422.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.core.api.serializers import ProblemSerializer
+from motcua.core.calendar import TZ
+from motcua.core.problems import ProblemResponse, problem
+from motcua.units.models import Agency
+
+from .. import documents, rules, services
+from ..models import Dossier
+from ..transitions import Action, Role, allowed_actions
+from . import access
+from .serializers import (
+    ActionInputSerializer,
+    DocumentInputSerializer,
+    DossierDetailSerializer,
+    DossierDocumentSerializer,
+    DossierPageSerializer,
+    DossierQuerySerializer,
+    DossierSerializer,
+    DossierSubmitSerializer,
+    EventSerializer,
+    deadline_flags,
+    encode_cursor,
+)
+
+PROBLEM_JSON = "application/problem+json"
+IDEMPOTENCY_KEY_MAX = 255
+# Filtering on at_risk is done row by row (it needs the calendar and the steps): stop after this many rows and let
+# the client follow ``next``.
+AT_RISK_SCAN_LIMIT = 5000
+UPLOAD_STATUS = {"empty_file": 400, "unknown_required_document": 400, "file_too_large": 413,
+                 "type_not_allowed": 415, "upload_not_allowed_in_state": 409, "rejected_by_scanner": 422}
+
+
+def _problem(status_code: int, title: str, detail: str = "", *, errors: dict[str, list[str]] | None = None,
+             headers: dict[str, str] | None = None, **extra: Any) -> ProblemResponse:
+    body = problem(status_code, title, detail, errors)
+    body.update(extra)
+    response = ProblemResponse(body, status_code)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def etag(version: int) -> str:
+    """The dossier's entity tag: its version, quoted."""
+    return f'"{version}"'
+
+
+def _if_match_versions(header: str) -> set[int]:
+    """The versions named by an ``If-Match`` header (weak tags accepted); unparseable tags name none."""
+    versions = set()
+    for tag in header.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        if tag.isdigit():
+            versions.add(int(tag))
+    return versions
+
+
+def _problem_errors(errors: dict[str, str]) -> dict[str, list[str]]:
+    return {field: [message] for field, message in errors.items()}
+
+
+def _current(dossier: Dossier) -> dict[str, Any]:
+    return {"state": dossier.state, "status": dossier.status, "version": dossier.version}
+
+
+def _precondition_failed(dossier: Dossier) -> ProblemResponse:
+    return _problem(412, "Precondition failed",
+                    "The dossier changed since you read it: read it again and decide on its current state.",
+                    headers={"ETag": etag(dossier.version)}, current=_current(dossier))
+
+
+class DossierAPIView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def visible_dossier(self, request: Request, code: str, viewer: access.Viewer | None = None) -> Dossier:
+        viewer = viewer or access.viewer_for(request.user)
+        dossier = (access.visible(viewer, Dossier.objects.select_related("agency", "procedure", "procedure_version"))
+                   .filter(code=code).first())
+        if dossier is None:
+            raise exceptions.NotFound(f"Không tìm thấy hồ sơ {code} (no such dossier).")
+        return dossier
+
+
+PROBLEM_401 = OpenApiResponse(ProblemSerializer, description="No or bad credentials (Authorization: Bearer <token>).")
+PROBLEM_404 = OpenApiResponse(ProblemSerializer, description="No such dossier, or not one you may see.")
+CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="Dossier code, e.g. "
+                                  "H01.TTPVHCC-260302-0001.")
+
+
+class DossierListView(DossierAPIView):
+    """``GET /api/v1/dossiers`` (the dossiers the client may see) and ``POST /api/v1/dossiers`` (submit)."""
+
+    @extend_schema(
+        operation_id="dossiers_list",
+        tags=["dossiers"],
+        summary="List dossiers",
+        description=(
+            "The dossiers the client may see: officers their agencies' (and child units'), supervisors their "
+            "province's or ministry's (all at the Government Office), applicants their own. Ordered by legal due "
+            "time (dossiers without one last), then code; follow `next` (cursor pagination). Dates are Vietnamese "
+            "calendar dates, ranges inclusive. With `at_risk`, rows are checked one by one: a page may be shorter "
+            "than `page_size` with a `next`. Unknown parameters and bad values are refused with 400."
+        ),
+        parameters=[DossierQuerySerializer],
+        responses={
+            200: DossierPageSerializer,
+            (400, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="A parameter is unknown or invalid."),
+            (401, PROBLEM_JSON): PROBLEM_401,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        unknown = sorted(set(request.query_params) - set(DossierQuerySerializer().fields))
+        if unknown:
+            raise exceptions.ValidationError({name: ["Unknown parameter."] for name in unknown})
+        params = DossierQuerySerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        now = timezone.now()
+        viewer = access.viewer_for(request.user)
+        queryset = _filtered(access.visible(viewer, Dossier.objects.select_related(
+            "agency", "procedure", "procedure_version")), data, now)
+        context = {"now": now, "calendars": {}}
+        predicate = None
+        if "at_risk" in data:
+            def predicate(dossier: Dossier) -> bool:
+                return deadline_flags(dossier, context)["at_risk"] == data["at_risk"]
+
+        rows, next_position = _page(queryset, data.get("cursor"), data["page_size"], predicate)
+        next_url = None
+        if next_position is not None:
+            query = request.query_params.copy()
+            query["cursor"] = encode_cursor(*next_position)
+            next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return Response({"next": next_url, "results": DossierSerializer(rows, many=True, context=context).data})
+
+    @extend_schema(
+        operation_id="dossiers_create",
+        tags=["dossiers"],
+        summary="Submit a dossier",
+        description=(
+            "Online, the authenticated user is the applicant; in person or by post, a desk officer of the receiving "
+            "agency enters it. The dossier gets its code (`<agency>-YYMMDD-XXXX`, Circular 01/2018 Art. 19) and "
+            "state `submitted` (status 1). With `Idempotency-Key`, a retry with the same body returns the same "
+            "dossier (201, same body, `Idempotent-Replayed: true`); the same key with another body is refused (422)."
+        ),
+        request=DossierSubmitSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                     description="A unique key per submission (at most 255 characters), e.g. a "
+                                                 "UUID, to retry safely.")],
+        responses={
+            201: DossierSerializer,
+            (400, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Invalid fields: `errors` names them."),
+            (401, PROBLEM_JSON): PROBLEM_401,
+            (403, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Only desk officers enter dossiers "
+                                                 "in person or by post."),
+            (422, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Idempotency-Key reused with "
+                                                 "another body."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data
+        if not isinstance(body, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        submission = DossierSubmitSerializer(data=body)
+        submission.is_valid(raise_exception=True)
+        data = submission.validated_data
+        user = request.user
+        role = Role.APPLICANT
+        if data["channel"] != "online":
+            role = Role.DESK_OFFICER
+            agency = Agency.objects.filter(code=data["agency"]).values("id", "parent_id").first()
+            if agency and not access.viewer_for(user).is_desk_officer_of(agency["id"], agency["parent_id"]):
+                return _problem(403, "Forbidden", "Dossiers in person or by post are entered by a desk officer of "
+                                "the receiving agency.")
+        kwargs = {"procedure_code": data["procedure"], "agency_code": data["agency"], "channel": data["channel"],
+                  "applicant": dict(data["applicant"]), "form_data": data["form_data"], "actor": user,
+                  "role": str(role)}
+
+        def render(dossier: Dossier) -> tuple[int, dict]:
+            return 201, dict(DossierSerializer(dossier, context={"now": timezone.now(), "calendars": {}}).data)
+
+        key = request.headers.get("Idempotency-Key")
+        replayed = False
+        try:
+            if key is None:
+                status_code, response_body = render(services.submit(**kwargs))
+            else:
+                key = key.strip()
+                if not key or len(key) > IDEMPOTENCY_KEY_MAX:
+                    return _problem(400, "Invalid request", "Idempotency-Key must have 1 to 255 characters.",
+                                    errors={"Idempotency-Key": ["1 to 255 characters."]})
+                outcome = services.submit_once(key, user, services.request_fingerprint(body), render, **kwargs)
+                status_code, response_body, replayed = (outcome.record.status_code, outcome.record.response,
+                                                        outcome.replayed)
+        except services.InvalidSubmission as invalid:
+            return _problem(400, "Invalid request", "One or more fields are invalid.",
+                            errors=_problem_errors(invalid.errors))
+        except services.IdempotencyKeyReused as reused:
+            return _problem(422, "Idempotency-Key reused", str(reused))
+        response = Response(response_body, status=status_code)
+        response["ETag"] = etag(response_body["version"])
+        response["Location"] = request.build_absolute_uri(f"{request.path.rstrip('/')}/{response_body['code']}")
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=TZ)
+
+
+def _filtered(queryset: QuerySet[Dossier], data: dict, now: datetime) -> QuerySet[Dossier]:
+    if "state" in data:
+        queryset = queryset.filter(state=data["state"])
+    if "status" in data:
+        queryset = queryset.filter(status_code=data["status"])
+    if "agency" in data:
+        queryset = queryset.filter(agency__code=data["agency"])
+    if "procedure" in data:
+        queryset = queryset.filter(procedure__code=data["procedure"])
+    overdue = Q(finished_at__isnull=True, due_at__lt=now)
+    if "overdue" in data:
+        queryset = queryset.filter(overdue) if data["overdue"] else queryset.exclude(overdue)
+    if data.get("at_risk"):
+        queryset = queryset.filter(finished_at__isnull=True, waiting_since__isnull=True, due_at__gte=now)
+    for field, name in (("received_at", "received"), ("due_at", "due")):
+        if f"{name}_from" in data:
+            queryset = queryset.filter(**{f"{field}__gte": _day_start(data[f"{name}_from"])})
+        if f"{name}_to" in data:
+            queryset = queryset.filter(**{f"{field}__lt": _day_start(data[f"{name}_to"] + timedelta(days=1))})
+    return queryset
+
+
+def _after(queryset: QuerySet[Dossier], position: tuple[datetime | None, str] | None) -> QuerySet[Dossier]:
+    """Keyset: the rows after ``position`` in (due_at nulls last, code) order."""
+    if position is None:
+        return queryset
+    due_at, code = position
+    if due_at is None:
+        return queryset.filter(due_at__isnull=True, code__gt=code)
+    return queryset.filter(Q(due_at__gt=due_at) | Q(due_at=due_at, code__gt=code) | Q(due_at__isnull=True))
+
+
+def _page(queryset: QuerySet[Dossier], cursor, size: int, predicate=None):
+    """One page and the position to continue from (``None`` on the last page)."""
+    ordered = queryset.order_by(F("due_at").asc(nulls_last=True), "code")
+    if predicate is None:
+        rows = list(_after(ordered, cursor)[: size + 1])
+        if len(rows) > size:
+            return rows[:size], (rows[size - 1].due_at, rows[size - 1].code)
+        return rows, None
+    rows: list[Dossier] = []
+    position, scanned, batch = cursor, 0, max(4 * size, 100)
+    while True:
+        chunk = list(_after(ordered, position)[:batch])
+        for dossier in chunk:
+            position = (dossier.due_at, dossier.code)
+            if predicate(dossier):
+                rows.append(dossier)
+                if len(rows) == size:
+                    return rows, position
+        scanned += len(chunk)
+        if len(chunk) < batch:
+            return rows, None
+        if scanned >= AT_RISK_SCAN_LIMIT:
+            return rows, position
+
+
+class DossierDetailView(DossierAPIView):
+    """``GET /api/v1/dossiers/<code>``."""
+
+    @extend_schema(
+        operation_id="dossiers_retrieve",
+        tags=["dossiers"],
+        summary="Read a dossier",
+        description=("With its process steps, documents and the actions the client may take now. The `ETag` "
+                     "header is what actions need in `If-Match`; `If-None-Match` with it gives 304."),
+        parameters=[CODE_PARAMETER],
+        responses={
+            200: DossierDetailSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag in If-None-Match."),
+            (401, PROBLEM_JSON): PROBLEM_401,
+            (404, PROBLEM_JSON): PROBLEM_404,
+        },
+    )
+    def get(self, request: Request, code: str) -> Response:
+        viewer = access.viewer_for(request.user)
+        dossier = self.visible_dossier(request, code, viewer)
+        tag = etag(dossier.version)
+        if dossier.version in _if_match_versions(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return _detail(dossier, viewer, status.HTTP_200_OK)
+
+
+def _detail(dossier: Dossier, viewer: access.Viewer, status_code: int) -> Response:
+    roles = access.acting_roles(viewer, dossier)
+    context = {"now": timezone.now(), "calendars": {},
+               "allowed_actions": access.actions_for_roles(dossier.state, roles)}
+    dossier = Dossier.objects.select_related("agency", "procedure", "procedure_version").prefetch_related(
+        "documents__uploaded_by").get(pk=dossier.pk)
+    return Response(DossierDetailSerializer(dossier, context=context).data, status=status_code,
+                    headers={"ETag": etag(dossier.version)})
+
+
+class DossierEventsView(DossierAPIView):
+    """``GET /api/v1/dossiers/<code>/events``."""
+
+    @extend_schema(
+        operation_id="dossiers_events",
+        tags=["dossiers"],
+        summary="The dossier's timeline",
+        description="Every event in order: submission, each action, each upload, the rating. Append-only.",
+        parameters=[CODE_PARAMETER],
+        responses={200: EventSerializer(many=True), (401, PROBLEM_JSON): PROBLEM_401, (404, PROBLEM_JSON): PROBLEM_404},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        dossier = self.visible_dossier(request, code)
+        events = dossier.events.select_related("actor").order_by("seq")
+        return Response(EventSerializer(events, many=True).data, headers={"ETag": etag(dossier.version)})
+
+
+class DossierDocumentsView(DossierAPIView):
+    """``POST /api/v1/dossiers/<code>/documents`` (multipart)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="dossiers_documents_create",
+        tags=["dossiers"],
+        summary="Upload a document",
+        description=(
+            "Multipart with `file`. The type is detected from the content (accepted by default: PDF, JPEG, PNG, "
+            "TIFF), the size is limited (20 MiB by default), the SHA-256 is stored, the file is scanned before it is "
+            "stored. The applicant uploads before receipt and to answer a supplement request; officers while the "
+            "dossier is open. Appends an `upload_document` event (the state does not change) and bumps the version: "
+            "`If-Match` is optional here, and checked when given."
+        ),
+        parameters=[CODE_PARAMETER,
+                    OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False,
+                                     description="The dossier's ETag, to upload only if it did not change.")],
+        request={"multipart/form-data": DocumentInputSerializer},
+        responses={
+            201: DossierDocumentSerializer,
+            (400, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="No file, an empty file, or an "
+                                                 "unknown component."),
+            (401, PROBLEM_JSON): PROBLEM_401,
+            (403, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Read-only access."),
+            (404, PROBLEM_JSON): PROBLEM_404,
+            (409, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Not in this state."),
+            (412, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Stale If-Match."),
+            (413, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="The file is too large."),
+            (415, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="The content type is not accepted."),
+            (422, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Rejected by the scan."),
+        },
+    )
+    def post(self, request: Request, code: str) -> Response:
+        viewer = access.viewer_for(request.user)
+        dossier = self.visible_dossier(request, code, viewer)
+        expected = None
+        if "If-Match" in request.headers:
+            if dossier.version not in _if_match_versions(request.headers["If-Match"]):
+                return _precondition_failed(dossier)
+            expected = dossier.version
+        upload = DocumentInputSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        roles = access.acting_roles(viewer, dossier)
+        if not roles:
+            return _problem(403, "Forbidden", "Your access to this dossier is read-only.")
+        role = next((r for r in roles if documents.may_upload(dossier.state, r)), None)
+        if role is None:
+            return _problem(409, "Conflict", f"Documents cannot be added in state '{dossier.state}'.",
+                            rule="upload_not_allowed_in_state", state=dossier.state)
+        try:
+            document = services.add_document(code, data["file"], actor=request.user, role=role,
+                                              required_document=data.get("required_document"),
+                                              name=data.get("name", ""), expected_version=expected)
+        except services.UploadRejected as rejected:
+            status_code = UPLOAD_STATUS.get(rejected.rule, 422)
+            errors = {"required_document": [str(rejected)]} if rejected.rule == "unknown_required_document" else (
+                {"file": [str(rejected)]} if status_code == 400 else None)
+            title = {400: "Invalid request", 409: "Conflict", 413: "Payload too large",
+                     415: "Unsupported media type"}.get(status_code, "Unprocessable content")
+            return _problem(status_code, title, str(rejected), errors=errors, rule=rejected.rule, **rejected.details)
+        except services.VersionConflict as conflict:
+            return _precondition_failed(conflict.current)
+        except services.ActorNotAllowed as refused:
+            return _problem(403, "Forbidden", str(refused))
+        return Response(DossierDocumentSerializer(document).data, status=status.HTTP_201_CREATED,
+                        headers={"ETag": etag(document.dossier.version)})
+
+
+class DossierActionView(DossierAPIView):
+    """``POST /api/v1/dossiers/<code>/actions/<action>``."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="dossiers_actions_create",
+        tags=["dossiers"],
+        summary="Take an action",
+        description=(
+            "One action of the lifecycle (receive, request_supplement, submit_supplement, refuse, assign, "
+            "complete_step, consult, answer_consultation, request_payment, confirm_payment, approve, issue_result, "
+            "return_result, withdraw, stop, apologise), in one of the roles the client holds on the dossier (the "
+            "first that may take it, or `role`). Requires `If-Match` with the dossier's ETag. Appends one event."
+        ),
+        parameters=[
+            CODE_PARAMETER,
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=[str(a) for a in Action if a != "submit"]),
+            OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
+                             description="The dossier's ETag, as read (e.g. \"3\")."),
+        ],
+        request=ActionInputSerializer,
+        responses={
+            200: DossierDetailSerializer,
+            (400, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Malformed body."),
+            (401, PROBLEM_JSON): PROBLEM_401,
+            (403, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Read-only access, or a role you "
+                                                 "do not hold."),
+            (404, PROBLEM_JSON): PROBLEM_404,
+            (409, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="Not allowed in the current state: "
+                                                 "`allowed_actions` lists what you may do."),
+            (412, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="The dossier changed: `current` "
+                                                 "gives its state, the ETag header its version."),
+            (422, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="A legal rule forbids it now: "
+                                                 "`rule` names it."),
+            (428, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="If-Match is missing."),
+        },
+    )
+    def post(self, request: Request, code: str, action: str) -> Response:
+        viewer = access.viewer_for(request.user)
+        dossier = self.visible_dossier(request, code, viewer)
+        if action not in {str(a) for a in Action}:
+            raise exceptions.NotFound(f"Unknown action {action!r}.")
+        if_match = request.headers.get("If-Match")
+        if if_match is None or if_match.strip() == "*":
+            return _problem(428, "Precondition required", "Send If-Match with the dossier's ETag (read it first).",
+                            headers={"ETag": etag(dossier.version)})
+        if dossier.version not in _if_match_versions(if_match):
+            return _precondition_failed(dossier)
+        body = request.data if isinstance(request.data, dict) else None
+        if body is None:
+            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        parsed = ActionInputSerializer(data=body)
+        parsed.is_valid(raise_exception=True)
+        data = parsed.validated_data
+        roles = access.acting_roles(viewer, dossier)
+        if not roles:
+            return _problem(403, "Forbidden", "Your access to this dossier is read-only.")
+        if "role" in data:
+            if data["role"] not in roles:
+                return _problem(403, "Forbidden", f"You do not act as {data['role']} on this dossier.")
+            role = data["role"]
+        else:
+            role = next((r for r in roles if action in allowed_actions(dossier.state, r)), None)
+            if role is None:
+                return _not_allowed(dossier, action, roles)
+        try:
+            dossier = services.act(code, action, actor=request.user, role=role, expected_version=dossier.version,
+                                   reason=data["reason"], data=data["data"])
+        except services.VersionConflict as conflict:
+            return _precondition_failed(conflict.current)
+        except services.TransitionNotAllowed:
+            return _not_allowed(dossier, action, roles)
+        except rules.RuleViolation as violation:
+            return _problem(422, "Unprocessable content", str(violation), rule=violation.rule,
+                            **{k: str(v) for k, v in violation.details.items()})
+        except services.ActorNotAllowed as refused:
+            return _problem(403, "Forbidden", str(refused))
+        except services.DossierNotFound:
+            raise exceptions.NotFound(f"Không tìm thấy hồ sơ {code} (no such dossier).") from None
+        return _detail(dossier, viewer, status.HTTP_200_OK)
+
+
+def _not_allowed(dossier: Dossier, action: str, roles: list[str]) -> ProblemResponse:
+    allowed = access.actions_for_roles(dossier.state, roles)
+    return _problem(409, "Action not allowed",
+                    f"'{action}' cannot be taken in state '{dossier.state}'. Allowed: {', '.join(allowed) or 'none'}.",
+                    state=dossier.state, allowed_actions=allowed, headers={"ETag": etag(dossier.version)})
+

@@ -1,0 +1,147 @@
+"""Uploaded dossier documents: what a file is (from its bytes), what it may be called, and the upload limits.
+
+Issue 3 point 8. Pure functions except :func:`scanner`, which imports the configured hook:
+
+- the content type is detected from the first bytes (magic numbers), never from the client's name or header;
+- the client's file name is only cleaned for display; files are stored under a generated name, so no path traversal;
+- limits come from settings with defaults: ``MOTCUA_UPLOAD_MAX_BYTES`` (20 MiB), ``MOTCUA_UPLOAD_TYPES`` (pdf, jpeg,
+  png, tiff — the formats scanned papers and electronic results come in), ``MOTCUA_UPLOAD_SCANNER`` (dotted path to
+  ``callable(fileobj, *, name, content_type, size)``; it raises to reject the file; default: no scan).
+
+An upload changes the dossier without changing its state: ``services.add_document`` appends a
+:class:`~motcua.dossiers.models.DossierEvent` with action ``upload_document`` and ``from_state == to_state`` (it is
+not a transition of the lifecycle table, which stays about the one-stop procedure), and bumps the version.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .transitions import State
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_TYPES = ("pdf", "jpeg", "png", "tiff")
+SNIFF_BYTES = 64 * 1024
+UPLOAD_ACTION = "upload_document"
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    mime: str
+    extension: str
+
+
+TYPES: dict[str, FileType] = {t.key: t for t in (
+    FileType("pdf", "application/pdf", ".pdf"),
+    FileType("jpeg", "image/jpeg", ".jpg"),
+    FileType("png", "image/png", ".png"),
+    FileType("tiff", "image/tiff", ".tif"),
+    FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    FileType("zip", "application/zip", ".zip"),
+    FileType("txt", "text/plain", ".txt"),
+)}
+
+
+def sniff(head: bytes) -> FileType | None:
+    """The type of a file from its first bytes (give at least :data:`SNIFF_BYTES` when the file is that long).
+
+    PDF ``%PDF-``; JPEG ``FF D8 FF``; PNG ``89 50 4E 47 0D 0A 1A 0A``; TIFF ``II*\\0`` or ``MM\\0*``; ZIP ``PK\\3\\4``,
+    a DOCX when one of its first entries is under ``word/``; plain text when the bytes are UTF-8 without control
+    characters other than tab, line feed, carriage return and form feed. ``None`` otherwise.
+    """
+    if head.startswith(b"%PDF-"):
+        return TYPES["pdf"]
+    if head.startswith(b"\xff\xd8\xff"):
+        return TYPES["jpeg"]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return TYPES["png"]
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return TYPES["tiff"]
+    if head.startswith(b"PK\x03\x04"):
+        return TYPES["docx"] if b"word/" in head and b"[Content_Types].xml" in head else TYPES["zip"]
+    if head and _is_plain_text(head):
+        return TYPES["txt"]
+    return None
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _is_plain_text(head: bytes) -> bool:
+    if _CONTROL.search(head):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sniffed window is still text.
+        return error.start >= len(head) - 3 and error.reason == "unexpected end of data"
+    return True
+
+
+_UNSAFE = re.compile(r"[^\w .()\-+,]")
+MAX_FILENAME = 200
+
+
+def clean_filename(name: str | None) -> str:
+    """The client's file name made safe for display: the last path component only, NFC, no control or shell
+    characters, no leading dots, at most 200 characters; ``tai-lieu`` when nothing is left."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    name = re.sub(r"_+", "_", name)
+    if len(name) > MAX_FILENAME:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: MAX_FILENAME - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:MAX_FILENAME]
+    return name or "tai-lieu"
+
+
+def stored_name(file_type: FileType) -> str:
+    """A generated storage name: a random UUID and the extension of the detected type."""
+    return f"{uuid.uuid4().hex}{file_type.extension}"
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def allowed_types() -> tuple[str, ...]:
+    return tuple(getattr(settings, "MOTCUA_UPLOAD_TYPES", DEFAULT_TYPES))
+
+
+def no_scan(fileobj: Any, *, name: str, content_type: str, size: int) -> None:
+    """The default scan hook: accepts everything."""
+
+
+def scanner() -> Callable[..., None]:
+    """The configured scan hook (``MOTCUA_UPLOAD_SCANNER``), called before a file is stored."""
+    path = getattr(settings, "MOTCUA_UPLOAD_SCANNER", None)
+    return import_string(path) if path else no_scan
+
+
+# Who may add documents in which states. The applicant adds them while the dossier is theirs to complete (before
+# receipt, or to answer a supplement request: issue 3 point 7); officers scan papers at the desk and attach working
+# documents while the dossier is open (Decree 107/2021 Art. 21a); nobody adds to a closed dossier.
+_OPEN = frozenset({State.SUBMITTED, State.RECEIPT_SUPPLEMENT_REQUESTED, State.RECEIVED, State.PROCESSING,
+                   State.CONSULTING, State.SUPPLEMENT_REQUESTED, State.PAYMENT_REQUESTED, State.APPROVED,
+                   State.RESULT_ISSUED})
+UPLOAD_STATES: dict[str, frozenset[State]] = {
+    "applicant": frozenset({State.SUBMITTED, State.RECEIPT_SUPPLEMENT_REQUESTED, State.SUPPLEMENT_REQUESTED}),
+    "desk_officer": _OPEN,
+    "specialist": _OPEN,
+    "leader": _OPEN,
+}
+
+
+def may_upload(state: str, role: str) -> bool:
+    states = UPLOAD_STATES.get(str(role))
+    return bool(states) and State(state) in states
