@@ -145,7 +145,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
     "DESCRIPTION": (
-        "Public REST API of motcua: the catalog of administrative procedures and the working calendar. "
+        "REST API of motcua: the public catalog of administrative procedures and the working calendar, and the "
+        "one-stop dossiers (Authorization: Bearer <token>; `motcua auth token USERNAME` prints one). "
         "Errors are application/problem+json (RFC 9457)."
     ),
     "VERSION": "1.0.0",
