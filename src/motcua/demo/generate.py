@@ -770,6 +770,12 @@ class BatchWriter:
     def __len__(self) -> int:
         return len(self.dossiers)
 
+    def detach(self) -> tuple:
+        """Hand the pending batch over (to the background writer) and start a new one."""
+        batch = (self.dossiers, self.events, self.counters)
+        self.dossiers, self.events, self.counters = [], [], {}
+        return batch
+
     def flush(self) -> int:
         if not self.dossiers:
             return 0
@@ -909,14 +915,68 @@ def generate(dossiers: int, *, start: date = DEFAULT_START, end: date = DEFAULT_
     summary.active_procedures = len(generator.model.active)
     summary.dormant_procedures = len(generator.model.dormant)
     writer = BatchWriter()
+    # On PostgreSQL outside a transaction, a second thread (with its own connection) writes one batch while the next
+    # is simulated: the database works while Python computes. The data is the same either way.
+    background = connection.vendor == "postgresql" and not connection.in_atomic_block
+    flusher = _BackgroundFlusher(progress) if background else None
     for dossier, events in generator.dossiers(dossiers, existing_counters):
         writer.add(dossier, events)
         if len(writer) >= batch_size:
-            written = writer.flush()
-            if progress:
-                progress(written)
+            if flusher:
+                flusher.submit(writer.detach())
+            else:
+                written = writer.flush()
+                if progress:
+                    progress(written)
+    if flusher:
+        flusher.submit(writer.detach())
+        flusher.close()
+        summary.dossiers, summary.events = flusher.writer.written_dossiers, flusher.writer.written_events
+        return summary
     written = writer.flush()
     if progress and written:
         progress(written)
     summary.dossiers, summary.events = writer.written_dossiers, writer.written_events
     return summary
+
+
+class _BackgroundFlusher:
+    """Writes detached batches in a thread, at most two waiting (bounded memory); re-raises the thread's error."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        import queue
+        import threading
+
+        self.progress = progress
+        self.writer = BatchWriter()
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="demo-generate-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    self.writer.dossiers, self.writer.events, self.writer.counters = batch
+                    written = self.writer.flush()
+                    if self.progress:
+                        self.progress(written)
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+            while self.queue.get() is not None:
+                pass
+        finally:
+            connection.close()
+
+    def submit(self, batch: tuple) -> None:
+        if self.error is not None:
+            self.close()
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error

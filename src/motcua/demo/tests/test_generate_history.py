@@ -168,3 +168,16 @@ def test_generation_is_refused_in_production(settings):
     settings.ENVIRONMENT = "production"
     with pytest.raises(gen.GenerationRefused):
         gen.generate(10)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_background_writer_on_postgresql_writes_the_same_data():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("The background writer runs on PostgreSQL only.")
+    small_catalog()
+    expected = digest_of_a_run(seed=9, n=250)  # inside a transaction: written synchronously, then rolled back
+    assert not connection.in_atomic_block
+    summary = gen.generate(250, start=START, end=END, seed=9, batch_size=60)  # several batches in the thread
+    assert summary.dossiers == 250 and digest() == expected
