@@ -1,7 +1,8 @@
-"""Shared tables of the core: calendar exceptions an administrator adds as data."""
+"""Shared tables of the core: calendar exceptions an administrator adds as data, and the background-job outbox."""
 
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +34,42 @@ class CalendarException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """A background job in the outbox (see :mod:`motcua.core.jobs`).
+
+    The row is written in the same transaction as the change that causes it, so a committed change never loses its
+    job and a rolled-back one never has one; it runs only after the commit. ``key`` makes enqueueing idempotent
+    (e.g. one notification per dossier event). A failed run goes back to ``pending`` with ``run_after`` pushed back
+    (exponential back-off) until ``max_attempts``, then stays ``failed`` for an operator to look at.
+    """
+
+    kind = models.CharField(max_length=60, help_text="The registered handler, e.g. 'notify'.")
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True,
+                           help_text="Idempotency key: enqueueing the same key twice gives one job.")
+    payload = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder,
+                               help_text="The handler's input, and what it already did (resumed on retry).")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=5)
+    run_after = models.DateTimeField(help_text="Not run before this instant (back-off after a failure).")
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "run_after"], name="job_due")]
+        constraints = [models.CheckConstraint(condition=models.Q(max_attempts__gte=1), name="job_max_attempts_min")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.pk} {self.status}"

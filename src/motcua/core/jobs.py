@@ -1,0 +1,170 @@
+"""Background jobs through an outbox table, dispatched after commit, retried with back-off.
+
+``enqueue(kind, payload, key=...)`` writes a :class:`~motcua.core.models.Job` row in the caller's transaction and
+registers ``transaction.on_commit`` to run it: a rolled-back change leaves no job, a committed one never loses its job
+(the row survives a crash between the commit and the run), and nothing a job does can undo the change that caused it.
+
+Where jobs run (settings, read with ``getattr`` so that nothing is required):
+
+- ``MOTCUA_JOBS_INLINE`` (default ``True``, the embedded default): right after the commit, in the same process. A
+  failure is caught, logged and recorded on the row; the caller never sees it.
+- otherwise rows wait for a worker: ``motcua jobs run`` (once, or ``--loop``) processes the due ones. A Celery task
+  calling :func:`run_job` is the production path (architecture.md: "Celery workers with Redis or RabbitMQ").
+
+A failed run is retried after ``MOTCUA_JOBS_BACKOFF_SECONDS`` × 2^(attempt-1) (default 60 s, capped at 6 h), up to
+``MOTCUA_JOBS_MAX_ATTEMPTS`` (default 5) attempts; then the job stays ``failed``.
+
+Handlers are registered by kind with :func:`handler`; a handler receives the :class:`Job` and may record progress in
+``job.payload`` (it is saved even when the handler fails, so a retry resumes instead of repeating).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Job, JobStatus
+
+__all__ = ["Job", "backoff", "enqueue", "handler", "handlers", "run_due", "run_job"]
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Job], None]
+_HANDLERS: dict[str, Handler] = {}
+MAX_BACKOFF = timedelta(hours=6)
+# A job still "running" this long after it was claimed belongs to a worker that died: it is run again.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that runs jobs of ``kind`` (a decorator)."""
+
+    def register(func: Handler) -> Handler:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def handlers() -> dict[str, Handler]:
+    """The registered handlers (a copy)."""
+    _load_handlers()
+    return dict(_HANDLERS)
+
+
+def _load_handlers() -> None:
+    # Handlers live in the modules that define them; importing the built-in ones here keeps `motcua jobs run` able to
+    # run every job kind the project enqueues. Extra modules can be named in MOTCUA_JOBS_MODULES.
+    import importlib
+
+    for module in ("motcua.core.notify", *getattr(settings, "MOTCUA_JOBS_MODULES", ())):
+        importlib.import_module(module)
+
+
+def _inline() -> bool:
+    return bool(getattr(settings, "MOTCUA_JOBS_INLINE", True))
+
+
+def _max_attempts() -> int:
+    return max(1, int(getattr(settings, "MOTCUA_JOBS_MAX_ATTEMPTS", 5)))
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before the next try after ``attempts`` failed ones: base × 2^(attempts-1), capped at 6 hours."""
+    base = float(getattr(settings, "MOTCUA_JOBS_BACKOFF_SECONDS", 60))
+    return min(timedelta(seconds=base * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+def enqueue(kind: str, payload: dict, *, key: str | None = None, max_attempts: int | None = None,
+            run_after: datetime | None = None) -> Job:
+    """Write a job in the current transaction; run it after the commit when jobs run inline.
+
+    With a ``key`` already used, the existing job is returned and nothing new is written (idempotent enqueue).
+    """
+    if key is not None:
+        existing = Job.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+    job = Job(kind=kind, key=key, payload=payload, max_attempts=max_attempts or _max_attempts(),
+              run_after=run_after or timezone.now())
+    try:
+        # A savepoint, so that a duplicate key (a concurrent enqueue) does not break the caller's transaction.
+        with transaction.atomic():
+            job.save(force_insert=True)
+    except IntegrityError:
+        if key is None:
+            raise
+        return Job.objects.get(key=key)
+    if _inline():
+        job_id = job.pk
+        transaction.on_commit(lambda: _run_quietly(job_id))
+    return job
+
+
+def _run_quietly(job_id: int) -> None:
+    """Run a job after the commit without ever raising into the request that committed."""
+    try:
+        run_job(job_id)
+    except Exception:  # the change is committed; a job problem must not surface as a failure of it
+        logger.exception("Job %s could not be run inline; it stays in the outbox.", job_id)
+
+
+def _claim(job_id: int, now: datetime) -> Job | None:
+    """Mark a due pending job as running; ``None`` when another worker has it, or it is done or not yet due."""
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.PENDING, run_after__lte=now).update(
+        status=JobStatus.RUNNING, attempts=F("attempts") + 1, updated_at=now)
+    return Job.objects.get(pk=job_id) if claimed else None
+
+
+def run_job(job_id: int, now: datetime | None = None) -> str:
+    """Run one job if it is due and pending; return its status afterwards (or ``"skipped"``).
+
+    Success → ``done``. Failure → ``pending`` again with ``run_after`` = now + :func:`backoff`, or ``failed`` after
+    the last attempt; the error text is kept in ``last_error``.
+    """
+    now = now or timezone.now()
+    job = _claim(job_id, now)
+    if job is None:
+        return "skipped"
+    func = handlers().get(job.kind)
+    try:
+        if func is None:
+            raise LookupError(f"No handler registered for job kind {job.kind!r}.")
+        func(job)
+    except Exception as exc:  # any failure of a handler is recorded and retried
+        job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if job.attempts >= job.max_attempts:
+            job.status = JobStatus.FAILED
+            job.finished_at = now
+            logger.error("Job %s (%s) failed for good after %s attempts: %s", job.pk, job.kind, job.attempts,
+                         job.last_error)
+        else:
+            job.status = JobStatus.PENDING
+            job.run_after = now + backoff(job.attempts)
+            logger.warning("Job %s (%s) failed (attempt %s of %s), retry after %s: %s", job.pk, job.kind,
+                           job.attempts, job.max_attempts, job.run_after.isoformat(), job.last_error)
+    else:
+        job.status = JobStatus.DONE
+        job.finished_at = now
+        job.last_error = ""
+    job.save(update_fields=["status", "finished_at", "last_error", "run_after", "payload", "updated_at"])
+    return job.status
+
+
+def run_due(now: datetime | None = None, limit: int | None = None) -> dict[str, int]:
+    """Run the pending jobs that are due, oldest first; return how many ended in each status."""
+    now = now or timezone.now()
+    Job.objects.filter(status=JobStatus.RUNNING, updated_at__lt=now - STALE_AFTER).update(status=JobStatus.PENDING)
+    ids = Job.objects.filter(status=JobStatus.PENDING, run_after__lte=now).order_by("run_after", "id")
+    ids = list(ids.values_list("id", flat=True)[:limit] if limit else ids.values_list("id", flat=True))
+    counts: dict[str, int] = {}
+    for job_id in ids:
+        status = run_job(job_id, now=now)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

@@ -1,0 +1,613 @@
+"""The citizen's pages (issue 3 point 7), mounted at ``/ho-so/``: submit online, track by code, answer a supplement
+request, withdraw, download the electronic result, rate the handling.
+
+Thin views: the forms parse, :mod:`motcua.dossiers.services` writes, :mod:`motcua.dossiers.queries` reads. Every page
+works without JavaScript (plain forms, POST-redirect-GET).
+
+Who may see a dossier's details: its applicant signed in, or whoever gives the applicant's personal ID number (or
+enterprise code) or phone for that code in this session. Without them, tracking shows only the state and the due
+date. Wrong guesses and unknown codes are limited per session and per IP address (``MOTCUA_TRACK_ATTEMPTS`` in
+``MOTCUA_TRACK_WINDOW_SECONDS``, default 10 in 10 minutes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionAgency, VersionStatus
+from motcua.dossiers import queries, services
+from motcua.dossiers.documents import UPLOAD_ACTION
+from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
+from motcua.dossiers.transitions import STATUS_CODES, Role, State
+from motcua.units.models import Agency
+
+SESSION_VERIFIED = "motcua_citizen_verified"
+SESSION_SUBMITTED = "motcua_citizen_submitted"
+SUPPLEMENT_STATES = {State.RECEIPT_SUPPLEMENT_REQUESTED, State.SUPPLEMENT_REQUESTED}
+RESULT_STATES = {State.RESULT_ISSUED, State.RETURNED}
+PERSONAL_ID = re.compile(r"^\d{12}$")
+ENTERPRISE_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
+
+
+# Helpers ---------------------------------------------------------------------------------------------------------
+
+
+def _digits_phone(value: str) -> str:
+    """A phone number reduced to its national digits: ``+84 912 345 678`` and ``0912.345.678`` are the same."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a forwarded-for header is the client's to invent. Behind a reverse proxy, the proxy sets it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _limit() -> tuple[int, int]:
+    return (int(getattr(settings, "MOTCUA_TRACK_ATTEMPTS", 10)),
+            int(getattr(settings, "MOTCUA_TRACK_WINDOW_SECONDS", 600)))
+
+
+def _attempt_keys(request: HttpRequest) -> list[str]:
+    if not request.session.session_key:
+        request.session.save()
+    return [f"motcua:track:ip:{_client_ip(request)}", f"motcua:track:session:{request.session.session_key}"]
+
+
+def _too_many_attempts(request: HttpRequest) -> bool:
+    limit, _window = _limit()
+    return any((cache.get(key) or 0) >= limit for key in _attempt_keys(request))
+
+
+def _count_failed_attempt(request: HttpRequest) -> None:
+    _limit_count, window = _limit()
+    for key in _attempt_keys(request):
+        if cache.add(key, 1, timeout=window):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+
+
+def _may_see_details(request: HttpRequest, dossier: Dossier) -> bool:
+    if request.user.is_authenticated and dossier.applicant_user_id == request.user.pk:
+        return True
+    return dossier.code in request.session.get(SESSION_VERIFIED, [])
+
+
+def _remember_verified(request: HttpRequest, code: str) -> None:
+    verified = list(request.session.get(SESSION_VERIFIED, []))
+    if code not in verified:
+        verified = [*verified[-19:], code]  # a shared computer keeps at most 20 codes open
+    request.session[SESSION_VERIFIED] = verified
+
+
+def _dossier_or_404(code: str) -> Dossier:
+    dossier = queries.dossier_by_code((code or "").strip().upper())
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def _details_or_404(request: HttpRequest, code: str) -> Dossier:
+    """The dossier when the visitor may see its details; 404 otherwise (existence is not revealed)."""
+    dossier = _dossier_or_404(code)
+    if not _may_see_details(request, dossier):
+        raise Http404
+    return dossier
+
+
+def _actor(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def _redirect_details(code: str, **params) -> HttpResponseRedirect:
+    url = reverse("citizen:details", args=[code])
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return HttpResponseRedirect(url)
+
+
+def _store_document(dossier: Dossier, upload, *, actor, name: str = "", required_document: int | None = None,
+                    expected_version: int | None = None) -> int:
+    """Store an uploaded file on the dossier (``services.add_document``: type from the bytes, size limit, scan hook);
+    return the dossier's version afterwards (each upload is an event)."""
+    document = services.add_document(dossier.code, upload, actor=actor, role=Role.APPLICANT, name=name,
+                                     required_document=required_document, expected_version=expected_version)
+    return document.dossier.version
+
+
+def _describe(form: forms.Form) -> forms.Form:
+    """Link each input to its hint and error (``aria-describedby``) and mark invalid ones (``aria-invalid``)."""
+    for bound in form:
+        ids = []
+        if bound.help_text:
+            ids.append(f"{bound.auto_id}-hint")
+        if bound.errors:
+            ids.append(f"{bound.auto_id}-error")
+            bound.field.widget.attrs["aria-invalid"] = "true"
+        if ids and not isinstance(bound.field.widget, forms.RadioSelect):
+            bound.field.widget.attrs["aria-describedby"] = " ".join(ids)
+    return form
+
+
+class _Abandon(Exception):
+    """Roll the submission back: a file was refused and the form says why."""
+
+
+def _upload_message(exc: Exception) -> str:
+    rule = getattr(exc, "rule", "")
+    messages = {
+        "empty_file": _("The file is empty."),
+        "file_too_large": _("The file is too large."),
+        "type_not_allowed": _("This kind of file is not accepted: send a PDF or an image (JPEG, PNG, TIFF)."),
+        "rejected_by_scanner": _("The file was refused by the security check."),
+    }
+    return str(messages.get(rule, str(exc)))
+
+
+def _vnd(amount: int | None) -> str:
+    if amount is None:
+        return _("amount not stated")
+    if amount == 0:
+        return _("free of charge")
+    return _("%(amount)s VND") % {"amount": f"{amount:,}".replace(",", ".")}
+
+
+# Submit online -------------------------------------------------------------------------------------------------
+
+
+class SubmissionForm(forms.Form):
+    """Channel, receiving agency, applicant data and one file per required document of the procedure version."""
+
+    channel = forms.ChoiceField(label=gettext_lazy("How you submit"), widget=forms.RadioSelect)
+    agency = forms.CharField(label=gettext_lazy("Receiving agency"), max_length=40)
+    kind = forms.ChoiceField(label=gettext_lazy("You are"), widget=forms.RadioSelect, initial="citizen",
+                             choices=[("citizen", gettext_lazy("A citizen")),
+                                      ("business", gettext_lazy("An organisation or business"))])
+    full_name = forms.CharField(label=gettext_lazy("Full name (or organisation name)"), max_length=255)
+    personal_id = forms.CharField(
+        label=gettext_lazy("Personal identification number"), max_length=12, required=False,
+        help_text=gettext_lazy("12 digits, on your chip-based citizen ID card."))
+    enterprise_code = forms.CharField(
+        label=gettext_lazy("Enterprise code"), max_length=14, required=False,
+        help_text=gettext_lazy("10 digits (a branch: 10 digits, a hyphen and 3 digits). Businesses only."))
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False,
+                            help_text=gettext_lazy("To receive SMS about your dossier."))
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False,
+                             error_messages={"invalid": gettext_lazy("Enter an e-mail address such as "
+                                                                     "ten@example.vn.")})
+    address = forms.CharField(label=gettext_lazy("Address"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("Note to the agency (optional)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, version, agency_choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        channels = list(Channel.objects.filter(version=version).order_by("position"))
+        labels = dict(ChannelKind.choices)
+        seen: list[tuple[str, str]] = []
+        for c in channels:
+            if c.kind not in {k for k, _ in seen}:
+                seen.append((c.kind, labels.get(c.kind, c.kind)))
+        self.fields["channel"].choices = seen
+        if any(k == ChannelKind.ONLINE for k, _ in seen):
+            self.fields["channel"].initial = ChannelKind.ONLINE
+        elif seen:
+            self.fields["channel"].initial = seen[0][0]
+        if agency_choices:
+            only = agency_choices[0][0] if len(agency_choices) == 1 else None
+            self.fields["agency"] = forms.ChoiceField(label=gettext_lazy("Receiving agency"), choices=agency_choices,
+                                                      initial=only)
+        else:
+            self.fields["agency"].help_text = gettext_lazy("The code of the agency that receives the dossier, e.g. "
+                                                           "H01.TTPVHCC for the Hanoi public administration centre.")
+        for field in ("full_name",):
+            self.fields[field].widget.attrs["autocomplete"] = "name"
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["personal_id"].widget.attrs.update(inputmode="numeric", pattern=r"\d{12}")
+        self.document_fields: list[tuple[str, RequiredDocument]] = []
+        for doc in RequiredDocument.objects.filter(version=version).order_by("position"):
+            name = f"document_{doc.pk}"
+            # Documents listed under a case (trường hợp) apply to that case only, and registry data replaces a
+            # paper the agency can look up itself (Decree 107/2021): neither can be demanded of every applicant.
+            required = not doc.case and not doc.replaceable_by_registry
+            help_parts = []
+            if doc.case:
+                help_parts.append(_("Only in the case: %(case)s") % {"case": doc.case})
+            if doc.form:
+                help_parts.append(_("Form: %(form)s") % {"form": doc.form})
+            self.fields[name] = forms.FileField(
+                label=doc.name, required=required, help_text=" ".join(help_parts),
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"}),
+                error_messages={"required": gettext_lazy("Attach this document.")})
+            self.document_fields.append((name, doc))
+
+    def document_bound_fields(self):
+        return [self[name] for name, _doc in self.document_fields]
+
+    def applicant_bound_fields(self):
+        return [self[name] for name in ("full_name", "personal_id", "enterprise_code", "phone", "email", "address")]
+
+    def clean_personal_id(self) -> str:
+        value = self.cleaned_data["personal_id"].strip()
+        if value and not PERSONAL_ID.match(value):
+            raise forms.ValidationError(_("The personal identification number has exactly 12 digits."))
+        return value
+
+    def clean_enterprise_code(self) -> str:
+        value = self.cleaned_data["enterprise_code"].strip()
+        if value and not ENTERPRISE_CODE.match(value):
+            raise forms.ValidationError(_("The enterprise code has 10 digits, or 10 digits, a hyphen and 3 digits."))
+        return value
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if value and not PHONE.match(value):
+            raise forms.ValidationError(_("Enter a phone number such as 0912 345 678."))
+        return value
+
+    def clean_agency(self) -> str:
+        value = self.cleaned_data["agency"].strip()
+        if not Agency.objects.filter(code=value).exists():
+            raise forms.ValidationError(_("No agency has this code."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "citizen" and not data.get("personal_id") and "personal_id" not in self.errors:
+            self.add_error("personal_id", _("A citizen gives the 12-digit personal identification number."))
+        if data.get("kind") == "business" and not data.get("enterprise_code") and "enterprise_code" not in self.errors:
+            self.add_error("enterprise_code", _("A business gives its enterprise code."))
+        if not data.get("phone") and not data.get("email") and "phone" not in self.errors:
+            self.add_error("phone", _("Give a phone number or an e-mail address, so that the agency can reach you."))
+        return data
+
+
+# Service error keys → form fields.
+_SERVICE_FIELDS = {"applicant.kind": "kind", "applicant.personal_id": "personal_id",
+                   "applicant.enterprise_code": "enterprise_code", "applicant.full_name": "full_name",
+                   "applicant.phone": "phone", "applicant.email": "email", "channel": "channel", "agency": "agency"}
+
+
+def _agency_choices(version) -> list[tuple[str, str]]:
+    """The agencies of the version that the catalog resolved (implementing or competent), for the applicant to pick."""
+    rows = (VersionAgency.objects.filter(version=version, agency__isnull=False,
+                                         role__in=["implementing", "authorised", "competent"])
+            .select_related("agency").order_by("role", "position"))
+    seen: dict[str, str] = {}
+    for row in rows:
+        seen.setdefault(row.agency.code, f"{row.agency.name} ({row.agency.code})")
+    return list(seen.items())
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    channel: str
+    description: str
+    amount: str
+
+
+def _fees(version) -> list[FeeLine]:
+    labels = dict(ChannelKind.choices)
+    lines = []
+    for channel in Channel.objects.filter(version=version).prefetch_related("fees").order_by("position"):
+        for fee in channel.fees.all():
+            lines.append(FeeLine(str(labels.get(channel.kind, channel.kind)), fee.description, _vnd(fee.amount_vnd)))
+    return lines
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
+    """``/ho-so/nop/<procedure code>/``: the online submission form, and its submission."""
+    procedure = Procedure.objects.select_related("current_version").filter(code=procedure_code).first()
+    version = procedure.current_version if procedure else None
+    if version is None or version.status != VersionStatus.PUBLISHED:
+        raise Http404
+    agency_choices = _agency_choices(version)
+    initial = {}
+    if request.GET.get("agency"):
+        initial["agency"] = request.GET["agency"]
+    if request.user.is_authenticated:
+        initial.update(full_name=request.user.get_full_name(), email=request.user.email)
+    form = SubmissionForm(request.POST or None, request.FILES or None, version=version, agency_choices=agency_choices,
+                          initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        applicant = {"kind": data["kind"], "full_name": data["full_name"], "phone": data["phone"],
+                     "email": data["email"], "address": data["address"]}
+        if data["kind"] == "citizen":
+            applicant["personal_id"] = data["personal_id"]
+        else:
+            applicant.update(enterprise_code=data["enterprise_code"], personal_id=data["personal_id"])
+        form_data = {"note": data["note"]} if data["note"] else {}
+        try:
+            with transaction.atomic():
+                dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,
+                                          actor=_actor(request), role=Role.APPLICANT)
+                for name, doc in form.document_fields:
+                    if data.get(name):
+                        try:
+                            _store_document(dossier, data[name], actor=_actor(request), name=doc.name,
+                                            required_document=doc.pk)
+                        except services.UploadRejected as exc:
+                            form.add_error(name, _upload_message(exc))
+                if form.errors:
+                    raise _Abandon
+        except _Abandon:
+            pass
+        except services.InvalidSubmission as exc:
+            for key, message in exc.errors.items():
+                form.add_error(_SERVICE_FIELDS.get(key), message)
+        else:
+            submitted = list(request.session.get(SESSION_SUBMITTED, []))[-19:]
+            request.session[SESSION_SUBMITTED] = [*submitted, dossier.code]
+            _remember_verified(request, dossier.code)
+            return HttpResponseRedirect(reverse("citizen:submitted", args=[dossier.code]))
+    return render(request, "dossiers/citizen/submit.html", {
+        "procedure": procedure, "version": version, "form": _describe(form), "fees": _fees(version),
+        "channels": Channel.objects.filter(version=version).order_by("position"),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def submitted(request: HttpRequest, code: str) -> HttpResponse:
+    """The confirmation page after a submission, shown only in the session that submitted."""
+    if code not in request.session.get(SESSION_SUBMITTED, []):
+        raise Http404
+    dossier = _dossier_or_404(code)
+    return render(request, "dossiers/citizen/submitted.html", {"dossier": dossier, **_status(dossier)})
+
+
+# Tracking ------------------------------------------------------------------------------------------------------
+
+
+def _status(dossier: Dossier) -> dict:
+    return {"status_name": STATUS_CODES[dossier.status_code].name, "status_code": dossier.status_code}
+
+
+class VerifyForm(forms.Form):
+    secret = forms.CharField(
+        label=gettext_lazy("Personal ID number, enterprise code or phone number of the applicant"), max_length=20,
+        help_text=gettext_lazy("As given when the dossier was submitted."))
+
+
+def _matches(dossier: Dossier, secret: str) -> bool:
+    secret = (secret or "").strip()
+    if not secret:
+        return False
+    ids = {v for v in (dossier.applicant_personal_id, dossier.applicant_enterprise_code) if v}
+    if secret in ids:
+        return True
+    phone = _digits_phone(dossier.applicant_phone)
+    return bool(phone) and len(phone) >= 8 and _digits_phone(secret) == phone
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """``/ho-so/tra-cuu/?code=…``: the state and due date; details after the applicant's ID number or phone."""
+    code = (request.GET.get("code") or request.POST.get("code") or "").strip().upper()
+    context: dict = {"code": code, "verify_form": _describe(VerifyForm())}
+    if not code:
+        return render(request, "dossiers/citizen/track.html", context)
+    if _too_many_attempts(request):
+        context["too_many"] = True
+        return render(request, "dossiers/citizen/track.html", context, status=429)
+    dossier = queries.dossier_by_code(code)
+    if dossier is None:
+        _count_failed_attempt(request)
+        context["not_found"] = True
+        return render(request, "dossiers/citizen/track.html", context, status=404)
+    if _may_see_details(request, dossier):
+        return _redirect_details(dossier.code)
+    if request.method == "POST":
+        form = VerifyForm(request.POST)
+        if form.is_valid() and _matches(dossier, form.cleaned_data["secret"]):
+            request.session.cycle_key()  # a new session id once the visitor has proved who they are
+            _remember_verified(request, dossier.code)
+            return _redirect_details(dossier.code)
+        _count_failed_attempt(request)
+        if form.is_valid():
+            form.add_error("secret", _("This does not match the applicant's data for this dossier."))
+        context["verify_form"] = _describe(form)
+    context.update(dossier=dossier, **_status(dossier))
+    return render(request, "dossiers/citizen/track.html", context, status=400 if request.method == "POST" else 200)
+
+
+# Plain-language timeline: what the applicant needs to know, not the agency's internal hand-overs.
+_TIMELINE_TEXT = {
+    "submit": gettext_lazy("The dossier was submitted."),
+    "receive": gettext_lazy("The agency received the dossier and set the date for the result."),
+    "request_supplement": gettext_lazy("The agency asked you to supplement the dossier."),
+    "submit_supplement": gettext_lazy("The supplement was submitted."),
+    "refuse": gettext_lazy("The agency refused the dossier."),
+    "assign": gettext_lazy("The dossier was handed to an officer for handling."),
+    "complete_step": gettext_lazy("A handling step was completed."),
+    "consult": gettext_lazy("The agency asked another unit for its opinion."),
+    "answer_consultation": gettext_lazy("The other unit gave its opinion."),
+    "request_payment": gettext_lazy("The agency asked you to pay the fees."),
+    "confirm_payment": gettext_lazy("The payment was confirmed."),
+    "approve": gettext_lazy("The head of the agency approved the result."),
+    "issue_result": gettext_lazy("The result is ready."),
+    "return_result": gettext_lazy("The result was returned to you."),
+    "withdraw": gettext_lazy("The dossier was withdrawn at the applicant's request."),
+    "stop": gettext_lazy("Handling of the dossier was stopped."),
+    "apologise": gettext_lazy("The agency apologised for the delay and set a new date for the result."),
+    "upload_document": gettext_lazy("A document was added to the dossier."),
+    "rate": gettext_lazy("The applicant rated the handling of the dossier."),
+}
+# Reasons shown to the applicant: those addressed to them. Internal notes of other actions stay internal.
+_REASON_SHOWN = {"request_supplement", "refuse", "stop", "apologise", "withdraw"}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+    reason: str
+    missing: list
+    new_due_at: datetime | None
+
+
+def _instant(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    return parse_datetime(value) if isinstance(value, str) and value else None
+
+
+def _timeline(events: list[DossierEvent]) -> list[TimelineEntry]:
+    entries = []
+    for event in events:
+        text = _TIMELINE_TEXT.get(event.action, event.action)
+        entries.append(TimelineEntry(
+            at=event.at, text=str(text), reason=event.reason if event.action in _REASON_SHOWN else "",
+            missing=list(event.data.get("missing") or []) if event.action == "request_supplement" else [],
+            new_due_at=_instant(event.data.get("new_due_at")) if event.action == "apologise" else None))
+    return entries
+
+
+def _documents(dossier: Dossier) -> list[DossierDocument]:
+    return list(DossierDocument.objects.filter(dossier=dossier).order_by("uploaded_at", "pk"))
+
+
+def _result_documents(dossier: Dossier, documents: list) -> list:
+    """The electronic result (Decree 45/2020): the files an officer attached once the result was approved, shown
+    when the result is issued or returned."""
+    if State(dossier.state) not in RESULT_STATES:
+        return []
+    ids = set()
+    for event in dossier.events.filter(action=UPLOAD_ACTION, from_state__in=[State.APPROVED, State.RESULT_ISSUED]):
+        if event.role != Role.APPLICANT and event.data.get("document"):
+            ids.add(event.data["document"])
+    return [d for d in documents if d.pk in ids]
+
+
+def details(request: HttpRequest, code: str) -> HttpResponse:
+    """``/ho-so/<code>/``: the applicant's view: state, due date, timeline, documents, result and actions."""
+    dossier = _details_or_404(request, code)
+    documents = _documents(dossier)
+    results = _result_documents(dossier, documents)
+    state = State(dossier.state)
+    can_rate = state is State.RETURNED and not dossier.rating
+    return render(request, "dossiers/citizen/details.html", {
+        "dossier": dossier, **_status(dossier), "timeline": _timeline(queries.timeline(dossier)),
+        "documents": [d for d in documents if d not in results], "results": results,
+        "can_supplement": state in SUPPLEMENT_STATES,
+        "can_withdraw": "withdraw" in queries.actions_for(dossier, Role.APPLICANT),
+        "can_rate": can_rate, "rating": dossier.get_rating_display() if dossier.rating else "",
+        "flash": request.GET.get("done", ""),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """``/ho-so/<code>/bo-sung/``: upload what the agency asked for and send the supplement."""
+    dossier = _details_or_404(request, code)
+    if State(dossier.state) not in SUPPLEMENT_STATES:
+        return _redirect_details(dossier.code)
+    errors: list[str] = []
+    if request.method == "POST":
+        files = [f for f in request.FILES.getlist("files") if f]
+        missing = list(dossier.missing_items or [])
+        named = []
+        for index, item in enumerate(missing):
+            upload = request.FILES.get(f"item_{index}")
+            if upload:
+                named.append((item, upload))
+        if not named and not files:
+            errors.append(_("Attach at least one file."))
+        else:
+            try:
+                with transaction.atomic():
+                    version = int(request.POST.get("version") or 0)
+                    for item, upload in [*named, *((str(_("Supplement")), f) for f in files)]:
+                        version = _store_document(dossier, upload, actor=_actor(request), name=item,
+                                                  expected_version=version)
+                    services.act(dossier.code, "submit_supplement", actor=_actor(request), role=Role.APPLICANT,
+                                 expected_version=version, reason=request.POST.get("note", "")[:2000])
+            except services.VersionConflict:
+                errors.append(_("The dossier changed while you were on this page. Check it and try again."))
+            except services.ActorNotAllowed:
+                errors.append(_("Sign in with the account that submitted this dossier to answer."))
+            except services.TransitionNotAllowed:
+                return _redirect_details(dossier.code)
+            except services.UploadRejected as exc:
+                errors.append(_upload_message(exc))
+            else:
+                return _redirect_details(dossier.code, done="supplement")
+        dossier.refresh_from_db()
+    return render(request, "dossiers/citizen/supplement.html", {
+        "dossier": dossier, "missing": list(enumerate(dossier.missing_items or [])), "errors": errors,
+        **_status(dossier)}, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """``/ho-so/<code>/rut/``: a confirmation page, then the withdrawal (POST with the box ticked)."""
+    dossier = _details_or_404(request, code)
+    if "withdraw" not in queries.actions_for(dossier, Role.APPLICANT):
+        return _redirect_details(dossier.code)
+    errors: list[str] = []
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            errors.append(_("Tick the box to confirm that you withdraw the dossier."))
+        else:
+            try:
+                services.act(dossier.code, "withdraw", actor=_actor(request), role=Role.APPLICANT,
+                             expected_version=int(request.POST.get("version") or 0),
+                             reason=request.POST.get("reason", "")[:2000])
+            except services.VersionConflict:
+                errors.append(_("The dossier changed while you were on this page. Check it and try again."))
+            except services.ActorNotAllowed:
+                errors.append(_("Sign in with the account that submitted this dossier to withdraw it."))
+            except services.TransitionNotAllowed:
+                return _redirect_details(dossier.code)
+            else:
+                return _redirect_details(dossier.code, done="withdrawn")
+        dossier.refresh_from_db()
+    return render(request, "dossiers/citizen/withdraw.html", {"dossier": dossier, "errors": errors,
+                                                               **_status(dossier)},
+                  status=400 if errors else 200)
+
+
+def result(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """``/ho-so/<code>/ket-qua/<id>/``: download an electronic result document."""
+    dossier = _details_or_404(request, code)
+    for document in _result_documents(dossier, _documents(dossier)):
+        if document.pk == document_id:
+            return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
+                                content_type=document.content_type)
+    raise Http404
+
+
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """``/ho-so/<code>/danh-gia/``: satisfied or not, once, after the result is returned."""
+    dossier = _details_or_404(request, code)
+    choice = request.POST.get("satisfied")
+    if choice not in ("yes", "no"):
+        return _redirect_details(dossier.code)
+    try:
+        services.rate(dossier.code, choice == "yes", actor=_actor(request))
+    except (services.RuleViolation, services.ActorNotAllowed):
+        # Already rated, not returned yet, or not the signed-in applicant: the page shows where it stands.
+        return _redirect_details(dossier.code, done="not_rated")
+    return _redirect_details(dossier.code, done="rated")
