@@ -4,7 +4,7 @@ import hashlib
 import itertools
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -181,3 +181,19 @@ def test_the_background_writer_on_postgresql_writes_the_same_data():
     assert not connection.in_atomic_block
     summary = gen.generate(250, start=START, end=END, seed=9, batch_size=60)  # several batches in the thread
     assert summary.dossiers == 250 and digest() == expected
+
+
+def test_overdue_dossiers_concentrate_at_the_bottlenecks_and_some_get_an_apology():
+    small_catalog()
+    gen.generate(1500, start=START, end=END, seed=12)
+    slow = {agency for agency, _ in gen.Generator(gen.load_reference(), 12, START, END).model.bottlenecks}
+    late, total = Counter(), Counter()
+    for agency_id, due_at, finished_at in Dossier.objects.exclude(due_at=None).values_list(
+            "agency_id", "due_at", "finished_at"):
+        where = agency_id in slow
+        total[where] += 1
+        late[where] += finished_at is not None and finished_at > due_at
+    assert total[True] >= 20
+    assert late[True] / total[True] > 3 * late[False] / total[False]
+    assert Dossier.objects.filter(apology_count=1).exists()
+    assert Dossier.objects.exclude(rating="").filter(state="returned").exists()
