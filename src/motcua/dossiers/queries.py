@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
-from motcua.core.calendar import WorkingCalendar
+from django.db.models import CharField, F, Func, Q, QuerySet
+
+from motcua.core.calendar import TZ, WorkingCalendar
+from motcua.core.text import fold
+from motcua.units.models import Agency, Membership
 
 from . import rules
 from .models import Dossier, DossierEvent
-from .transitions import allowed_actions
+from .transitions import State, allowed_actions, is_terminal
 
 
 def dossier_by_code(code: str) -> Dossier | None:
@@ -43,3 +49,183 @@ def deadline_view(dossier: Dossier, now: datetime, calendar: WorkingCalendar | N
         now, dossier.due_at, rules.remaining_budgets(dossier.steps, dossier.current_step, spent), calendar)
     verdict = rules.index_on_time(finished, dossier.index_due_at, dossier.supplement_count, now=now)
     return DeadlineView(overdue=overdue, at_risk=at_risk, index_on_time=verdict)
+
+
+# Officer queues (issue 3 point 6) --------------------------------------------------------------------------------
+
+# Roles that work on dossiers; ``catalog_officer`` does not.
+OFFICER_ROLES: tuple[str, ...] = ("desk_officer", "specialist", "leader", "supervisor")
+_VIETNAMESE_LETTERS = (
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+)
+_FOLD_FROM = _VIETNAMESE_LETTERS + _VIETNAMESE_LETTERS.upper()
+_FOLD_TO = "".join(fold(ch) for ch in _FOLD_FROM)
+assert len(_FOLD_FROM) == len(_FOLD_TO)
+_DIGITS_ID = re.compile(r"^\d{10}(-\d{3})?$|^\d{12}$")
+
+
+class Folded(Func):
+    """The column folded like :func:`motcua.core.text.fold` (lower case, no diacritics, đ → d), in SQL.
+
+    PostgreSQL: ``translate`` over the Vietnamese letters of both cases (independent of the database's locale), then
+    ``lower`` for ASCII. SQLite has no ``translate``: the Python function is registered on the connection.
+    """
+
+    function = "LOWER"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = f"LOWER(TRANSLATE(%(expressions)s, '{_FOLD_FROM}', '{_FOLD_TO}'))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function("motcua_fold", 1, fold, deterministic=True)
+        return self.as_sql(compiler, connection, function="motcua_fold", **extra_context)
+
+
+def officer_roles(user) -> dict[int, list[str]]:
+    """The dossier roles ``user`` holds, by agency id: each membership's agency and the agencies directly under it
+    (a department sees its own dossiers and those received by its service units)."""
+    scope: dict[int, list[str]] = {}
+    if user is None or not user.is_authenticated:
+        return scope
+    memberships = list(Membership.objects.filter(user=user, role__in=OFFICER_ROLES).values_list("agency_id", "role"))
+    children = dict(Agency.objects.filter(parent_id__in={a for a, _ in memberships})
+                    .values_list("pk", "parent_id"))
+    for agency_id, role in memberships:
+        for target in [agency_id, *(c for c, p in children.items() if p == agency_id)]:
+            roles = scope.setdefault(target, [])
+            if role not in roles:
+                roles.append(role)
+    for roles in scope.values():
+        roles.sort(key=OFFICER_ROLES.index)
+    return scope
+
+
+def queue_states(role: str) -> list[str]:
+    """The states a role's queue shows: those in which it can act (transitions.allowed_actions). A supervisor acts
+    nowhere and reads every open dossier."""
+    open_states = [str(s) for s in State if s is not State.NEW and not is_terminal(s)]
+    if role == "supervisor":
+        return open_states
+    return [s for s in open_states if allowed_actions(s, role)]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""
+    procedure: str = ""
+    channel: str = ""
+    due_from: date | None = None
+    due_to: date | None = None
+    q: str = ""
+
+
+def officer_queue(agency_ids: Iterable[int], role: str, filters: QueueFilters = QueueFilters()) -> QuerySet[Dossier]:
+    """The dossiers of ``agency_ids`` that ``role`` can act on, soonest due first (no due time last), then by code.
+
+    Index-friendly: ``agency IN (…) AND state IN (…) ORDER BY due_at, code`` follows the (agency, state, due_at)
+    index; the search picks one indexed column by the shape of the text (personal ID / enterprise code: equality;
+    dossier code: prefix). Only the applicant-name search scans the queue's rows (see the report for the folded-name
+    column that would index it).
+    """
+    states = queue_states(role)
+    if filters.state:
+        states = [s for s in states if s == filters.state]
+    qs = Dossier.objects.filter(agency_id__in=list(agency_ids), state__in=states)
+    if filters.procedure:
+        qs = qs.filter(procedure__code=filters.procedure)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.due_from:
+        qs = qs.filter(due_at__gte=datetime.combine(filters.due_from, time.min, tzinfo=TZ))
+    if filters.due_to:
+        qs = qs.filter(due_at__lt=datetime.combine(filters.due_to + timedelta(days=1), time.min, tzinfo=TZ))
+    q = " ".join((filters.q or "").split())
+    if q:
+        qs = qs.alias(applicant_name_folded=Folded("applicant_name")).filter(search_filter(q))
+    return (qs.select_related("agency", "procedure_version", "assigned_to")
+            .order_by(F("due_at").asc(nulls_last=True), "code"))
+
+
+def search_filter(q: str) -> Q:
+    """Search by dossier code (prefix, any case), applicant personal ID or enterprise code (exact), or applicant name
+    (folded: "nguyen van an" finds "Nguyễn Văn An"). The queryset must carry the ``applicant_name_folded`` alias
+    (:func:`officer_queue` adds it)."""
+    if _DIGITS_ID.match(q):
+        return Q(applicant_personal_id=q) | Q(applicant_enterprise_code=q)
+    return Q(code__startswith=q.upper()) | Q(applicant_name_folded__contains=fold(q))
+
+
+@dataclass(frozen=True)
+class StepControl:
+    """One row of the process-control slip (form 05): a step, who handled it, when it was received and handed over,
+    its due time and whether it was (or is) on time."""
+
+    position: int
+    key: str
+    name: str
+    role: str
+    unit: str
+    handler: str
+    received_at: datetime | None
+    handed_over_at: datetime | None
+    due_at: datetime | None
+    status: str  # early | on_time | late | in_progress | overdue | pending
+
+
+def _step_closing_actions(key: str) -> set[str]:
+    return {"receive": {"receive"}, "approve": {"approve", "complete_step"},
+            "return": {"return_result", "complete_step"}}.get(key, {"complete_step"})
+
+
+def process_control(dossier: Dossier, events: list[DossierEvent] | None = None,
+                    now: datetime | None = None) -> list[StepControl]:
+    """Each step of the dossier's process snapshot with the hand-over times read from its events (Circular 01/2018,
+    form 05: each hand-over with its time). A step is received when the previous one is handed over (the first at
+    receipt); it is handed over by the event that records its key."""
+    events = timeline(dossier) if events is None else events
+    closed: dict[str, DossierEvent] = {}
+    for event in events:
+        if event.step and event.step not in closed and event.action in _step_closing_actions(event.step):
+            closed[event.step] = event
+    receipt = next((e for e in events if e.action == "receive"), None)
+    rows: list[StepControl] = []
+    previous_end = receipt.at if receipt else None
+    for index, step in enumerate(dossier.steps or []):
+        end_event = closed.get(step["key"])
+        due = datetime.fromisoformat(step["due_at"]) if step.get("due_at") else None
+        reached = end_event is not None or (index == dossier.current_step and receipt is not None)
+        started = (dossier.submitted_at if step["key"] == "receive" else previous_end) if reached else None
+        handler = ""
+        if end_event is not None and end_event.actor is not None:
+            handler = end_event.actor.get_full_name() or end_event.actor.get_username()
+        elif index == dossier.current_step and step.get("role") == "specialist" and dossier.assigned_to_id:
+            handler = dossier.assigned_to.get_full_name() or dossier.assigned_to.get_username()
+        if end_event is not None:
+            if due is None or end_event.at <= due:
+                status = "early" if due is not None and end_event.at.astimezone(TZ).date() < due.astimezone(
+                    TZ).date() else "on_time"
+            else:
+                status = "late"
+        elif index == dossier.current_step and dossier.finished_at is None and receipt is not None:
+            status = "overdue" if now is not None and rules.is_overdue(now, due) else "in_progress"
+        else:
+            status = "pending"
+        rows.append(StepControl(position=index + 1, key=step["key"], name=step.get("name", step["key"]),
+                                role=step.get("role", ""), unit=step.get("unit", ""), handler=handler,
+                                received_at=started,
+                                handed_over_at=end_event.at if end_event else None, due_at=due, status=status))
+        if end_event is not None:
+            previous_end = end_event.at
+    return rows
+
+
+def tracking_register(agency_ids: Iterable[int], start: date, end: date) -> QuerySet[Dossier]:
+    """The tracking register (form 06): the dossiers received by ``agency_ids`` between two dates (inclusive, local
+    time), in receipt order."""
+    return (Dossier.objects.filter(agency_id__in=list(agency_ids),
+                                   received_at__gte=datetime.combine(start, time.min, tzinfo=TZ),
+                                   received_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=TZ))
+            .select_related("agency", "procedure_version").order_by("received_at", "code"))

@@ -1,3 +1,17 @@
-"""URL routes (filled in by the dossiers slices of issue 3)."""
+"""The officer workspace under ``/can-bo/`` (issue 3 point 6)."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from . import officer_views as views
+
+app_name = "dossiers_officer"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/hanh-dong/", views.dossier_action, name="action"),
+    re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-5])/$", views.form_html, name="form"),
+    re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-5])\.pdf$", views.form_pdf, name="form_pdf"),
+    path("so-theo-doi/", views.register_html, name="register"),
+    path("so-theo-doi.pdf", views.register_pdf, name="register_pdf"),
+]

@@ -1,0 +1,442 @@
+"""The officer workspace (issue 3 point 6), mounted at ``/can-bo/``: the queue per unit and role, the dossier page
+with its timeline, documents, process control and action buttons, the official forms 01–06 as HTML and PDF.
+
+Thin views: reads through :mod:`motcua.dossiers.queries`, writes through :func:`motcua.dossiers.services.act`, forms
+built by :mod:`.forms_docs`. Officers see only the dossiers of the agencies they hold a role in (and the agencies
+directly under them); any other dossier is a 404, so existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from motcua.core.calendar import TZ, WorkingCalendar
+from motcua.dossiers import queries, rules, services
+from motcua.dossiers.models import ChannelKind, Dossier, DossierEvent
+from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, State, TransitionNotAllowed, allowed_actions
+from motcua.units.models import Agency
+
+from . import forms_docs
+
+PAGE_SIZE = 25
+
+ACTION_LABELS = {
+    "receive": gettext_lazy("Receive (complete dossier)"),
+    "request_supplement": gettext_lazy("Request a supplement"),
+    "submit_supplement": gettext_lazy("Supplement received"),
+    "refuse": gettext_lazy("Refuse"),
+    "assign": gettext_lazy("Assign a handler"),
+    "complete_step": gettext_lazy("Complete this step"),
+    "consult": gettext_lazy("Consult another unit"),
+    "answer_consultation": gettext_lazy("Record the unit's answer"),
+    "approve": gettext_lazy("Approve"),
+    "request_payment": gettext_lazy("Request payment"),
+    "confirm_payment": gettext_lazy("Confirm payment"),
+    "issue_result": gettext_lazy("Issue the result"),
+    "return_result": gettext_lazy("Return the result"),
+    "withdraw": gettext_lazy("Withdraw at the applicant's request"),
+    "stop": gettext_lazy("Stop processing"),
+    "apologise": gettext_lazy("Apologise and set a new date"),
+}
+# What each event means, in plain words for the timeline.
+EVENT_TEXTS = {
+    "submit": gettext_lazy("The dossier was submitted."),
+    "receive": gettext_lazy("The dossier was received and the return date set."),
+    "request_supplement": gettext_lazy("The applicant was asked to supplement the dossier."),
+    "submit_supplement": gettext_lazy("The applicant supplemented the dossier."),
+    "refuse": gettext_lazy("The dossier was refused."),
+    "assign": gettext_lazy("A handler was assigned."),
+    "complete_step": gettext_lazy("A processing step was completed."),
+    "consult": gettext_lazy("Another unit was consulted."),
+    "answer_consultation": gettext_lazy("The consulted unit answered."),
+    "approve": gettext_lazy("The result was approved."),
+    "request_payment": gettext_lazy("The applicant was asked to pay the fees."),
+    "confirm_payment": gettext_lazy("The payment was confirmed."),
+    "issue_result": gettext_lazy("The result was issued."),
+    "return_result": gettext_lazy("The result was returned to the applicant."),
+    "withdraw": gettext_lazy("The applicant withdrew the dossier."),
+    "stop": gettext_lazy("Processing was stopped."),
+    "apologise": gettext_lazy("The agency apologised and set a new return date."),
+}
+ROLE_LABELS = {
+    "applicant": gettext_lazy("Applicant"),
+    "desk_officer": gettext_lazy("Desk officer"),
+    "specialist": gettext_lazy("Specialist"),
+    "leader": gettext_lazy("Leader"),
+    "supervisor": gettext_lazy("Supervisor"),
+    "system": gettext_lazy("System"),
+}
+STEP_STATUS_LABELS = {
+    "early": gettext_lazy("Early"),
+    "on_time": gettext_lazy("On time"),
+    "late": gettext_lazy("Late"),
+    "in_progress": gettext_lazy("In progress"),
+    "overdue": gettext_lazy("In progress, overdue"),
+    "pending": gettext_lazy("Not reached"),
+}
+# Actions that need input get a small form; the others are one click.
+ACTION_INPUTS = {
+    "request_supplement": ("missing", "reason"),
+    "refuse": ("reason",),
+    "stop": ("reason",),
+    "withdraw": ("reason",),
+    "apologise": ("reason", "new_due_at"),
+    "assign": ("assignee",),
+    "consult": ("unit", "working_days"),
+    "request_payment": ("amount_vnd",),
+}
+REASON_REQUIRED = {"refuse", "stop", "apologise"}
+
+
+def now() -> datetime:
+    """The current instant (tests replace it)."""
+    return timezone.now()
+
+
+# Scope --------------------------------------------------------------------------------------------------------------
+
+
+def _scope(request: HttpRequest) -> dict[int, list[str]]:
+    return queries.officer_roles(request.user)
+
+
+def _dossier_in_scope(request: HttpRequest, code: str) -> tuple[Dossier, list[str]]:
+    """The dossier and the user's roles on it; 404 when it does not exist or is outside the user's agencies."""
+    scope = _scope(request)
+    dossier = queries.dossier_by_code(code)
+    if dossier is None or dossier.agency_id not in scope:
+        raise Http404(_("No dossier with this code in your agencies."))
+    return dossier, scope[dossier.agency_id]
+
+
+# Queue --------------------------------------------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), required=False)
+    agency = forms.ChoiceField(label=gettext_lazy("Agency"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    procedure = forms.CharField(label=gettext_lazy("Procedure code"), required=False, max_length=40)
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False,
+                                choices=[("", gettext_lazy("All")), *list(ChannelKind.choices)])
+    due_from = forms.DateField(label=gettext_lazy("Due from"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_to = forms.DateField(label=gettext_lazy("Due until"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label=gettext_lazy("Code, applicant name or ID number"), required=False, max_length=100)
+
+
+@dataclass
+class QueueRow:
+    dossier: Dossier
+    overdue: bool
+    due_today: bool
+    at_risk: bool
+
+
+def _badges(dossier: Dossier, moment: datetime, calendars: dict[int, WorkingCalendar]) -> QueueRow:
+    calendar = calendars.get(dossier.agency_id)
+    if calendar is None:
+        calendar = calendars[dossier.agency_id] = WorkingCalendar.from_db(dossier.agency)
+    view = queries.deadline_view(dossier, moment, calendar)
+    due_today = (not view.overdue and dossier.due_at is not None and dossier.finished_at is None
+                 and dossier.due_at.astimezone(TZ).date() == moment.astimezone(TZ).date())
+    return QueueRow(dossier, overdue=view.overdue, due_today=due_today, at_risk=view.at_risk)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """``/can-bo/``: the dossiers the officer's role can act on in their agencies, soonest due first."""
+    scope = _scope(request)
+    if not scope:
+        raise PermissionDenied(_("You hold no officer role in any agency."))
+    roles = [r for r in queries.OFFICER_ROLES if any(r in held for held in scope.values())]
+    role = request.GET.get("role") if request.GET.get("role") in roles else roles[0]
+    agency_ids = [a for a, held in scope.items() if role in held]
+    agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("code"))
+
+    form = QueueFilterForm(request.GET or None)
+    form.fields["role"].choices = [(r, ROLE_LABELS[r]) for r in roles]
+    form.fields["agency"].choices = [("", _("All my agencies"))] + [(a.code, f"{a.code} — {a.name}")
+                                                                     for a in agencies]
+    form.fields["state"].choices = [("", _("All"))] + [
+        (s, STATUS_CODES[STATE_STATUS[State(s)]].name + f" ({s})") for s in queries.queue_states(role)]
+    cleaned: dict = {}
+    if form.is_bound:
+        form.is_valid()  # cleaned_data keeps the valid filters even when another one is not
+        cleaned = form.cleaned_data
+    if cleaned.get("agency"):
+        agency_ids = [a.pk for a in agencies if a.code == cleaned["agency"]]
+    filters = queries.QueueFilters(state=cleaned.get("state", ""), procedure=cleaned.get("procedure", ""),
+                                   channel=cleaned.get("channel", ""), due_from=cleaned.get("due_from"),
+                                   due_to=cleaned.get("due_to"), q=cleaned.get("q", ""))
+    page = Paginator(queries.officer_queue(agency_ids, role, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    moment = now()
+    calendars: dict[int, WorkingCalendar] = {}
+    rows = [_badges(d, moment, calendars) for d in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "dossiers/officer/queue.html", {
+        "form": form, "page": page, "rows": rows, "role": role, "role_label": ROLE_LABELS[role],
+        "query_string": params.urlencode(), "now": moment,
+    })
+
+
+# Dossier page -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionButton:
+    action: str
+    role: str
+    label: str
+    inputs: tuple[str, ...]
+
+
+@dataclass
+class TimelineEntry:
+    event: DossierEvent
+    text: str
+    role: str
+    details: list[str]
+
+
+def _buttons(dossier: Dossier, roles: list[str]) -> list[ActionButton]:
+    """The actions the user's roles allow now, each once (with the first role that allows it)."""
+    seen: dict[str, ActionButton] = {}
+    for role in roles:
+        for action in queries.actions_for(dossier, role):
+            # The table allows an apology in these states; the date may be moved only once (domain.md §3).
+            if action == "apologise" and dossier.apology_count >= rules.MAX_APOLOGIES:
+                continue
+            if action not in seen:
+                seen[action] = ActionButton(action, role, str(ACTION_LABELS.get(action, action)),
+                                            ACTION_INPUTS.get(action, ()))
+    return list(seen.values())
+
+
+def _describe(event: DossierEvent) -> TimelineEntry:
+    details: list[str] = []
+    data = event.data or {}
+    if event.reason:
+        details.append(_("Reason: %(reason)s") % {"reason": event.reason})
+    if data.get("missing"):
+        details.append(_("Missing: %(items)s") % {"items": "; ".join(map(str, data["missing"]))})
+    if data.get("assignee"):
+        details.append(_("Handler: %(name)s") % {"name": data["assignee"]})
+    if data.get("unit"):
+        details.append(_("Unit: %(unit)s") % {"unit": data["unit"]})
+    for key, label in (("due_at", _("Due: %(when)s")), ("new_due_at", _("New due date: %(when)s"))):
+        if data.get(key):
+            moment = data[key]
+            if isinstance(moment, str):
+                moment = datetime.fromisoformat(moment)
+            details.append(label % {"when": forms_docs.vn_short(moment)})
+    return TimelineEntry(event, str(EVENT_TEXTS.get(event.action, event.action)),
+                         str(ROLE_LABELS.get(event.role, event.role)), details)
+
+
+def _documents(dossier: Dossier) -> list:
+    related = getattr(dossier, "documents", None)
+    if related is not None and hasattr(related, "all"):
+        return list(related.all())
+    return []
+
+
+def _assignees(dossier: Dossier) -> list[tuple[str, str]]:
+    users = get_user_model().objects.filter(memberships__agency=dossier.agency, memberships__role="specialist")
+    return [(u.get_username(), u.get_full_name() or u.get_username()) for u in users.distinct().order_by("username")]
+
+
+def _render_dossier(request: HttpRequest, dossier: Dossier, roles: list[str], error: dict | None = None,
+                    status: int = 200) -> HttpResponse:
+    moment = now()
+    events = queries.timeline(dossier)
+    calendar = WorkingCalendar.from_db(dossier.agency)
+    view = queries.deadline_view(dossier, moment, calendar)
+    process = [(row, STEP_STATUS_LABELS.get(row.status, row.status))
+               for row in queries.process_control(dossier, events, moment)]
+    return render(request, "dossiers/officer/dossier.html", {
+        "dossier": dossier, "status_name": STATUS_CODES[dossier.status_code].name,
+        "timeline": [_describe(e) for e in events], "documents": _documents(dossier),
+        "required_documents": list(dossier.procedure_version.documents.order_by("position")),
+        "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
+        "forms": forms_docs.available_forms(events), "error": error, "assignees": _assignees(dossier),
+        "roles": [str(ROLE_LABELS[r]) for r in roles], "reason_required": REASON_REQUIRED,
+    }, status=status)
+
+
+@login_required
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """``/can-bo/ho-so/<code>/``: summary, timeline, documents, process control, allowed actions."""
+    dossier, roles = _dossier_in_scope(request, code)
+    return _render_dossier(request, dossier, roles)
+
+
+def _action_data(action: str, post) -> tuple[str, dict]:
+    """The reason and the service's ``data`` from the posted fields of an action's small form."""
+    reason = post.get("reason", "").strip()
+    data: dict = {}
+    if action == "request_supplement":
+        data["missing"] = [line.strip() for line in post.get("missing", "").splitlines() if line.strip()]
+    elif action == "apologise":
+        raw = post.get("new_due_at", "").strip()
+        if raw:
+            try:
+                data["new_due_at"] = datetime.fromisoformat(raw).replace(tzinfo=TZ).isoformat()
+            except ValueError:
+                data["new_due_at"] = raw  # the service names the rule (bad_datetime)
+    elif action == "assign":
+        data["assignee"] = post.get("assignee", "").strip()
+    elif action == "consult":
+        data["unit"] = post.get("unit", "").strip()
+        days = post.get("working_days", "").strip()
+        data["working_days"] = int(days) if days.isdigit() else None
+    elif action == "request_payment":
+        amount = post.get("amount_vnd", "").strip().replace(".", "")
+        if amount.isdigit():
+            data["amount_vnd"] = int(amount)
+    return reason, data
+
+
+@login_required
+@require_POST
+def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
+    """Take one action with the version the officer saw (hidden field); on a conflict, show the fresh dossier."""
+    dossier, roles = _dossier_in_scope(request, code)
+    action = request.POST.get("action", "")
+    role = request.POST.get("role", "")
+    if role not in roles:
+        role = next((r for r in roles if action in allowed_actions(dossier.state, r)), roles[0])
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    reason, data = _action_data(action, request.POST)
+    try:
+        services.act(code, action, actor=request.user, role=role, expected_version=expected, at=now(),
+                     reason=reason, data=data)
+    except services.VersionConflict as conflict:
+        return _render_dossier(request, conflict.current, roles, status=409, error={
+            "kind": "conflict", "message": _("The dossier has just been updated by someone else. Here is its "
+                                             "current state: check it and act again if needed.")})
+    except TransitionNotAllowed as refused:
+        allowed = [str(ACTION_LABELS.get(a, a)) for r in roles for a in allowed_actions(dossier.state, r)]
+        return _render_dossier(request, dossier, roles, status=409, error={
+            "kind": "not_allowed", "allowed": list(dict.fromkeys(allowed)),
+            "message": _("This action is not allowed in the dossier's current state.")
+            + f" ({refused.action})"})
+    except rules.RuleViolation as violation:
+        return _render_dossier(request, dossier, roles, status=422, error={
+            "kind": "rule", "rule": violation.rule, "message": str(violation)})
+    except services.ActorNotAllowed as denied:
+        return _render_dossier(request, dossier, roles, status=403, error={"kind": "actor", "message": str(denied)})
+    except services.DossierNotFound as missing:
+        raise Http404(_("No dossier with this code in your agencies.")) from missing
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)})
+    return redirect(reverse("dossiers_officer:dossier", args=[code]))
+
+
+# Forms 01–06 ------------------------------------------------------------------------------------------------------
+
+
+def _dossier_document(request: HttpRequest, code: str, form: str) -> forms_docs.OfficialDocument:
+    dossier, _roles = _dossier_in_scope(request, code)
+    if form not in forms_docs.DOSSIER_FORMS:
+        raise Http404(_("No such form."))
+    try:
+        return forms_docs.dossier_form(form, dossier, queries.timeline(dossier), now())
+    except forms_docs.FormNotAvailable as missing:
+        raise Http404(str(missing)) from missing
+
+
+def _render_document(request: HttpRequest, doc: forms_docs.OfficialDocument, pdf_url: str,
+                     extra: dict | None = None) -> HttpResponse:
+    return render(request, "dossiers/forms/document.html", {"doc": doc, "pdf_url": pdf_url, **(extra or {})})
+
+
+def _pdf_response(doc: forms_docs.OfficialDocument) -> HttpResponse:
+    try:
+        body = forms_docs.render_pdf(doc)
+    except forms_docs.PdfFontMissing as missing:
+        return HttpResponse(str(missing), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{doc.filename}"'
+    return response
+
+
+@login_required
+def form_html(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    """``/can-bo/ho-so/<code>/mau/<01..05>/``: the form, printable (A5)."""
+    doc = _dossier_document(request, code, form)
+    return _render_document(request, doc, reverse("dossiers_officer:form_pdf", args=[code, form]),
+                            {"back_url": reverse("dossiers_officer:dossier", args=[code])})
+
+
+@login_required
+def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    """``/can-bo/ho-so/<code>/mau/<nn>.pdf``."""
+    return _pdf_response(_dossier_document(request, code, form))
+
+
+class RegisterForm(forms.Form):
+    agency = forms.ChoiceField(label=gettext_lazy("Agency"))
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _register(request: HttpRequest) -> tuple[forms_docs.OfficialDocument, RegisterForm]:
+    scope = _scope(request)
+    if not scope:
+        raise PermissionDenied(_("You hold no officer role in any agency."))
+    agencies = list(Agency.objects.filter(pk__in=list(scope)).select_related("parent", "unit").order_by("code"))
+    today = now().astimezone(TZ).date()
+    code = request.GET.get("agency") or agencies[0].code
+    agency = next((a for a in agencies if a.code == code), None)
+    if agency is None:
+        raise Http404(_("No such agency among yours."))
+    start = _parse_date(request.GET.get("from"), today.replace(day=1))
+    end = _parse_date(request.GET.get("to"), today)
+    if end < start:
+        start, end = end, start
+    end = min(end, start + timedelta(days=366))  # one register covers at most a year
+    form = RegisterForm(initial={"agency": agency.code, "start": start, "end": end})
+    form.fields["agency"].choices = [(a.code, f"{a.code} — {a.name}") for a in agencies]
+    dossiers = list(queries.tracking_register([agency.pk], start, end)[:5000])
+    return forms_docs.form_06(agency, start, end, dossiers, now()), form
+
+
+def _parse_date(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def register_html(request: HttpRequest) -> HttpResponse:
+    """``/can-bo/so-theo-doi/?agency=&from=&to=``: the tracking register (form 06), A4 landscape."""
+    doc, form = _register(request)
+    return _render_document(request, doc, reverse("dossiers_officer:register_pdf") + "?" + request.GET.urlencode(),
+                            {"register_form": form, "back_url": reverse("dossiers_officer:queue")})
+
+
+@login_required
+def register_pdf(request: HttpRequest) -> HttpResponse:
+    doc, _form = _register(request)
+    return _pdf_response(doc)
