@@ -41,6 +41,7 @@ from .models import (
     ProcessDefinition,
     Rating,
 )
+from .notifications import notify_for_event
 from .transitions import Action, Role, State, TransitionNotAllowed, next_state
 
 __all__ = [
@@ -173,8 +174,10 @@ def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict,
                           applicant_user=actor if role == Role.APPLICANT else None, **fields)
         dossier.set_state(target)
         dossier.save(force_insert=True)
-        DossierEvent.objects.create(dossier=dossier, seq=1, actor=actor, role=role, at=at, action=Action.SUBMIT,
-                                    from_state=State.NEW, to_state=target, data={"channel": channel})
+        event = DossierEvent.objects.create(dossier=dossier, seq=1, actor=actor, role=role, at=at,
+                                            action=Action.SUBMIT, from_state=State.NEW, to_state=target,
+                                            data={"channel": channel})
+        notify_for_event(event)  # queued in this transaction, sent after commit (architecture.md, data flow 2)
     return dossier
 
 
@@ -503,9 +506,10 @@ def act(dossier_code: str, action: str, *, actor, role: str, expected_version: i
         dossier.version += 1
         dossier.save()
         event_data = {**{k: v for k, v in data.items() if k not in ctx.event_data}, **ctx.event_data}
-        DossierEvent.objects.create(dossier=dossier, seq=dossier.version, actor=actor, role=role, at=at,
-                                    action=str(action), from_state=source, to_state=target, step=ctx.step,
-                                    reason=reason or "", data=event_data)
+        event = DossierEvent.objects.create(dossier=dossier, seq=dossier.version, actor=actor, role=role, at=at,
+                                            action=str(action), from_state=source, to_state=target, step=ctx.step,
+                                            reason=reason or "", data=event_data)
+        notify_for_event(event)
     return dossier
 
 
