@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
 
-.PHONY: help install run test test-sqlite test-postgres lint fmt schema bench chromium demo clean
+.PHONY: help install run test test-sqlite test-postgres lint schema bench system-packages demo clean
 
 help:
 	@echo "make run        install, migrate, load the demo catalog once, serve http://127.0.0.1:8000"
@@ -34,18 +34,21 @@ demo: install
 	$(BIN)/motcua demo load
 	$(BIN)/motcua demo generate --dossiers 20000 --seed 1 --once
 
-# Debian's Chromium for the end-to-end test; installed only when missing (CI machines start without it).
-chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  echo "Installing Debian chromium for the end-to-end test"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "WARNING: could not install chromium; end-to-end tests will be skipped"; \
+# Debian packages the tests need, installed only when missing (CI machines start without them): Chromium for the
+# end-to-end tests, and fonts with every Vietnamese letter (Liberation 2, Tinos) for the PDF forms.
+DEBIAN_PACKAGES := chromium fonts-liberation2 fonts-croscore
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "WARNING: could not install$$missing; browser tests will be skipped and PDFs use another font"; \
 	fi
 
 lint: install
 	$(BIN)/ruff check .
 
-test: install chromium lint test-sqlite test-postgres
+test: install system-packages lint test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="
