@@ -1,5 +1,6 @@
 """Portal URLs. Paths are Vietnamese like the national portal's; the page language follows the user's choice."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -10,4 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.results, name="results"),
     path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="portal/login.html",
+                                                    extra_context={"demo_sign_in": views.demo_sign_in_enabled}),
+         name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
 ]

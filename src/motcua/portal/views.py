@@ -9,6 +9,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -94,6 +95,11 @@ def results(request: HttpRequest) -> HttpResponse:
     })
 
 
+def demo_sign_in_enabled() -> bool:
+    """The demo accounts' hint shows only outside production (production refuses demo data and sign-ins)."""
+    return getattr(settings, "ENVIRONMENT", "") != "production"
+
+
 CHECK_LABELS = {
     "complete": _("Mandatory components a–g"),
     "published_on_time": _("Publication decision on time"),
@@ -120,6 +126,7 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
         "document_groups": document_groups,
         "has_cases": any(case for case, _docs in document_groups),
         "page_url": request.build_absolute_uri(),
+        "can_submit_online": any(c.kind == m.ChannelKind.ONLINE for c in version.channels.all()),
         "checks": [{"label": CHECK_LABELS.get(c["name"], c["name"]), "ok": c["ok"], "detail": c["detail"]}
                    for c in (version.publication_checks or {}).get("checks", [])],
     })

@@ -35,7 +35,7 @@ def _codes(html: str) -> list[str]:
 def test_unauthenticated_officer_is_sent_to_the_login_page(client):
     response = client.get(QUEUE)
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/?next=/can-bo/")
+    assert response["Location"].startswith("/dang-nhap/?next=/can-bo/")
 
 
 def test_a_user_without_an_officer_role_is_refused(client, django_user_model):

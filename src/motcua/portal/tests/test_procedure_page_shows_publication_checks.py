@@ -20,3 +20,11 @@ def test_incomplete_version_shows_what_is_missing(client):
     html = client.get("/thu-tuc/1.000002/").content.decode()
     assert "không đạt" in html
     assert "Thiếu thành phần bắt buộc: b, e" in html
+
+
+@pytest.mark.django_db
+def test_procedure_with_an_online_channel_links_to_online_submission(client):
+    create_procedure("1.000003", "Đăng ký khai sinh")
+    html = client.get("/thu-tuc/1.000003/").content.decode()
+    assert 'href="/ho-so/nop/1.000003/"' in html
+    assert client.get("/ho-so/nop/1.000003/").status_code == 200
