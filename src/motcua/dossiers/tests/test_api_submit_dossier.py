@@ -74,7 +74,8 @@ def test_only_a_desk_officer_of_the_agency_enters_in_person_or_postal_dossiers(c
     ],
 )
 def test_an_invalid_personal_id_is_a_field_error(citizen_client, personal_id, rule_text):
-    response = citizen_client.post(URL, body(applicant={**CITIZEN, "personal_id": personal_id}), format="json")
+    response = citizen_client.post(URL, body(applicant={**CITIZEN, "personal_id": personal_id}), format="json",
+                                   HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     problem = response.json()
     assert rule_text in problem["errors"]["applicant.personal_id"][0]

@@ -38,9 +38,10 @@ def test_the_code_alone_shows_the_state_and_due_date_but_no_details(client):
 @pytest.mark.parametrize("secret", ["001090012345", "0912345678", "+84 912 345 678", "0912.345.678"])
 def test_the_personal_id_or_phone_opens_the_details(client, secret):
     dossier = _received()
-    response = client.post(f"/ho-so/tra-cuu/?code={dossier.code}", {"code": dossier.code, "secret": secret})
+    response = client.post(f"/ho-so/tra-cuu/?code={dossier.code}", {"code": dossier.code, "secret": secret},
+                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and response["Location"] == f"/ho-so/{dossier.code}/"
-    page = client.get(response["Location"])
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
     assert page.status_code == 200 and dossier.applicant_name in html
     assert [e.text for e in page.context["timeline"]] == ["The dossier was submitted.",
@@ -92,3 +93,12 @@ def test_the_timeline_is_in_plain_language_with_the_apology_date_and_no_internal
     assert last.reason == "Chờ ý kiến Sở Tư pháp" and last.new_due_at == vn(2026, 3, 20, 17)
     assert "20/03/2026" in html
     assert not re.search(r"\b(apologise|desk_officer|receive)\b", html)  # no internal action or role names
+
+
+def test_the_timeline_reads_in_vietnamese_by_default(client):
+    dossier = _received()
+    client.post(f"/ho-so/tra-cuu/?code={dossier.code}", {"code": dossier.code, "secret": "001090012345"})
+    page = client.get(f"/ho-so/{dossier.code}/")
+    assert page.status_code == 200
+    assert page.context["timeline"][0].text != "The dossier was submitted."
+    assert 'lang="vi"' in page.content.decode()
