@@ -90,10 +90,27 @@ def officer_roles(user) -> dict[int, list[str]]:
     scope: dict[int, list[str]] = {}
     if user is None or not user.is_authenticated:
         return scope
-    memberships = list(Membership.objects.filter(user=user, role__in=OFFICER_ROLES).values_list("agency_id", "role"))
+    rows = list(Membership.objects.filter(user=user, role__in=OFFICER_ROLES)
+                .values_list("agency_id", "agency__code", "role"))
+    memberships = [(agency_id, role) for agency_id, _code, role in rows]
     children = dict(Agency.objects.filter(parent_id__in={a for a, _ in memberships})
                     .values_list("pk", "parent_id"))
+    # Supervisors read the whole province or ministry (codes H01 and H01.*), or everything at the Government Office
+    # (the same rule as the API's visibility, dossiers.api.access).
+    supervised: list[int] = []
+    for _agency_id, code, role in rows:
+        if role == "supervisor":
+            root = code.split(".")[0]
+            agencies = Agency.objects.all() if root == "VPCP" else Agency.objects.filter(
+                Q(code=root) | Q(code__startswith=f"{root}."))
+            supervised += agencies.values_list("pk", flat=True)
+    for target in supervised:
+        scope.setdefault(target, [])
+        if "supervisor" not in scope[target]:
+            scope[target].append("supervisor")
     for agency_id, role in memberships:
+        if role == "supervisor":
+            continue
         for target in [agency_id, *(c for c, p in children.items() if p == agency_id)]:
             roles = scope.setdefault(target, [])
             if role not in roles:
