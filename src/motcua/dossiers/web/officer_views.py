@@ -72,6 +72,8 @@ EVENT_TEXTS = {
     "withdraw": gettext_lazy("The applicant withdrew the dossier."),
     "stop": gettext_lazy("Processing was stopped."),
     "apologise": gettext_lazy("The agency apologised and set a new return date."),
+    "upload_document": gettext_lazy("A document was added to the dossier."),
+    "rate": gettext_lazy("The applicant rated the handling of the dossier."),
 }
 ROLE_LABELS = {
     "applicant": gettext_lazy("Applicant"),
