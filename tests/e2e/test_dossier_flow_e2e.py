@@ -34,7 +34,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make chromium`)"),
+                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 PROCEDURE = "1.001193"
