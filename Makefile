@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
 .PHONY: help install run test test-sqlite test-postgres lint schema bench system-packages demo clean
 
 help:
-	@echo "make run        install, migrate, load the demo catalog once, serve http://127.0.0.1:8000"
+	@echo "make run        install, migrate, load the demo catalog and a dossier history once, serve http://127.0.0.1:8000"
 	@echo "make test       install test tools, run the whole suite on SQLite and on PostgreSQL (when it answers)"
 	@echo "make lint       ruff"
 	@echo "make schema     regenerate the committed OpenAPI schema (docs/openapi.yaml)"
