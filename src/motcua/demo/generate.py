@@ -53,7 +53,14 @@ from motcua.dossiers.services import EFFECTS, Context, _start_legal_clock
 from motcua.dossiers.transitions import Action, State, next_state
 
 DEFAULT_START = date(2023, 11, 1)
-DEFAULT_END = date(2026, 10, 31)
+
+
+def default_end() -> date:
+    """Today in Vietnam (Asia/Ho_Chi_Minh): the default last day, so that a fresh history ends now and the demo
+    queues hold open dossiers. Pass an explicit end for reproducible data (same seed, start and end, same data)."""
+    return timezone.now().astimezone(TZ).date()
+
+
 GENERATED_KEY = "_demo_history"  # in form_data: marks a generated dossier (value: the seed)
 BATCH_SIZE = 2000
 
@@ -893,13 +900,15 @@ def ensure_reference_data() -> bool:
     return loaded
 
 
-def generate(dossiers: int, *, start: date = DEFAULT_START, end: date = DEFAULT_END, seed: int = 1,
+def generate(dossiers: int, *, start: date = DEFAULT_START, end: date | None = None, seed: int = 1,
              batch_size: int = BATCH_SIZE, once: bool = False,
              progress: Callable[[int], None] | None = None) -> GenerateSummary:
     """Write ``dossiers`` dossiers submitted between ``start`` and ``end`` (inclusive) with their events.
 
-    ``once``: do nothing when generated dossiers are already present (``make run``). Refused in production.
+    ``end`` defaults to today in Vietnam (:func:`default_end`). ``once``: do nothing when generated dossiers are
+    already present (``make run``). Refused in production.
     """
+    end = end or default_end()
     if getattr(settings, "ENVIRONMENT", "") == "production":
         raise GenerationRefused("Demo history is not generated when MOTCUA_ENV=production.")
     if dossiers < 0:

@@ -17,21 +17,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.catalog.models import Procedure, RequiredDocument, VersionStatus
 from motcua.core.calendar import TZ, WorkingCalendar
-from motcua.dossiers import queries, rules, services
-from motcua.dossiers.models import ChannelKind, Dossier, DossierEvent
-from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, State, TransitionNotAllowed, allowed_actions
+from motcua.dossiers import documents, escalation, queries, rules, services
+from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
+from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
 from motcua.units.models import Agency
 
-from . import forms_docs
+from . import citizen_views, forms_docs
 
 PAGE_SIZE = 25
 
@@ -103,6 +105,10 @@ ACTION_INPUTS = {
     "request_payment": ("amount_vnd",),
 }
 REASON_REQUIRED = {"refuse", "stop", "apologise"}
+# An officer's upload in these states is the electronic result (Decree 45/2020), as the citizen's side reads it.
+RESULT_UPLOAD_STATES = {State.APPROVED, State.RESULT_ISSUED}
+# Channels a desk officer enters (issue 3 point 5): at the desk, or on arrival by post.
+DESK_CHANNELS = (ChannelKind.IN_PERSON, ChannelKind.POSTAL)
 
 
 def now() -> datetime:
@@ -149,6 +155,7 @@ class QueueRow:
     overdue: bool
     due_today: bool
     at_risk: bool
+    consultation_overdue: bool = False
 
 
 def _badges(dossier: Dossier, moment: datetime, calendars: dict[int, WorkingCalendar]) -> QueueRow:
@@ -158,7 +165,8 @@ def _badges(dossier: Dossier, moment: datetime, calendars: dict[int, WorkingCale
     view = queries.deadline_view(dossier, moment, calendar)
     due_today = (not view.overdue and dossier.due_at is not None and dossier.finished_at is None
                  and dossier.due_at.astimezone(TZ).date() == moment.astimezone(TZ).date())
-    return QueueRow(dossier, overdue=view.overdue, due_today=due_today, at_risk=view.at_risk)
+    return QueueRow(dossier, overdue=view.overdue, due_today=due_today, at_risk=view.at_risk,
+                    consultation_overdue=escalation.is_consultation_overdue(dossier, moment))
 
 
 @login_required
@@ -196,6 +204,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/officer/queue.html", {
         "form": form, "page": page, "rows": rows, "role": role, "role_label": ROLE_LABELS[role],
         "query_string": params.urlencode(), "now": moment,
+        "can_enter": any(Role.DESK_OFFICER in held for held in scope.values()),
     })
 
 
@@ -216,6 +225,14 @@ class TimelineEntry:
     text: str
     role: str
     details: list[str]
+    actor: str = ""
+
+
+@dataclass
+class ProcessRow:
+    step: queries.StepControl
+    status: str
+    role: str
 
 
 def _buttons(dossier: Dossier, roles: list[str]) -> list[ActionButton]:
@@ -232,7 +249,19 @@ def _buttons(dossier: Dossier, roles: list[str]) -> list[ActionButton]:
     return list(seen.values())
 
 
-def _describe(event: DossierEvent) -> TimelineEntry:
+def display_name(user) -> str:
+    """An officer as people call them: the full name, else the username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def role_label(role: str) -> str:
+    """A role code (``desk_officer``) as the interface names it (Cán bộ một cửa)."""
+    return str(ROLE_LABELS.get(str(role), role)) if role else ""
+
+
+def _describe(event: DossierEvent, names: dict[str, str] | None = None) -> TimelineEntry:
     details: list[str] = []
     data = event.data or {}
     if event.reason:
@@ -240,7 +269,7 @@ def _describe(event: DossierEvent) -> TimelineEntry:
     if data.get("missing"):
         details.append(_("Missing: %(items)s") % {"items": "; ".join(map(str, data["missing"]))})
     if data.get("assignee"):
-        details.append(_("Handler: %(name)s") % {"name": data["assignee"]})
+        details.append(_("Handler: %(name)s") % {"name": (names or {}).get(data["assignee"], data["assignee"])})
     if data.get("unit"):
         details.append(_("Unit: %(unit)s") % {"unit": data["unit"]})
     for key, label in (("due_at", _("Due: %(when)s")), ("new_due_at", _("New due date: %(when)s"))):
@@ -249,15 +278,50 @@ def _describe(event: DossierEvent) -> TimelineEntry:
             if isinstance(moment, str):
                 moment = datetime.fromisoformat(moment)
             details.append(label % {"when": forms_docs.vn_short(moment)})
-    return TimelineEntry(event, str(EVENT_TEXTS.get(event.action, event.action)),
-                         str(ROLE_LABELS.get(event.role, event.role)), details)
+    return TimelineEntry(event, str(EVENT_TEXTS.get(event.action, event.action)), role_label(event.role), details,
+                         display_name(event.actor))
 
 
-def _documents(dossier: Dossier) -> list:
-    related = getattr(dossier, "documents", None)
-    if related is not None and hasattr(related, "all"):
-        return list(related.all())
-    return []
+def _assignee_names(events: list[DossierEvent]) -> dict[str, str]:
+    usernames = {str(e.data["assignee"]) for e in events if e.data and e.data.get("assignee")}
+    if not usernames:
+        return {}
+    users = get_user_model().objects.filter(username__in=usernames)
+    return {u.get_username(): display_name(u) for u in users}
+
+
+# Documents ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentRow:
+    document: DossierDocument
+    is_result: bool
+    uploaded_by: str
+    role: str
+
+
+def result_document_ids(dossier: Dossier) -> set[int]:
+    """The electronic result (Decree 45/2020): files an officer attached once the result was approved. The same rule
+    as the citizen's side (``citizen_views._result_documents``), which shows them once the result is issued."""
+    ids: set[int] = set()
+    events = dossier.events.filter(action=documents.UPLOAD_ACTION,
+                                   from_state__in=[State.APPROVED, State.RESULT_ISSUED])
+    for event in events:
+        if event.role != Role.APPLICANT and event.data.get("document"):
+            ids.add(event.data["document"])
+    return ids
+
+
+def _documents(dossier: Dossier) -> list[DocumentRow]:
+    results = result_document_ids(dossier)
+    rows = DossierDocument.objects.filter(dossier=dossier).select_related("uploaded_by").order_by("uploaded_at", "pk")
+    return [DocumentRow(d, d.pk in results, display_name(d.uploaded_by), role_label(d.uploaded_role)) for d in rows]
+
+
+def _upload_role(dossier: Dossier, roles: list[str]) -> str | None:
+    """The first of the user's roles that may add a document in the dossier's state (documents.UPLOAD_STATES)."""
+    return next((r for r in roles if documents.may_upload(dossier.state, r)), None)
 
 
 def _assignees(dossier: Dossier) -> list[tuple[str, str]]:
@@ -271,11 +335,17 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: list[str], er
     events = queries.timeline(dossier)
     calendar = WorkingCalendar.from_db(dossier.agency)
     view = queries.deadline_view(dossier, moment, calendar)
-    process = [(row, STEP_STATUS_LABELS.get(row.status, row.status))
+    process = [ProcessRow(row, str(STEP_STATUS_LABELS.get(row.status, row.status)), role_label(row.role))
                for row in queries.process_control(dossier, events, moment)]
+    names = _assignee_names(events)
+    upload_role = _upload_role(dossier, roles)
+    consultation_overdue = escalation.is_consultation_overdue(dossier, moment)
     return render(request, "dossiers/officer/dossier.html", {
         "dossier": dossier, "status_name": STATUS_CODES[dossier.status_code].name,
-        "timeline": [_describe(e) for e in events], "documents": _documents(dossier),
+        "timeline": [_describe(e, names) for e in events], "documents": _documents(dossier),
+        "upload_role": upload_role, "upload_after_approval": State(dossier.state) in RESULT_UPLOAD_STATES,
+        "consultation_overdue": consultation_overdue,
+        "consultation_escalated_at": escalation.escalated_at(dossier) if consultation_overdue else None,
         "required_documents": list(dossier.procedure_version.documents.order_by("position")),
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
         "forms": forms_docs.available_forms(events), "error": error, "assignees": _assignees(dossier),
@@ -442,3 +512,156 @@ def register_html(request: HttpRequest) -> HttpResponse:
 def register_pdf(request: HttpRequest) -> HttpResponse:
     doc, _form = _register(request)
     return _pdf_response(doc)
+
+
+# Documents: open and upload ---------------------------------------------------------------------------------------
+
+
+@login_required
+def document_file(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """``/can-bo/ho-so/<code>/tai-lieu/<id>/``: the stored file, with the content type detected at upload, for the
+    officers who may see the dossier (the page's scope; anything else is a 404)."""
+    dossier, _roles = _dossier_in_scope(request, code)
+    document = DossierDocument.objects.filter(dossier=dossier, pk=document_id).first()
+    if document is None:
+        raise Http404(_("No such document in this dossier."))
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("The stored file is missing.")) from missing
+    response = FileResponse(handle, as_attachment=request.GET.get("download") == "1", filename=document.filename,
+                            content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Scan a paper into the dossier, or attach the electronic result after approval, with the version the officer
+    saw (``services.add_document``: type from the bytes, size limit, scan hook, one event)."""
+    dossier, roles = _dossier_in_scope(request, code)
+    role = _upload_role(dossier, roles)
+    if role is None:
+        return _render_dossier(request, dossier, roles, status=409, error={
+            "kind": "upload", "message": _("No document can be added to the dossier in its current state.")})
+    upload = request.FILES.get("file")
+    if not upload:
+        return _render_dossier(request, dossier, roles, status=400, error={
+            "kind": "upload", "message": _("Choose a file to upload.")})
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    component = request.POST.get("required_document", "").strip()
+    try:
+        services.add_document(code, upload, actor=request.user, role=role, name=request.POST.get("name", "")[:500],
+                              required_document=int(component) if component.isdigit() else None,
+                              expected_version=expected)
+    except services.VersionConflict as conflict:
+        return _render_dossier(request, conflict.current, roles, status=409, error={
+            "kind": "conflict", "message": _("The dossier has just been updated by someone else. Here is its "
+                                             "current state: check it and act again if needed.")})
+    except services.UploadRejected as rejected:
+        return _render_dossier(request, dossier, roles, status=422, error={
+            "kind": "upload", "message": citizen_views._upload_message(rejected)})
+    except services.ActorNotAllowed as denied:
+        return _render_dossier(request, dossier, roles, status=403, error={"kind": "actor", "message": str(denied)})
+    messages.success(request, _("The document was added to the dossier."))
+    return redirect(reverse("dossiers_officer:dossier", args=[code]))
+
+
+# Desk and postal entry (issue 3 point 5) --------------------------------------------------------------------------
+
+
+def _desk_agencies(request: HttpRequest) -> list[Agency]:
+    scope = _scope(request)
+    ids = [agency_id for agency_id, held in scope.items() if Role.DESK_OFFICER in held]
+    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+
+
+def _entry_form(request: HttpRequest, version, agencies: list[Agency]) -> citizen_views.SubmissionForm:
+    """The citizen's submission form (same applicant fields and checks, one file per required document), with the
+    channels of the desk and the officer's agencies."""
+    choices = [(a.code, f"{a.name} ({a.code})") for a in agencies]
+    form = citizen_views.SubmissionForm(request.POST or None, request.FILES or None, version=version,
+                                        agency_choices=choices, initial={"channel": ChannelKind.IN_PERSON})
+    channel = form.fields["channel"]
+    channel.choices = [(k, label) for k, label in channel.choices if k in DESK_CHANNELS]
+    channel.label = gettext_lazy("How the dossier arrived")
+    if channel.choices and channel.initial not in {k for k, _label in channel.choices}:
+        channel.initial = channel.choices[0][0]
+    form.fields["kind"].label = gettext_lazy("The applicant is")
+    form.fields["note"].label = gettext_lazy("Note (optional)")
+    for name, _doc in form.document_fields:
+        form.fields[name].help_text = " ".join(filter(None, [str(form.fields[name].help_text),
+                                                             str(_("Scan the paper and attach it."))]))
+    return form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_entry(request: HttpRequest) -> HttpResponse:
+    """``/can-bo/tiep-nhan/moi/?procedure=<code>``: the desk officer enters a dossier brought to the desk or arrived by
+    post, for the applicant, and scans each paper (Decree 61/2018 Art. 15; Decree 107/2021 Art. 21a: papers received
+    at the desk are digitised). One transaction: the dossier and its files, or nothing."""
+    agencies = _desk_agencies(request)
+    if not agencies:
+        raise PermissionDenied(_("Only a desk officer enters dossiers."))
+    code = (request.GET.get("procedure") or request.POST.get("procedure") or "").strip()
+    context: dict = {"procedure_code": code}
+    procedure = Procedure.objects.select_related("current_version").filter(code=code).first() if code else None
+    version = procedure.current_version if procedure else None
+    if version is None or version.status != VersionStatus.PUBLISHED:
+        if code:
+            context["not_found"] = True
+        return render(request, "dossiers/officer/entry.html", context, status=404 if code else 200)
+    form = _entry_form(request, version, agencies)
+    context.update(procedure=procedure, version=version, fees=citizen_views._fees(version),
+                   required_documents=list(RequiredDocument.objects.filter(version=version).order_by("position")))
+    if not form.fields["channel"].choices:
+        context["no_desk_channel"] = True
+        return render(request, "dossiers/officer/entry.html", context, status=409 if request.method == "POST" else 200)
+    if request.method == "POST" and form.is_valid():
+        dossier = _enter(request, form, procedure)
+        if dossier is not None:
+            messages.success(request, _("Dossier %(code)s entered. Check the papers, then receive it (form 01).")
+                             % {"code": dossier.code})
+            return redirect(reverse("dossiers_officer:dossier", args=[dossier.code]))
+    context["form"] = citizen_views._describe(form)
+    return render(request, "dossiers/officer/entry.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _enter(request: HttpRequest, form: citizen_views.SubmissionForm, procedure) -> Dossier | None:
+    """Submit as the desk officer and store each scanned paper, all or nothing; errors land on the form."""
+    data = form.cleaned_data
+    applicant = {"kind": data["kind"], "full_name": data["full_name"], "phone": data["phone"],
+                 "email": data["email"], "address": data["address"]}
+    if data["kind"] == "citizen":
+        applicant["personal_id"] = data["personal_id"]
+    else:
+        applicant.update(enterprise_code=data["enterprise_code"], personal_id=data["personal_id"])
+    form_data = {"note": data["note"]} if data["note"] else {}
+    try:
+        with transaction.atomic():
+            dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,
+                                      actor=request.user, at=now(), role=Role.DESK_OFFICER)
+            for name, doc in form.document_fields:
+                if data.get(name):
+                    try:
+                        services.add_document(dossier.code, data[name], actor=request.user, role=Role.DESK_OFFICER,
+                                              name=doc.name, required_document=doc.pk, at=now())
+                    except services.UploadRejected as exc:
+                        form.add_error(name, citizen_views._upload_message(exc))
+            if form.errors:
+                raise citizen_views._Abandon
+    except citizen_views._Abandon:
+        return None
+    except services.InvalidSubmission as exc:
+        for key, message in exc.errors.items():
+            form.add_error(citizen_views._SERVICE_FIELDS.get(key), message)
+        return None
+    except services.ActorNotAllowed as denied:
+        form.add_error("agency", str(denied))
+        return None
+    return dossier

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "'generate' a dossier history; 'accounts' lists the demo sign-ins.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        from motcua.demo.generate import DEFAULT_END, DEFAULT_START
+        from motcua.demo.generate import DEFAULT_START
 
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("load", help="Load the demo catalog and demo sign-ins (idempotent).")
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         gen.add_argument("--dossiers", type=int, required=True, help="How many dossiers to write.")
         gen.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START,
                          help=f"First submission day (default {DEFAULT_START}).")
-        gen.add_argument("--end", type=date.fromisoformat, default=DEFAULT_END,
-                         help=f"Last day of the period; later events are not written (default {DEFAULT_END}).")
+        gen.add_argument("--end", type=date.fromisoformat, default=None,
+                         help="Last day of the period; later events are not written (default: today in Vietnam).")
         gen.add_argument("--seed", type=int, default=1, help="Same seed, same data (default 1).")
         gen.add_argument("--batch-size", type=int, default=2000)
         gen.add_argument("--once", action="store_true",

@@ -1,0 +1,43 @@
+"""``motcua dossiers escalate``: tell the agency's leaders about consultations answered late (issue 3 point 4).
+
+Idempotent: each overdue consultation is escalated once (:mod:`motcua.dossiers.escalation`); run it from a scheduler.
+``--at`` (ISO date-time) evaluates another instant, for a check or a replay.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from motcua.core.calendar import TZ
+from motcua.dossiers import escalation
+
+
+class Command(BaseCommand):
+    help = "Dossier housekeeping: 'escalate' overdue consultations to the agency's leaders (once each)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        run = sub.add_parser("escalate", help="Escalate the consultations past their answer time (idempotent).")
+        run.add_argument("--at", default=None, help="The instant to evaluate (ISO 8601; default now).")
+
+    def handle(self, *args, subcommand: str, **options) -> None:
+        at = _instant(options.get("at"))
+        done = escalation.escalate(at)
+        for item in done:
+            to = ", ".join(item.recipients) or "-"
+            self.stdout.write(f"{item.dossier_code}: {item.unit} (due {item.due_at.astimezone(TZ):%Y-%m-%d %H:%M})"
+                              f" → {to}")
+        self.stdout.write(f"Escalated {len(done)} overdue consultation(s).")
+
+
+def _instant(value: str | None) -> datetime:
+    if not value:
+        return timezone.now()
+    moment = parse_datetime(value)
+    if moment is None:
+        raise CommandError(f"--at: not an ISO date-time: {value!r}")
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=TZ)
