@@ -26,6 +26,7 @@ Everything here is pure; only :meth:`WorkingCalendar.from_db` touches the databa
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -171,6 +172,10 @@ class WorkingCalendar:
         if not isinstance(hours, OfficeHours):
             raise TypeError("hours must be an OfficeHours.")
         self.hours = hours
+        # Per year: the working days (a set, for is_working_day) and their ordinals in order (for
+        # add_working_days). Built on first use; the calendar is immutable, so they never go stale.
+        self._year_days: dict[int, frozenset[date]] = {}
+        self._year_ordinals: dict[int, list[int]] = {}
 
     def __repr__(self) -> str:
         return (f"WorkingCalendar(extra_days_off={len(self._days_off)} days, "
@@ -218,6 +223,30 @@ class WorkingCalendar:
         """
         if isinstance(d, datetime):
             raise TypeError("is_working_day takes a date; use effective_receipt_day for an instant.")
+        days = self._year_days.get(d.year)
+        if days is None:
+            days = self._load_year(d.year)
+        return d in days
+
+    def _load_year(self, year: int) -> frozenset[date]:
+        """Work out every day of ``year`` once (raises :class:`CalendarRangeError` outside the covered years)."""
+        day, days = date(year, 1, 1), []
+        while day.year == year:
+            if self._compute_is_working_day(day):
+                days.append(day)
+            day += _ONE_DAY
+        self._year_ordinals[year] = [d.toordinal() for d in days]
+        self._year_days[year] = frozenset(days)
+        return self._year_days[year]
+
+    def _working_ordinals(self, year: int) -> list[int]:
+        ordinals = self._year_ordinals.get(year)
+        if ordinals is None:
+            self._load_year(year)
+            ordinals = self._year_ordinals[year]
+        return ordinals
+
+    def _compute_is_working_day(self, d: date) -> bool:
         public_holidays, made_up = _national_days(d.year)
         if d in self._working_days:
             return True
@@ -244,9 +273,15 @@ class WorkingCalendar:
             raise ValueError("n must not be negative.")
         if n == 0:
             return d if self.is_working_day(d) else self.next_working_day(d)
-        for _ in range(n):
-            d = self.next_working_day(d)
-        return d
+        # The same as stepping n times with next_working_day, by indexing the year's working days in order.
+        year = d.year
+        ordinals = self._working_ordinals(year)
+        index = bisect_right(ordinals, d.toordinal())
+        while index + n > len(ordinals):
+            n -= len(ordinals) - index
+            year += 1
+            ordinals, index = self._working_ordinals(year), 0
+        return date.fromordinal(ordinals[index + n - 1])
 
     def working_days_between(self, a: date, b: date) -> int:
         """The number of working days in ``(a, b]``: ``a`` not counted, ``b`` counted; 0 when ``b <= a``."""

@@ -20,13 +20,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionStatus
+from motcua.catalog.models import Channel, Procedure, ProcedureVersion, RequiredDocument, VersionStatus
 from motcua.core.calendar import WorkingCalendar
+from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.units.models import Agency, Membership
 
 from . import documents, rules
@@ -60,8 +62,9 @@ __all__ = [
     "submit_once",
 ]
 
-PERSONAL_ID = re.compile(r"^\d{12}$")
-ENTERPRISE_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+# The columns submit() reads, and those the dossier's representation shows (procedure code, version name).
+SUBMIT_PROCEDURE_FIELDS = ["id", "code", "current_version"]
+SUBMIT_VERSION_FIELDS = ["id", "procedure", "number", "status", "name"]
 PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
 OFFICER_ROLES = {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR}
 
@@ -110,12 +113,21 @@ def _clean_applicant(applicant: dict, errors: dict[str, str]) -> dict[str, Any]:
         errors["applicant.kind"] = "Must be 'citizen' or 'business'."
     personal_id = str(applicant.get("personal_id") or "").strip()
     enterprise_code = str(applicant.get("enterprise_code") or "").strip()
-    if kind == ApplicantKind.CITIZEN and not PERSONAL_ID.match(personal_id):
+    # The full rules of domain.md §4 (core.identifiers): personal ID — 12 digits, province of birth registration,
+    # century/sex digit, birth year not in the future (Decree 137/2015 Art. 7, Circular 59/2021/TT-BCA Art. 7);
+    # enterprise code — 10 digits and an optional 3-digit branch suffix (Law on Enterprises 2020 Art. 29).
+    if personal_id:
+        problem = personal_id_error(personal_id)
+        if problem:
+            errors["applicant.personal_id"] = problem
+    elif kind == ApplicantKind.CITIZEN:
         errors["applicant.personal_id"] = "A citizen needs the 12-digit personal identification number."
-    if kind == ApplicantKind.BUSINESS and not ENTERPRISE_CODE.match(enterprise_code):
+    if enterprise_code:
+        problem = enterprise_code_error(enterprise_code)
+        if problem:
+            errors["applicant.enterprise_code"] = problem
+    elif kind == ApplicantKind.BUSINESS:
         errors["applicant.enterprise_code"] = "A business needs its 10-digit enterprise code."
-    if personal_id and not PERSONAL_ID.match(personal_id):
-        errors["applicant.personal_id"] = "The personal identification number has 12 digits."
     name = str(applicant.get("full_name") or "").strip()
     if not name:
         errors["applicant.full_name"] = "Required."
@@ -133,6 +145,79 @@ def _clean_applicant(applicant: dict, errors: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def _submission_targets(procedure_code: str, agency_code: str,
+                        channel: str) -> tuple[Procedure | None, ProcedureVersion | None, bool, Agency | None]:
+    """The procedure with its version in force, whether that version is offered on ``channel``, and the agency.
+
+    One round trip instead of three ORM queries (the submission path's main cost was building them): the
+    procedure and version carry only the columns a dossier and its representation need (the others load on access;
+    a version's verbatim source record is large), the agency all of its columns.
+    """
+    qn = connection.ops.quote_name
+    p_meta, v_meta, a_meta, c_meta = (Procedure._meta, ProcedureVersion._meta, Agency._meta, Channel._meta)
+
+    def columns(meta, alias: str, names: list[str]) -> list[str]:
+        return [f"{alias}.{qn(meta.get_field(name).column)}" for name in names]
+
+    agency_fields = [f.attname for f in a_meta.concrete_fields]
+    select = [*columns(p_meta, "p", SUBMIT_PROCEDURE_FIELDS), *columns(v_meta, "v", SUBMIT_VERSION_FIELDS),
+              *columns(a_meta, "a", agency_fields)]
+    sql = (f"SELECT {', '.join(select)}, EXISTS (SELECT 1 FROM {qn(c_meta.db_table)} c "
+           f"WHERE c.{qn(c_meta.get_field('version').column)} = v.{qn(v_meta.pk.column)} "
+           f"AND c.{qn(c_meta.get_field('kind').column)} = %s) "
+           f"FROM (SELECT 1 AS one) x "
+           f"LEFT JOIN {qn(p_meta.db_table)} p ON p.{qn(p_meta.get_field('code').column)} = %s "
+           f"LEFT JOIN {qn(v_meta.db_table)} v ON v.{qn(v_meta.pk.column)} = "
+           f"p.{qn(p_meta.get_field('current_version').column)} "
+           f"LEFT JOIN {qn(a_meta.db_table)} a ON a.{qn(a_meta.get_field('code').column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [channel, procedure_code, agency_code])
+        row = cursor.fetchone()
+    n_p, n_v = len(SUBMIT_PROCEDURE_FIELDS), len(SUBMIT_VERSION_FIELDS)
+    p_row, v_row, a_row = row[:n_p], row[n_p:n_p + n_v], row[n_p + n_v:-1]
+    db = connection.alias
+
+    def load(model, names, values):
+        if values[0] is None:
+            return None
+        model_fields = [model._meta.get_field(name) for name in names]
+        converted = []
+        for model_field, value in zip(model_fields, values, strict=True):
+            # What the ORM's compiler applies: the backend's converters (SQLite times…), then the field's.
+            column = model_field.get_col(model._meta.db_table)
+            for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
+                value = converter(value, column, connection)
+            converted.append(value)
+        return model.from_db(db, [f.attname for f in model_fields], converted)
+
+    procedure = load(Procedure, SUBMIT_PROCEDURE_FIELDS, p_row)
+    version = load(ProcedureVersion, SUBMIT_VERSION_FIELDS, v_row) if procedure is not None else None
+    if procedure is not None:
+        procedure.current_version = version
+    agency = load(Agency, agency_fields, a_row)
+    return procedure, version, bool(row[-1]), agency
+
+
+def _insert(obj: Dossier | DossierEvent) -> None:
+    """``obj.save(force_insert=True)`` as one plain ``INSERT … RETURNING id``: the same column values (``pre_save``
+    fills the auto timestamps, ``get_db_prep_save`` adapts them), without the ORM's statement building, which cost
+    more than the statement itself on the submission path. No signal receivers exist for these models."""
+    meta = obj._meta
+    if not connection.features.can_return_columns_from_insert:
+        obj.save(force_insert=True)
+        return
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
 def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
            at: datetime | None = None, *, role: str | None = None) -> Dossier:
     """Register a dossier: validate, give it its code (Circular 01/2018 Art. 19), state ``submitted``, first event.
@@ -141,18 +226,16 @@ def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict,
     """
     at = _now(at)
     errors: dict[str, str] = {}
-    procedure = Procedure.objects.select_related("current_version").filter(code=procedure_code).first()
-    version = procedure.current_version if procedure else None
+    procedure, version, channel_offered, agency = _submission_targets(procedure_code, agency_code, str(channel))
     if procedure is None:
         errors["procedure"] = f"No procedure {procedure_code!r}."
     elif version is None or version.status != VersionStatus.PUBLISHED:
         errors["procedure"] = f"Procedure {procedure_code} has no published version in force."
     if channel not in ChannelKind.values:
         errors["channel"] = "Must be one of in_person, online, postal."
-    elif version is not None and not Channel.objects.filter(version=version, kind=channel).exists():
+    elif version is not None and not channel_offered:
         offered = sorted(set(Channel.objects.filter(version=version).values_list("kind", flat=True)))
         errors["channel"] = f"Procedure {procedure_code} is not offered {channel}; offered: {', '.join(offered)}."
-    agency = Agency.objects.filter(code=agency_code).first()
     if agency is None:
         errors["agency"] = f"No agency {agency_code!r}."
     fields = _clean_applicant(applicant if isinstance(applicant, dict) else {}, errors)
@@ -165,7 +248,9 @@ def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict,
         raise InvalidSubmission(errors)
     target = next_state(State.NEW, Action.SUBMIT, role)
 
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (submit_once): nothing here is retried on failure, the whole
+    # transaction rolls back and gives the number back.
+    with transaction.atomic(savepoint=False):
         # Take the number last: the counter row is the one hot spot, held only until this transaction commits.
         day = receipt_date(at)
         code = format_code(agency.code, day, next_sequence(agency.pk, day))
@@ -173,10 +258,10 @@ def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict,
                           form_data=form_data, submitted_at=at, version=1,
                           applicant_user=actor if role == Role.APPLICANT else None, **fields)
         dossier.set_state(target)
-        dossier.save(force_insert=True)
-        event = DossierEvent.objects.create(dossier=dossier, seq=1, actor=actor, role=role, at=at,
-                                            action=Action.SUBMIT, from_state=State.NEW, to_state=target,
-                                            data={"channel": channel})
+        _insert(dossier)
+        event = DossierEvent(dossier=dossier, seq=1, actor=actor, role=role, at=at, action=Action.SUBMIT,
+                             from_state=State.NEW, to_state=target, data={"channel": channel})
+        _insert(event)
         notify_for_event(event)  # queued in this transaction, sent after commit (architecture.md, data flow 2)
     return dossier
 
@@ -547,19 +632,46 @@ def submit_once(key: str, owner, fingerprint: str, render: Callable[[Dossier], t
     the key can be used again with a corrected body.
     """
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(owner=owner, key=key, fingerprint=fingerprint)
-        except IntegrityError:
+        record_id = _claim_key(owner.pk, key, fingerprint)
+        if record_id is None:
             record = IdempotencyRecord.objects.get(owner=owner, key=key)
             if record.fingerprint != fingerprint:
-                raise IdempotencyKeyReused(key) from None
+                raise IdempotencyKeyReused(key)
             return IdempotentOutcome(record, replayed=True)
         dossier = submit(**submit_kwargs)
-        record.dossier = dossier
-        record.status_code, record.response = render(dossier)
-        record.save(update_fields=["dossier", "status_code", "response"])
+        status_code, response = render(dossier)
+        _store_outcome(record_id, dossier.pk, status_code, response)
+    record = IdempotencyRecord(pk=record_id, owner=owner, key=key, fingerprint=fingerprint, dossier=dossier,
+                               status_code=status_code, response=response)
     return IdempotentOutcome(record, replayed=False)
+
+
+# Plain SQL for the key's two statements: the ORM's statement building cost more than the statements themselves.
+
+
+def _claim_key(owner_id: int, key: str, fingerprint: str) -> int | None:
+    """Insert the key's row and return its id, or ``None`` when the key is already taken.
+
+    ``INSERT … ON CONFLICT DO NOTHING``: one statement and no savepoint. A concurrent transaction holding the same
+    key makes it wait until that one ends: then it inserts (the other rolled back) or finds the key taken.
+    """
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    sql = (f"INSERT INTO {table} (owner_id, key, fingerprint, status_code, response, created_at) "
+           f"VALUES (%s, %s, %s, 0, %s, %s) ON CONFLICT (owner_id, key) DO NOTHING RETURNING id")
+    with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(sql, [owner_id, key, fingerprint, "{}", now])
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def _store_outcome(record_id: int, dossier_id: int, status_code: int, response: dict) -> None:
+    """Store the response with the key."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    body = json.dumps(response, cls=DjangoJSONEncoder)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET dossier_id = %s, status_code = %s, response = %s WHERE id = %s",
+                       [dossier_id, status_code, body, record_id])
 
 
 # Changes that keep the state: documents and the rating -----------------------------------------------------------
