@@ -245,6 +245,21 @@ class SubmissionForm(forms.Form):
     def document_bound_fields(self):
         return [self[name] for name, _doc in self.document_fields]
 
+    def applicant(self) -> dict:
+        """The applicant as ``services.submit`` takes it, from the cleaned data."""
+        data = self.cleaned_data
+        applicant = {"kind": data["kind"], "full_name": data["full_name"], "phone": data["phone"],
+                     "email": data["email"], "address": data["address"]}
+        if data["kind"] == "citizen":
+            applicant["personal_id"] = data["personal_id"]
+        else:
+            applicant.update(enterprise_code=data["enterprise_code"], personal_id=data["personal_id"])
+        return applicant
+
+    def form_data(self) -> dict:
+        """The free-text part of the dossier (the applicant's note)."""
+        return {"note": self.cleaned_data["note"]} if self.cleaned_data["note"] else {}
+
     def applicant_bound_fields(self):
         return [self[name] for name in ("full_name", "personal_id", "enterprise_code", "phone", "email", "address")]
 
@@ -333,13 +348,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
                           initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        applicant = {"kind": data["kind"], "full_name": data["full_name"], "phone": data["phone"],
-                     "email": data["email"], "address": data["address"]}
-        if data["kind"] == "citizen":
-            applicant["personal_id"] = data["personal_id"]
-        else:
-            applicant.update(enterprise_code=data["enterprise_code"], personal_id=data["personal_id"])
-        form_data = {"note": data["note"]} if data["note"] else {}
+        applicant, form_data = form.applicant(), form.form_data()
         try:
             with transaction.atomic():
                 dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,

@@ -635,13 +635,7 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
 def _enter(request: HttpRequest, form: citizen_views.SubmissionForm, procedure) -> Dossier | None:
     """Submit as the desk officer and store each scanned paper, all or nothing; errors land on the form."""
     data = form.cleaned_data
-    applicant = {"kind": data["kind"], "full_name": data["full_name"], "phone": data["phone"],
-                 "email": data["email"], "address": data["address"]}
-    if data["kind"] == "citizen":
-        applicant["personal_id"] = data["personal_id"]
-    else:
-        applicant.update(enterprise_code=data["enterprise_code"], personal_id=data["personal_id"])
-    form_data = {"note": data["note"]} if data["note"] else {}
+    applicant, form_data = form.applicant(), form.form_data()
     try:
         with transaction.atomic():
             dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,
