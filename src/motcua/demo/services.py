@@ -39,12 +39,14 @@ def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
 
     if getattr(settings, "ENVIRONMENT", "") == "production":
         raise RuntimeError("Demo data is not loaded when MOTCUA_ENV=production.")
-    records = list(demo_records())
-    codes = {r.code for r in records}
+    from motcua.catalog.importers.dvcqg import read_dvcqg_files
+
+    # Only the codes are needed to know whether the catalog is in place; the records are parsed only to load them.
+    codes = {str(obj.get("ma_thu_tuc", "")).strip() for _file, _line, obj in read_dvcqg_files([DEMO_RECORDS])}
     present = ProcedureVersion.objects.filter(procedure__code__in=codes, source="dvcqg").values("procedure").distinct()
     already = present.count() >= len(codes)
     if not already:
-        upsert_records(records, progress=progress)
+        upsert_records(demo_records(), progress=progress)
     load_linked_groups()
     from .accounts import create_demo_accounts
 
