@@ -9,6 +9,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("motcua.dossiers.web.urls_officer")),
     path("ho-so/", include("motcua.dossiers.web.urls_citizen")),
+    path("du-lieu-cua-toi/", include("motcua.exchange.urls")),
+    path("dinh-danh/", include("motcua.identity.urls")),
+    path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
+    path("open311/v2/", include("motcua.feedback.open311_urls")),
+    path("chi-dao/", include("motcua.steering.urls")),
+    path("giam-sat/", include("motcua.oversight.urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -10,4 +10,9 @@ urlpatterns = [
     path("calendar/", include("motcua.core.api.urls")),
     path("", include("motcua.catalog.api.urls")),
     path("", include("motcua.dossiers.api.urls")),
+    path("", include("motcua.exchange.api.urls")),
+    path("", include("motcua.identity.api.urls")),
+    path("feedback/", include("motcua.feedback.api.urls")),
+    path("steering/", include("motcua.steering.api.urls")),
+    path("oversight/", include("motcua.oversight.api.urls")),
 ]

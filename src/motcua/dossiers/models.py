@@ -180,6 +180,10 @@ class DossierEvent(models.Model):
     step = models.CharField(max_length=60, blank=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Hash chain per dossier (issue 4 point 5): ``hash`` covers this event's content and ``prev_hash``, the previous
+    # event's hash ("" for the first); `motcua audit verify` recomputes it. Written once, at insert.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -1,0 +1,1 @@
+"""Once-only data exchange (registries, access log, data store, linked groups)."""

@@ -1,0 +1,3 @@
+"""Tables of exchange."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,5 @@
+"""Web pages of exchange."""
+
+app_name = "exchange"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tables of feedback."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,5 @@
+"""Web pages of feedback."""
+
+app_name = "feedback"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""``/api/v1/``: identity API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tables of identity."""
+
+from django.db import models  # noqa: F401

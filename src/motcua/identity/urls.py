@@ -1,0 +1,5 @@
+"""Web pages of identity."""
+
+app_name = "identity"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Oversight: facts, service index, reviews, bottlenecks, workload."""

@@ -1,0 +1,3 @@
+"""``/api/v1/``: oversight API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tables of oversight."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,5 @@
+"""Web pages of oversight."""
+
+app_name = "oversight"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Generated official documents (monthly report)."""

@@ -1,0 +1,3 @@
+"""Tables of reports."""
+
+from django.db import models  # noqa: F401

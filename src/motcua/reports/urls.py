@@ -1,0 +1,5 @@
+"""Web pages of reports."""
+
+app_name = "reports"
+
+urlpatterns: list = []

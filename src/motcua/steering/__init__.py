@@ -1,0 +1,1 @@
+"""Working Group follow-up: Advisory Council obstacles, directives and tasks."""

@@ -1,0 +1,3 @@
+"""``/api/v1/``: steering API routes."""
+
+urlpatterns: list = []

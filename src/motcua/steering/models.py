@@ -1,0 +1,3 @@
+"""Tables of steering."""
+
+from django.db import models  # noqa: F401

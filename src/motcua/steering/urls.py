@@ -1,0 +1,5 @@
+"""Web pages of steering."""
+
+app_name = "steering"
+
+urlpatterns: list = []
