@@ -11,8 +11,11 @@ urlpatterns = [
     path("", include("motcua.catalog.api.urls")),
     path("", include("motcua.dossiers.api.urls")),
     path("", include("motcua.exchange.api.urls")),
+    path("me/store/", include("motcua.exchange.store.api.urls")),
+    path("exchange/", include("motcua.exchange.messaging.api.urls")),
     path("", include("motcua.identity.api.urls")),
     path("feedback/", include("motcua.feedback.api.urls")),
     path("steering/", include("motcua.steering.api.urls")),
+    path("oversight/review/", include("motcua.oversight.review.api.urls")),
     path("oversight/", include("motcua.oversight.api.urls")),
 ]

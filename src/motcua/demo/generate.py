@@ -46,9 +46,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.core.calendar import TZ, WorkingCalendar
+from motcua.core.chain import GENESIS, link_hash
 from motcua.dossiers import rules
 from motcua.dossiers.codes import format_code
-from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent
+from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent, event_chain_content
 from motcua.dossiers.services import EFFECTS, Context, _start_legal_clock
 from motcua.dossiers.transitions import Action, State, next_state
 
@@ -409,7 +410,7 @@ class EventRow(NamedTuple):
     data: dict
 
 
-EVENT_COLUMNS = ("dossier_id", *EventRow._fields)
+EVENT_COLUMNS = ("dossier_id", *EventRow._fields, "prev_hash", "hash")
 
 
 class _Cut(Exception):
@@ -797,9 +798,12 @@ class BatchWriter:
 
     def _event_rows(self) -> Iterator[tuple]:
         for dossier, events in zip(self.dossiers, self.events, strict=True):
-            for e in events:
+            prev = GENESIS
+            for e in events:  # the per-dossier hash chain, as live handling writes it (DossierEvent.seal)
+                digest = link_hash(prev, event_chain_content(dossier.pk, *e))
                 yield (dossier.pk, e.seq, e.actor_id, e.role, e.at, e.action, e.from_state, e.to_state, e.step,
-                       e.reason, json.dumps(e.data, cls=DjangoJSONEncoder))
+                       e.reason, json.dumps(e.data, cls=DjangoJSONEncoder), prev, digest)
+                prev = digest
 
     def _dossier_row(self, d: Dossier) -> tuple:
         return tuple(self.stamp if stamp else json.dumps(getattr(d, name), cls=DjangoJSONEncoder) if is_json

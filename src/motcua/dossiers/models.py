@@ -5,10 +5,15 @@ Every write goes through :mod:`motcua.dossiers.services`; models carry data and 
 
 from __future__ import annotations
 
+import json
+from datetime import UTC
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.chain import GENESIS, canonical_json, link_hash
 
 from .transitions import STATE_STATUS, Role, State
 
@@ -161,6 +166,16 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError("Dossier events are append-only: they cannot be updated.")
 
 
+def event_chain_content(dossier_id: int, seq: int, actor_id: int | None, role: str, at, action: str,
+                        from_state: str, to_state: str, step: str, reason: str, data: dict) -> dict:
+    """What a dossier event's hash covers: every column but the id and the hashes. The dossier's events form one
+    chain ordered by ``seq``; ``data`` is taken in its stored JSON form (the encoder's dates and decimals)."""
+    return {"dossier": dossier_id, "seq": seq, "actor": actor_id, "role": str(role),
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"), "action": str(action),
+            "from": str(from_state), "to": str(to_state), "step": step or "", "reason": reason or "",
+            "data": json.loads(canonical_json(data))}
+
+
 class DossierEvent(models.Model):
     """One action on a dossier. ``seq`` equals the dossier's version after the action (1 for the submission).
 
@@ -203,6 +218,16 @@ class DossierEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Dossier events are append-only: they cannot be deleted.")
+
+    def chain_content(self) -> dict:
+        """What the event's hash covers (see :func:`event_chain_content`)."""
+        return event_chain_content(self.dossier_id, self.seq, self.actor_id, self.role, self.at, self.action,
+                                   self.from_state, self.to_state, self.step, self.reason, self.data)
+
+    def seal(self, prev_hash: str = GENESIS) -> None:
+        """Link the event to the dossier's previous event (before it is inserted)."""
+        self.prev_hash = prev_hash
+        self.hash = link_hash(prev_hash, self.chain_content())
 
 
 class DossierCounter(models.Model):

@@ -261,6 +261,7 @@ def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict,
         _insert(dossier)
         event = DossierEvent(dossier=dossier, seq=1, actor=actor, role=role, at=at, action=Action.SUBMIT,
                              from_state=State.NEW, to_state=target, data={"channel": channel})
+        event.seal()
         _insert(event)
         notify_for_event(event)  # queued in this transaction, sent after commit (architecture.md, data flow 2)
     return dossier
@@ -591,9 +592,8 @@ def act(dossier_code: str, action: str, *, actor, role: str, expected_version: i
         dossier.version += 1
         dossier.save()
         event_data = {**{k: v for k, v in data.items() if k not in ctx.event_data}, **ctx.event_data}
-        event = DossierEvent.objects.create(dossier=dossier, seq=dossier.version, actor=actor, role=role, at=at,
-                                            action=str(action), from_state=source, to_state=target, step=ctx.step,
-                                            reason=reason or "", data=event_data)
+        event = _append_event(dossier, actor=actor, role=role, at=at, action=str(action), from_state=source,
+                              to_state=target, step=ctx.step, reason=reason or "", data=event_data)
         notify_for_event(event)
     return dossier
 
@@ -701,8 +701,19 @@ def _record_change(dossier: Dossier, *, action: str, actor, role: str, at: datet
     """Bump the version and append the event of a change that keeps the state."""
     dossier.version += 1
     dossier.save(update_fields=[*fields, "version", "updated_at"])
-    DossierEvent.objects.create(dossier=dossier, seq=dossier.version, actor=actor, role=role, at=at, action=action,
-                                from_state=dossier.state, to_state=dossier.state, data=data)
+    _append_event(dossier, actor=actor, role=role, at=at, action=action, from_state=dossier.state,
+                  to_state=dossier.state, data=data)
+
+
+def _append_event(dossier: Dossier, **values: Any) -> DossierEvent:
+    """Insert the event numbered ``dossier.version``, linked to the previous event's hash (the per-dossier chain that
+    `motcua audit verify` checks). The dossier row is locked by the caller, so no other event can come in between."""
+    previous = (DossierEvent.objects.filter(dossier_id=dossier.pk, seq=dossier.version - 1)
+                .values_list("hash", flat=True).first())
+    event = DossierEvent(dossier=dossier, seq=dossier.version, **values)
+    event.seal(previous or "")
+    event.save()
+    return event
 
 
 def _inspect_upload(upload) -> tuple[documents.FileType, int, str]:

@@ -1,0 +1,3 @@
+"""API routes of exchange_messaging."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tables of exchange_messaging."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Personal data store (kho dữ liệu cá nhân)."""

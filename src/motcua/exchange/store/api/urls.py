@@ -1,0 +1,3 @@
+"""API routes of exchange_store."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tables of exchange_store."""
+
+from django.db import models  # noqa: F401

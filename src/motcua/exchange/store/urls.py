@@ -1,0 +1,5 @@
+"""Web pages of exchange_store."""
+
+app_name = "exchange_store"
+
+urlpatterns: list = []

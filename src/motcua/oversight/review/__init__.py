@@ -1,0 +1,1 @@
+"""Reviews for simplification, cost, bottlenecks, workload."""

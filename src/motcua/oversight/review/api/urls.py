@@ -1,0 +1,3 @@
+"""API routes of oversight_review."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tables of oversight_review."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,5 @@
+"""Web pages of oversight_review."""
+
+app_name = "oversight_review"
+
+urlpatterns: list = []
