@@ -1,0 +1,162 @@
+"""Reads of PAKN items: the public answers (also used by Open311), officers' queues, the satisfaction figures.
+
+Public reads never select a ``submitter_*`` column: :func:`published_items` returns only
+:data:`~motcua.feedback.models.PUBLIC_FIELDS` (through ``.only``), so a template or serializer cannot leak them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connections, router
+from django.db.models import Count, F, Q, QuerySet
+
+from motcua.core.text import terms as fold_terms
+
+from .models import Feedback, Rating
+from .transitions import State
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    """Filters of the public answers page and of Open311 lists. Every field is optional."""
+
+    q: str = ""
+    procedure_code: str = ""
+    agency_ids: tuple[int, ...] = ()
+    topic: str = ""
+    kind: str = ""
+    published_from: datetime | None = None
+    published_to: datetime | None = None
+
+
+def search_terms(q: str | None) -> list[str]:
+    """Folded search terms (diacritics-insensitive): "Khai sinh" and "khai sinh" give ``["khai", "sinh"]``."""
+    return fold_terms(q)[:8]
+
+
+def _match_terms(qs: QuerySet[Feedback], words: list[str]) -> QuerySet[Feedback]:
+    """Every term must be a word of the folded public text; the last one may be a prefix (search as you type).
+
+    PostgreSQL uses the stored ``search_vector`` (a generated tsvector with a GIN index, migration 0002); SQLite
+    matches words in the space-separated ``search_text``. Both give the same rows.
+    """
+    if not words:
+        return qs
+    vendor = connections[router.db_for_read(Feedback)].vendor
+    if vendor == "postgresql":
+        tsquery = " & ".join([*words[:-1], words[-1] + ":*"])
+        return qs.extra(where=["feedback_feedback.search_vector @@ to_tsquery('simple', %s)"], params=[tsquery])
+    for word in words[:-1]:
+        qs = qs.extra(where=["(' ' || feedback_feedback.search_text || ' ') LIKE %s"], params=[f"% {word} %"])
+    return qs.extra(where=["(' ' || feedback_feedback.search_text || ' ') LIKE %s"], params=[f"% {words[-1]}%"])
+
+
+PUBLIC_COLUMNS = ("id", "code", "kind", "topic", "public_title", "public_content", "procedure_id", "procedure_code",
+                  "procedure_name", "agency_id", "agency__name", "agency__code", "state", "submitted_at",
+                  "answered_at", "published_at", "answer", "rating", "classification")
+
+
+def published_items(filters: PublicFilters | None = None) -> QuerySet[Feedback]:
+    """Published answers, newest first, filtered. Only public columns are loaded (no personal data).
+
+    Ordered by ``(-published_at, -id)`` to use the partial indexes ``feedback_published``,
+    ``feedback_agency_published`` and ``feedback_procedure_published``.
+    """
+    f = filters or PublicFilters()
+    qs = Feedback.objects.filter(published_at__isnull=False).select_related("agency").only(*PUBLIC_COLUMNS)
+    if f.procedure_code:
+        qs = qs.filter(procedure_code=f.procedure_code)
+    if f.agency_ids:
+        qs = qs.filter(agency_id__in=f.agency_ids)
+    if f.topic:
+        qs = qs.filter(topic=f.topic)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.published_from:
+        qs = qs.filter(published_at__gte=f.published_from)
+    if f.published_to:
+        qs = qs.filter(published_at__lt=f.published_to)
+    qs = _match_terms(qs, search_terms(f.q))
+    return qs.order_by("-published_at", "-id")
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Feedback]
+    number: int
+    per_page: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_of(qs: QuerySet[Feedback], number: int, per_page: int = 20) -> Page:
+    """One page without counting every match (a count over 500,000 rows costs more than the page): fetch one row
+    more than the page to know whether there is a next one."""
+    number = max(1, number)
+    start = (number - 1) * per_page
+    rows = list(qs[start:start + per_page + 1])
+    return Page(rows[:per_page], number, per_page, len(rows) > per_page)
+
+
+def published_item(code: str) -> Feedback | None:
+    """One published answer by its tracking code, public columns only."""
+    return published_items().filter(code=code).first()
+
+
+def item_by_code(code: str) -> Feedback | None:
+    return Feedback.objects.select_related("agency", "received_by").filter(code=code).first()
+
+
+def items_of_submitter(user) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(submitter_user=user).select_related("agency").order_by("-submitted_at")
+
+
+def queue(agency_ids: list[int] | tuple[int, ...], states: list[str] | None = None) -> QuerySet[Feedback]:
+    """Officers' queue: open items of these agencies, the earliest answer due first, flagged spam last."""
+    qs = Feedback.objects.filter(agency_id__in=agency_ids).select_related("agency")
+    qs = qs.filter(state__in=states) if states else qs.exclude(state__in=[State.PUBLISHED, State.REFUSED])
+    return qs.order_by("flagged", F("answer_due_at").asc(nulls_last=True), "submitted_at")
+
+
+def pakn_figures(agency_ids, start: datetime, end: datetime) -> dict[str, int]:
+    """Counts for the service index's satisfaction group (Decision 766/QĐ-TTg group 6, domain.md §7).
+
+    The population is the items accepted for handling (not refused) by these agencies (the agency handling the
+    item now, after any forwarding) and **received in** ``[start, end)``:
+
+    - ``all``: the population;
+    - ``handled``: answered (the leader approved the answer) by ``end``;
+    - ``handled_on_time``: answered by ``end`` and no later than the answer due time;
+    - ``overdue``: answered late, or not answered by ``end`` although the answer was due before ``end``;
+    - ``disliked`` / ``liked``: the submitter's rating of the published answer;
+    - ``recomplained``: the submitter complained again about the answer;
+    - ``refused``: items not accepted in the period (outside the population, for information).
+
+    Indicator "PAKN handled on time" = handled_on_time ÷ handled; "satisfaction with PAKN handling" =
+    (all − disliked − recomplained − overdue) ÷ all. ``agency_ids=None`` means every agency.
+    """
+    qs = Feedback.objects.filter(received_at__gte=start, received_at__lt=end)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=list(agency_ids))
+    refused = qs.filter(state=State.REFUSED).count()
+    accepted = qs.exclude(state=State.REFUSED)
+    answered = Q(answered_at__isnull=False, answered_at__lt=end)
+    on_time = answered & (Q(answer_due_at__isnull=True) | Q(answered_at__lte=F("answer_due_at")))
+    late = answered & Q(answer_due_at__isnull=False, answered_at__gt=F("answer_due_at"))
+    open_overdue = ~answered & Q(answer_due_at__isnull=False, answer_due_at__lt=end)
+    figures = accepted.aggregate(
+        all=Count("id"),
+        handled=Count("id", filter=answered),
+        handled_on_time=Count("id", filter=on_time),
+        overdue=Count("id", filter=late | open_overdue),
+        disliked=Count("id", filter=Q(rating=Rating.DISLIKE)),
+        liked=Count("id", filter=Q(rating=Rating.LIKE)),
+        recomplained=Count("id", filter=Q(recomplained_at__isnull=False)),
+    )
+    figures["refused"] = refused
+    return {k: int(v or 0) for k, v in figures.items()}
