@@ -113,6 +113,15 @@ class Dossier(models.Model):
     rating = models.CharField(max_length=15, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
+    # Linked procedure groups (issue 4 point 8, :mod:`.groups`). A parent has ``group_code`` and no
+    # ``group_parent_code``; a child has both, and ``parent`` when the parent lives in this deployment, or the id of the
+    # deployment holding it in ``group_origin``.
+    group_code = models.CharField(max_length=40, blank=True, default="")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    group_parent_code = models.CharField(max_length=80, blank=True, default="")
+    group_origin = models.CharField(max_length=64, blank=True, default="",
+                                    help_text="The deployment that holds the parent, when not this one.")
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,6 +141,7 @@ class Dossier(models.Model):
             models.Index(fields=["applicant_personal_id"], name="dossier_personal_id"),
             models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
             models.Index(fields=["due_at", "code"], name="dossier_due_code"),
+            models.Index(fields=["group_parent_code"], name="dossier_group_parent"),
         ]
 
     def __str__(self) -> str:
@@ -338,3 +348,37 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id}:{self.key}"
+
+
+class GroupMember(models.Model):
+    """One member procedure of a linked group dossier (issue 4 point 8): where its child dossier is and how far it is.
+
+    A snapshot kept by :mod:`.groups` (the history is the parent's append-only events). A child refused or stopped
+    can be submitted again: the new child is a new row with the next ``attempt``; the previous one is kept.
+    """
+
+    parent = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="group_members")
+    key = models.SlugField(max_length=40)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(max_length=255)
+    procedure_code = models.CharField(max_length=40)
+    agency_code = models.CharField(max_length=40)
+    deployment = models.CharField(max_length=64, blank=True, default="",
+                                  help_text="The deployment that handles the child; empty for this one.")
+    child = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    child_code = models.CharField(max_length=80, blank=True, default="")
+    state = models.CharField(max_length=30, default="pending",
+                             help_text="The child's state; 'pending' until another deployment confirms it.")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder,
+                              help_text="The result the child passed on (e.g. the birth record).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["parent", "id"]
+        constraints = [models.UniqueConstraint(fields=["parent", "key", "attempt"], name="group_member_attempt")]
+
+    def __str__(self) -> str:
+        return f"{self.parent_id}:{self.key}#{self.attempt}"
+
