@@ -12,7 +12,8 @@ urlpatterns = [
     path("thu-tuc/", views.results, name="results"),
     path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="portal/login.html",
-                                                    extra_context={"demo_sign_in": views.demo_sign_in_enabled}),
+                                                    extra_context={"demo_sign_in": views.demo_sign_in_enabled,
+                                                                   "identity_providers": views.identity_providers}),
          name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
 ]

@@ -100,6 +100,14 @@ def demo_sign_in_enabled() -> bool:
     return getattr(settings, "ENVIRONMENT", "") != "production"
 
 
+def identity_providers() -> list:
+    """The e-identification providers offered on the sign-in page (``motcua.identity.providers``): OpenID Connect
+    when configured, the demo provider outside production."""
+    from motcua.identity.providers import registry
+
+    return registry.enabled()
+
+
 CHECK_LABELS = {
     "complete": _("Mandatory components a–g"),
     "published_on_time": _("Publication decision on time"),

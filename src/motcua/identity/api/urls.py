@@ -1,3 +1,9 @@
 """``/api/v1/``: identity API routes."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me/identity", views.MyIdentityView.as_view(), name="identity-me"),
+]

@@ -1,0 +1,68 @@
+"""Reads of identity: the level of the current session or account, and the level a procedure requires."""
+
+from __future__ import annotations
+
+from django.db.models import Subquery
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import Procedure, RequiredDocument
+
+from . import rules
+from .models import IdentityAccount
+from .services import SESSION_LEVEL, SESSION_PROVIDER
+
+
+def session_level(request: HttpRequest) -> int:
+    """The e-identification level of the signed-in session: 1 or 2, or 0 when the session was not e-identified
+    (anonymous, or a password sign-in)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    session = getattr(request, "session", None)
+    if session is not None and session.get(SESSION_LEVEL):
+        return int(session[SESSION_LEVEL])
+    return 0
+
+
+def session_provider(request: HttpRequest) -> str:
+    session = getattr(request, "session", None)
+    return str(session.get(SESSION_PROVIDER, "")) if session is not None else ""
+
+
+def account_level(user) -> int:
+    """The level the account was last e-identified at (0 if never): what an API client signed in with a token
+    acts with."""
+    if user is None or not user.is_authenticated:
+        return 0
+    return IdentityAccount.objects.filter(user=user).values_list("level", flat=True).first() or 0
+
+
+def request_level(request) -> int:
+    """The session's level in a browser session, else the account's (API tokens carry no session level)."""
+    return session_level(request) or account_level(getattr(request, "user", None))
+
+
+def required_level(version_id: int | None) -> int:
+    """The level an online submission of the procedure version requires (:func:`rules.required_level`)."""
+    if version_id is None:
+        return rules.LEVEL_ONE
+    replaceable = RequiredDocument.objects.filter(version_id=version_id, replaceable_by_registry=True).exists()
+    return rules.LEVEL_TWO if replaceable else rules.LEVEL_ONE
+
+
+def required_level_for_code(procedure_code: str) -> int:
+    """:func:`required_level` of the procedure's version in force, in one query."""
+    current = Procedure.objects.filter(code=procedure_code).values("current_version_id")[:1]
+    replaceable = RequiredDocument.objects.filter(version_id=Subquery(current), replaceable_by_registry=True).exists()
+    return rules.LEVEL_TWO if replaceable else rules.LEVEL_ONE
+
+
+def level_refusal(required: int, level: int) -> str:
+    """The message refusing a session at ``level`` for a procedure requiring ``required``, or "" when allowed."""
+    if level >= required:
+        return ""
+    if required >= rules.LEVEL_TWO:
+        return _("Thủ tục này yêu cầu tài khoản định danh điện tử mức 2 (VNeID mức 2), vì giấy tờ của bạn được thay "
+                 "bằng dữ liệu từ cơ sở dữ liệu quốc gia. Hãy đăng nhập bằng tài khoản định danh mức 2.")
+    return _("Hãy đăng nhập bằng tài khoản định danh điện tử để nộp hồ sơ thủ tục này.")
