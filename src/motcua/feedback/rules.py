@@ -1,0 +1,229 @@
+"""Pure PAKN rules: time standards and overdue flags, redirection of complaints and denunciations, removal of
+personal data from what is published, likely-spam flags, tracking codes, input limits. No ORM.
+
+Time standards (DVCQG practice, domain.md §5), in working days of the handling agency's calendar, configurable:
+``MOTCUA_PAKN_REFUSE_DAYS`` (2), ``MOTCUA_PAKN_FORWARD_DAYS`` (5), ``MOTCUA_PAKN_SUPPLEMENT_DAYS`` (5),
+``MOTCUA_PAKN_ANSWER_DAYS`` (15), ``MOTCUA_PAKN_PUBLISH_DAYS`` (2).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from motcua.core.calendar import Unit, WorkingCalendar
+from motcua.core.text import fold
+
+# Time standards ---------------------------------------------------------------------------------------------------
+
+DEFAULT_DAYS: dict[str, int] = {"refuse": 2, "forward": 5, "supplement": 5, "answer": 15, "publish": 2}
+
+
+def standard_days(stage: str) -> int:
+    """Working days allowed for a stage (``refuse``, ``forward``, ``supplement``, ``answer``, ``publish``), from
+    ``settings.MOTCUA_PAKN_<STAGE>_DAYS`` or :data:`DEFAULT_DAYS`."""
+    value = getattr(settings, f"MOTCUA_PAKN_{stage.upper()}_DAYS", DEFAULT_DAYS[stage])
+    days = int(value)
+    if days < 0:
+        raise ValueError(f"MOTCUA_PAKN_{stage.upper()}_DAYS must not be negative.")
+    return days
+
+
+def receipt_due_times(calendar: WorkingCalendar, received_at: datetime) -> dict[str, datetime]:
+    """Due times that start at receipt (or at forwarding, for the new agency).
+
+    DVCQG: refuse ≤ 2, request a supplement ≤ 5, forward ≤ 5 (Decree 20/2008 Art. 13), answer ≤ 15 working days
+    "from submission or forwarding". The receipt day is not counted; a receipt after the cut-off counts from the next
+    working day (``WorkingCalendar.due``).
+    """
+    return {
+        "decision_due_at": calendar.due(received_at, standard_days("refuse"), Unit.WORKING_DAYS),
+        "forward_due_at": calendar.due(received_at, standard_days("forward"), Unit.WORKING_DAYS),
+        "supplement_due_at": calendar.due(received_at, standard_days("supplement"), Unit.WORKING_DAYS),
+        "answer_due_at": calendar.due(received_at, standard_days("answer"), Unit.WORKING_DAYS),
+    }
+
+
+def publish_due(calendar: WorkingCalendar, answered_at: datetime) -> datetime:
+    """Publish ≤ 2 working days after the answer is approved."""
+    return calendar.due(answered_at, standard_days("publish"), Unit.WORKING_DAYS)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """The times a flag needs; a plain record so the rule stays pure (built from a ``Feedback`` by the caller)."""
+
+    state: str
+    decided_at: datetime | None = None
+    forwarded_at: datetime | None = None
+    answered_at: datetime | None = None
+    published_at: datetime | None = None
+    decision_due_at: datetime | None = None
+    answer_due_at: datetime | None = None
+    publish_due_at: datetime | None = None
+    refused_at: datetime | None = None
+    supplement_requested_at: datetime | None = None
+    supplement_due_at: datetime | None = None
+    forward_due_at: datetime | None = None
+    classification: str = ""
+
+
+def overdue_flags(c: Clocks, now: datetime) -> list[str]:
+    """Stages that are (or were) late at ``now``: ``refuse`` (refused after its 2 days), ``forward``,
+    ``supplement``, ``answer`` (approved after, or still open past, the answer due time) and ``publish``."""
+    flags: list[str] = []
+
+    def late(done: datetime | None, due: datetime | None, open_: bool) -> bool:
+        if due is None:
+            return False
+        return (done is not None and done > due) or (done is None and open_ and now > due)
+
+    if c.refused_at and late(c.refused_at, c.decision_due_at, False):
+        flags.append("refuse")
+    if c.forwarded_at and late(c.forwarded_at, c.forward_due_at, False):
+        flags.append("forward")
+    if c.supplement_requested_at and late(c.supplement_requested_at, c.supplement_due_at, False):
+        flags.append("supplement")
+    if c.state != "refused" and late(c.answered_at, c.answer_due_at, True):
+        flags.append("answer")
+    if late(c.published_at, c.publish_due_at, c.answered_at is not None):
+        flags.append("publish")
+    return flags
+
+
+# Complaints and denunciations ---------------------------------------------------------------------------------------
+
+REDIRECTS: dict[str, str] = {
+    "complaint": (
+        "Nội dung của Quý vị là khiếu nại đối với quyết định hành chính hoặc hành vi hành chính. Khiếu nại không "
+        "thuộc phạm vi tiếp nhận phản ánh, kiến nghị (Nghị định 20/2008/NĐ-CP) mà được giải quyết theo Luật Khiếu "
+        "nại năm 2011: đề nghị Quý vị gửi đơn khiếu nại đến người đã ra quyết định hành chính hoặc cơ quan có người "
+        "có hành vi hành chính (khiếu nại lần đầu), trong thời hiệu 90 ngày kể từ ngày nhận được quyết định hoặc "
+        "biết được hành vi."
+    ),
+    "denunciation": (
+        "Nội dung của Quý vị là tố cáo hành vi vi phạm pháp luật. Tố cáo không thuộc phạm vi tiếp nhận phản ánh, kiến "
+        "nghị (Nghị định 20/2008/NĐ-CP) mà được giải quyết theo Luật Tố cáo năm 2018: đề nghị Quý vị gửi đơn tố cáo, "
+        "ghi rõ họ tên, địa chỉ, đến cơ quan, tổ chức có thẩm quyền quản lý người bị tố cáo, hoặc cơ quan thanh tra "
+        "nhà nước cùng cấp."
+    ),
+}
+
+_COMPLAINT_WORDS = ("khieu nai", "don khieu nai", "de nghi huy quyet dinh")
+_DENUNCIATION_WORDS = ("to cao", "don to cao", "nhan hoi lo", "doi hoi lo", "tham nhung", "tham o")
+
+
+def suggest_redirect(text: str) -> str:
+    """``"denunciation"``, ``"complaint"`` or ``""``: a hint for the officer who classifies (the officer decides;
+    words like "tố cáo" or "khiếu nại" are often used loosely)."""
+    folded = f" {fold(text)} "
+    if any(f" {w} " in folded for w in _DENUNCIATION_WORDS):
+        return "denunciation"
+    if any(f" {w} " in folded for w in _COMPLAINT_WORDS):
+        return "complaint"
+    return ""
+
+
+# Personal data in published text -----------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Vietnamese phone numbers: 0xxxxxxxxx / +84xxxxxxxxx, with optional spaces, dots or dashes between digit groups.
+_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
+_ID_NUMBER = re.compile(r"(?<!\d)\d{9}(?:\d{3})?(?!\d)")  # CMND (9) / CCCD, personal ID (12)
+REDACTED = "[đã ẩn]"
+
+
+def redact(text: str, names: list[str] | tuple[str, ...] = ()) -> str:
+    """``text`` without e-mail addresses, phone numbers, 9- or 12-digit identity numbers and the given names
+    (the submitter's full name, matched without regard to case). Used for what the public sees of a question."""
+    if not text:
+        return ""
+    out = _EMAIL.sub(REDACTED, text)
+    out = _PHONE.sub(REDACTED, out)
+    out = _ID_NUMBER.sub(REDACTED, out)
+    for name in names:
+        name = (name or "").strip()
+        if len(name) >= 3:
+            out = re.sub(re.escape(name), REDACTED, out, flags=re.IGNORECASE)
+    return out
+
+
+# Likely spam --------------------------------------------------------------------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_REPEAT = re.compile(r"(.)\1{9,}")
+SPAM_WORDS: tuple[str, ...] = ("casino", "ca cuoc", "ca do", "vay tien nhanh", "vay nong", "khuyen mai", "giam gia",
+                               "nha cai", "lo de", "xo so online", "click here", "viagra", "crypto", "forex")
+
+
+def spam_reasons(title: str, content: str, *, same_text_recently: int = 0, submissions_last_hour: int = 0) -> list[str]:
+    """Simple, explainable reasons to hold an item for review (it is never dropped or deleted):
+
+    - ``links``: more than 2 web links;
+    - ``spam_words``: advertising or gambling words (:data:`SPAM_WORDS`, folded);
+    - ``repeated_characters``: one character 10 times in a row;
+    - ``shouting``: mostly capital letters over at least 30 letters;
+    - ``too_short``: fewer than 3 words of content;
+    - ``duplicate``: the same text was sent in the last 24 hours;
+    - ``burst``: the same sender sent 3 or more items in the last hour.
+    """
+    reasons: list[str] = []
+    text = f"{title}\n{content}"
+    if len(_URL.findall(text)) > 2:
+        reasons.append("links")
+    folded = f" {fold(text)} "
+    if any(f" {w} " in folded for w in SPAM_WORDS):
+        reasons.append("spam_words")
+    if _REPEAT.search(text):
+        reasons.append("repeated_characters")
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) >= 30 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters):
+        reasons.append("shouting")
+    if len(fold(content).split()) < 3:
+        reasons.append("too_short")
+    if same_text_recently > 0:
+        reasons.append("duplicate")
+    if submissions_last_hour >= 3:
+        reasons.append("burst")
+    return reasons
+
+
+SPAM_REASON_LABELS: dict[str, str] = {
+    "links": "Nhiều đường liên kết",
+    "spam_words": "Có từ ngữ quảng cáo, cờ bạc",
+    "repeated_characters": "Ký tự lặp lại nhiều lần",
+    "shouting": "Viết hoa gần như toàn bộ",
+    "too_short": "Nội dung quá ngắn",
+    "duplicate": "Trùng nội dung đã gửi trong 24 giờ",
+    "burst": "Gửi nhiều lần trong một giờ",
+}
+
+
+# Tracking codes and input limits -------------------------------------------------------------------------------------
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def tracking_code(day: datetime, random_part: str | None = None) -> str:
+    """``PAKN-YYMMDD-XXXXXX``: the day of receipt and 6 random characters (32⁶ ≈ 10⁹ a day, not guessable, so a
+    code and the submitter's contact are needed to look up an item)."""
+    part = random_part or "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    return f"PAKN-{day:%y%m%d}-{part}"
+
+
+CODE_PATTERN = re.compile(r"^PAKN-\d{6}-[A-Z2-9]{6}$")
+
+LIMITS: dict[str, int] = {"title": 255, "content": 10_000, "proposal": 5_000, "answer": 20_000, "name": 255,
+                          "address": 500, "regulation": 500, "officer_name": 255, "location": 500, "reason": 5_000}
+
+
+def max_attachments() -> int:
+    return int(getattr(settings, "MOTCUA_PAKN_MAX_ATTACHMENTS", 5))
+
+
+def max_attachment_bytes() -> int:
+    return int(getattr(settings, "MOTCUA_PAKN_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
