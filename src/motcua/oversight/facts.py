@@ -1,0 +1,370 @@
+"""Keeping the fact tables (:mod:`motcua.oversight.models`) in step with the dossier event log and the catalog.
+
+- :func:`refresh` reads the events after the watermark, recomputes the :class:`DossierFact` of every dossier they
+  touch (from the dossier's row and its events), and moves :class:`DailyFact` by the difference between the dossier's
+  old and new contributions. Idempotent per dossier, so it re-reads a margin of events before the watermark
+  (``MOTCUA_FACTS_MARGIN``, default 10,000 ids): an event whose transaction committed after a later id was read is
+  still taken into account.
+- :func:`rebuild` empties the tables and computes them from every dossier, in one streaming pass.
+
+Both use the same code (:func:`motcua.oversight.rules.dossier_outcome` and :func:`~.rules.contributions`), and a
+test checks that chunked refreshes with new events in between end with exactly the rebuild's tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from motcua.catalog.models import (
+    Channel,
+    Fee,
+    LegalBasis,
+    ProcedureVersion,
+    RequiredDocument,
+    Result,
+    Step,
+    VersionAgency,
+    VersionStatus,
+)
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.units.models import Agency
+
+from . import rules
+from .models import DAILY_COUNTERS, CatalogFact, DailyFact, DossierFact, FactWatermark
+
+EVENTS = "dossier_events"
+REBUILD_CHUNK = 20000  # dossier ids per streamed chunk of a rebuild
+REFRESH_CHUNK = 500  # dossiers per transaction of a refresh
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def _margin() -> int:
+    return int(getattr(settings, "MOTCUA_FACTS_MARGIN", 10000))
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _dt(value) -> datetime | None:
+    """A datetime from the database cursor (SQLite gives text in UTC, PostgreSQL aware datetimes)."""
+    if value is None or isinstance(value, datetime):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _raw_sql(where_d: str, where_e: str) -> str:
+    d, e = _qn(Dossier._meta.db_table), _qn(DossierEvent._meta.db_table)
+    return f"""
+        SELECT d.id, d.agency_id, d.procedure_id, d.channel, d.state, d.submitted_at, d.received_at, d.finished_at,
+               d.returned_at, d.index_due_at, d.supplement_count, d.supplement_wait_seconds, d.rating, d.rated_at,
+               d.version,
+               CASE WHEN d.supplement_count >= 2 THEN (
+                   SELECT s.at FROM {e} s WHERE s.dossier_id = d.id AND s.action = 'request_supplement'
+                      AND s.to_state = 'supplement_requested' ORDER BY s.seq LIMIT 1 OFFSET 1) END,
+               a.requests, a.electronic, a.payment, a.paid_online
+        FROM {d} d JOIN (
+            SELECT dossier_id,
+                   SUM(CASE WHEN action = 'request_supplement' THEN 1 ELSE 0 END) AS requests,
+                   MAX(CASE WHEN action = 'return_result' AND role = 'system' THEN 1 ELSE 0 END) AS electronic,
+                   MAX(CASE WHEN action = 'request_payment' THEN 1 ELSE 0 END) AS payment,
+                   MAX(CASE WHEN action = 'confirm_payment' AND role = 'system' THEN 1 ELSE 0 END) AS paid_online
+            FROM {e} WHERE {where_e} GROUP BY dossier_id
+        ) a ON a.dossier_id = d.id
+        WHERE {where_d}
+        ORDER BY d.id"""
+
+
+def _raw_rows(cursor) -> Iterator[rules.DossierRaw]:
+    while True:
+        rows = cursor.fetchmany(5000)
+        if not rows:
+            return
+        for r in rows:
+            yield rules.DossierRaw(
+                id=r[0], agency_id=r[1], procedure_id=r[2], channel=r[3], state=r[4], submitted_at=_dt(r[5]),
+                received_at=_dt(r[6]), finished_at=_dt(r[7]), returned_at=_dt(r[8]), index_due_at=_dt(r[9]),
+                supplement_count=r[10], supplement_wait_seconds=r[11], rating=r[12] or "", rated_at=_dt(r[13]),
+                version=r[14], second_supplement_at=_dt(r[15]), supplement_requests=int(r[16] or 0),
+                electronic_result=bool(r[17]), payment_requested=bool(r[18]), paid_online=bool(r[19]))
+
+
+def _facts_for_range(lo: int, hi: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_raw_sql("d.id >= %s AND d.id <= %s", "dossier_id >= %s AND dossier_id <= %s"),
+                       [lo, hi, lo, hi])
+        return [rules.dossier_outcome(r) for r in _raw_rows(cursor)]
+
+
+def _facts_for_ids(ids: list[int]) -> list[tuple]:
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(_raw_sql(f"d.id IN ({marks})", f"dossier_id IN ({marks})"), [*ids, *ids])
+        return [rules.dossier_outcome(r) for r in _raw_rows(cursor)]
+
+
+def _fact_values(fact: tuple) -> tuple:
+    adapt_dt, adapt_d = connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value
+    out = []
+    for name, value in zip(rules.FACT_COLUMNS, fact, strict=True):
+        if name.endswith("_at"):
+            value = adapt_dt(value)
+        elif name.endswith("_day"):
+            value = adapt_d(value)
+        out.append(value)
+    return tuple(out)
+
+
+def _write_facts(facts: list[tuple]) -> None:
+    if not facts:
+        return
+    table = _qn(DossierFact._meta.db_table)
+    columns = ", ".join(_qn(c) for c in rules.FACT_COLUMNS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for fact in facts:
+                copy.write_row(fact)
+        return
+    marks = ", ".join(["%s"] * len(rules.FACT_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", [_fact_values(f) for f in facts])
+
+
+def _read_facts(ids: list[int]) -> list[tuple]:
+    """The stored facts of these dossiers, as tuples in FACT_COLUMNS order (types as :func:`dossier_outcome`)."""
+    return list(DossierFact.objects.filter(dossier_id__in=ids).values_list(*rules.FACT_COLUMNS))
+
+
+def _add(acc: dict, fact: tuple, sign: int) -> None:
+    agency, procedure = fact[rules.F["agency_id"]], fact[rules.F["procedure_id"]]
+    for day, index, value in rules.contributions(fact):
+        key = (agency, procedure, day)
+        row = acc.get(key)
+        if row is None:
+            row = acc[key] = [0] * rules.N_COUNTERS
+        row[index] += sign * value
+
+
+def _apply_daily(acc: dict) -> None:
+    """Add the counter deltas to DailyFact (insert or increment), then drop rows left at zero."""
+    rows = [(a, p, d, *vals) for (a, p, d), vals in acc.items() if any(vals)]
+    if not rows:
+        return
+    table = _qn(DailyFact._meta.db_table)
+    names = ["agency_id", "procedure_id", "day", *DAILY_COUNTERS]
+    columns = ", ".join(_qn(c) for c in names)
+    updates = ", ".join(f"{_qn(c)} = {table}.{_qn(c)} + excluded.{_qn(c)}" for c in DAILY_COUNTERS)
+    marks = ", ".join(["%s"] * len(names))
+    adapt = connection.ops.adapt_datefield_value
+    sql = (f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+           f"ON CONFLICT (agency_id, procedure_id, day) DO UPDATE SET {updates}")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(a, p, adapt(d), *vals) for a, p, d, *vals in rows])
+        zero = " AND ".join(f"{_qn(c)} = 0" for c in DAILY_COUNTERS)
+        agencies = sorted({r[0] for r in rows})
+        cursor.execute(f"DELETE FROM {table} WHERE agency_id IN ({', '.join(['%s'] * len(agencies))}) AND {zero}",
+                       agencies)
+
+
+def _write_daily(acc: dict) -> None:
+    """Write a whole DailyFact table (rebuild) from accumulated counters."""
+    table = _qn(DailyFact._meta.db_table)
+    names = ["agency_id", "procedure_id", "day", *DAILY_COUNTERS]
+    columns = ", ".join(_qn(c) for c in names)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for (a, p, d), vals in acc.items():
+                if any(vals):
+                    copy.write_row((a, p, d, *vals))
+        return
+    adapt = connection.ops.adapt_datefield_value
+    marks = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                           [(a, p, adapt(d), *vals) for (a, p, d), vals in acc.items() if any(vals)])
+
+
+def _empty(*models) -> None:
+    with connection.cursor() as cursor:
+        for model in models:
+            table = _qn(model._meta.db_table)
+            cursor.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+
+
+def _max_event_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {_qn(DossierEvent._meta.db_table)}")
+        return cursor.fetchone()[0] or 0
+
+
+# Entry points ---------------------------------------------------------------------------------------------------------
+
+
+def rebuild(progress: Progress | None = None) -> dict:
+    """Empty the fact tables and compute them from every dossier and its events (and the catalog)."""
+    started = timezone.now()
+    high = _max_event_id()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {_qn(Dossier._meta.db_table)}")
+        first, last, count = cursor.fetchone()
+    acc: dict = {}
+    done = 0
+    with transaction.atomic():
+        _empty(DossierFact, DailyFact)
+        if first is not None:
+            lo = first
+            while lo <= last:
+                hi = lo + REBUILD_CHUNK - 1
+                facts = _facts_for_range(lo, hi)
+                _write_facts(facts)
+                for fact in facts:
+                    _add(acc, fact, 1)
+                done += len(facts)
+                if progress:
+                    progress(done, count)
+                lo = hi + 1
+        _write_daily(acc)
+        refresh_catalog()
+        FactWatermark.objects.update_or_create(name=EVENTS, defaults={"last_id": high, "rebuilt_at": started,
+                                                                      "refreshed_at": started})
+    return {"dossiers": done, "daily_rows": sum(1 for v in acc.values() if any(v)), "watermark": high,
+            "seconds": (timezone.now() - started).total_seconds()}
+
+
+def refresh(progress: Progress | None = None, *, limit: int | None = None) -> dict:
+    """Take the events after the watermark into account. ``limit`` caps how many events are read this time (the
+    watermark moves only as far as read). Without a watermark yet, rebuilds."""
+    started = timezone.now()
+    mark = FactWatermark.objects.filter(name=EVENTS).first()
+    if mark is None:
+        result = rebuild(progress)
+        result["rebuilt"] = True
+        return result
+    high = _max_event_id()
+    if limit is not None:
+        high = min(high, mark.last_id + limit)
+    low = max(0, mark.last_id - _margin())
+    ids = sorted(set(DossierEvent.objects.filter(id__gt=low, id__lte=high).values_list("dossier_id", flat=True)))
+    done = 0
+    for i in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[i:i + REFRESH_CHUNK]
+        with transaction.atomic():
+            update_dossiers(chunk)
+        done += len(chunk)
+        if progress:
+            progress(done, len(ids))
+    with transaction.atomic():
+        refresh_catalog()
+        FactWatermark.objects.filter(name=EVENTS).update(last_id=max(high, mark.last_id), refreshed_at=started)
+    return {"dossiers": len(ids), "watermark": max(high, mark.last_id), "rebuilt": False,
+            "seconds": (timezone.now() - started).total_seconds()}
+
+
+def update_dossiers(ids: list[int]) -> None:
+    """Recompute the facts of these dossiers and move the daily counters by the difference (inside a transaction)."""
+    if not ids:
+        return
+    old = _read_facts(ids)
+    new = _facts_for_ids(ids)
+    acc: dict = {}
+    for fact in old:
+        _add(acc, fact, -1)
+    for fact in new:
+        _add(acc, fact, 1)
+    DossierFact.objects.filter(dossier_id__in=ids).delete()
+    _write_facts(new)
+    _apply_daily(acc)
+
+
+# Catalog facts --------------------------------------------------------------------------------------------------------
+
+MINISTRY_KINDS = ("ministry", "ministry_level", "central_other")
+
+
+def refresh_catalog() -> int:
+    """Recompute :class:`CatalogFact` from the published current versions (a few queries, whole table)."""
+    from motcua.core.calendar import WorkingCalendar
+
+    versions = list(ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED,
+                                                    procedure__current_version_id=F("id"))
+                    .values_list("id", "procedure_id", "procedure__province_id", "levels", "online_level",
+                                 "name", "subjects", "decision_date", "uploaded_on"))
+    ids = [v[0] for v in versions]
+    with_fee = set(Fee.objects.filter(channel__version_id__in=ids, amount_vnd__gt=0)
+                   .values_list("channel__version_id", flat=True))
+    with_result = set(Result.objects.filter(version_id__in=ids).values_list("version_id", flat=True))
+    with_registry = set(RequiredDocument.objects.filter(version_id__in=ids, replaceable_by_registry=True)
+                        .values_list("version_id", flat=True))
+    with_docs = set(RequiredDocument.objects.filter(version_id__in=ids).values_list("version_id", flat=True))
+    with_steps = set(Step.objects.filter(version_id__in=ids).values_list("version_id", flat=True))
+    with_channels = set(Channel.objects.filter(version_id__in=ids).values_list("version_id", flat=True))
+    with_limit = set(Channel.objects.filter(version_id__in=ids).exclude(time_limit_unit__in=["", "unknown"])
+                     .values_list("version_id", flat=True))
+    roots = _agency_roots()
+    ministry: dict[int, int] = {}
+    with_agency = set()
+    for vid, agency_id in (VersionAgency.objects.filter(version_id__in=ids, role__in=["competent", "implementing"])
+                           .values_list("version_id", "agency_id")):
+        with_agency.add(vid)
+        if agency_id is not None:
+            root = roots.get(agency_id)
+            if root is not None and root[1] in MINISTRY_KINDS and vid not in ministry:
+                ministry[vid] = root[0]
+    effective: dict[int, date] = {}
+    for vid, eff in LegalBasis.objects.filter(version_id__in=ids).values_list("version_id", "document__effective_on"):
+        if eff is not None and (vid not in effective or eff > effective[vid]):
+            effective[vid] = eff
+    calendar = WorkingCalendar.from_db()
+    rows = []
+    for vid, pid, province_id, levels, online_level, name, subjects, decision, uploaded in versions:
+        ministry_level = "ministry" in (levels or "")
+        lead, update_days = (20, 10) if ministry_level else (5, 5)
+        eff = effective.get(vid)
+        published_on_time = (calendar.working_days_between(decision, eff) >= lead
+                             if decision and eff else None)
+        updated_on_time = (uploaded <= calendar.add_working_days(decision, update_days)
+                           if decision and uploaded else None)
+        complete = bool(name) and vid in with_steps and vid in with_channels and vid in with_docs \
+            and vid in with_limit and bool(subjects) and vid in with_agency
+        rows.append(CatalogFact(procedure_id=pid, version_id=vid, province_id=province_id,
+                                ministry_id=ministry.get(vid), levels=levels or "", online_level=online_level or "",
+                                has_fee=vid in with_fee, issues_document=vid in with_result,
+                                registry_connected=vid in with_registry, published_on_time=published_on_time,
+                                updated_on_time=updated_on_time, complete=complete))
+    CatalogFact.objects.all().delete()
+    CatalogFact.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _agency_roots() -> dict[int, tuple[int, str]]:
+    """Each agency's top ancestor (id, kind)."""
+    parent = dict(Agency.objects.values_list("id", "parent_id"))
+    kinds = dict(Agency.objects.values_list("id", "kind"))
+    out = {}
+    for a in parent:
+        seen, cur = 0, a
+        while parent.get(cur) and seen < 20:
+            cur, seen = parent[cur], seen + 1
+        out[a] = (cur, kinds[cur])
+    return out
+
+
+def compare_tables() -> dict[str, list]:
+    """Both fact tables as sorted row lists (for the rebuild-equals-incremental check)."""
+    facts = sorted(DossierFact.objects.values_list(*rules.FACT_COLUMNS))
+    daily = sorted(DailyFact.objects.values_list("agency_id", "procedure_id", "day", *DAILY_COUNTERS))
+    return {"facts": facts, "daily": daily}
+
+
+def pending_events() -> int:
+    mark = FactWatermark.objects.filter(name=EVENTS).first()
+    return DossierEvent.objects.filter(id__gt=mark.last_id if mark else 0).count()
