@@ -1,0 +1,108 @@
+"""Reads of the exchange core: whose data, who looked at it, which grants, and the figures (issue 4 points 6, 10)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from motcua.core.identifiers import personal_id_error
+
+from .models import AccessGrant, AccessLogEntry, Outcome, PersonLink
+
+
+def personal_id_of(user) -> str | None:
+    """The personal ID of a citizen account: its :class:`PersonLink`, else — the demo convention, "citizens sign in
+    with their personal ID as user name, as on VNeID" — a user name that is a valid personal ID on an account that
+    holds no officer membership."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    link = PersonLink.objects.filter(user_id=user.pk).values_list("personal_id", flat=True).first()
+    if link:
+        return link
+    username = getattr(user, "username", "") or ""
+    if personal_id_error(username) is None and not user.memberships.exists():
+        return username
+    return None
+
+
+def data_access(personal_id: str) -> QuerySet[AccessLogEntry]:
+    """Every logged attempt to read the person's data, newest first."""
+    return AccessLogEntry.objects.filter(subject=personal_id).order_by("-id")
+
+
+def active_grants(agency=None, registry: str | None = None) -> QuerySet[AccessGrant]:
+    qs = AccessGrant.objects.active().select_related("agency").order_by("agency__code", "registry", "pk")
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    if registry:
+        qs = qs.filter(registry=registry)
+    return qs
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    return round(values[min(len(values) - 1, max(0, math.ceil(share * len(values)) - 1))], 3)
+
+
+def registry_figures(start: datetime, end: datetime, agency_code: str | None = None) -> dict[str, dict[str, Any]]:
+    """Per registry, over ``[start, end)`` (and one agency when given): calls, refusals, failures, latency.
+
+    ``calls`` counts the calls that reached the registry (allowed, not found, unavailable); ``failure_rate`` is the
+    share of those that failed (unavailable); refused and invalid attempts never reached it.
+    """
+    qs = AccessLogEntry.objects.filter(at__gte=start, at__lt=end)
+    if agency_code is not None:
+        qs = qs.filter(agency_code=agency_code)
+    out: dict[str, dict[str, Any]] = {}
+    for registry, outcome, latency in qs.values_list("registry", "outcome", "latency_ms").iterator(chunk_size=5000):
+        row = out.setdefault(registry, {"attempts": 0, "calls": 0, "failures": 0, "refused": 0, "invalid": 0,
+                                        "latencies": []})
+        row["attempts"] += 1
+        if outcome in (Outcome.ALLOWED, Outcome.NOT_FOUND, Outcome.UNAVAILABLE):
+            row["calls"] += 1
+            if latency is not None:
+                row["latencies"].append(latency)
+        row["failures"] += outcome == Outcome.UNAVAILABLE
+        row["refused"] += outcome == Outcome.REFUSED
+        row["invalid"] += outcome == Outcome.INVALID
+    for row in out.values():
+        latencies = row.pop("latencies")
+        row["failure_rate"] = round(row["failures"] / row["calls"], 4) if row["calls"] else None
+        row["latency_ms_p50"] = _percentile(latencies, 0.5)
+        row["latency_ms_p95"] = _percentile(latencies, 0.95)
+        row["latency_ms_mean"] = round(sum(latencies) / len(latencies), 3) if latencies else None
+    return dict(sorted(out.items()))
+
+
+def exchange_figures(start: datetime, end: datetime, agency_code: str | None = None) -> dict[str, Any]:
+    """The four supervision figures of issue 4 point 10 for a period and (optionally) one agency.
+
+    Registry latency and failure rates come from the access log; the share of applicant fields prefilled and of
+    required documents replaced by data or reused come from the submission records of the personal data store
+    (``motcua.exchange.store``), read through its ``queries.reuse_figures(start, end, agency_code)`` when it exists;
+    otherwise they are ``None`` with a note.
+    """
+    figures: dict[str, Any] = {"period": {"start": start, "end": end}, "agency": agency_code,
+                               "registries": registry_figures(start, end, agency_code)}
+    calls = sum(r["calls"] for r in figures["registries"].values())
+    failures = sum(r["failures"] for r in figures["registries"].values())
+    figures["registry_failure_rate"] = round(failures / calls, 4) if calls else None
+    try:
+        from motcua.exchange.store import queries as store_queries
+
+        reuse = store_queries.reuse_figures(start, end, agency_code)
+    except (ImportError, AttributeError):
+        reuse = None
+    if reuse is None:
+        figures.update({"prefilled_field_share": None, "documents_replaced_or_reused_share": None,
+                        "note": "The personal data store does not record submissions yet."})
+    else:
+        figures.update({"prefilled_field_share": reuse.get("prefilled_field_share"),
+                        "documents_replaced_or_reused_share": reuse.get("documents_replaced_or_reused_share"),
+                        "reuse": reuse})
+    return figures

@@ -1,0 +1,144 @@
+"""A remote registry over HTTP/JSON, with timeouts, retries with back-off and a circuit breaker (issue 4 point 1).
+
+Wire protocol (served by :mod:`motcua.exchange.registries.server`, ``motcua registry serve``)::
+
+    GET {base}/v1/{registry}                       → 200 the registry's spec
+    GET {base}/v1/{registry}/{identifier}?attributes=a,b
+        headers X-Motcua-Agency, X-Motcua-Actor, X-Motcua-Role, X-Motcua-Dossier, X-Motcua-Purpose,
+                X-Motcua-Procedure (the call's purpose travels with it, as X-Road's headers do)
+        → 200 {"registry", "identifier", "values": {...}}
+        → 400 / 404 / 503 problem+json {"title", "detail", "code"}
+
+Faults: a connection error, a timeout or a 5xx answer is retried ``retries`` times after ``backoff × 2^n`` seconds;
+when they are exhausted the call raises :class:`~motcua.exchange.errors.RegistryUnavailable`. After
+``failure_threshold`` failed calls in a row the circuit opens: calls fail at once, without touching the network, for
+``reset_after`` seconds; then one trial call is let through (half-open) and its outcome closes or reopens the
+circuit. A 400 or 404 is an answer, not a fault: it is not retried and does not count against the circuit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from ..errors import InvalidIdentifier, InvalidRequest, NotFound, RegistryUnavailable
+from .base import CallContext, RegistrySpec
+
+
+class CircuitBreaker:
+    """Closed → (``threshold`` failures in a row) → open for ``reset_after`` s → half-open (one trial) → …"""
+
+    def __init__(self, threshold: int = 5, reset_after: float = 30.0, clock=time.monotonic) -> None:
+        self.threshold = threshold
+        self.reset_after = reset_after
+        self.clock = clock
+        self.failures = 0
+        self.opened_at: float | None = None
+        self._trial = False
+        self._lock = threading.Lock()
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if self.clock() - self.opened_at >= self.reset_after else "open"
+
+    def allow(self) -> bool:
+        with self._lock:
+            if self.opened_at is None:
+                return True
+            if self.clock() - self.opened_at < self.reset_after or self._trial:
+                return False
+            self._trial = True  # half-open: exactly one trial call
+            return True
+
+    def success(self) -> None:
+        with self._lock:
+            self.failures, self.opened_at, self._trial = 0, None, False
+
+    def failure(self) -> None:
+        with self._lock:
+            self.failures += 1
+            if self._trial or self.failures >= self.threshold:
+                self.opened_at = self.clock()
+            self._trial = False
+
+
+class HttpRegistry:
+    """A registry reached over HTTP. Thread-safe; keeps connections alive (one session per thread)."""
+
+    def __init__(self, spec: RegistrySpec, base_url: str, *, timeout: float = 2.0, retries: int = 2,
+                 backoff: float = 0.05, failure_threshold: int = 5, reset_after: float = 30.0) -> None:
+        self.spec = spec
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.breaker = CircuitBreaker(failure_threshold, reset_after)
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"HttpRegistry({self.spec.name!r}, {self.base_url!r})"
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+    def lookup(self, identifier: str, attributes: Sequence[str], context: CallContext | None = None) -> dict[str,
+                                                                                                             Any]:
+        context = context or CallContext()
+        if not self.breaker.allow():
+            raise RegistryUnavailable(
+                f"{self.spec.label} đang gián đoạn (đã lỗi liên tiếp, tạm ngừng gọi trong "
+                f"{self.breaker.reset_after:g} giây). Vui lòng thử lại sau hoặc nộp bản giấy tờ.",
+                code="circuit_open")
+        url = f"{self.base_url}/v1/{quote(self.spec.name)}/{quote(identifier, safe='')}"
+        params = {"attributes": ",".join(attributes)} if attributes else {}
+        headers = {"Accept": "application/json", "X-Motcua-Agency": context.agency, "X-Motcua-Actor": context.actor,
+                   "X-Motcua-Role": context.role, "X-Motcua-Dossier": context.dossier_code,
+                   "X-Motcua-Purpose": quote(context.purpose), "X-Motcua-Procedure": context.procedure_code}
+        problem = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                response = self._session().get(url, params=params, headers=headers, timeout=self.timeout)
+            except requests.Timeout:
+                problem = f"không phản hồi trong {self.timeout:g} giây"
+                continue
+            except requests.RequestException:
+                problem = "không kết nối được"
+                continue
+            if response.status_code >= 500:
+                problem = f"trả lỗi {response.status_code}"
+                continue
+            self.breaker.success()
+            return self._answer(response)
+        self.breaker.failure()
+        raise RegistryUnavailable(
+            f"{self.spec.label} {problem} (đã thử {self.retries + 1} lần). Vui lòng thử lại sau hoặc nộp bản giấy tờ.",
+            code="registry_timeout" if "giây" in problem else "registry_unavailable")
+
+    def _answer(self, response: requests.Response) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code == 200 and isinstance(body.get("values"), dict):
+            return body["values"]
+        detail = str(body.get("detail") or body.get("title") or f"HTTP {response.status_code}")
+        code = body.get("code") or None
+        if response.status_code == 404:
+            raise NotFound(detail, code=code)
+        if response.status_code == 400:
+            raise (InvalidIdentifier if code and code.startswith(("personal_id", "enterprise_code"))
+                   else InvalidRequest)(detail, code=code)
+        raise RegistryUnavailable(f"{self.spec.label}: câu trả lời không hợp lệ ({detail}).",
+                                  code="registry_bad_answer")

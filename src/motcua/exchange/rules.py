@@ -1,0 +1,112 @@
+"""Pure rules of the exchange (no ORM): who may read what, and which registry values prefill which form field.
+
+**Purpose binding** (issue 4 point 4; X-Road): every registry call names the requesting agency, the officer or
+citizen, the dossier and the legal purpose. Two ways in:
+
+1. *Official use* — an officer (or the system, for automatic steps of a linked group) acting for an agency: the
+   officer must hold the role in that agency, the call must name a dossier handled by that agency, and the agency
+   must hold an active :class:`~motcua.exchange.models.AccessGrant` for the registry that covers the dossier's
+   procedure. Revocation takes effect at the next call (grants are read from the database on every call, never
+   cached).
+2. *Self-service* — a citizen reading **their own** data (the identifier is the personal ID of their account) for a
+   dossier of their own (the dossier's applicant is them) or for a dossier they are about to submit (no dossier code
+   yet: prefill). No grant is needed: the person is the data subject (Law on Personal Data Protection 2025 — the
+   subject's right of access). A citizen never reads someone else's data, nor the business registry, this way.
+
+Anything else is refused, and the refusal is logged like an allowed call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SELF_SERVICE = "citizen"
+SYSTEM = "system"
+OFFICER_ROLES = frozenset({"desk_officer", "specialist", "leader", "supervisor", "catalog_officer"})
+ROLES = OFFICER_ROLES | {SELF_SERVICE, SYSTEM}
+MAX_PURPOSE = 500
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""  # Vietnamese, for the caller and the log
+    code: str = ""
+
+
+def allow() -> Decision:
+    return Decision(True)
+
+
+def refuse(reason: str, code: str) -> Decision:
+    return Decision(False, reason, code)
+
+
+def self_service(*, subject: str, own_personal_id: str | None, identifier_kind: str, dossier_exists: bool | None,
+                 dossier_is_theirs: bool) -> Decision:
+    """A citizen's own lookup. ``dossier_exists`` is None when no dossier code was given (prefill)."""
+    if identifier_kind != "personal_id":
+        return refuse("Công dân chỉ tra cứu được dữ liệu cá nhân của chính mình.", "self_service_only_personal")
+    if not own_personal_id:
+        return refuse("Tài khoản chưa gắn số định danh cá nhân.", "no_personal_id")
+    if subject != own_personal_id:
+        return refuse("Công dân chỉ tra cứu được dữ liệu của chính mình.", "not_own_data")
+    if dossier_exists is False:
+        return refuse("Không có hồ sơ mang mã này.", "unknown_dossier")
+    if dossier_exists and not dossier_is_theirs:
+        return refuse("Hồ sơ không phải của người tra cứu.", "not_own_dossier")
+    return allow()
+
+
+def official_use(*, role: str, is_member: bool, dossier_given: bool, dossier_exists: bool, dossier_agency_matches: bool,
+                 grants: list[tuple[int, list[str]]], procedure_code: str) -> tuple[Decision, int | None]:
+    """An officer's (or the system's) lookup for an agency; returns the decision and the grant used."""
+    if role != SYSTEM and not is_member:
+        return refuse("Cán bộ không giữ vai trò này tại cơ quan yêu cầu.", "not_member"), None
+    if not dossier_given:
+        return refuse("Mỗi lần khai thác dữ liệu phải gắn với một hồ sơ (mã hồ sơ).", "dossier_required"), None
+    if not dossier_exists:
+        return refuse("Không có hồ sơ mang mã này.", "unknown_dossier"), None
+    if not dossier_agency_matches:
+        return refuse("Hồ sơ không do cơ quan yêu cầu giải quyết.", "dossier_of_other_agency"), None
+    if not grants:
+        return refuse("Cơ quan chưa được cấp quyền khai thác cơ sở dữ liệu này.", "no_grant"), None
+    for grant_id, procedures in grants:
+        if not procedures or procedure_code in procedures:
+            return allow(), grant_id
+    return refuse(f"Quyền khai thác của cơ quan không bao gồm thủ tục {procedure_code or '(không rõ)'}.",
+                  "grant_not_for_procedure"), None
+
+
+# Prefill (issue 4 point 2): form field → (registry, attribute, path inside the value or "").
+PREFILL_FIELDS: dict[str, tuple[str, str, str]] = {
+    "applicant_name": ("population", "full_name", ""),
+    "applicant_birth_date": ("population", "birth_date", ""),
+    "applicant_sex": ("population", "sex", ""),
+    "applicant_birth_registration_place": ("population", "birth_registration_place", ""),
+    "applicant_address": ("residence", "permanent_address", ""),
+    "applicant_temporary_address": ("residence", "temporary_address", ""),
+    "applicant_household_code": ("residence", "household_code", ""),
+    "applicant_health_insurance_number": ("social_insurance", "health_insurance_card", "number"),
+}
+# Extra fields when a required document of the procedure names them (folded, diacritics removed).
+PREFILL_BY_DOCUMENT: tuple[tuple[tuple[str, ...], dict[str, tuple[str, str, str]]], ...] = (
+    (("hon nhan", "ket hon"), {"applicant_marital_status": ("civil_status", "marital_status", "")}),
+    (("khai sinh",), {"applicant_birth_record_number": ("civil_status", "birth_record", "registration_number")}),
+)
+
+
+def prefill_plan(document_names_folded: list[str]) -> dict[str, tuple[str, str, str]]:
+    """The prefill fields for a procedure whose required documents have these (folded) names."""
+    plan = dict(PREFILL_FIELDS)
+    for needles, fields in PREFILL_BY_DOCUMENT:
+        if any(n in name for name in document_names_folded for n in needles):
+            plan.update(fields)
+    return plan
+
+
+def pick(value, path: str):
+    """``value[path]`` for a dict value and a path, else the value."""
+    if path and isinstance(value, dict):
+        return value.get(path)
+    return value

@@ -1,0 +1,373 @@
+"""Every write of the exchange core, and the registry call itself (issue 4 points 1, 2, 4, 5, 11).
+
+Public interface used by other packages:
+
+- :func:`fetch` — read attributes from a base registry with purpose binding; returns a :class:`RegistryResult`,
+  raises :class:`AccessRefused`, :class:`NotFound`, :class:`RegistryUnavailable`, :class:`InvalidRequest` /
+  :class:`InvalidIdentifier`. Every attempt is appended to the hash-chained access log, whatever the outcome.
+- :func:`prefill` — the signed-in citizen's applicant fields for a procedure: ``{field: {value, source, …}}``.
+- :func:`grant`, :func:`revoke` — access grants (added or revoked, never edited).
+- :func:`link_person` — record the personal ID of a citizen account.
+- :func:`append_log` — append entries to the access log (one transaction, one row lock per chain touched).
+
+Call :func:`fetch` outside a transaction that may roll back: the log entry is written in the caller's transaction
+when there is one, so a rollback would take the trace with it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.core.chain import link_hash
+from motcua.core.identifiers import IdentifierError, parse_enterprise_code, parse_personal_id
+from motcua.core.text import fold
+
+from . import registries, rules
+from .errors import (
+    AccessRefused,
+    ExchangeError,
+    InvalidIdentifier,
+    InvalidRequest,
+    NotFound,
+    RegistryUnavailable,
+)
+from .models import AccessGrant, AccessLogEntry, AccessLogHead, Outcome, PersonLink, log_chain_content, shard_of
+from .registries.base import PERSONAL_ID, CallContext
+
+__all__ = [
+    "AccessRefused",
+    "ExchangeError",
+    "InvalidIdentifier",
+    "InvalidRequest",
+    "LogRecord",
+    "NotFound",
+    "RegistryResult",
+    "RegistryUnavailable",
+    "append_log",
+    "fetch",
+    "grant",
+    "link_person",
+    "prefill",
+    "revoke",
+]
+
+
+@dataclass(frozen=True)
+class RegistryResult:
+    """Values read from a registry, with their provenance."""
+
+    registry: str
+    identifier: str
+    values: dict[str, Any]
+    source: str  # the registry's Vietnamese name, shown next to each value
+    authority: str
+    fetched_at: datetime
+    log_entry_id: int
+
+    def provenance(self) -> dict[str, Any]:
+        """What to attach to evidence built from these values."""
+        return {"registry": self.registry, "source": self.source, "authority": self.authority,
+                "identifier": self.identifier, "fetched_at": self.fetched_at.isoformat(),
+                "access_log_entry": self.log_entry_id, "attributes": sorted(self.values)}
+
+
+@dataclass
+class LogRecord:
+    """One access-log entry to append (see :func:`append_log`)."""
+
+    registry: str
+    subject: str
+    attributes: list[str]
+    role: str
+    purpose: str
+    outcome: str
+    at: datetime = field(default_factory=timezone.now)
+    agency_code: str = ""
+    actor_username: str = ""
+    actor_name: str = ""
+    dossier_code: str = ""
+    procedure_code: str = ""
+    reason: str = ""
+    latency_ms: float | None = None
+    grant_id: int | None = None
+
+
+def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
+    """Append ``records`` to the access log, each to its subject's chain, in one transaction.
+
+    Each touched chain's head row is locked (``SELECT … FOR UPDATE``) only for this short transaction: writers of
+    different chains proceed in parallel; writers of one chain are serialised, which the link needs.
+    """
+    by_shard: dict[int, list[LogRecord]] = {}
+    for record in records:
+        record.subject = (record.subject or "")[:32]
+        by_shard.setdefault(shard_of(record.subject), []).append(record)
+    entries: list[AccessLogEntry] = []
+    with transaction.atomic():
+        for shard in sorted(by_shard):  # a fixed lock order: no deadlock between batches
+            head = AccessLogHead.objects.select_for_update().filter(shard=shard).first()
+            if head is None:  # heads are created by migration 0002; a flushed test database lacks them
+                AccessLogHead.objects.bulk_create([AccessLogHead(shard=shard)], ignore_conflicts=True)
+                head = AccessLogHead.objects.select_for_update().get(shard=shard)
+            seq, prev = head.seq, head.hash
+            batch = []
+            for r in by_shard[shard]:
+                seq += 1
+                purpose = r.purpose[: rules.MAX_PURPOSE]
+                content = log_chain_content(shard, seq, r.at, r.registry[:30], r.subject, list(r.attributes),
+                                            r.agency_code, r.actor_username, r.actor_name, r.role[:20],
+                                            r.dossier_code[:60], r.procedure_code[:40], purpose, r.outcome,
+                                            r.reason, r.latency_ms, r.grant_id)
+                digest = link_hash(prev, content)
+                batch.append(AccessLogEntry(
+                    shard=shard, seq=seq, at=r.at, registry=r.registry[:30], subject=r.subject,
+                    attributes=list(r.attributes), agency_code=r.agency_code, actor_username=r.actor_username,
+                    actor_name=r.actor_name, role=r.role[:20], dossier_code=r.dossier_code[:60],
+                    procedure_code=r.procedure_code[:40], purpose=purpose, outcome=r.outcome, reason=r.reason,
+                    latency_ms=content["latency_ms"], grant_id=r.grant_id, prev_hash=prev, hash=digest))
+                prev = digest
+            entries.extend(AccessLogEntry.objects.bulk_create(batch))
+            AccessLogHead.objects.filter(shard=shard).update(seq=seq, hash=prev)
+    return entries
+
+
+def _identifier_error(kind: str, identifier: str) -> InvalidIdentifier | None:
+    try:
+        if kind == PERSONAL_ID:
+            parse_personal_id(identifier)
+        else:
+            parse_enterprise_code(identifier)
+    except IdentifierError as error:
+        return InvalidIdentifier(str(error), code=error.rule)
+    return None
+
+
+def _authorize(spec, identifier: str, *, agency, actor, role: str, dossier_code: str,
+               procedure_code: str) -> tuple[rules.Decision, int | None, str]:
+    """The decision, the grant used and the procedure code (taken from the dossier when not given)."""
+    from motcua.dossiers.models import Dossier
+
+    from .queries import personal_id_of
+
+    dossier = None
+    if dossier_code:
+        dossier = (Dossier.objects.filter(code=dossier_code)
+                   .values("agency_id", "applicant_user_id", "applicant_personal_id", "procedure__code").first())
+    if dossier and not procedure_code:
+        procedure_code = dossier["procedure__code"] or ""
+    if role == rules.SELF_SERVICE:
+        own = personal_id_of(actor) if actor is not None else None
+        theirs = bool(dossier) and (dossier["applicant_user_id"] == getattr(actor, "pk", None)
+                                    or (bool(own) and dossier["applicant_personal_id"] == own))
+        decision = rules.self_service(subject=identifier, own_personal_id=own, identifier_kind=spec.identifier,
+                                      dossier_exists=None if not dossier_code else bool(dossier),
+                                      dossier_is_theirs=theirs)
+        return decision, None, procedure_code
+    if agency is None:
+        return rules.refuse("Thiếu cơ quan yêu cầu.", "agency_required"), None, procedure_code
+    if role == rules.SYSTEM:
+        is_member = True
+    else:
+        from motcua.units.models import Membership
+
+        is_member = actor is not None and Membership.objects.filter(user=actor, agency=agency, role=role).exists()
+    if dossier and procedure_code and dossier["procedure__code"] and procedure_code != dossier["procedure__code"]:
+        return (rules.refuse("Thủ tục khai báo không khớp với thủ tục của hồ sơ.", "procedure_mismatch"), None,
+                procedure_code)
+    grants = list(AccessGrant.objects.active().filter(agency=agency, registry=spec.name)
+                  .order_by("pk").values_list("pk", "procedure_codes"))
+    decision, grant_id = rules.official_use(
+        role=role, is_member=is_member, dossier_given=bool(dossier_code), dossier_exists=bool(dossier),
+        dossier_agency_matches=bool(dossier) and dossier["agency_id"] == agency.pk, grants=grants,
+        procedure_code=procedure_code)
+    return decision, grant_id, procedure_code
+
+
+def _agency(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        from motcua.units.models import Agency
+
+        found = Agency.objects.filter(code=value).first()
+        if found is None:
+            raise InvalidRequest(f"Không có cơ quan mã {value!r}.", code="unknown_agency")
+        return found
+    return value
+
+
+def fetch(registry: str, identifier: str, *, attributes: Sequence[str] = (), agency=None, actor=None,
+          role: str, dossier_code: str = "", purpose: str, procedure_code: str | None = None) -> RegistryResult:
+    """Read ``attributes`` (all the registry provides when empty) about ``identifier`` from ``registry``.
+
+    ``agency`` is an :class:`~motcua.units.models.Agency` or its code (``None`` for a citizen's self-service);
+    ``actor`` the user asking (``None`` only for ``role="system"``); ``role`` one of :data:`rules.ROLES`;
+    ``dossier_code`` the case; ``purpose`` the legal purpose in words. See :mod:`.rules` for who may read what.
+    Every attempt, whatever its outcome, is appended to the access log before this returns or raises.
+    """
+    identifier = str(identifier or "").strip()
+    attributes = [str(a) for a in attributes]
+    purpose = str(purpose or "").strip()
+    dossier_code = str(dossier_code or "").strip()
+    procedure_code = str(procedure_code or "").strip()
+    record = LogRecord(registry=str(registry)[:30], subject=identifier, attributes=attributes, role=str(role),
+                       purpose=purpose, outcome=Outcome.INVALID, dossier_code=dossier_code,
+                       procedure_code=procedure_code,
+                       actor_username=getattr(actor, "username", "") if actor is not None else "",
+                       actor_name=(actor.get_full_name() if actor is not None and hasattr(actor, "get_full_name")
+                                   else ""))
+    try:
+        agency = _agency(agency)
+        record.agency_code = agency.code if agency is not None else ""
+        plugin = registries.get(registry)
+        spec = plugin.spec
+        unknown = [a for a in attributes if a not in spec.attributes]
+        if unknown:
+            raise InvalidRequest(f"{spec.label} không cung cấp: {', '.join(unknown)} "
+                                 f"(có: {', '.join(spec.attributes)}).", code="unknown_attribute")
+        record.attributes = attributes or list(spec.attributes)
+        if role not in rules.ROLES:
+            raise InvalidRequest(f"Vai trò {role!r} không hợp lệ.", code="invalid_role")
+        if not purpose:
+            raise InvalidRequest("Phải nêu mục đích khai thác dữ liệu.", code="purpose_required")
+        if actor is None and role != rules.SYSTEM:
+            raise InvalidRequest("Thiếu người yêu cầu.", code="actor_required")
+        error = _identifier_error(spec.identifier, identifier)
+        if error is not None:
+            raise error
+        decision, grant_id, procedure_code = _authorize(spec, identifier, agency=agency, actor=actor, role=role,
+                                                       dossier_code=dossier_code, procedure_code=procedure_code)
+        record.procedure_code, record.grant_id = procedure_code, grant_id
+        if not decision.allowed:
+            record.outcome, record.reason = Outcome.REFUSED, f"{decision.code}: {decision.reason}"
+            raise AccessRefused(decision.reason, code=decision.code)
+        context = CallContext(agency=record.agency_code, actor=record.actor_username, role=role,
+                              dossier_code=dossier_code, purpose=purpose, procedure_code=procedure_code)
+        started = time.perf_counter()
+        try:
+            values = plugin.lookup(identifier, record.attributes, context)
+        finally:
+            record.latency_ms = (time.perf_counter() - started) * 1000
+        record.outcome = Outcome.ALLOWED
+    except NotFound as error:
+        record.outcome, record.reason = Outcome.NOT_FOUND, str(error)
+        append_log([record])
+        raise
+    except RegistryUnavailable as error:
+        record.outcome, record.reason = Outcome.UNAVAILABLE, f"{error.code}: {error}"
+        append_log([record])
+        raise
+    except ExchangeError as error:
+        if record.outcome != Outcome.REFUSED:
+            record.outcome, record.reason = Outcome.INVALID, f"{error.code}: {error}"
+        append_log([record])
+        raise
+    (entry,) = append_log([record])
+    return RegistryResult(registry=spec.name, identifier=identifier, values=values, source=spec.label,
+                          authority=spec.authority, fetched_at=record.at, log_entry_id=entry.pk)
+
+
+def prefill(user, procedure_code: str) -> dict[str, dict[str, Any]]:
+    """The signed-in citizen's applicant fields for ``procedure_code``, read from the base registries.
+
+    Returns ``{field: {"value", "source", "registry", "attribute", "fetched_at"}}``; a field whose registry could not
+    answer has ``"value": None`` and ``"error"`` (what to do: upload the document instead). ``applicant_personal_id``
+    comes from the account itself. Raises :class:`AccessRefused` (no personal ID on the account) and
+    :class:`NotFound` (no such procedure, or the person is not in the population registry).
+    """
+    from motcua.catalog.models import Procedure, RequiredDocument
+
+    from .queries import personal_id_of
+
+    personal_id = personal_id_of(user)
+    if not personal_id:
+        raise AccessRefused("Tài khoản chưa gắn số định danh cá nhân: không thể điền sẵn thông tin.",
+                            code="no_personal_id")
+    procedure = Procedure.objects.filter(code=procedure_code).only("pk", "current_version_id").first()
+    if procedure is None:
+        raise NotFound(f"Không có thủ tục mã {procedure_code!r}.", code="unknown_procedure")
+    names = [fold(n) for n in RequiredDocument.objects.filter(version_id=procedure.current_version_id)
+             .values_list("name", flat=True)] if procedure.current_version_id else []
+    plan = rules.prefill_plan(names)
+    wanted: dict[str, list[str]] = {}
+    for registry, attribute, _path in plan.values():
+        if attribute not in wanted.setdefault(registry, []):
+            wanted[registry].append(attribute)
+    purpose = f"Điền sẵn thông tin người nộp hồ sơ thủ tục {procedure_code} (tự tra cứu)"
+    results: dict[str, RegistryResult | ExchangeError] = {}
+    for registry, attributes in wanted.items():
+        try:
+            results[registry] = fetch(registry, personal_id, attributes=attributes, actor=user,
+                                      role=rules.SELF_SERVICE, purpose=purpose, procedure_code=procedure_code)
+        except (RegistryUnavailable, NotFound) as error:
+            if isinstance(error, NotFound) and registry == "population":
+                raise
+            results[registry] = error
+    fields: dict[str, dict[str, Any]] = {
+        "applicant_personal_id": {"value": personal_id, "source": "Tài khoản định danh điện tử",
+                                  "registry": "", "attribute": "", "fetched_at": None}}
+    for name, (registry, attribute, path) in plan.items():
+        result = results[registry]
+        spec = registries.SPECS[registry]
+        if isinstance(result, RegistryResult):
+            fields[name] = {"value": rules.pick(result.values.get(attribute), path), "source": result.source,
+                            "registry": registry, "attribute": attribute, "fetched_at": result.fetched_at}
+        else:
+            fields[name] = {"value": None, "source": spec.label, "registry": registry, "attribute": attribute,
+                            "fetched_at": None,
+                            "error": f"{result} Bạn vẫn có thể nhập tay hoặc nộp bản giấy tờ."}
+    return fields
+
+
+def grant(agency, registry: str, *, procedure_codes: Iterable[str] = (), legal_basis: str = "",
+          by=None) -> AccessGrant:
+    """Allow ``agency`` to call ``registry`` for ``procedure_codes`` (every procedure when empty)."""
+    agency = _agency(agency)
+    if agency is None:
+        raise InvalidRequest("Thiếu cơ quan được cấp quyền.", code="agency_required")
+    if registry not in registries.SPECS:
+        raise InvalidRequest(f"Không có cơ sở dữ liệu tên {registry!r}.", code="unknown_registry")
+    codes = sorted({str(c).strip() for c in procedure_codes if str(c).strip()})
+    from motcua.catalog.models import Procedure
+
+    known = set(Procedure.objects.filter(code__in=codes).values_list("code", flat=True))
+    missing = [c for c in codes if c not in known]
+    if missing:
+        raise InvalidRequest(f"Không có thủ tục: {', '.join(missing)}.", code="unknown_procedure")
+    row = AccessGrant(agency=agency, registry=registry, procedure_codes=codes, legal_basis=legal_basis.strip(),
+                      granted_by=by, granted_at=timezone.now())
+    row.save()
+    return row
+
+
+def revoke(grant_id: int, *, by=None, reason: str = "") -> AccessGrant:
+    """Revoke a grant, at once (the next call is refused). A grant is revoked once; revoking again is an error."""
+    with transaction.atomic():
+        row = AccessGrant.objects.select_for_update().filter(pk=grant_id).first()
+        if row is None:
+            raise NotFound(f"Không có quyền khai thác số {grant_id}.", code="unknown_grant")
+        if row.revoked_at is not None:
+            raise InvalidRequest(f"Quyền khai thác số {grant_id} đã bị thu hồi lúc {row.revoked_at:%d/%m/%Y %H:%M}.",
+                                 code="already_revoked")
+        AccessGrant.objects.filter(pk=grant_id).update(revoked_at=timezone.now(), revoked_by=by,
+                                                       revoke_reason=reason.strip())
+        row.refresh_from_db()
+    return row
+
+
+def link_person(user, personal_id: str, *, source: str = "") -> PersonLink:
+    """Record that ``user`` is the person with ``personal_id`` (identity providers call this at sign-in)."""
+    try:
+        parsed = parse_personal_id(personal_id)
+    except IdentifierError as error:
+        raise InvalidIdentifier(str(error), code=error.rule) from error
+    link, _ = PersonLink.objects.update_or_create(user=user, defaults={"personal_id": parsed.number,
+                                                                        "source": source})
+    return link
