@@ -122,6 +122,12 @@ class Dossier(models.Model):
     group_origin = models.CharField(max_length=64, blank=True, default="",
                                     help_text="The deployment that holds the parent, when not this one.")
 
+    # Once-only data (issue 4 points 2, 3, 7): the applicant's e-identification level at submission (0: not
+    # e-identified; 2: VNeID level 2, the "verified account" flag of the service index) and which applicant fields
+    # came from which registry: {"fields": {field: {"registry", "label", "fetched_at"}}, "applicant_fields": n}.
+    applicant_identity_level = models.PositiveSmallIntegerField(default=0)
+    prefill = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -295,6 +301,12 @@ class ProcessStep(models.Model):
         return f"{self.position}. {self.name}"
 
 
+class DocumentKind(models.TextChoices):
+    UPLOAD = "upload", _("Tệp tải lên")
+    REGISTRY_EXTRACT = "registry_extract", _("Trích xuất từ cơ sở dữ liệu")
+    PERSONAL_STORE = "personal_store", _("Lấy từ kho dữ liệu cá nhân")
+
+
 def document_upload_to(instance: DossierDocument, filename: str) -> str:
     """``dossiers/<code>/<generated name>``: the client's file name never reaches the storage path."""
     return f"dossiers/{instance.dossier.code}/{filename}"
@@ -321,6 +333,17 @@ class DossierDocument(models.Model):
                                     related_name="+")
     uploaded_role = models.CharField(max_length=20, choices=ROLE_CHOICES)
     uploaded_at = models.DateTimeField()
+    # Once-only reuse (issue 4 points 2 and 7): where the document came from, and the flags the service index reads
+    # per dossier component [practice: DVCQG measures reuse per component]. Written by ``dossiers.evidence``.
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.UPLOAD)
+    provenance = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder,
+                                  help_text="Registry extract: registry, label, fetched_at, fields; store reuse: "
+                                            "item, source, origin dossier.")
+    reused_from_digitised = models.BooleanField(default=False, help_text="Reused from digitised data (an electronic "
+                                                "result or a registry other than the population database).")
+    from_personal_store = models.BooleanField(default=False, help_text="Taken from the citizen's personal store.")
+    replaced_by_population_data = models.BooleanField(default=False, help_text="Replaced by a population-database "
+                                                      "lookup.")
 
     class Meta:
         ordering = ["dossier", "uploaded_at", "pk"]
