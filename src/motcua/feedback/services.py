@@ -429,8 +429,9 @@ def act(code: str, action: str, *, actor, role: str, expected_version: int | Non
         if action == Action.CLASSIFY:
             value = payload.get("classification")
             if value not in (Classification.CONDUCT, Classification.IN_COMPETENCE):
-                raise InvalidFeedback({"classification": "Chọn: hành vi của cán bộ hoặc quy định thuộc thẩm quyền. "
-                                       "Nội dung không thuộc thẩm quyền: chuyển cơ quan; không thuộc phạm vi: từ chối."})
+                raise InvalidFeedback({"classification": (
+                    "Chọn: hành vi của cán bộ hoặc quy định thuộc thẩm quyền. Nội dung không thuộc thẩm quyền: "
+                    "chuyển cơ quan; không thuộc phạm vi: từ chối.")})
             item.classification, item.decided_at = value, at
             data["classification"] = value
             fields += ["classification", "decided_at"]
