@@ -1,0 +1,550 @@
+"""Linked procedure groups (liên thông, Decree 63/2024; Decision 296/QĐ-VPCP): one submission, a parent dossier and
+one child dossier at each responsible agency (issue 4 point 8; domain.md §4).
+
+How it works
+
+- :func:`submit_group` registers the **parent** with :func:`.services.submit` under the group's linked procedure at
+  the receiving agency, then one **child** per member at that member's agency, also with :func:`.services.submit`,
+  all in one transaction. Codes: every dossier, parent or child, gets the code of the agency that holds it
+  (Circular 01/2018 Art. 19): the parent and the birth-registration child number at the receiving commune
+  (``H01.X00070-261130-0001`` and ``-0002``), the residence child at its police body (``BCA-261130-0001``), the
+  health-insurance child at Vietnam Social Security (``BHXH-261130-0001``). The child's agency decides the code, not
+  the parent's, so each agency's daily sequence stays gap-free.
+- **Due times** (Decree 63/2024): each member has its own limit — birth registration the same working day, residence
+  and the health-insurance card 2 working days, the whole group 3 — counted from the *submission* with the 15:00
+  cut-off (after it, from the next working day; ``core.calendar.WorkingCalendar.due``), in each agency's calendar.
+  A child keeps its group limit when the desk receives it (:func:`on_event` re-applies it after ``receive``).
+- Children go through the normal lifecycle (:mod:`.transitions`, :func:`.services.act`). Every state change of a
+  child is reported to the parent (:func:`apply_child_update`): the member's snapshot (:class:`.models.GroupMember`)
+  is updated and the parent appends a ``child_update`` event — the parent's events are the one timeline the citizen
+  follows. The parent's state is derived from the children (:func:`derive_parent_state`), never acted on directly.
+- A child's **result reaches the next child** without re-typing: when the birth-registration child issues its result,
+  the birth record (the child's data from the submission, completed by what the officer entered in
+  ``data.birth_record`` of ``issue_result``) is handed to the residence and health-insurance children as a
+  ``linked_result`` event with its source and SHA-256 — directly when the child is in this deployment, as a signed
+  message through :mod:`motcua.exchange.messaging` when it is in another.
+- A **refused** (or stopped, withdrawn, not received) child does not undo the others: their results stay, the parent
+  waits in ``stopped`` and :func:`resubmit_child` submits that member again (a new attempt, given the results already
+  passed on). The parent completes (``result_issued``, then ``returned``) when every member's latest attempt has.
+- Children in another deployment (``motcua.exchange.messaging`` routes an agency to its peer) are created there from a
+  ``group.child_submit`` message; their updates come back as ``group.child_update`` messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure, VersionStatus
+from motcua.core.calendar import WorkingCalendar
+from motcua.core.chain import canonical_json
+from motcua.units.models import Agency
+
+from . import rules, services
+from .models import Dossier, DossierEvent, GroupMember
+from .transitions import Role, State
+
+__all__ = ["GROUPS", "GroupSpec", "MemberSpec", "apply_child_update", "derive_parent_state", "resubmit_child",
+           "submit_group"]
+
+RECEIVING = "<receiving>"  # the member is handled by the agency the applicant submitted to
+# Events the group machinery appends itself (the only ones a parent may receive).
+GROUP_OPEN, CHILD_UPDATE, CHILD_RESUBMIT, LINKED_RESULT, GROUP_DUE = (
+    "group_open", "child_update", "child_resubmit", "linked_result", "group_due")
+PARENT_ACTIONS = frozenset({GROUP_OPEN, CHILD_UPDATE, CHILD_RESUBMIT})
+
+COMPLETED = frozenset({State.RESULT_ISSUED, State.RETURNED})
+NO_RESULT = frozenset({State.REFUSED, State.NOT_RECEIVED, State.STOPPED, State.WITHDRAWN})
+WAITING_SUPPLEMENT = frozenset({State.SUPPLEMENT_REQUESTED, State.RECEIPT_SUPPLEMENT_REQUESTED})
+PENDING = "pending"  # a child sent to another deployment, not confirmed yet
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    key: str
+    name: str
+    procedure_code: str  # "" when the catalog has no record: the member cannot be submitted
+    agency: str  # an agency code, or RECEIVING
+    limit: tuple[int, str] | None  # (amount, unit) counted from the submission; None when not known [open]
+    passes_to: tuple[str, ...] = ()  # the members that receive this one's result
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    code: str
+    parent_procedure: str
+    limit: tuple[int, str] | None
+    members: tuple[MemberSpec, ...]
+
+    def member(self, key: str) -> MemberSpec | None:
+        return next((m for m in self.members if m.key == key), None)
+
+
+# Decree 63/2024 (domain.md §4). Catalog codes as in ``motcua.catalog.linked_groups``. Commune police bodies are not
+# in the agency table: residence goes to the Ministry of Public Security (BCA); the health-insurance card to Vietnam
+# Social Security (BHXH), which the national portal names as the competent body of the linked procedure 2.000986 —
+# the card has no procedure record of its own, so it is handled under 2.000986. Override the agencies with the
+# setting MOTCUA_GROUP_AGENCIES = {"<group>": {"<member key>": "<agency code>"}}.
+GROUPS: dict[str, GroupSpec] = {
+    "LT-KS-TT-BHYT": GroupSpec(
+        code="LT-KS-TT-BHYT", parent_procedure="2.000986", limit=(3, "working_days"),
+        members=(
+            MemberSpec("birth", "Đăng ký khai sinh", "1.001193", RECEIVING, (0, "same_day"),
+                       passes_to=("residence", "health_insurance")),
+            MemberSpec("residence", "Đăng ký thường trú", "1.004222", "BCA", (2, "working_days")),
+            MemberSpec("health_insurance", "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi", "2.000986", "BHXH",
+                       (2, "working_days")),
+        )),
+    # Time limits other than the death registration's are not retrieved [open]: no due time for them. The funeral
+    # allowance has no catalog record: the group is refused with that reason until it is imported.
+    "LT-KT-XTT-MT": GroupSpec(
+        code="LT-KT-XTT-MT", parent_procedure="1.000656", limit=None,
+        members=(
+            MemberSpec("death", "Đăng ký khai tử", "1.000656", RECEIVING, (0, "same_day"),
+                       passes_to=("residence_removal", "funeral_allowance")),
+            MemberSpec("residence_removal", "Xóa đăng ký thường trú", "1.003197", "BCA", None),
+            MemberSpec("funeral_allowance", "Giải quyết trợ cấp mai táng, tử tuất", "", "BHXH", None),
+        )),
+}
+
+
+# Pure rules ------------------------------------------------------------------------------------------------------
+
+
+def derive_parent_state(states: list[str]) -> str:
+    """The parent's state from its members' latest states (``pending`` = not confirmed by another deployment).
+
+    Every member completed (result issued or returned) → ``result_issued``, or ``returned`` once all are returned.
+    Otherwise, while a member is still open: ``submitted`` while none is past submission, ``supplement_requested``
+    when one waits for the applicant's papers, ``processing`` otherwise. All ended and one without a result →
+    ``stopped`` (the others' results are kept; :func:`resubmit_child` reopens the group).
+    """
+    if not states:
+        raise ValueError("A group has members.")
+    if all(s in COMPLETED for s in states):
+        return State.RETURNED if all(s == State.RETURNED for s in states) else State.RESULT_ISSUED
+    open_ = [s for s in states if s not in COMPLETED and s not in NO_RESULT]
+    if not open_:
+        return State.STOPPED
+    if all(s in (PENDING, State.SUBMITTED) for s in states):
+        return State.SUBMITTED
+    if any(s in WAITING_SUPPLEMENT for s in open_):
+        return State.SUPPLEMENT_REQUESTED
+    return State.PROCESSING
+
+
+def member_due(calendar: WorkingCalendar, submitted_at: datetime, limit: tuple[int, str] | None) -> datetime | None:
+    """The due time of a member (or of the group) counted from the submission, cut-off included."""
+    if limit is None:
+        return None
+    amount, unit = limit
+    return calendar.due(submitted_at, amount, unit)
+
+
+# Configuration ---------------------------------------------------------------------------------------------------
+
+
+def group_spec(code: str) -> GroupSpec | None:
+    return GROUPS.get(code)
+
+
+def member_agency(spec: GroupSpec, member: MemberSpec, receiving: str) -> str:
+    overrides = (getattr(settings, "MOTCUA_GROUP_AGENCIES", None) or {}).get(spec.code, {})
+    code = overrides.get(member.key, member.agency)
+    return receiving if code == RECEIVING else code
+
+
+def _messaging():
+    from motcua.exchange.messaging import services as messaging
+
+    return messaging
+
+
+def _calendar(agency_code: str, cache: dict) -> WorkingCalendar:
+    if agency_code not in cache:
+        cache[agency_code] = WorkingCalendar.from_db(Agency.objects.filter(code=agency_code).first())
+    return cache[agency_code]
+
+
+def _procedure_ready(code: str) -> bool:
+    return Procedure.objects.filter(code=code, current_version__status=VersionStatus.PUBLISHED).exists()
+
+
+# Submission ------------------------------------------------------------------------------------------------------
+
+
+def _set_group_fields(dossier: Dossier, **values: Any) -> None:
+    for name, value in values.items():
+        setattr(dossier, name, value)
+    Dossier.objects.filter(pk=dossier.pk).update(**values)
+
+
+def _lock_parent(pk: int) -> Dossier:
+    return Dossier.objects.select_for_update(of=("self",)).select_related("agency").get(pk=pk)
+
+
+def _append(dossier: Dossier, *, action: str, at: datetime, to_state: str | None = None, data: dict,
+            actor=None, role: str = Role.SYSTEM, reason: str = "") -> DossierEvent:
+    """Bump the (locked) dossier's version, set its state and append one sealed event."""
+    source = dossier.state
+    target = str(to_state or source)
+    if target != source:
+        dossier.set_state(target)
+        if State(target) in (COMPLETED | NO_RESULT) and dossier.finished_at is None:
+            dossier.finished_at = at
+        if target == State.RETURNED:
+            dossier.returned_at = at
+        if target not in COMPLETED and target not in NO_RESULT:
+            dossier.finished_at = None
+    dossier.version += 1
+    dossier.save()
+    return services._append_event(dossier, actor=actor, role=str(role), at=at, action=action, from_state=source,
+                                  to_state=target, step="", reason=reason, data=data)
+
+
+def _child_form(form_data: dict, spec: GroupSpec, member: MemberSpec, parent_code: str, attempt: int,
+                origin: str) -> dict:
+    return {**form_data, "group": {"code": spec.code, "parent": parent_code, "key": member.key, "attempt": attempt,
+                                   "origin": origin}}
+
+
+def submit_group(group_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
+                 at: datetime | None = None, *, role: str | None = None) -> Dossier:
+    """Register a linked group: the parent and one child per member, in one transaction (see the module text).
+
+    Raises :class:`.services.InvalidSubmission` naming the group, a member whose procedure is missing, or the
+    child's own field errors prefixed with ``members.<key>.``; nothing is written then.
+    """
+    at = at or timezone.now()
+    spec = group_spec(str(group_code or ""))
+    if spec is None:
+        raise services.InvalidSubmission({"group": f"No linked procedure group {group_code!r}; known: "
+                                                   f"{', '.join(sorted(GROUPS))}."})
+    errors: dict[str, str] = {}
+    for member in spec.members:
+        if not member.procedure_code or not _procedure_ready(member.procedure_code):
+            what = member.procedure_code or "no catalog record"
+            errors[f"members.{member.key}.procedure"] = (
+                f"{member.name} ({what}) has no published procedure: the group cannot be submitted online yet.")
+        agency = member_agency(spec, member, agency_code)
+        if not Agency.objects.filter(code=agency).exists() and agency != agency_code:
+            errors[f"members.{member.key}.agency"] = f"No agency {agency!r}."
+    if errors:
+        raise services.InvalidSubmission(errors)
+    messaging = _messaging()
+    calendars: dict[str, WorkingCalendar] = {}
+    with transaction.atomic():
+        parent = services.submit(spec.parent_procedure, agency_code, channel, applicant, form_data, actor, at,
+                                 role=role)
+        due = member_due(_calendar(agency_code, calendars), at, spec.limit)
+        _set_group_fields(parent, group_code=spec.code, due_at=due, index_due_at=due,
+                          time_limit_amount=spec.limit[0] if spec.limit else None,
+                          time_limit_unit=spec.limit[1] if spec.limit else "",
+                          deadline_flag="" if spec.limit else "no_time_limit")
+        listed = []
+        for member in spec.members:
+            row = _open_member(parent, spec, member, 1, agency_code, channel, applicant, form_data, actor, at, role,
+                               calendars, messaging)
+            listed.append({"key": row.key, "name": row.name, "agency": row.agency_code, "child": row.child_code,
+                           "deployment": row.deployment, "due_at": row.due_at})
+        parent = _lock_parent(parent.pk)
+        _append(parent, action=GROUP_OPEN, at=at, data={"group": spec.code, "due_at": due, "members": listed})
+    return parent
+
+
+def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: int, receiving: str, channel: str,
+                 applicant: dict, form_data: dict, actor, at: datetime, role: str | None, calendars: dict,
+                 messaging) -> GroupMember:
+    """Create one member's child: here with :func:`.services.submit`, or as a message to the deployment that owns
+    its agency."""
+    agency = member_agency(spec, member, receiving)
+    due = member_due(_calendar(agency, calendars), at, member.limit)
+    peer = messaging.route(agency)
+    row = GroupMember(parent=parent, key=member.key, attempt=attempt, name=member.name,
+                      procedure_code=member.procedure_code, agency_code=agency, deployment=peer or "", due_at=due)
+    if peer:
+        row.state = PENDING
+        row.save(force_insert=True)
+        messaging.enqueue(peer, "group.child_submit", {
+            "group": spec.code, "parent": parent.code, "key": member.key, "attempt": attempt,
+            "procedure": member.procedure_code, "agency": agency, "channel": channel, "applicant": applicant,
+            "form_data": form_data, "submitted_at": at.isoformat(), "results": _results_for(parent, member.key)})
+        return row
+    try:
+        child = services.submit(member.procedure_code, agency, channel, applicant,
+                                _child_form(form_data, spec, member, parent.code, attempt, ""), actor, at, role=role)
+    except services.InvalidSubmission as invalid:
+        raise services.InvalidSubmission({f"members.{member.key}.{k}": v for k, v in invalid.errors.items()}) \
+            from None
+    _make_child(child, spec, member, parent_code=parent.code, parent=parent, origin="", due=due)
+    row.child, row.child_code, row.state, row.status_code = child, child.code, child.state, child.status_code
+    row.save(force_insert=True)
+    for source_key, record in _results_for(parent, member.key).items():
+        give_result(child, record, source_key=source_key, at=at)
+    return row
+
+
+def _make_child(child: Dossier, spec: GroupSpec, member: MemberSpec, *, parent_code: str, parent: Dossier | None,
+                origin: str, due: datetime | None) -> None:
+    limit = member.limit
+    _set_group_fields(child, group_code=spec.code, parent=parent, group_parent_code=parent_code, group_origin=origin,
+                      due_at=due, index_due_at=due, time_limit_amount=limit[0] if limit else None,
+                      time_limit_unit=limit[1] if limit else "", deadline_flag="" if limit else "no_time_limit")
+
+
+def submit_remote_child(sender: str, body: dict) -> Dossier:
+    """Create here the child another deployment asked for (message ``group.child_submit``); role ``system``."""
+    spec = group_spec(body["group"])
+    member = spec.member(body["key"]) if spec else None
+    if member is None:
+        raise ValueError(f"Unknown group member {body.get('group')}/{body.get('key')}.")
+    at = datetime.fromisoformat(body["submitted_at"])
+    due = member_due(WorkingCalendar.from_db(Agency.objects.filter(code=body["agency"]).first()), at, member.limit)
+    with transaction.atomic():
+        child = services.submit(body["procedure"], body["agency"], body["channel"], body["applicant"],
+                                _child_form(body["form_data"], spec, member, body["parent"], body["attempt"], sender),
+                                None, at, role=Role.SYSTEM)
+        _make_child(child, spec, member, parent_code=body["parent"], parent=None, origin=sender, due=due)
+        for source_key, record in (body.get("results") or {}).items():
+            give_result(child, record, source_key=source_key, at=at)
+        _report(child, {"action": "submit", "at": at.isoformat()})
+    return child
+
+
+def find_remote_child(sender: str, parent_code: str, key: str, attempt: int) -> Dossier | None:
+    for child in Dossier.objects.filter(group_parent_code=parent_code, group_origin=sender):
+        group = (child.form_data or {}).get("group", {})
+        if group.get("key") == key and group.get("attempt") == attempt:
+            return child
+    return None
+
+
+# Children → parent -----------------------------------------------------------------------------------------------
+
+
+def _update_of(child: Dossier, event_info: dict, result: dict | None = None) -> dict:
+    group = (child.form_data or {}).get("group", {})
+    update = {"parent": child.group_parent_code, "key": group.get("key"), "attempt": group.get("attempt", 1),
+              "child": child.code, "agency": child.agency.code if child.agency_id else "", "state": child.state,
+              "status": child.status_code, "due_at": child.due_at.isoformat() if child.due_at else None,
+              **event_info}
+    if result:
+        update["result"] = result
+    return update
+
+
+def _report(child: Dossier, event_info: dict, result: dict | None = None) -> None:
+    """Tell the parent about the child's state: directly, or as a message to the deployment holding it."""
+    update = _update_of(child, event_info, result)
+    if child.parent_id:
+        apply_child_update(child.parent_id, update, via="")
+    elif child.group_origin:
+        _messaging().enqueue(child.group_origin, "group.child_update", update)
+
+
+def apply_child_update(parent: Dossier | int, update: dict, *, via: str) -> Dossier:
+    """Record a child's new state on the parent: the member's snapshot, a ``child_update`` event, the derived state,
+    and pass a result on to the members that need it. ``via`` is the deployment the update came from ("" here)."""
+    with transaction.atomic():
+        parent = _lock_parent(parent if isinstance(parent, int) else parent.pk)
+        spec = group_spec(parent.group_code)
+        member = GroupMember.objects.select_for_update().filter(parent=parent, key=update["key"],
+                                                                 attempt=update["attempt"]).first()
+        if spec is None or member is None:
+            raise ValueError(f"{parent.code} has no member {update.get('key')}#{update.get('attempt')}.")
+        member.child_code = update["child"]
+        member.state = update["state"]
+        member.status_code = update["status"]
+        if update.get("due_at"):
+            member.due_at = datetime.fromisoformat(update["due_at"])
+        if update.get("result"):
+            member.result = update["result"]
+        member.save()
+        at = _parse(update.get("at")) or timezone.now()
+        target = derive_parent_state(_latest_states(parent))
+        data = {k: update.get(k) for k in ("key", "attempt", "child", "agency", "state", "status", "action")}
+        if via:
+            data["via"] = via
+        _append(parent, action=CHILD_UPDATE, at=at, to_state=target, data=data)
+        if update.get("result") and spec.member(member.key):
+            for key in spec.member(member.key).passes_to:
+                target_member = _latest(parent, key)
+                if target_member is not None:
+                    _deliver(target_member, update["result"], member.key, at)
+    return parent
+
+
+def _parse(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value) if value else None
+
+
+def _latest(parent: Dossier, key: str) -> GroupMember | None:
+    return GroupMember.objects.filter(parent=parent, key=key).order_by("-attempt").first()
+
+
+def _latest_members(parent: Dossier) -> list[GroupMember]:
+    latest: dict[str, GroupMember] = {}
+    for row in GroupMember.objects.filter(parent=parent).order_by("attempt", "id"):
+        latest[row.key] = row
+    return list(latest.values())
+
+
+def _latest_states(parent: Dossier) -> list[str]:
+    return [m.state for m in _latest_members(parent)]
+
+
+def _results_for(parent: Dossier, key: str) -> dict[str, dict]:
+    """The results already passed on that member ``key`` receives (for a late or repeated child)."""
+    spec = group_spec(parent.group_code)
+    found = {}
+    for row in _latest_members(parent):
+        source = spec.member(row.key) if spec else None
+        if source and key in source.passes_to and row.result:
+            found[row.key] = row.result
+    return found
+
+
+def _deliver(member: GroupMember, record: dict, source_key: str, at: datetime) -> None:
+    if member.deployment:
+        _messaging().enqueue(member.deployment, "group.child_evidence", {
+            "parent": member.parent.code, "key": member.key, "attempt": member.attempt, "source": source_key,
+            "record": record})
+    elif member.child_id:
+        give_result(member.child, record, source_key=source_key, at=at)
+
+
+def give_result(child: Dossier | int, record: dict, *, source_key: str, at: datetime | None = None) -> Dossier:
+    """Hand a previous member's result (e.g. the birth record) to ``child``: stored under
+    ``form_data["linked_results"][source_key]`` and traced by a ``linked_result`` event with the record and its
+    SHA-256. Idempotent: the same record from the same source is recorded once."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        child = _lock_parent(child if isinstance(child, int) else child.pk)
+        results = dict((child.form_data or {}).get("linked_results") or {})
+        if results.get(source_key) == record:
+            return child
+        results[source_key] = record
+        child.form_data = {**(child.form_data or {}), "linked_results": results}
+        digest = hashlib.sha256(canonical_json(record).encode()).hexdigest()
+        _append(child, action=LINKED_RESULT, at=at, data={"source": source_key, "record": record, "sha256": digest})
+    return child
+
+
+def _result_of(child: Dossier, event: DossierEvent) -> dict | None:
+    """What a member passes on when its result is issued: for the birth (or death) registration, the record."""
+    spec = group_spec(child.group_code)
+    key = (child.form_data or {}).get("group", {}).get("key")
+    member = spec.member(key) if spec and key else None
+    if member is None or not member.passes_to:
+        return None
+    form = child.form_data or {}
+    entered = (event.data or {}).get("birth_record") or (event.data or {}).get("record") or {}
+    subject = form.get("child") or form.get("deceased") or {}
+    record = {**subject, **entered} if isinstance(entered, dict) else dict(subject)
+    record["issued_by"] = child.agency.code
+    record["dossier"] = child.code
+    record["issued_at"] = event.at.isoformat()
+    return record
+
+
+def on_event(event: DossierEvent) -> None:
+    """Called for every dossier event of a group dossier, inside the transaction that appends it.
+
+    On a parent: only the group's own events are allowed (its state is derived). On a child: after ``receive`` the
+    group limit counted from the submission is put back (the desk's receipt would otherwise restart it from the
+    procedure's own limit: a ``group_due`` event records it); every state change is reported to the parent.
+    """
+    dossier = event.dossier
+    if not dossier.group_parent_code:
+        if event.action not in PARENT_ACTIONS and event.seq > 1:
+            raise rules.RuleViolation("group_parent_derived",
+                                      f"{dossier.code} is the parent of a linked group: act on its child dossiers.")
+        return
+    if event.action in (LINKED_RESULT, GROUP_DUE) or event.from_state == event.to_state:
+        return
+    if event.action == "receive":
+        _keep_group_due(dossier, event)
+    result = _result_of(dossier, event) if event.action == "issue_result" else None
+    _report(dossier, {"action": event.action, "at": event.at.isoformat()}, result)
+
+
+def _keep_group_due(child: Dossier, event: DossierEvent) -> None:
+    spec = group_spec(child.group_code)
+    key = (child.form_data or {}).get("group", {}).get("key")
+    member = spec.member(key) if spec and key else None
+    if member is None:
+        return
+    calendar = WorkingCalendar.from_db(child.agency)
+    due = member_due(calendar, child.submitted_at, member.limit)
+    if child.due_at == due and child.clock_started_at == child.submitted_at:
+        return
+    child.time_limit_amount = member.limit[0] if member.limit else None
+    child.time_limit_unit = member.limit[1] if member.limit else ""
+    child.deadline_flag = "" if member.limit else "no_time_limit"
+    child.clock_started_at, child.due_at, child.index_due_at = child.submitted_at, due, due
+    if due is not None:
+        child.steps = rules.plan_steps(services.process_for(child.procedure, calendar), event.at, due, calendar)
+    _append(child, action=GROUP_DUE, at=event.at, data={"due_at": due, "rule": "Nghị định 63/2024/NĐ-CP",
+                                                        "counted_from": child.submitted_at})
+
+
+# Resubmission ----------------------------------------------------------------------------------------------------
+
+
+def resubmit_child(parent_code: str, key: str, *, actor=None, role: str | None = None,
+                   at: datetime | None = None, form_data: dict | None = None) -> GroupMember:
+    """Submit member ``key`` of a group again after its child ended without a result (refused, not received,
+    stopped, withdrawn). The other members' work is kept; results already passed on are given to the new child."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        parent = Dossier.objects.select_for_update(of=("self",)).filter(code=parent_code,
+                                                                       group_parent_code="").first()
+        if parent is None or not parent.group_code:
+            raise services.DossierNotFound(parent_code)
+        spec = group_spec(parent.group_code)
+        member = spec.member(key) if spec else None
+        last = _latest(parent, key)
+        if member is None or last is None:
+            raise rules.RuleViolation("unknown_member", f"{parent_code} has no member {key!r}.")
+        if last.state not in NO_RESULT:
+            raise rules.RuleViolation("member_not_ended",
+                                      f"Member {key!r} is '{last.state}': only a child that ended without a "
+                                      "result can be submitted again.")
+        applicant = {"kind": parent.applicant_kind, "personal_id": parent.applicant_personal_id,
+                     "enterprise_code": parent.applicant_enterprise_code, "full_name": parent.applicant_name,
+                     "phone": parent.applicant_phone, "email": parent.applicant_email,
+                     "address": parent.applicant_address}
+        base = {k: v for k, v in (form_data if form_data is not None else parent.form_data or {}).items()
+                if k not in ("group", "linked_results")}
+        receiving = parent.agency.code
+        row = _open_member(parent, spec, member, last.attempt + 1, receiving, parent.channel, applicant, base,
+                           actor, at, role, {}, _messaging())
+        parent = _lock_parent(parent.pk)
+        _append(parent, action=CHILD_RESUBMIT, at=at, to_state=derive_parent_state(_latest_states(parent)),
+                actor=actor if role not in (None, Role.SYSTEM) else None, role=role or Role.SYSTEM,
+                data={"key": key, "attempt": row.attempt, "child": row.child_code, "agency": row.agency_code})
+    return row
+
+
+# Reads -----------------------------------------------------------------------------------------------------------
+
+
+def members_of(parent: Dossier) -> list[GroupMember]:
+    """Every member attempt of a parent, in order (latest attempt last within a key)."""
+    return list(GroupMember.objects.filter(parent=parent).order_by("id"))
+
+
+def timeline(parent: Dossier) -> list[DossierEvent]:
+    """The one timeline a citizen follows: the parent's events and those of its children here, by time."""
+    ids = [parent.pk, *GroupMember.objects.filter(parent=parent, child__isnull=False).values_list("child_id",
+                                                                                                   flat=True)]
+    return list(DossierEvent.objects.filter(dossier_id__in=ids).select_related("dossier", "actor")
+                .order_by("at", "dossier_id", "seq"))

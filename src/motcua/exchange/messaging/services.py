@@ -1,0 +1,265 @@
+"""Signed messages between deployments (issue 4 point 9): outbox, inbox, delivery with back-off, the message log.
+
+A message is an **envelope** — ``id`` (UUID), ``sender`` and ``recipient`` (deployment ids), ``kind``,
+``created_at``, ``body`` — signed with the sender's Ed25519 key over its canonical JSON
+(:func:`motcua.core.chain.canonical_json`).
+
+- :func:`enqueue` signs and stores a message in the outbox, in the caller's transaction (a rolled-back change sends
+  nothing; a committed one is never lost).
+- :func:`send_due` (``motcua exchange send``) posts due messages to ``<peer url>/api/v1/exchange/messages``. A 2xx
+  answer acknowledges the message; anything else (peer down, timeout, 4xx/5xx) leaves it pending with the next try
+  after ``MOTCUA_EXCHANGE_BACKOFF_SECONDS`` × 2^(attempts−1) (default 5 s, capped at ``MOTCUA_EXCHANGE_BACKOFF_MAX``,
+  default 600 s). Messages are retried until acknowledged, oldest first; a message to a peer is not overtaken by a
+  later one to the same peer in the same run (the run stops for that peer at its first failure).
+- :func:`receive` (the API view) checks the recipient, that the sender is a known active peer and that the signature
+  is its key's; an unknown or invalid signer is refused (403) and logged. A message id already in the inbox is
+  acknowledged again and dropped (``duplicate``). Otherwise the message is stored in the inbox and its handler runs
+  **in the same transaction**: the acknowledgement means "processed". A handler that cannot process it yet raises
+  :class:`NotYet` (409, the sender retries later).
+- Every step is appended to :class:`~.models.MessageLog` (hash-chained, append-only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from motcua.core.chain import canonical_json, link_hash
+
+from . import keys
+from .models import InboxMessage, MessageLog, OutboxMessage, OutboxStatus, Peer
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[str, dict], Any]
+_HANDLERS: dict[str, Handler] = {}
+HANDLER_MODULES = ("motcua.exchange.messaging.handlers",)
+
+
+class NotYet(Exception):
+    """The message cannot be processed yet (e.g. it refers to something still on its way): the sender retries."""
+
+
+class Refused(Exception):
+    """The message is refused. ``status`` is the HTTP status to answer with, ``reason`` a stable key."""
+
+    def __init__(self, status: int, reason: str, message: str) -> None:
+        self.status, self.reason = status, reason
+        super().__init__(message)
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(func: Handler) -> Handler:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def _handlers() -> dict[str, Handler]:
+    for module in (*HANDLER_MODULES, *getattr(settings, "MOTCUA_EXCHANGE_HANDLER_MODULES", ())):
+        importlib.import_module(module)
+    return _HANDLERS
+
+
+def local_id() -> str:
+    """This deployment's id: ``MOTCUA_DEPLOYMENT_ID`` (setting, else environment), default ``local``."""
+    return str(getattr(settings, "MOTCUA_DEPLOYMENT_ID", None) or os.environ.get("MOTCUA_DEPLOYMENT_ID") or "local")
+
+
+def route(agency_code: str) -> str | None:
+    """The peer deployment that owns ``agency_code`` (its code or a parent code listed), or ``None`` for this one."""
+    best: tuple[int, str] | None = None
+    for peer_id, agencies in Peer.objects.filter(active=True).values_list("deployment_id", "agencies"):
+        for code in agencies or []:
+            owns = agency_code == code or agency_code.startswith(f"{code}.")
+            if owns and (best is None or len(code) > best[0]):
+                best = (len(code), peer_id)
+    return best[1] if best else None
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def log(direction: str, outcome: str, *, message_id: str = "", peer: str = "", kind: str = "", body_sha256: str = "",
+        detail: str = "", at: datetime | None = None) -> MessageLog:
+    """Append an entry to the message log, linked to the previous entry's hash."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # one chain: appenders take turns for the link only
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('exchange_messaging_log'))")
+        previous = MessageLog.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        entry = MessageLog(at=at or timezone.now(), direction=direction, outcome=outcome, message_id=str(message_id),
+                           peer=peer, kind=kind, body_sha256=body_sha256, detail=detail[:2000])
+        entry.prev_hash = previous
+        entry.hash = link_hash(previous, entry.chain_content())
+        entry.save(force_insert=True)
+    return entry
+
+
+def verify_log() -> MessageLog | None:
+    """The first entry whose link does not hold (edited, deleted or reordered), or ``None`` when intact."""
+    previous = ""
+    for entry in MessageLog.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != previous or entry.hash != link_hash(previous, entry.chain_content()):
+            return entry
+        previous = entry.hash
+    return None
+
+
+# Sending ---------------------------------------------------------------------------------------------------------
+
+
+def enqueue(recipient: str, kind: str, body: dict, *, at: datetime | None = None) -> OutboxMessage:
+    """Sign a message for ``recipient`` and put it in the outbox (in the caller's transaction)."""
+    at = at or timezone.now()
+    if not Peer.objects.filter(deployment_id=recipient).exists():
+        raise Refused(400, "unknown_peer", f"No peer {recipient!r}.")
+    envelope = {"id": str(uuid.uuid4()), "sender": local_id(), "recipient": recipient, "kind": kind,
+                "created_at": at.isoformat(), "body": body}
+    text = canonical_json(envelope)
+    envelope = json.loads(text)  # stored exactly as signed
+    message = OutboxMessage.objects.create(message_id=envelope["id"], recipient=recipient, kind=kind,
+                                           envelope=envelope, signature=keys.sign(text.encode()),
+                                           next_attempt_at=at, created_at=at)
+    log("out", "queued", message_id=envelope["id"], peer=recipient, kind=kind, body_sha256=_sha(text), at=at)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    base = float(getattr(settings, "MOTCUA_EXCHANGE_BACKOFF_SECONDS", None)
+                 or os.environ.get("MOTCUA_EXCHANGE_BACKOFF_SECONDS") or 5)
+    cap = float(getattr(settings, "MOTCUA_EXCHANGE_BACKOFF_MAX", None)
+                or os.environ.get("MOTCUA_EXCHANGE_BACKOFF_MAX") or 600)
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _timeout() -> float:
+    return float(getattr(settings, "MOTCUA_EXCHANGE_TIMEOUT", None) or 10)
+
+
+def deliver(message: OutboxMessage, peer: Peer, session: requests.Session | None = None,
+            now: datetime | None = None) -> bool:
+    """Post one message; on a 2xx mark it acknowledged, otherwise schedule the next try. Returns whether acked."""
+    now = now or timezone.now()
+    url = f"{peer.url.rstrip('/')}/api/v1/exchange/messages"
+    text = canonical_json(message.envelope)
+    error = ""
+    try:
+        response = (session or requests).post(url, json={"envelope": message.envelope, "signature": message.signature},
+                                              timeout=_timeout())
+        if 200 <= response.status_code < 300:
+            OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.ACKED, acked_at=timezone.now(),
+                                                               attempts=message.attempts + 1, last_error="")
+            answer = response.json() if response.content else {}
+            log("out", "delivered", message_id=str(message.message_id), peer=peer.deployment_id, kind=message.kind,
+                body_sha256=_sha(text), detail=str(answer.get("status", "")))
+            return True
+        error = f"HTTP {response.status_code}: {response.text[:500]}"
+    except requests.RequestException as failure:
+        error = f"{type(failure).__name__}: {failure}"[:500]
+    attempts = message.attempts + 1
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=attempts, last_error=error,
+                                                       next_attempt_at=now + backoff(attempts))
+    log("out", "failed", message_id=str(message.message_id), peer=peer.deployment_id, kind=message.kind,
+        body_sha256=_sha(text), detail=error)
+    return False
+
+
+def send_due(now: datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Deliver the outbox messages that are due, oldest first. Returns counts (delivered, failed, waiting)."""
+    now = now or timezone.now()
+    peers = {p.deployment_id: p for p in Peer.objects.filter(active=True)}
+    blocked: set[str] = set()
+    counts = {"delivered": 0, "failed": 0, "skipped": 0}
+    due = list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+               .order_by("id")[:limit])
+    with requests.Session() as session:
+        for message in due:
+            peer = peers.get(message.recipient)
+            if peer is None or message.recipient in blocked:
+                counts["skipped"] += 1
+                continue
+            if deliver(message, peer, session, now):
+                counts["delivered"] += 1
+            else:
+                counts["failed"] += 1
+                blocked.add(message.recipient)
+    counts["waiting"] = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count()
+    return counts
+
+
+# Receiving -------------------------------------------------------------------------------------------------------
+
+
+def receive(payload: Any) -> tuple[int, dict]:
+    """Check, deduplicate, store and process an incoming message; return (HTTP status, answer body)."""
+    envelope = payload.get("envelope") if isinstance(payload, dict) else None
+    signature = payload.get("signature") if isinstance(payload, dict) else None
+    if not isinstance(envelope, dict) or not isinstance(signature, str):
+        log("in", "refused", detail="malformed: needs 'envelope' (object) and 'signature' (base64)")
+        raise Refused(400, "malformed", "Send {\"envelope\": {...}, \"signature\": \"<base64>\"}.")
+    text = canonical_json(envelope)
+    message_id, sender, kind = str(envelope.get("id", "")), str(envelope.get("sender", "")), str(envelope.get("kind",
+                                                                                                           ""))
+    common = {"message_id": message_id[:64], "peer": sender[:64], "kind": kind[:60], "body_sha256": _sha(text)}
+    peer = Peer.objects.filter(deployment_id=sender, active=True).first()
+    if peer is None:
+        log("in", "refused", detail=f"unknown signer {sender!r}", **common)
+        raise Refused(403, "unknown_signer", f"{sender!r} is not a known peer of {local_id()}.")
+    if not keys.verify(peer.public_key, text.encode(), signature):
+        log("in", "refused", detail="invalid signature", **common)
+        raise Refused(403, "invalid_signature", f"The signature is not {sender}'s.")
+    try:
+        message_uuid = uuid.UUID(message_id)
+    except ValueError:
+        log("in", "refused", detail="bad message id", **common)
+        raise Refused(400, "malformed", "The message id must be a UUID.") from None
+    if envelope.get("recipient") != local_id():
+        log("in", "refused", detail=f"addressed to {envelope.get('recipient')!r}", **common)
+        raise Refused(400, "wrong_recipient", f"This is {local_id()}, not {envelope.get('recipient')!r}.")
+    handlers = _handlers()
+    if kind not in handlers:
+        log("in", "refused", detail=f"unknown kind {kind!r}", **common)
+        raise Refused(400, "unknown_kind", f"Unknown message kind {kind!r}.")
+    body = envelope.get("body") if isinstance(envelope.get("body"), dict) else {}
+    try:
+        with transaction.atomic():
+            if InboxMessage.objects.filter(message_id=message_uuid).exists():
+                log("in", "duplicate", **common)
+                return 200, {"status": "duplicate", "id": message_id}
+            InboxMessage.objects.create(message_id=message_uuid, sender=sender, kind=kind, envelope=envelope,
+                                        signature=signature, received_at=timezone.now())
+            result = handlers[kind](sender, body)
+            log("in", "accepted", **common)
+    except NotYet as wait:
+        log("in", "deferred", detail=str(wait), **common)
+        raise Refused(409, "not_yet", str(wait)) from None
+    except Refused:
+        raise
+    except Exception as failure:  # the handler failed: nothing was kept; the sender retries
+        logger.exception("Message %s (%s) from %s failed", message_id, kind, sender)
+        log("in", "deferred", detail=f"{type(failure).__name__}: {failure}", **common)
+        raise Refused(409, "processing_failed", f"The message could not be processed: {failure}") from None
+    answer = {"status": "accepted", "id": message_id}
+    if isinstance(result, dict):
+        answer["result"] = result
+    return 200, answer
+
+
+def parse_instant(value: str) -> datetime | None:
+    return parse_datetime(value) if value else None
