@@ -182,6 +182,21 @@ def _text(errors: dict, name: str, value: str, required: bool = True) -> str:
     return value
 
 
+def find_legal_document(number: str) -> LegalDocument | None:
+    """The catalog's legal document with this number, whatever the letter case ("123/2015/nđ-cp"): SQLite folds
+    only ASCII case, so candidates sharing the leading number are compared in Python."""
+    number = number.strip()
+    found = LegalDocument.objects.filter(number=number).first()
+    if found is not None:
+        return found
+    head = number.split("/", 1)[0]
+    wanted = number.casefold()
+    for candidate in LegalDocument.objects.filter(number__startswith=head)[:200]:
+        if candidate.number.casefold() == wanted:
+            return candidate
+    return None
+
+
 def _resolve_obstacle(index: int, item: ObstacleInput, errors: dict) -> dict[str, Any]:
     prefix = f"obstacles[{index}]"
     out: dict[str, Any] = {}
@@ -199,7 +214,7 @@ def _resolve_obstacle(index: int, item: ObstacleInput, errors: dict) -> dict[str
     if item.legal_document:
         if len(item.legal_document) > 255:
             errors.setdefault(f"{prefix}.legal_document", []).append("Tối đa 255 ký tự.")
-        document = LegalDocument.objects.filter(number__iexact=item.legal_document).first()
+        document = find_legal_document(item.legal_document)
         reference = "" if document else item.legal_document
     if not item.procedure and not item.legal_document:
         errors.setdefault(f"{prefix}.procedure", []).append(
