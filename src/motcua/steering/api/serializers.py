@@ -13,9 +13,9 @@ class ObstacleInputSerializer(serializers.Serializer):
                                       help_text="Catalog procedure code, e.g. 1.000105.")
     legal_document = serializers.CharField(required=False, allow_blank=True, max_length=255,
                                            help_text="Number of the legal document, e.g. 123/2015/NĐ-CP.")
-    difficulty = serializers.CharField(max_length=5000)
-    effect = serializers.CharField(max_length=5000)
-    proposal = serializers.CharField(max_length=5000)
+    difficulty = serializers.CharField(max_length=5000, allow_blank=True)
+    effect = serializers.CharField(max_length=5000, allow_blank=True)
+    proposal = serializers.CharField(max_length=5000, allow_blank=True)
 
 
 class ReportInputSerializer(serializers.Serializer):
