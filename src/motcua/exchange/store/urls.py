@@ -1,5 +1,13 @@
-"""Web pages of exchange_store."""
+"""Web pages of the personal data store (``/du-lieu-cua-toi/kho/``)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "exchange_store"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:item_id>/tai-ve/", views.download, name="download"),
+    path("<int:item_id>/xoa/", views.remove, name="remove"),
+]

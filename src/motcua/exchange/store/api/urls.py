@@ -1,3 +1,11 @@
-"""API routes of exchange_store."""
+"""API routes of exchange_store (``/api/v1/me/store/``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.StoreListView.as_view(), name="store-list"),
+    path("<int:item_id>", views.StoreItemView.as_view(), name="store-item"),
+    path("<int:item_id>/reuse", views.StoreReuseView.as_view(), name="store-reuse"),
+]

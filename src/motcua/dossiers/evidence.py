@@ -1,0 +1,126 @@
+"""Documents that are not uploads (issue 4 points 2 and 7): a registry extract attached instead of a paper the
+registry replaces, and a document taken from the citizen's personal data store. Both are dossier documents with their
+provenance and the service index's reuse flags, and each appends an ``upload_document`` event like an upload does
+(so the dossier's timeline, version and hash chain cover them).
+
+Also :func:`record_sources`: the applicant's e-identification level and the prefilled fields of a new dossier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.catalog.models import RequiredDocument
+
+from . import documents
+from .models import DocumentKind, Dossier, DossierDocument
+from .services import DossierNotFound, UploadRejected, _append_event, _check_actor, _lock
+from .transitions import Role, State
+
+# Evidence is attached while the applicant completes the dossier (the submission, a supplement).
+EVIDENCE_STATES = frozenset({State.SUBMITTED, State.RECEIPT_SUPPLEMENT_REQUESTED, State.SUPPLEMENT_REQUESTED})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What to attach: the bytes and how to describe them."""
+
+    content: bytes
+    filename: str
+    content_type: str
+    name: str
+    kind: str
+    provenance: dict = field(default_factory=dict)
+    reused_from_digitised: bool = False
+    from_personal_store: bool = False
+    replaced_by_population_data: bool = False
+
+
+def registry_extract(*, registry: str, label: str, authority: str, identifier: str, fields: dict[str, Any],
+                     labels: dict[str, str], fetched_at: datetime, document_name: str,
+                     population: bool) -> Evidence:
+    """The extract of a registry lookup as a JSON document that says where each value came from and when."""
+    body = {"type": "registry_extract", "document": document_name, "registry": registry, "registry_label": label,
+            "authority": authority, "identifier": identifier, "fetched_at": fetched_at,
+            "fields": [{"name": k, "label": labels.get(k, k), "value": v} for k, v in fields.items()]}
+    content = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
+    provenance = {"registry": registry, "label": label, "authority": authority, "fetched_at": fetched_at,
+                  "fields": sorted(fields)}
+    return Evidence(content=content, filename=f"trich-xuat-{registry}.json", content_type="application/json",
+                    name=document_name, kind=DocumentKind.REGISTRY_EXTRACT, provenance=provenance,
+                    reused_from_digitised=not population, replaced_by_population_data=population)
+
+
+def attach(dossier_code: str, evidence: Evidence, *, required_document: int | None, actor, role: str,
+           at: datetime | None = None) -> DossierDocument:
+    """Attach ``evidence`` as a document of the dossier, with an ``upload_document`` event carrying its kind and
+    provenance. Raises :class:`UploadRejected` (``upload_not_allowed_in_state``, ``unknown_required_document``),
+    :class:`DossierNotFound`, :class:`~motcua.dossiers.services.ActorNotAllowed`."""
+    at = at or timezone.now()
+    sha256 = hashlib.sha256(evidence.content).hexdigest()
+    stored = None
+    try:
+        with transaction.atomic():
+            dossier = _lock(dossier_code, None)
+            _check_actor(dossier, actor, role)
+            if State(dossier.state) not in EVIDENCE_STATES:
+                raise UploadRejected("upload_not_allowed_in_state",
+                                     f"Evidence cannot be added to a dossier in state '{dossier.state}'.")
+            component = None
+            if required_document is not None:
+                component = RequiredDocument.objects.filter(pk=required_document,
+                                                            version_id=dossier.procedure_version_id).first()
+                if component is None:
+                    raise UploadRejected("unknown_required_document",
+                                         f"{required_document} is not a component of this dossier's procedure.")
+            name = (evidence.name or (component.name if component else evidence.filename))[:500]
+            document = DossierDocument(
+                dossier=dossier, required_document=component, name=name,
+                filename=documents.clean_filename(evidence.filename), content_type=evidence.content_type,
+                size=len(evidence.content), sha256=sha256, uploaded_by=actor, uploaded_role=role, uploaded_at=at,
+                kind=evidence.kind, provenance=evidence.provenance,
+                reused_from_digitised=evidence.reused_from_digitised,
+                from_personal_store=evidence.from_personal_store,
+                replaced_by_population_data=evidence.replaced_by_population_data)
+            extension = "." + evidence.filename.rsplit(".", 1)[-1] if "." in evidence.filename else ""
+            document.file.save(f"{uuid.uuid4().hex}{extension[:10]}", ContentFile(evidence.content), save=False)
+            stored = document.file.name
+            document.save(force_insert=True)
+            dossier.version += 1
+            dossier.save(update_fields=["version", "updated_at"])
+            _append_event(dossier, actor=actor, role=role, at=at, action=documents.UPLOAD_ACTION,
+                          from_state=dossier.state, to_state=dossier.state,
+                          data={"document": document.pk, "name": name, "filename": document.filename,
+                                "content_type": evidence.content_type, "size": len(evidence.content),
+                                "sha256": sha256, "required_document": component.pk if component else None,
+                                "kind": str(evidence.kind), "provenance": evidence.provenance})
+    except BaseException:
+        if stored:
+            DossierDocument._meta.get_field("file").storage.delete(stored)
+        raise
+    return document
+
+
+def record_sources(dossier_code: str, *, identity_level: int, prefill: dict | None) -> None:
+    """Store, on a dossier being submitted (same transaction as the submission), the applicant's e-identification
+    level and which applicant fields the registries filled (``{"fields": {name: source}, "applicant_fields": n}``).
+
+    Called right after ``services.submit`` in the same transaction, before any other change (version 1): no reader
+    sees the dossier without them. Each registry lookup behind the prefill is in the exchange's access log."""
+    updated = Dossier.objects.filter(code=dossier_code, state=State.SUBMITTED, version=1).update(
+        applicant_identity_level=max(0, min(int(identity_level or 0), 2)), prefill=prefill or {})
+    if not updated:
+        raise DossierNotFound(dossier_code)
+
+
+__all__ = ["EVIDENCE_STATES", "Evidence", "Role", "attach", "record_sources", "registry_extract"]
