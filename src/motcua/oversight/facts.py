@@ -14,7 +14,7 @@ test checks that chunked refreshes with new events in between end with exactly t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -36,7 +36,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.units.models import Agency
 
 from . import rules
-from .models import DAILY_COUNTERS, CatalogFact, DailyFact, DossierFact, FactWatermark
+from .models import DAILY_COUNTERS, CatalogFact, DailyFact, DossierFact, FactWatermark, PaknFact
 
 EVENTS = "dossier_events"
 REBUILD_CHUNK = 20000  # dossier ids per streamed chunk of a rebuild
@@ -234,6 +234,7 @@ def rebuild(progress: Progress | None = None) -> dict:
                 lo = hi + 1
         _write_daily(acc)
         refresh_catalog()
+        refresh_pakn()
         FactWatermark.objects.update_or_create(name=EVENTS, defaults={"last_id": high, "rebuilt_at": started,
                                                                       "refreshed_at": started})
     return {"dossiers": done, "daily_rows": sum(1 for v in acc.values() if any(v)), "watermark": high,
@@ -264,6 +265,7 @@ def refresh(progress: Progress | None = None, *, limit: int | None = None) -> di
             progress(done, len(ids))
     with transaction.atomic():
         refresh_catalog()
+        refresh_pakn()
         FactWatermark.objects.filter(name=EVENTS).update(last_id=max(high, mark.last_id), refreshed_at=started)
     return {"dossiers": len(ids), "watermark": max(high, mark.last_id), "rebuilt": False,
             "seconds": (timezone.now() - started).total_seconds()}
@@ -368,3 +370,58 @@ def compare_tables() -> dict[str, list]:
 def pending_events() -> int:
     mark = FactWatermark.objects.filter(name=EVENTS).first()
     return DossierEvent.objects.filter(id__gt=mark.last_id if mark else 0).count()
+
+
+# PAKN facts -----------------------------------------------------------------------------------------------------------
+
+PAKN_RECENT_WEEKS = 26
+
+
+def pakn_periods(first: date, today: date) -> list[rules.Period]:
+    """Months, quarters and years from the first PAKN item to today, and the last 26 weeks."""
+    out: dict[str, rules.Period] = {}
+    for year in range(first.year, today.year + 1):
+        out[str(year)] = rules.parse_period(str(year))
+        for q in range(1, 5):
+            p = rules.parse_period(f"{year}-Q{q}")
+            if p.end >= first and p.start <= today:
+                out[p.key] = p
+        for m in range(1, 13):
+            p = rules.parse_period(f"{year}-{m:02d}")
+            if p.end >= first and p.start <= today:
+                out[p.key] = p
+    iso = today.isocalendar()
+    for p in rules.trailing_periods(rules.parse_period(f"{iso[0]}-W{iso[1]:02d}"), PAKN_RECENT_WEEKS):
+        if p.end >= first:
+            out[p.key] = p
+    return list(out.values())
+
+
+def refresh_pakn() -> int:
+    """Recompute :class:`PaknFact` with ``feedback.queries.pakn_figures`` for every agency that has PAKN items
+    (a small population: thousands, not millions). Skipped when the feedback package offers no figures."""
+    try:
+        from motcua.feedback.models import Feedback
+        from motcua.feedback.queries import pakn_figures
+    except ImportError:  # the feedback package is not there yet
+        return 0
+    first = Feedback.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    PaknFact.objects.all().delete()
+    if first is None:
+        return 0
+    today = timezone.now().astimezone(rules.TZ).date()
+    periods = pakn_periods(rules.local_day(first), today)
+    agencies = sorted(set(Feedback.objects.values_list("agency_id", flat=True)))
+    rows = []
+    for agency_id in agencies:
+        for p in periods:
+            start = rules.end_instant(p.start - timedelta(days=1)) + timedelta(microseconds=1)
+            end = rules.end_instant(p.end) + timedelta(microseconds=1)
+            f = pakn_figures([agency_id], start, end)
+            if any(f.get(k, 0) for k in ("all", "handled", "overdue")):
+                rows.append(PaknFact(agency_id=agency_id, period=p.key, all_items=f.get("all", 0),
+                                     handled=f.get("handled", 0), handled_on_time=f.get("handled_on_time", 0),
+                                     overdue=f.get("overdue", 0), disliked=f.get("disliked", 0),
+                                     recomplained=f.get("recomplained", 0)))
+    PaknFact.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

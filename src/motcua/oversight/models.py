@@ -178,3 +178,24 @@ class CatalogFact(models.Model):
 
     def __str__(self) -> str:
         return f"catalog fact {self.procedure_id}"
+
+
+class PaknFact(models.Model):
+    """PAKN counts per agency and period (``2026-10``, ``2026-Q4``, ``2026``, ``2026-W40``), as
+    :func:`motcua.feedback.queries.pakn_figures` computes them (Decision 766 group 6, indicators 6.1 and 6.2)."""
+
+    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    period = models.CharField(max_length=10)
+    all_items = models.IntegerField(default=0)
+    handled = models.IntegerField(default=0)
+    handled_on_time = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    disliked = models.IntegerField(default=0)
+    recomplained = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "period"], name="paknfact_key")]
+        indexes = [models.Index(fields=["period", "agency"], name="paknfact_period")]
+
+    def __str__(self) -> str:
+        return f"PAKN {self.agency_id} {self.period}"
