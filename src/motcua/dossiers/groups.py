@@ -548,3 +548,38 @@ def timeline(parent: Dossier) -> list[DossierEvent]:
                                                                                                    flat=True)]
     return list(DossierEvent.objects.filter(dossier_id__in=ids).select_related("dossier", "actor")
                 .order_by("at", "dossier_id", "seq"))
+
+
+def describe(dossier: Dossier) -> dict | None:
+    """The group part of a dossier's representation: a parent's members (latest attempt last) or a child's parent."""
+    if not dossier.group_code:
+        return None
+    if dossier.group_parent_code:
+        group = (dossier.form_data or {}).get("group", {})
+        return {"code": dossier.group_code, "role": "child", "parent": dossier.group_parent_code,
+                "member": group.get("key"), "attempt": group.get("attempt"), "origin": dossier.group_origin or None}
+    return {"code": dossier.group_code, "role": "parent",
+            "members": [{"key": m.key, "attempt": m.attempt, "name": m.name, "procedure": m.procedure_code,
+                         "agency": m.agency_code, "deployment": m.deployment or None, "child": m.child_code or None,
+                         "state": m.state, "status": m.status_code, "due_at": m.due_at} for m in members_of(dossier)]}
+
+
+def submit_group_once(key: str, owner, fingerprint: str, render, **kwargs: Any) -> services.IdempotentOutcome:
+    """:func:`submit_group` at most once per ``(owner, Idempotency-Key)``, as :func:`.services.submit_once`."""
+    with transaction.atomic():
+        record_id = services._claim_key(owner.pk, key, fingerprint)
+        if record_id is None:
+            from .models import IdempotencyRecord
+
+            record = IdempotencyRecord.objects.get(owner=owner, key=key)
+            if record.fingerprint != fingerprint:
+                raise services.IdempotencyKeyReused(key)
+            return services.IdempotentOutcome(record, replayed=True)
+        parent = submit_group(**kwargs)
+        status_code, response = render(parent)
+        services._store_outcome(record_id, parent.pk, status_code, response)
+    from .models import IdempotencyRecord
+
+    record = IdempotencyRecord(pk=record_id, owner=owner, key=key, fingerprint=fingerprint, dossier=parent,
+                               status_code=status_code, response=response)
+    return services.IdempotentOutcome(record, replayed=False)

@@ -68,11 +68,20 @@ class ApplicantInputSerializer(serializers.Serializer):
 
 
 class DossierSubmitSerializer(serializers.Serializer):
-    procedure = serializers.CharField(max_length=40, help_text="Procedure code, e.g. 1.000001 or 1.000948.H38.")
+    procedure = serializers.CharField(max_length=40, required=False,
+                                      help_text="Procedure code, e.g. 1.000001 or 1.000948.H38.")
+    group = serializers.CharField(max_length=40, required=False,
+                                  help_text="Instead of procedure: a linked procedure group (Decree 63/2024), e.g. "
+                                            "LT-KS-TT-BHYT; makes a parent dossier and a child per agency.")
     agency = serializers.CharField(max_length=40, help_text="Receiving agency code, e.g. H01.TTPVHCC.")
     channel = choice(ChannelKind.choices)
     applicant = ApplicantInputSerializer()
     form_data = serializers.DictField(required=False, default=dict, help_text="The procedure's form, as filled in.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("procedure")) == bool(attrs.get("group")):
+            raise serializers.ValidationError({"procedure": ["Give either procedure or group (a linked group)."]})
+        return attrs
 
 
 class ActionInputSerializer(serializers.Serializer):
@@ -220,10 +229,18 @@ class DossierDetailSerializer(DossierSerializer):
     steps = serializers.JSONField(help_text="The process snapshot: key, name, role, unit, budget_seconds, due_at.")
     documents = DossierDocumentSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
+    group = serializers.SerializerMethodField(help_text="Linked group (issue 4 point 8): the parent's members and "
+                                              "their child dossiers, or a child's parent; null otherwise.")
 
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "steps", "documents", "allowed_actions"]
+        fields = [*DossierSerializer.Meta.fields, "steps", "documents", "allowed_actions", "group"]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "object", "nullable": True})
+    def get_group(self, dossier: Dossier) -> dict | None:
+        from ..groups import describe
+
+        return describe(dossier)
 
     def get_allowed_actions(self, dossier: Dossier) -> list[str]:
         """What the requesting user may do now, in the roles they hold on this dossier."""

@@ -32,7 +32,7 @@ from motcua.core.calendar import TZ
 from motcua.core.problems import ProblemResponse, problem
 from motcua.units.models import Agency
 
-from .. import documents, rules, services
+from .. import documents, groups, rules, services
 from ..models import Dossier
 from ..transitions import Action, Role, allowed_actions
 from . import access
@@ -199,24 +199,33 @@ class DossierListView(DossierAPIView):
             if agency and not access.viewer_for(user).is_desk_officer_of(agency["id"], agency["parent_id"]):
                 return _problem(403, "Forbidden", "Dossiers in person or by post are entered by a desk officer of "
                                 "the receiving agency.")
-        kwargs = {"procedure_code": data["procedure"], "agency_code": data["agency"], "channel": data["channel"],
+        kwargs = {"procedure_code": data.get("procedure"), "agency_code": data["agency"], "channel": data["channel"],
                   "applicant": dict(data["applicant"]), "form_data": data["form_data"], "actor": user,
                   "role": str(role)}
+        # A linked procedure group (issue 4 point 8): "group" instead of "procedure" → a parent and its children.
+        submit_one, submit_once = services.submit, services.submit_once
+        if data.get("group"):
+            kwargs["group_code"] = data["group"]
+            del kwargs["procedure_code"]
+            submit_one, submit_once = groups.submit_group, groups.submit_group_once
 
         def render(dossier: Dossier) -> tuple[int, dict]:
-            return 201, _represent(dossier, {"now": timezone.now(), "calendars": {}})
+            represented = _represent(dossier, {"now": timezone.now(), "calendars": {}})
+            if dossier.group_code:
+                represented["group"] = groups.describe(dossier)
+            return 201, represented
 
         key = request.headers.get("Idempotency-Key")
         replayed = False
         try:
             if key is None:
-                status_code, response_body = render(services.submit(**kwargs))
+                status_code, response_body = render(submit_one(**kwargs))
             else:
                 key = key.strip()
                 if not key or len(key) > IDEMPOTENCY_KEY_MAX:
                     return _problem(400, "Invalid request", "Idempotency-Key must have 1 to 255 characters.",
                                     errors={"Idempotency-Key": ["1 to 255 characters."]})
-                outcome = services.submit_once(key, user, services.request_fingerprint(body), render, **kwargs)
+                outcome = submit_once(key, user, services.request_fingerprint(body), render, **kwargs)
                 status_code, response_body, replayed = (outcome.record.status_code, outcome.record.response,
                                                         outcome.replayed)
         except services.InvalidSubmission as invalid:
