@@ -1,0 +1,209 @@
+"""Verification of the hash-chained logs (issue 4 point 5): the access log and the dossier event log.
+
+Both logs are sets of chains (the access log: one per shard; dossier events: one per dossier), each ordered by
+``seq`` from 1, each entry's ``hash`` = H(previous hash, canonical content). Verification streams every entry once, in
+chain order, with a server-side cursor, recomputes each hash and checks each link. For each chain it names the first
+entry that breaks it:
+
+- **edited** — the stored hash does not match the entry's content and its ``prev_hash`` (a column was changed), or the
+  entry's own hash was recomputed after an edit (the next entry no longer links to it, and no other entry of the
+  chain carries the hash it links to);
+- **deleted** — a ``seq`` is missing (the next entry does not link to its predecessor and the numbering jumps), or
+  the chain ends before its recorded end (the access log's head row, a dossier's ``version``);
+- **reordered** — the entry is self-consistent but links to an entry of the chain other than the one before it.
+
+Dossier events with an empty hash were written before the chain existed: they are counted as *unsealed*, not as
+tampered, and the next sealed event links to "" after them, as live handling writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from motcua.core.chain import GENESIS, link_hash
+
+CHUNK = 20_000
+
+
+@dataclass
+class Finding:
+    kind: str  # edited | deleted | reordered
+    chain: str  # "chain 3" / "dossier H01.TTPVHCC-260302-0001"
+    seq: int
+    entry_id: int | None  # the named entry's id (None when it was deleted)
+    detail: str
+    position: int | None = None  # id of the entry where the break shows, to order findings across chains
+
+    def describe(self, log: str) -> str:
+        where = f"{log} {self.chain} entry #{self.seq}" + (f" (id {self.entry_id})" if self.entry_id else "")
+        return f"{self.kind}: {where} — {self.detail}"
+
+
+@dataclass
+class Report:
+    log: str
+    entries: int = 0
+    chains: int = 0
+    unsealed: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        """The earliest broken entry (smallest id; a deleted tail, with no id, last)."""
+        if not self.findings:
+            return None
+        def order(f: Finding):
+            at = f.entry_id or f.position
+            return (at is None, at or 0, f.chain, f.seq)
+
+        return min(self.findings, key=order)
+
+    def summary(self) -> str:
+        head = f"{self.log}: {self.entries:,} entries in {self.chains:,} chains"
+        if self.unsealed:
+            head += f", {self.unsealed:,} unsealed (written before the chain existed)"
+        if self.intact:
+            return head + ": intact"
+        lines = [head + f": TAMPERED ({len(self.findings)} chain(s) broken)",
+                 "first: " + self.first.describe(self.log)]
+        lines += ["  " + f.describe(self.log) for f in self.findings[:20] if f is not self.first]
+        return "\n".join(lines)
+
+
+def _walk(rows: Iterator[tuple], content: Callable[[tuple], dict], *, chain_name: Callable[[Any], str],
+          expected_end: Callable[[Any], int | None], moved: Callable[[Any, int, str, str], bool], report: Report,
+          tick: Callable[[int], None] | None = None, allow_unsealed: bool = False) -> Report:
+    """Verify rows ``(chain key, seq, id, prev_hash, hash, *content columns)`` sorted by chain key and seq.
+
+    ``moved(key, seq, prev_hash, expected_prev)`` tells a reordering from an edit when an entry does not link to its
+    predecessor: the entry that should follow the predecessor sits elsewhere in the chain, or this entry links to
+    another entry of the chain."""
+    none = key = object()
+    expected_prev, expected_seq, broken, last_seq, previous_id = GENESIS, 1, False, 0, None
+    count = 0
+
+    def close(chain_key) -> None:
+        if broken:
+            return
+        end = expected_end(chain_key)
+        if end is not None and end > last_seq:
+            report.findings.append(Finding("deleted", chain_name(chain_key), last_seq + 1, None,
+                                           f"the chain ends at #{last_seq} but its recorded end is #{end}: "
+                                           f"entries #{last_seq + 1}–#{end} are missing"))
+
+    for row in rows:
+        chain_key, seq, entry_id, prev_hash, stored = row[0], row[1], row[2], row[3], row[4]
+        count += 1
+        if tick and count % CHUNK == 0:
+            tick(CHUNK)
+        if chain_key != key:
+            if key is not none:
+                close(key)
+            key, expected_prev, expected_seq, broken, last_seq = chain_key, GENESIS, 1, False, 0
+            previous_id = None
+            report.chains += 1
+        last_seq = seq
+        if broken:
+            continue
+        if allow_unsealed and not stored:
+            report.unsealed += 1
+            if seq != expected_seq:
+                report.findings.append(Finding("deleted", chain_name(key), expected_seq, None,
+                                               f"entries #{expected_seq}–#{seq - 1} are missing before #{seq} "
+                                               f"(id {entry_id})", entry_id))
+                broken = True
+            expected_prev, expected_seq, previous_id = "", seq + 1, entry_id
+            continue
+        if link_hash(prev_hash, content(row)) != stored:
+            report.findings.append(Finding("edited", chain_name(key), seq, entry_id,
+                                           "its content no longer matches its hash"))
+            broken = True
+        elif prev_hash != expected_prev or seq != expected_seq:
+            if seq > expected_seq:
+                report.findings.append(Finding("deleted", chain_name(key), expected_seq, None,
+                                               f"entries #{expected_seq}–#{seq - 1} are missing before #{seq} "
+                                               f"(id {entry_id})", entry_id))
+            elif moved(key, seq, prev_hash, expected_prev):
+                report.findings.append(Finding("reordered", chain_name(key), seq, entry_id,
+                                               f"it links to another entry of the chain, not to #{seq - 1}"))
+            else:
+                report.findings.append(Finding("edited", chain_name(key), max(seq - 1, 1), previous_id,
+                                               f"entry #{seq - 1} was changed and its hash recomputed: "
+                                               f"#{seq} (id {entry_id}) no longer links to it", entry_id))
+            broken = True
+        expected_prev, expected_seq, previous_id = stored, seq + 1, entry_id
+    if key is not none:
+        close(key)
+    report.entries = count
+    if tick:
+        tick(count % CHUNK)
+    return report
+
+
+def _progress(total: int, label: str, enabled: bool):
+    if not enabled:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, unit=" entries", unit_scale=True, mininterval=0.5)
+    return bar.update, bar.close
+
+
+def _moved(chain, seq: int, prev_hash: str, expected_prev: str) -> bool:
+    """Only called on a broken link, so two small indexed queries at most."""
+    if chain.filter(prev_hash=expected_prev).exclude(seq=seq).exists():
+        return True
+    return bool(prev_hash) and chain.filter(hash=prev_hash).exists()
+
+
+def verify_access_log(*, progress: bool = False) -> Report:
+    from .models import CHAIN_COLUMNS, AccessLogEntry, AccessLogHead, log_chain_content
+
+    heads = dict(AccessLogHead.objects.values_list("shard", "seq"))
+    report = Report("access log")
+    tick, close = _progress(AccessLogEntry.objects.count() if progress else 0, "access log", progress)
+    rows = (AccessLogEntry.objects.order_by("shard", "seq")
+            .values_list("shard", "seq", "id", "prev_hash", "hash", *CHAIN_COLUMNS).iterator(chunk_size=CHUNK))
+    try:
+        _walk(rows, lambda r: log_chain_content(*r[5:]), chain_name=lambda s: f"chain {s}",
+              expected_end=lambda s: heads.get(s),
+              moved=lambda s, seq, prev, expected: _moved(AccessLogEntry.objects.filter(shard=s), seq, prev, expected),
+              report=report, tick=tick)
+    finally:
+        close()
+    seen = {f.chain for f in report.findings}
+    present = set(AccessLogEntry.objects.values_list("shard", flat=True).distinct()) if heads else set()
+    for shard, end in sorted(heads.items()):  # chains whose every entry was deleted
+        if end and shard not in present and f"chain {shard}" not in seen:
+            report.findings.append(Finding("deleted", f"chain {shard}", 1, None,
+                                           f"the chain is empty but its recorded end is #{end}"))
+    return report
+
+
+def verify_dossier_events(*, progress: bool = False) -> Report:
+    from motcua.dossiers.models import Dossier, DossierEvent, event_chain_content
+
+    dossiers = Dossier.objects.values_list("pk", "code", "version").iterator(chunk_size=CHUNK)
+    codes: dict[int, tuple[str, int]] = {pk: (code, version) for pk, code, version in dossiers}
+    report = Report("dossier events")
+    tick, close = _progress(DossierEvent.objects.count() if progress else 0, "dossier events", progress)
+    columns = ("dossier_id", "seq", "actor_id", "role", "at", "action", "from_state", "to_state", "step", "reason",
+               "data")
+    rows = (DossierEvent.objects.order_by("dossier_id", "seq")
+            .values_list("dossier_id", "seq", "id", "prev_hash", "hash", *columns).iterator(chunk_size=CHUNK))
+    try:
+        _walk(rows, lambda r: event_chain_content(*r[5:]),
+              chain_name=lambda d: f"dossier {codes.get(d, (d,))[0]}",
+              expected_end=lambda d: codes.get(d, (None, None))[1],
+              moved=lambda d, seq, prev, expected: _moved(DossierEvent.objects.filter(dossier_id=d), seq, prev,
+                                                          expected),
+              report=report, tick=tick, allow_unsealed=True)
+    finally:
+        close()
+    return report
