@@ -119,9 +119,11 @@ EPOCH = "1970-01-01T00:00:00Z"
 
 
 def write_ocel(out: TextIO, sel: Selection = Selection()) -> int:
-    """Write the log as OCEL 2.0 JSON (objects: dossier, procedure, agency, officer; events related to their dossier
-    and to the officer who acted). Keys are written in stream order: objects and events first, their types last (a
-    JSON object's key order carries no meaning). Returns the number of events."""
+    """Write the log as OCEL 2.0 JSON; returns the number of events.
+
+    Objects: dossier, procedure, agency, officer; each event is related to its dossier, the dossier's procedure and
+    receiving agency, and the officer who acted. Keys are written in stream order: objects and events first, their
+    types last (a JSON object's key order carries no meaning)."""
     out.write('{"objects":[')
     first = True
     procedures: set[str] = set()
@@ -156,7 +158,9 @@ def write_ocel(out: TextIO, sel: Selection = Selection()) -> int:
         for seq, at, action, step, role, name in events:
             act = activity(action, step)
             activities.add(act)
-            rels = [{"objectId": f"dossier:{d['code']}", "qualifier": "dossier"}]
+            rels = [{"objectId": f"dossier:{d['code']}", "qualifier": "dossier"},
+                    {"objectId": f"procedure:{d['procedure__code']}", "qualifier": "procedure"},
+                    {"objectId": f"agency:{d['agency__code']}", "qualifier": "agency"}]
             if name:
                 rels.append({"objectId": f"officer:{name}", "qualifier": "actor"})
             out.write(("" if first else ",") + _dump({

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,9 +36,15 @@ STOPWORDS = frozenset({"va", "cua", "cac", "cho", "theo", "trong", "voi", "duoc"
 FIELDS = ("name", "documents", "steps")
 
 
+# "Thủ tục ..." (procedure ...) opens many names and says nothing; removed as a phrase, because "thu" alone is a
+# content word ("thu hồi": revoke).
+_GENERIC_PREFIX = re.compile(r"\bthu tuc\b")
+
+
 def features(text: str) -> Counter:
     """Folded syllables and adjacent syllable pairs ("khai sinh" must differ from "khai tu": pairs keep the word)."""
-    syllables = [t for t in terms(text) if t not in STOPWORDS and not t.replace(".", "").isdigit()]
+    words = terms(_GENERIC_PREFIX.sub(" ", " ".join(terms(text))))
+    syllables = [t for t in words if t not in STOPWORDS and not t.replace(".", "").isdigit()]
     grams: Counter = Counter(syllables)
     grams.update(f"{a}_{b}" for a, b in itertools.pairwise(syllables))
     return grams
@@ -64,8 +71,9 @@ class Corpus:
         return math.log((1 + self.size) / (1 + self.df[f].get(feature, 0)))
 
     def vector(self, f: str, counts: Counter, max_share: float = 0.2) -> dict[str, float]:
-        """TF-IDF, L2-normalised; features in more than ``max_share`` of the records are boilerplate and dropped."""
-        limit = max(2.0, max_share * self.size)
+        """TF-IDF, L2-normalised; features in more than ``max_share`` of the records (and in more than 5: a small
+        catalog has no boilerplate to speak of) are boilerplate and dropped."""
+        limit = max(5.0, max_share * self.size)
         vec = {}
         for feat, n in counts.items():
             if self.df[f].get(feat, 0) > limit:
