@@ -21,7 +21,7 @@ from motcua.units.models import Agency
 from . import rules
 from .models import Obstacle, ObstacleReport, ReportKind, SteeringEvent, SteeringRole, TaskAssignment
 from .rules import Actor, ObstacleState, Period, TaskState
-from .services import actor_roles, agency_codes_for, member_query
+from .services import acting_codes, actor_roles, member_query
 
 UNASSIGNED = "—"
 
@@ -31,12 +31,7 @@ def today() -> date:
 
 
 def _agency_scope_q(codes: set[str], field_name: str) -> Q:
-    """Rows whose agency is one of ``codes`` or above one (an officer of ``H01.VPUBND`` acts for ``H01``)."""
-    names: set[str] = set()
-    for code in codes:
-        parts = code.split(".")
-        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return Q(**{f"{field_name}__code__in": sorted(names)})
+    return Q(**{f"{field_name}__code__in": sorted(codes)})
 
 
 def visible_obstacles(user) -> QuerySet[Obstacle]:
@@ -50,7 +45,7 @@ def visible_obstacles(user) -> QuerySet[Obstacle]:
     q = Q(pk__in=[])
     if Actor.MEMBER in roles:
         q |= Q(report__member__user=user)
-    codes = agency_codes_for(user)
+    codes = acting_codes(user)
     if codes:
         q |= _agency_scope_q(codes, "agency")
     return base.filter(q)
@@ -69,7 +64,14 @@ def visible_assignments(user) -> QuerySet[TaskAssignment]:
     base = TaskAssignment.objects.select_related("task__directive", "agency")
     if actor_roles(user) & {Actor.STANDING, Actor.LEADER}:
         return base
-    codes = agency_codes_for(user)
+    codes = acting_codes(user)
+    return base.filter(_agency_scope_q(codes, "agency")) if codes else base.none()
+
+
+def own_assignments(user) -> QuerySet[TaskAssignment]:
+    """The assignments of the agencies the user acts for (whatever steering role they also hold)."""
+    codes = acting_codes(user)
+    base = TaskAssignment.objects.select_related("task__directive", "agency")
     return base.filter(_agency_scope_q(codes, "agency")) if codes else base.none()
 
 

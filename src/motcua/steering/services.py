@@ -96,12 +96,26 @@ def agency_codes_for(user) -> set[str]:
     return set(Membership.objects.filter(user=user).values_list("agency__code", flat=True))
 
 
+def acting_codes(user) -> set[str]:
+    """The agencies a user reports for: those they hold a role in, and for a ministry's or province's own bodies
+    (departments, service centre, office) the ministry or province above them (``H01.VPUBND`` acts for ``H01``). A
+    commune committee's officers act for their commune only."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    codes: set[str] = set()
+    for code, kind in Membership.objects.filter(user=user).values_list("agency__code", "agency__kind"):
+        codes.add(code)
+        if kind != AgencyKind.COMMUNE_COMMITTEE:
+            parts = code.split(".")
+            codes.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return codes
+
+
 def acts_for_agency(user, agency: Agency | None, codes: set[str] | None = None) -> bool:
-    """Whether the user may report for ``agency``: a role in it or in a body under it (``H01.VPUBND`` for ``H01``)."""
+    """Whether the user may report for ``agency`` (see :func:`acting_codes`)."""
     if agency is None:
         return False
-    codes = agency_codes_for(user) if codes is None else codes
-    return any(code == agency.code or code.startswith(agency.code + ".") for code in codes)
+    return agency.code in (acting_codes(user) if codes is None else codes)
 
 
 def actors_for(user, agency: Agency | None) -> set[Actor]:
