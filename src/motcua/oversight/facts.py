@@ -36,7 +36,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.units.models import Agency
 
 from . import rules
-from .models import DAILY_COUNTERS, CatalogFact, DailyFact, DossierFact, FactWatermark, PaknFact
+from .models import DAILY_COUNTERS, CatalogFact, DailyFact, DossierFact, FactWatermark, IndexSnapshot, PaknFact
 
 EVENTS = "dossier_events"
 REBUILD_CHUNK = 20000  # dossier ids per streamed chunk of a rebuild
@@ -237,6 +237,7 @@ def rebuild(progress: Progress | None = None) -> dict:
         refresh_pakn()
         FactWatermark.objects.update_or_create(name=EVENTS, defaults={"last_id": high, "rebuilt_at": started,
                                                                       "refreshed_at": started})
+        IndexSnapshot.objects.all().delete()  # computed from the old facts
     return {"dossiers": done, "daily_rows": sum(1 for v in acc.values() if any(v)), "watermark": high,
             "seconds": (timezone.now() - started).total_seconds()}
 
@@ -267,6 +268,7 @@ def refresh(progress: Progress | None = None, *, limit: int | None = None) -> di
         refresh_catalog()
         refresh_pakn()
         FactWatermark.objects.filter(name=EVENTS).update(last_id=max(high, mark.last_id), refreshed_at=started)
+        IndexSnapshot.objects.all().delete()  # computed from the old facts
     return {"dossiers": len(ids), "watermark": max(high, mark.last_id), "rebuilt": False,
             "seconds": (timezone.now() - started).total_seconds()}
 

@@ -199,3 +199,27 @@ class PaknFact(models.Model):
 
     def __str__(self) -> str:
         return f"PAKN {self.agency_id} {self.period}"
+
+
+class IndexSnapshot(models.Model):
+    """A computed table (service index or one-stop evaluation) for a period, level and scope, as of a watermark.
+
+    Pages and the API read the snapshot matching the current watermark and compute (and store) it on a miss, so a
+    table is computed once per refresh. Old snapshots are dropped by the next refresh.
+    """
+
+    kind = models.CharField(max_length=20)  # index, evaluation
+    period = models.CharField(max_length=10)
+    level = models.CharField(max_length=20)
+    scope = models.CharField(max_length=60, blank=True)
+    watermark = models.BigIntegerField()
+    payload = models.JSONField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "period", "level", "scope", "watermark"],
+                                               name="indexsnapshot_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} {self.level} {self.scope} @{self.watermark}"

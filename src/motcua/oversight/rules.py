@@ -402,8 +402,8 @@ class EvalIndicator:
 EVALUATION: tuple[EvalIndicator, ...] = (
     EvalIndicator(1, "Tổng thời gian giải quyết so với quy định", "dossier",
                   note="Trước hạn 2, đúng hạn 1, quá hạn 0; trung bình các hồ sơ kết thúc trong kỳ."),
-    EvalIndicator(2, "Thời gian thực hiện của từng cơ quan so với quy định", "dossier",
-                  note="Ước tính theo hồ sơ: đúng hạn 2, yêu cầu bổ sung quá 1 lần 1, trễ hạn 0."),
+    EvalIndicator(2, "Thời gian thực hiện của từng cơ quan so với quy định", "dossier", source="estimate",
+                  note="Ước tính theo kết quả của hồ sơ: đúng hạn 2, trễ hạn 0 (chưa có hạn từng bước trong số liệu)."),
     EvalIndicator(3, "Số lần liên hệ để hoàn thiện hồ sơ", "dossier",
                   note="0 lần 2, 1 lần 1, nhiều hơn 0 (theo số lần yêu cầu bổ sung)."),
     EvalIndicator(4, "Số cơ quan phải liên hệ", "dossier", source="missing",

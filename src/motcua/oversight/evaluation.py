@@ -1,0 +1,117 @@
+"""The one-stop evaluation (Decree 61/2018 Art. 30–32, Circular 01/2018/TT-VPCP Art. 13–15; domain.md §7): nine
+indicators scored 0/1/2 per agency and period, the total (at most 18) and the band (Xuất sắc ≥ 15, Tốt 12–<15, Khá
+9–<12, Trung bình 6–<9, Yếu < 6). Indicators 1–4 and 7 are per dossier (averaged), 5, 6, 8, 9 per agency.
+
+Computed from the fact tables only. Where motcua holds no source for an indicator (4: agencies the applicant had to
+contact outside the system) the score is N/A and counts 0 in the total, so the band is conservative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+
+from . import rules
+from .index import CatalogCounts, Scope, _catalog_counts, _catalog_key, _pakn, directory, unit_of
+from .models import CatalogFact, DailyFact
+
+COUNTERS = ("received", "received_online", "ended", "ended_on_time", "ended_early", "contacts_0", "contacts_1",
+            "contacts_more", "rated", "rated_not_satisfied", "returned")
+CI = {name: i for i, name in enumerate(COUNTERS)}
+
+
+def _online_thresholds() -> tuple[Decimal, Decimal]:
+    full, half = getattr(settings, "MOTCUA_EVALUATION_ONLINE", (0.5, 0.2))
+    return Decimal(str(full)), Decimal(str(half))
+
+
+def _sums(period: rules.Period, agencies: set[int] | None) -> dict[int, list[int]]:
+    qn = connection.ops.quote_name
+    cols = ", ".join(f"SUM({qn(c)})" for c in COUNTERS)
+    where, params = "day >= %s AND day <= %s", [period.start, period.end]
+    if agencies is not None:
+        where += f" AND agency_id IN ({', '.join(['%s'] * len(agencies))})"
+        params += sorted(agencies)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT agency_id, {cols} FROM {qn(DailyFact._meta.db_table)} WHERE {where} "
+                       f"GROUP BY agency_id", params)
+        return {r[0]: [int(v or 0) for v in r[1:]] for r in cursor.fetchall()}
+
+
+@dataclass
+class EvalRow:
+    code: str
+    name: str
+    scores: list[Decimal | None]
+    dossiers: int
+
+    @property
+    def total(self) -> Decimal:
+        return rules.round2(sum((s for s in self.scores if s is not None), Decimal(0)))
+
+
+def scores_for(s: list[int], cat: CatalogCounts, pakn: dict | None) -> list[Decimal | None]:
+    """The nine scores from an agency's period sums (Circular 01/2018 Art. 13)."""
+    g = lambda name: s[CI[name]]  # noqa: E731
+    ended, on_time, early = g("ended"), g("ended_on_time"), g("ended_early")
+    out: list[Decimal | None] = []
+    # 1. Total time against the limit: early 2, on time 1, late 0 (per dossier, averaged).
+    out.append(rules.average_score([(2, early), (1, on_time - early), (0, ended - on_time)]))
+    # 2. Each unit's time against its limit: from the dossier's index verdict (on time 2, late 0) — the per-step
+    #    due times are not in the facts yet [estimate].
+    out.append(rules.average_score([(2, on_time), (0, ended - on_time)]))
+    # 3. Contacts needed to complete the dossier: supplement requests 0 → 2, 1 → 1, more → 0.
+    out.append(rules.average_score([(2, g("contacts_0")), (1, g("contacts_1")), (0, g("contacts_more"))]))
+    # 4. Agencies the applicant had to contact: no source in motcua.
+    out.append(None)
+    # 5. Received and returned through the one-stop desk: every motcua dossier passes the desk (or its online
+    #    counterpart), so 2 when the agency handled dossiers in the period.
+    out.append(Decimal(2) if g("received") or ended else None)
+    # 6. Publicity: procedures published with every component: 100% → 2, ≥ 90% → 1.
+    out.append(rules.share_score(cat.complete, len(cat.procedures)))
+    # 7. Attitude: the applicants' ratings, satisfied 2, not satisfied 0 (averaged).
+    rated, bad = g("rated"), g("rated_not_satisfied")
+    out.append(rules.average_score([(2, rated - bad), (0, bad)]))
+    # 8. PAKN handled on time: 100% → 2, ≥ 90% → 1.
+    out.append(rules.share_score(pakn.get("handled_on_time", 0), pakn.get("handled", 0)) if pakn else None)
+    # 9. Online public services: share of dossiers received online.
+    full, half = _online_thresholds()
+    out.append(rules.share_score(g("received_online"), g("received"), full, half))
+    return out
+
+
+def compute(period: str | rules.Period, scope: str | Scope | None = None) -> dict:
+    """Every agency (inside ``scope``) with dossiers, catalog or PAKN figures in the period, best first."""
+    p = period if isinstance(period, rules.Period) else rules.parse_period(period)
+    sc = scope if isinstance(scope, Scope) or scope is None else Scope.parse(scope)
+    d = directory()
+    within = sc.agencies(d) if sc else None
+    sums = _sums(p, within)
+    pakn = _pakn(p, within) or {}
+    catalog = list(CatalogFact.objects.all())
+    cache: dict[tuple, CatalogCounts] = {}
+    rows = []
+    for agency_id in set(sums) | set(pakn):
+        info = d.agencies.get(agency_id)
+        if info is None:
+            continue
+        u = unit_of(info, "agency", d)
+        key = _catalog_key(u, d, info)
+        if key not in cache:
+            cache[key] = _catalog_counts(catalog, key)
+        s = sums.get(agency_id, [0] * len(COUNTERS))
+        scores = scores_for(s, cache[key], pakn.get(agency_id))
+        total = rules.round2(sum((x for x in scores if x is not None), Decimal(0)))
+        rows.append({"code": info.code, "name": info.name, "total": total, "band": rules.band(total),
+                     "dossiers": s[CI["ended"]], "scores": scores})
+    ranked = rules.rank(rows)
+    return {
+        "period": p.key, "period_label": p.label(), "scope": str(sc) if sc else None,
+        "indicators": [{"number": i.number, "name": i.name, "per": i.per, "source": i.source, "note": i.note}
+                       for i in rules.EVALUATION],
+        "rows": [{**r, "total": float(r["total"]),
+                  "scores": [float(x) if x is not None else None for x in r["scores"]]} for r in ranked],
+    }

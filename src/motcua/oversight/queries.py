@@ -1,0 +1,99 @@
+"""Reads for pages, the API and the CLI: the index and evaluation tables through snapshots (computed once per
+refresh, then read), trends, and the drill-down lists. Everything here reads fact tables, never the event log."""
+
+from __future__ import annotations
+
+import time
+
+from django.db import IntegrityError, transaction
+
+from . import evaluation, index, rules
+from .facts import EVENTS
+from .models import FactWatermark, IndexSnapshot
+
+
+def watermark() -> int:
+    mark = FactWatermark.objects.filter(name=EVENTS).values_list("last_id", flat=True).first()
+    return mark or 0
+
+
+def facts_status() -> dict:
+    mark = FactWatermark.objects.filter(name=EVENTS).first()
+    return {"watermark": mark.last_id if mark else None, "rebuilt_at": mark.rebuilt_at if mark else None,
+            "refreshed_at": mark.refreshed_at if mark else None}
+
+
+def _snapshot(kind: str, period: rules.Period, level: str, scope: str, compute) -> dict:
+    mark = watermark()
+    found = (IndexSnapshot.objects.filter(kind=kind, period=period.key, level=level, scope=scope, watermark=mark)
+             .values_list("payload", flat=True).first())
+    if found is not None:
+        return found
+    t0 = time.monotonic()
+    payload = compute()
+    try:
+        with transaction.atomic():
+            IndexSnapshot.objects.create(kind=kind, period=period.key, level=level, scope=scope, watermark=mark,
+                                         payload=payload, seconds=time.monotonic() - t0)
+    except IntegrityError:  # computed at the same time by another request
+        pass
+    return payload
+
+
+def index_table(period: str, level: str, scope: str | None = None) -> dict:
+    """The ranked service-index table (see :func:`motcua.oversight.index.compute`) as plain data."""
+    p = rules.parse_period(period)
+    sc = index.Scope.parse(scope)
+    if level not in index.LEVELS:
+        raise index.IndexError_(f"Unknown level {level!r}: one of {', '.join(index.LEVELS)}.")
+    return _snapshot("index", p, level, str(sc) if sc else "", lambda: index.compute(p, level, sc).as_dict())
+
+
+def evaluation_table(period: str, scope: str | None = None) -> dict:
+    p = rules.parse_period(period)
+    sc = index.Scope.parse(scope)
+    return _snapshot("evaluation", p, "agency", str(sc) if sc else "", lambda: evaluation.compute(p, sc))
+
+
+def trend(period: str, level: str, codes: list[str], scope: str | None = None, n: int = 12) -> dict:
+    """Totals of the units ``codes`` over the ``n`` periods ending with ``period`` (oldest first)."""
+    p = rules.parse_period(period)
+    periods = rules.trailing_periods(p, n)
+    series: dict[str, list[float | None]] = {c: [] for c in codes}
+    for q in periods:
+        table = index_table(q.key, level, scope)
+        totals = {r["code"]: r["total"] for r in table["rows"]}
+        for c in codes:
+            series[c].append(totals.get(c))
+    return {"periods": [q.key for q in periods], "labels": [q.label() for q in periods], "series": series}
+
+
+def drill(period: str, level: str, code: str, indicator: str, part: str, procedure: int | None = None,
+          offset: int = 0, limit: int = 50) -> dict:
+    """A page of the dossiers behind one figure, with their codes and the facts that decided them."""
+    qs = index.dossiers_behind(period, level, code, indicator, part, procedure)
+    count = qs.count()
+    rows = list(qs.order_by("dossier_id")[offset:offset + limit].values(
+        "dossier__code", "agency__code", "procedure__code", "channel", "state", "received_day", "ended_day",
+        "index_due_at", "supplement_count", "on_time", "late_day", "electronic_result", "paid_online", "rating"))
+    for r in rows:
+        r["code"] = r.pop("dossier__code")
+        r["agency"] = r.pop("agency__code")
+        r["procedure"] = r.pop("procedure__code")
+    return {"count": count, "offset": offset, "limit": limit, "results": rows}
+
+
+def warm(periods: list[str], levels: tuple[str, ...] = ("country", "ministry", "province")) -> int:
+    """Compute the snapshots the dashboard opens with (after a refresh)."""
+    n = 0
+    for period in periods:
+        for level in levels:
+            index_table(period, level)
+            n += 1
+        evaluation_table(period)
+        n += 1
+    return n
+
+
+def drop_stale_snapshots() -> int:
+    return IndexSnapshot.objects.exclude(watermark=watermark()).delete()[0]
