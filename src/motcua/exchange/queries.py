@@ -106,3 +106,40 @@ def exchange_figures(start: datetime, end: datetime, agency_code: str | None = N
                         "documents_replaced_or_reused_share": reuse.get("documents_replaced_or_reused_share"),
                         "reuse": reuse})
     return figures
+
+
+def describe_access(entries: list[AccessLogEntry]) -> list[dict[str, Any]]:
+    """Log entries as the citizen sees them: when, agency (name), officer or role, dossier, purpose, fields."""
+    from django.utils.translation import gettext as _
+
+    from motcua.units.models import Agency, Role
+
+    from .registries import SPECS
+
+    codes = {e.agency_code for e in entries if e.agency_code}
+    names = dict(Agency.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    roles = dict(Role.choices) | {"citizen": _("Bạn (tự tra cứu)"), "system": _("Hệ thống (liên thông tự động)")}
+    rows = []
+    for e in entries:
+        spec = SPECS.get(e.registry)
+        rows.append({
+            "id": e.pk, "at": e.at,
+            "agency": {"code": e.agency_code, "name": names.get(e.agency_code, e.agency_code)} if e.agency_code
+            else None,
+            "officer": e.actor_name or (e.actor_username if e.role not in ("citizen", "system") else ""),
+            "role": e.role, "role_label": str(roles.get(e.role, e.role)),
+            "dossier": e.dossier_code, "procedure": e.procedure_code, "purpose": e.purpose,
+            "registry": {"name": e.registry, "label": spec.label if spec else e.registry},
+            "fields": [{"name": a, "label": spec.attributes.get(a, a) if spec else a} for a in e.attributes],
+            "outcome": e.outcome, "outcome_label": str(Outcome(e.outcome).label) if e.outcome in Outcome.values
+            else e.outcome,
+        })
+    return rows
+
+
+def data_access_page(personal_id: str, page: int, page_size: int) -> tuple[list[dict[str, Any]], int]:
+    """One page (1-based) of the person's access log, described, and the total count."""
+    qs = data_access(personal_id)
+    total = qs.count()
+    start = (page - 1) * page_size
+    return describe_access(list(qs[start:start + page_size])), total
