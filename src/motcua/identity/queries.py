@@ -59,10 +59,10 @@ def required_level_for_code(procedure_code: str) -> int:
 
 
 def level_refusal(required: int, level: int) -> str:
-    """The message refusing a session at ``level`` for a procedure requiring ``required``, or "" when allowed."""
-    if level >= required:
+    """The message refusing a session at ``level`` (0: not e-identified) for a procedure requiring ``required``, or
+    "" when allowed. Level 1 procedures stay open to every applicant, as before (anonymous online submission with
+    the personal ID typed in); level 2 ones need a level-2 session."""
+    if required < rules.LEVEL_TWO or level >= required:
         return ""
-    if required >= rules.LEVEL_TWO:
-        return _("Thủ tục này yêu cầu tài khoản định danh điện tử mức 2 (VNeID mức 2), vì giấy tờ của bạn được thay "
-                 "bằng dữ liệu từ cơ sở dữ liệu quốc gia. Hãy đăng nhập bằng tài khoản định danh mức 2.")
-    return _("Hãy đăng nhập bằng tài khoản định danh điện tử để nộp hồ sơ thủ tục này.")
+    return _("Thủ tục này yêu cầu tài khoản định danh điện tử mức 2 (VNeID mức 2), vì giấy tờ của bạn được thay "
+             "bằng dữ liệu từ cơ sở dữ liệu quốc gia. Hãy đăng nhập bằng tài khoản định danh mức 2.")

@@ -90,6 +90,11 @@ def sign_in(request: HttpRequest, who: Identified):
         if not user.is_active:
             raise IdentityRefused("This account is disabled.")
         record_identity(user, who, request)
+        if who.personal_id:
+            # The exchange reads the citizen's own data by this link (prefill, documents replaced by data).
+            from motcua.exchange.services import link_person
+
+            link_person(user, who.personal_id, source=who.provider)
     auth.login(request, user, backend=MODEL_BACKEND)
     request.session[SESSION_LEVEL] = who.level
     request.session[SESSION_PROVIDER] = who.provider

@@ -33,6 +33,7 @@ from motcua.dossiers import queries, services
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
+from motcua.dossiers.web import once_only
 from motcua.units.models import Agency
 
 SESSION_VERIFIED = "motcua_citizen_verified"
@@ -344,15 +345,28 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
         initial["agency"] = request.GET["agency"]
     if request.user.is_authenticated:
         initial.update(full_name=request.user.get_full_name(), email=request.user.email)
-    form = SubmissionForm(request.POST or None, request.FILES or None, version=version, agency_choices=agency_choices,
-                          initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # Once-only data (issue 4 points 2, 3, 7): the level a procedure requires, prefill, replaced and stored documents.
+    once = once_only.prepare(request, version, procedure.code)
+    if once.refusal:
+        return render(request, "dossiers/citizen/level_required.html", {
+            "procedure": procedure, "version": version, "message": once.refusal, "level": once.level,
+            "required_level": once.required_level}, status=403)
+    form = SubmissionForm(once_only.locked_data(request, once), request.FILES or None, version=version,
+                          agency_choices=agency_choices, initial=initial)
+    once_only.adapt(form, once)
+    once_only.keep_fields(form, request.user)
+    if request.method == "POST" and form.is_valid() and once_only.ready(form, once, _actor(request), procedure.code):
         data = form.cleaned_data
         applicant, form_data = form.applicant(), form.form_data()
         try:
             with transaction.atomic():
                 dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,
                                           actor=_actor(request), role=Role.APPLICANT)
+                try:
+                    once_only.complete(dossier, form, once, _actor(request))
+                except (services.UploadRejected, once_only.Refused) as exc:
+                    form.add_error(None, str(exc))
+                    raise _Abandon from exc
                 for name, doc in form.document_fields:
                     if data.get(name):
                         try:
@@ -362,6 +376,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
                             form.add_error(name, _upload_message(exc))
                 if form.errors:
                     raise _Abandon
+                once_only.keep_uploads(dossier, form, _actor(request))
         except _Abandon:
             pass
         except services.InvalidSubmission as exc:
