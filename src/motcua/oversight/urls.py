@@ -1,5 +1,15 @@
-"""Web pages of oversight."""
+"""Web pages of oversight (``/giam-sat/``)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "oversight"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("chi-so/", views.index_page, name="index"),
+    path("chi-so/don-vi/", views.unit_page, name="unit"),
+    path("chi-so/ho-so/", views.dossiers_page, name="dossiers"),
+    path("danh-gia/", views.evaluation_page, name="evaluation"),
+]

@@ -1,0 +1,109 @@
+"""``/api/v1/oversight/``: the service index, its trend and drill-down, the one-stop evaluation, the facts' status.
+
+Same figures as ``motcua oversight index`` and the page ``/giam-sat/chi-so/`` (all read :mod:`..queries`)."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import access, index, queries, rules
+
+
+def _bad(error: Exception, field: str = "period") -> exceptions.ValidationError:
+    return exceptions.ValidationError({field: [str(error)]})
+
+
+def _period(request: Request) -> str:
+    period = request.query_params.get("period", "")
+    if not period:
+        raise exceptions.ValidationError({"period": ["Give a period: 2026, 2026-Q4, 2026-10 or 2026-W40."]})
+    return period
+
+
+def _run(fn):
+    try:
+        return fn()
+    except rules.PeriodError as error:
+        raise _bad(error, "period") from error
+    except index.IndexError_ as error:
+        raise _bad(error, "level") from error
+
+
+class IndexView(APIView):
+    """The ranked service index (Decision 766/QĐ-TTg) for ``period`` and ``level`` (country, ministry, province,
+    commune, agency, procedure), optionally inside ``scope`` (``province:01``, ``ministry:BTP``,
+    ``agency:H01.TTPVHCC``). Each row: rank, code, name, total and every indicator's numerator, denominator, rate
+    (%), points and max points; N/A is ``null``."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        period = _period(request)
+        level = request.query_params.get("level", "province")
+        return Response(_run(lambda: queries.index_table(period, level, request.query_params.get("scope"))))
+
+
+class TrendView(APIView):
+    """Totals of the units ``codes`` (comma-separated) over the ``n`` (≤ 24) periods ending with ``period``."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        period = _period(request)
+        level = request.query_params.get("level", "province")
+        codes = [c for c in request.query_params.get("codes", "").split(",") if c][:10]
+        if not codes:
+            raise exceptions.ValidationError({"codes": ["Give the units' codes, comma-separated."]})
+        try:
+            n = max(1, min(24, int(request.query_params.get("n", 12))))
+        except ValueError as error:
+            raise _bad(error, "n") from error
+        return Response(_run(lambda: queries.trend(period, level, codes, request.query_params.get("scope"), n)))
+
+
+class DrillView(APIView):
+    """The dossiers behind one figure: ``period``, ``level``, ``code`` (the unit), ``indicator`` (2.1, 2.2, 3.3,
+    4.3, 5.1, 6.3), ``part`` (numerator or denominator), optional ``procedure`` (id), ``offset``, ``limit`` (≤ 500).
+    Supervisors, leaders and staff only."""
+
+    def get(self, request: Request) -> Response:
+        if not access.may_drill(request.user):
+            if not getattr(request.user, "is_authenticated", False):
+                raise exceptions.NotAuthenticated()
+            raise exceptions.PermissionDenied("Only supervisors, leaders and staff may list the dossiers.")
+        q = request.query_params
+        period = _period(request)
+        for name in ("level", "code", "indicator"):
+            if not q.get(name):
+                raise exceptions.ValidationError({name: ["This parameter is required."]})
+        try:
+            offset = max(0, int(q.get("offset", 0)))
+            limit = max(1, min(500, int(q.get("limit", 50))))
+            procedure = int(q["procedure"]) if q.get("procedure") else None
+        except ValueError as error:
+            raise exceptions.ValidationError({"offset": ["offset, limit and procedure are whole numbers."]}) from error
+        return Response(_run(lambda: queries.drill(period, q["level"], q["code"], q["indicator"],
+                                                   q.get("part", "denominator"), procedure, offset, limit)))
+
+
+class EvaluationView(APIView):
+    """The one-stop evaluation (Circular 01/2018): per agency nine scores 0/1/2 (``null`` = N/A), total, band."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        period = _period(request)
+        return Response(_run(lambda: queries.evaluation_table(period, request.query_params.get("scope"))))
+
+
+class FactsView(APIView):
+    """How far the facts have read the event log."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        return Response(queries.facts_status())

@@ -1,0 +1,188 @@
+"""Web pages of oversight (``/giam-sat/``): the dashboard, the service index with drill-down Country → province →
+agency → procedure and trend chart, the dossiers behind a figure, the one-stop evaluation. Thin: they read
+:mod:`.queries` (fact tables and snapshots) and render."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from . import access, charts, index, queries, rules
+
+TREND_PERIODS = 6
+TREND_UNITS = 5
+CHILD_LEVEL = {"country": ("province", None), "province": ("agency", "province"), "ministry": ("agency", "ministry"),
+               "commune": ("agency", "commune"), "agency": ("procedure", "agency")}
+LEVEL_CHOICES = [(k, v) for k, v in index.LEVEL_NAMES.items() if k != "procedure"]
+
+
+def _default_period() -> str:
+    today = timezone.now().astimezone(rules.TZ).date()
+    return f"{today.year}-{today.month:02d}"
+
+
+def _params(request: HttpRequest) -> tuple[str, str, str]:
+    period = request.GET.get("period") or _default_period()
+    level = request.GET.get("level") or "province"
+    scope = request.GET.get("scope") or ""
+    return period, level, scope
+
+
+def _error(request: HttpRequest, message: str, period: str, level: str, scope: str) -> HttpResponse:
+    return render(request, "oversight/index.html", {"error": message, "period": period, "level": level,
+                                                    "scope": scope, "levels": LEVEL_CHOICES}, status=400)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    period = _default_period()
+    try:
+        country = queries.index_table(period, "country")
+    except (index.IndexError_, rules.PeriodError):  # pragma: no cover - the default period always parses
+        country = None
+    row = country["rows"][0] if country and country["rows"] else None
+    return render(request, "oversight/dashboard.html", {
+        "period": period, "country": row, "status": queries.facts_status(),
+        "groups": _group_points(row, country["indicators"]) if row else [],
+    })
+
+
+def _group_points(row: dict, indicators: list[dict]) -> list[dict]:
+    group_of = {i["code"]: i["group"] for i in indicators}
+    out = {g: {"group": g, "name": name, "points": 0.0, "max": 0.0} for g, name in rules.GROUPS.items()}
+    for s in row["scores"]:
+        g = out[group_of[s["code"]]]
+        g["points"] += s["points"] or 0.0
+        g["max"] += s["max_points"]
+    return list(out.values())
+
+
+def index_page(request: HttpRequest) -> HttpResponse:
+    period, level, scope = _params(request)
+    try:
+        table = queries.index_table(period, level, scope or None)
+        p = rules.parse_period(period)
+    except (index.IndexError_, rules.PeriodError) as error:
+        return _error(request, str(error), period, level, scope)
+    child = CHILD_LEVEL.get(level)
+    rows = []
+    for r in table["rows"]:
+        link = None
+        if child:
+            child_level, scope_kind = child
+            q = {"period": period, "level": child_level}
+            if scope_kind:
+                q["scope"] = f"{scope_kind}:{r['code']}"
+            link = f"{reverse('oversight:index')}?{urlencode(q)}"
+        detail = f"{reverse('oversight:unit')}?{urlencode({'period': period, 'level': level, 'code': r['code'], 'scope': scope})}"  # noqa: E501
+        rows.append({**r, "groups": _group_points(r, table["indicators"]), "link": link, "detail": detail})
+    chart, trend_rows = None, []
+    top = [r["code"] for r in table["rows"][:TREND_UNITS]]
+    if top and level != "procedure":
+        trend = queries.trend(period, level, top, scope or None, TREND_PERIODS)
+        names = {r["code"]: r["name"] for r in table["rows"]}
+        series = {names[c]: trend["series"][c] for c in top}
+        chart = charts.line_chart(trend["labels"], series, title=_("Tổng điểm chỉ số theo kỳ"))
+        trend_rows = [{"name": names[c], "values": trend["series"][c]} for c in top]
+        trend_labels = trend["labels"]
+    else:
+        trend_labels = []
+    crumbs = _crumbs(period, level, scope)
+    return render(request, "oversight/index.html", {
+        "table": table, "rows": rows, "period": period, "level": level, "scope": scope, "levels": LEVEL_CHOICES,
+        "period_label": p.label(), "previous": p.previous().key, "chart": chart, "trend_rows": trend_rows,
+        "trend_labels": trend_labels, "crumbs": crumbs, "group_names": list(rules.GROUPS.values()),
+        "level_name": index.LEVEL_NAMES[level],
+    })
+
+
+def _crumbs(period: str, level: str, scope: str) -> list[dict]:
+    base = reverse("oversight:index")
+    crumbs = [{"name": _("Cả nước"), "url": f"{base}?{urlencode({'period': period, 'level': 'country'})}"},
+              {"name": _("Tỉnh, thành phố"), "url": f"{base}?{urlencode({'period': period, 'level': 'province'})}"}]
+    if scope:
+        kind, _sep, code = scope.partition(":")
+        crumbs.append({"name": f"{index.LEVEL_NAMES.get(kind, kind)} {code}",
+                       "url": f"{base}?{urlencode({'period': period, 'level': 'agency', 'scope': scope})}"})
+    return crumbs
+
+
+def unit_page(request: HttpRequest) -> HttpResponse:
+    """One unit's 22 indicators with numerators, denominators, rates, points and links to the dossiers."""
+    period, level, scope = _params(request)
+    code = request.GET.get("code", "")
+    try:
+        table = queries.index_table(period, level, scope or None)
+    except (index.IndexError_, rules.PeriodError) as error:
+        return _error(request, str(error), period, level, scope)
+    row = next((r for r in table["rows"] if r["code"] == code), None)
+    if row is None:
+        return _error(request, _("Không có đơn vị %(code)s ở cấp này.") % {"code": code}, period, level, scope)
+    indicators = {i["code"]: i for i in table["indicators"]}
+    drill = access.may_drill(request.user) and level in ("country", "province", "ministry", "commune", "agency")
+    lines = []
+    for s in row["scores"]:
+        meta = indicators[s["code"]]
+        links = {}
+        if drill and s["code"] in index.DRILL_INDICATORS and s["denominator"]:
+            for part in ("numerator", "denominator"):
+                links[part] = f"{reverse('oversight:dossiers')}?" + urlencode(
+                    {"period": period, "level": level, "code": code, "indicator": s["code"], "part": part})
+        lines.append({**s, "name": meta["name"], "group": meta["group"], "threshold": meta["threshold"],
+                      "links": links})
+    trend = queries.trend(period, level, [code], scope or None, 12)
+    chart = charts.line_chart(trend["labels"], {row["name"]: trend["series"][code]},
+                              title=_("Tổng điểm chỉ số theo kỳ"))
+    return render(request, "oversight/unit.html", {
+        "row": row, "lines": lines, "period": period, "level": level, "scope": scope, "table": table,
+        "chart": chart, "trend": list(zip(trend["labels"], trend["series"][code], strict=True)),
+        "level_name": index.LEVEL_NAMES[level], "groups": rules.GROUPS,
+    })
+
+
+def dossiers_page(request: HttpRequest) -> HttpResponse:
+    if not access.may_drill(request.user):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    q = request.GET
+    period, level = q.get("period", ""), q.get("level", "")
+    code, indicator, part = q.get("code", ""), q.get("indicator", ""), q.get("part", "denominator")
+    try:
+        qs = index.dossiers_behind(period, level, code, indicator, part).order_by("dossier_id")
+    except (index.IndexError_, rules.PeriodError) as error:
+        return _error(request, str(error), period, level, "")
+    page = Paginator(qs.values("dossier__code", "agency__code", "procedure__code", "channel", "state",
+                               "received_day", "ended_day", "index_due_at", "supplement_count", "on_time",
+                               "late_day"), 50).get_page(q.get("page"))
+    return render(request, "oversight/dossiers.html", {
+        "page": page, "period": period, "level": level, "code": code, "indicator": indicator, "part": part,
+        "indicator_name": rules.INDICATOR_BY_CODE[indicator].name,
+        "query": urlencode({k: v for k, v in q.items() if k != "page"}),
+    })
+
+
+def evaluation_page(request: HttpRequest) -> HttpResponse:
+    period = request.GET.get("period") or _default_period()
+    scope = request.GET.get("scope") or ""
+    try:
+        table = queries.evaluation_table(period, scope or None)
+    except (index.IndexError_, rules.PeriodError) as error:
+        return render(request, "oversight/evaluation.html", {"error": str(error), "period": period, "scope": scope},
+                      status=400)
+    page = Paginator(table["rows"], 100).get_page(request.GET.get("page"))
+    bands = {}
+    for r in table["rows"]:
+        bands[r["band"]] = bands.get(r["band"], 0) + 1
+    return render(request, "oversight/evaluation.html", {
+        "table": table, "page": page, "period": period, "scope": scope,
+        "bands": [(name, bands.get(name, 0)) for _floor, name in rules.BANDS],
+        "query": urlencode({"period": period, "scope": scope}),
+    })
