@@ -1,0 +1,112 @@
+"""SVG drawn on the server (no script, no CDN): the directly-follows graph and horizontal bars. Each chart on a page
+has a table beside it with the same figures."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from xml.sax.saxutils import escape
+
+from . import rules
+
+ACTIVITY_LABELS = {
+    rules.START: "Bắt đầu", rules.END: "Kết thúc", "submit": "Nộp hồ sơ", "receive": "Tiếp nhận",
+    "request_supplement": "Yêu cầu bổ sung", "submit_supplement": "Bổ sung hồ sơ", "refuse": "Từ chối",
+    "assign": "Phân công", "complete_step": "Hoàn thành bước", "complete_step:appraise": "Thẩm định xong",
+    "consult": "Lấy ý kiến", "answer_consultation": "Trả lời ý kiến", "approve": "Phê duyệt",
+    "request_payment": "Yêu cầu nộp phí", "confirm_payment": "Xác nhận nộp phí", "issue_result": "Ban hành kết quả",
+    "return_result": "Trả kết quả", "withdraw": "Rút hồ sơ", "stop": "Dừng xử lý", "apologise": "Xin lỗi, hẹn lại",
+}
+
+
+def label(activity: str) -> str:
+    if activity in ACTIVITY_LABELS:
+        return ACTIVITY_LABELS[activity]
+    if activity.startswith("complete_step:"):
+        return "Xong bước " + activity.split(":", 1)[1]
+    return activity
+
+
+def node_order(edges: list[dict]) -> list[str]:
+    """Nodes from ▶ to ■ in the order the most frequent paths reach them (a breadth-first walk along edges sorted by
+    frequency), so the graph reads top to bottom."""
+    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    nodes = set()
+    for e in edges:
+        out[e["from"]].append((-e["count"], e["to"]))
+        nodes.update((e["from"], e["to"]))
+    order, queue = [], [rules.START] if rules.START in nodes else sorted(nodes)[:1]
+    while queue:
+        n = queue.pop(0)
+        if n in order:
+            continue
+        order.append(n)
+        queue.extend(t for _, t in sorted(out[n]) if t not in order and t != rules.END)
+    order += sorted(n for n in nodes if n not in order and n != rules.END)
+    if rules.END in nodes:
+        order.append(rules.END)
+    return order
+
+
+def dfg_svg(edges: list[dict], max_edges: int = 40) -> str:
+    """Nodes in a column; forward edges as arcs on the right, backward ones on the left; width by frequency; each
+    edge labelled with its count and median hours."""
+    edges = sorted(edges, key=lambda e: -e["count"])[:max_edges]
+    if not edges:
+        return ""
+    order = node_order(edges)
+    pos = {n: i for i, n in enumerate(order)}
+    row, box_w, box_h, left = 56, 200, 30, 170
+    width, height = left + box_w + 260, row * len(order) + 20
+    top = max(e["count"] for e in edges)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-labelledby="dfg-title" class="chart dfg"><title id="dfg-title">Đồ thị nối tiếp trực tiếp</title>']
+    cx = left + box_w / 2
+    for e in edges:
+        a, b = pos[e["from"]], pos[e["to"]]
+        y1, y2 = 10 + a * row + box_h / 2, 10 + b * row + box_h / 2
+        w = 1 + 7 * math.log1p(e["count"]) / math.log1p(top)
+        span = abs(b - a)
+        if span == 1 and b > a:
+            path, lx, ly = f"M{cx},{y1 + box_h / 2} L{cx},{y2 - box_h / 2}", cx + 6, (y1 + y2) / 2 + 4
+        else:
+            side = 1 if b > a else -1
+            x = (left + box_w if side > 0 else left) + side * (20 + 18 * span)
+            edge_x = left + box_w if side > 0 else left
+            path = f"M{edge_x},{y1} C{x},{y1} {x},{y2} {edge_x},{y2}"
+            lx, ly = x + (4 if side > 0 else -4), (y1 + y2) / 2
+        anchor = "end" if lx < left else "start"
+        parts.append(f'<path d="{path}" fill="none" stroke="#1f5f99" stroke-opacity="0.55" stroke-width="{w:.1f}"/>')
+        parts.append(f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="11" text-anchor="{anchor}" fill="#333">'
+                     f'{e["count"]} · {e["median_hours"]} h</text>')
+    for n, i in pos.items():
+        y = 10 + i * row
+        parts.append(f'<rect x="{left}" y="{y}" width="{box_w}" height="{box_h}" rx="5" fill="#eef4fa" '
+                     f'stroke="#1f5f99"/><text x="{cx}" y="{y + 19}" font-size="13" text-anchor="middle">'
+                     f'{escape(label(n))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_svg(rows: list[tuple[str, float]], unit: str = "", max_value: float | None = None,
+             marks: dict[str, float] | None = None) -> str:
+    """Horizontal bars (label, value); ``marks`` draws a budget tick on a bar."""
+    if not rows:
+        return ""
+    top = max_value or max([v for _, v in rows] + list((marks or {}).values()) + [1e-9])
+    lw, bw, h = 190, 360, 24
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lw + bw + 90} {h * len(rows) + 6}" '
+             'role="img" class="chart bars">']
+    for i, (name, value) in enumerate(rows):
+        y = 3 + i * h
+        w = bw * value / top if top else 0
+        parts.append(f'<text x="{lw - 6}" y="{y + 15}" font-size="12" text-anchor="end">{escape(name)}</text>'
+                     f'<rect x="{lw}" y="{y + 3}" width="{w:.1f}" height="{h - 8}" fill="#1f5f99"/>'
+                     f'<text x="{lw + w + 4:.1f}" y="{y + 15}" font-size="11">{value:g}{escape(unit)}</text>')
+        mark = (marks or {}).get(name)
+        if mark is not None:
+            mx = lw + bw * mark / top
+            parts.append(f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y}" y2="{y + h - 2}" stroke="#b3261e" '
+                         'stroke-width="2"/>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,157 @@
+"""Web pages of the reviews under ``/giam-sat/ra-soat/`` (issue 6 point 8): stored results only, tables with SVG
+charts beside them, print styles, empty states. Reviewers only (staff, supervisors, catalog officers)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.catalog.models import Level
+
+from . import charts, queries, services
+from .models import OverlapVerdict, ProposalAction
+
+PAGE = 50
+
+
+def reviewer_required(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), "/dang-nhap/")
+        if not services.can_review(request.user):
+            raise PermissionDenied(_("Chỉ cán bộ giám sát hoặc quản lý TTHC xem được trang rà soát."))
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+def _page(request: HttpRequest, qs):
+    return Paginator(qs, PAGE).get_page(request.GET.get("trang"))
+
+
+@reviewer_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "oversight_review/index.html", {
+        "runs": queries.last_runs(), "proposal_counts": queries.proposal_counts(),
+        "overlaps": queries.overlaps().count(), "dormant_by_level": queries.dormant_by_level()})
+
+
+@reviewer_required
+def dormant(request: HttpRequest) -> HttpResponse:
+    scope = "agency" if request.GET.get("pham_vi") == "co-quan" else "national"
+    level = request.GET.get("cap", "")
+    level = level if level in Level.values else ""
+    qs = queries.dormant(level=level, agency=request.GET.get("co_quan", "").strip(), scope=scope)
+    counts = queries.dormant_by_level()
+    return render(request, "oversight_review/dormant.html", {
+        "page": _page(request, qs), "scope": scope, "level": level, "levels": Level.choices, "counts": counts,
+        "chart": mark_safe(charts.bars_svg([(str(dict(Level.choices).get(k, k)), v) for k, v in counts.items()])),
+        "agency": request.GET.get("co_quan", ""), "run": queries.last_runs().get("dormant")})
+
+
+@reviewer_required
+def overlaps(request: HttpRequest) -> HttpResponse:
+    return render(request, "oversight_review/overlaps.html", {
+        "page": _page(request, queries.overlaps()), "verdicts": OverlapVerdict.choices,
+        "decisions": queries.decisions()[:20], "run": queries.last_runs().get("overlaps")})
+
+
+@require_POST
+@reviewer_required
+def decide(request: HttpRequest) -> HttpResponse:
+    try:
+        services.decide_overlap(request.user, request.POST.get("a", ""), request.POST.get("b", ""),
+                                request.POST.get("verdict", ""), request.POST.get("note", ""))
+        messages.success(request, _("Đã ghi kết luận; cặp thủ tục không được đề xuất lại."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    return redirect(request.POST.get("next") or "oversight_review:overlaps")
+
+
+@reviewer_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    action = request.GET.get("de_xuat", "")
+    action = action if action in ProposalAction.values else ""
+    counts = queries.proposal_counts()
+    labels = dict(ProposalAction.choices)
+    return render(request, "oversight_review/proposals.html", {
+        "page": _page(request, queries.proposals(action)), "action": action, "actions": ProposalAction.choices,
+        "counts": [(k, labels[k], counts.get(k, 0)) for k in ProposalAction.values],
+        "chart": mark_safe(charts.bars_svg([(str(labels[k]), counts.get(k, 0)) for k in ProposalAction.values])),
+        "run": queries.last_runs().get("proposals")})
+
+
+@reviewer_required
+def practice(request: HttpRequest) -> HttpResponse:
+    flagged = request.GET.get("chi_canh_bao") == "1"
+    return render(request, "oversight_review/practice.html", {
+        "page": _page(request, queries.local_practice(flagged)), "flagged": flagged,
+        "run": queries.last_runs().get("local_practice")})
+
+
+@reviewer_required
+def cost(request: HttpRequest) -> HttpResponse:
+    costs = queries.analyses("cost").order_by("-data__annual")
+    return render(request, "oversight_review/cost.html", {
+        "page": _page(request, costs), "targets": queries.analyses("targets").order_by("agency__code"),
+        "plans": queries.plans(), "income": services.hourly_income(), "run": queries.last_runs().get("cost")})
+
+
+@require_POST
+@reviewer_required
+def create_plan(request: HttpRequest) -> HttpResponse:
+    fields = ("agency", "procedure", "title", "year", "before_hours", "after_hours", "before_fees_vnd",
+              "after_fees_vnd", "before_other_vnd", "after_other_vnd", "before_days", "after_days",
+              "subjects_per_year", "note")
+    try:
+        services.create_plan(request.user, **{f: request.POST.get(f, "") for f in fields})
+        messages.success(request, _("Đã lưu phương án đơn giản hóa và cập nhật tiến độ của cơ quan."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms))
+    return redirect("oversight_review:cost")
+
+
+@reviewer_required
+def bottlenecks(request: HttpRequest) -> HttpResponse:
+    rows = queries.analyses("bottleneck").filter(agency__isnull=True, procedure__isnull=False).order_by(
+        "-data__overdue", "procedure__code")
+    units = queries.analyses("bottleneck").filter(procedure__isnull=True).order_by("-data__overdue")[:30]
+    return render(request, "oversight_review/bottlenecks.html", {
+        "page": _page(request, rows), "units": units, "run": queries.last_runs().get("bottlenecks")})
+
+
+@reviewer_required
+def bottleneck_detail(request: HttpRequest, code: str) -> HttpResponse:
+    agency = request.GET.get("co_quan", "")
+    row = queries.bottleneck(code, agency)
+    if row is None:
+        raise Http404(_("Chưa có phân tích điểm nghẽn cho thủ tục này."))
+    data = row.data
+    steps = [(f"{s['step']} · {s['unit']}", s["median_hours"]) for s in data["steps"]]
+    marks = {f"{s['step']} · {s['unit']}": s["budget_hours"] for s in data["steps"] if s["budget_hours"] is not None}
+    edges = [dict(e, from_label=charts.label(e["from"]), to_label=charts.label(e["to"])) for e in data["edges"]]
+    return render(request, "oversight_review/bottleneck_detail.html", {
+        "row": row, "data": data, "agency": agency, "agencies": queries.bottleneck_agencies(code), "edges": edges,
+        "dfg": mark_safe(charts.dfg_svg(data["edges"])),
+        "steps_chart": mark_safe(charts.bars_svg(steps, " h", marks=marks))})
+
+
+@reviewer_required
+def workload(request: HttpRequest) -> HttpResponse:
+    rows = list(queries.analyses("workload").order_by("agency__code"))
+    status = request.GET.get("trang_thai", "")
+    if status in ("backlog", "spare", "balanced"):
+        rows = [r for r in rows if r.data["status"] == status]
+    realloc = queries.analyses("reallocation").first()
+    return render(request, "oversight_review/workload.html", {
+        "page": _page(request, rows), "status": status, "realloc": realloc.data if realloc else None,
+        "run": queries.last_runs().get("workload")})
