@@ -66,3 +66,12 @@ def level_refusal(required: int, level: int) -> str:
         return ""
     return _("Thủ tục này yêu cầu tài khoản định danh điện tử mức 2 (VNeID mức 2), vì giấy tờ của bạn được thay "
              "bằng dữ liệu từ cơ sở dữ liệu quốc gia. Hãy đăng nhập bằng tài khoản định danh mức 2.")
+
+
+def submission_refusal(request, procedure_code: str) -> str:
+    """For an online submission: the refusal message when the procedure requires a higher e-identification level
+    than the request carries (the session's, else the account's), or "". One query for level-1 procedures."""
+    required = required_level_for_code(procedure_code)
+    if required < rules.LEVEL_TWO:
+        return ""
+    return level_refusal(required, request_level(request))

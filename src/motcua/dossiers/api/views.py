@@ -199,6 +199,13 @@ class DossierListView(DossierAPIView):
             if agency and not access.viewer_for(user).is_desk_officer_of(agency["id"], agency["parent_id"]):
                 return _problem(403, "Forbidden", "Dossiers in person or by post are entered by a desk officer of "
                                 "the receiving agency.")
+        elif data.get("procedure"):
+            # Issue 4 point 3: a procedure whose documents registry data replaces needs VNeID level 2.
+            from motcua.identity.queries import submission_refusal
+
+            refusal = submission_refusal(request, data["procedure"])
+            if refusal:
+                return _problem(403, "E-identification level 2 required", refusal, rule="identity_level_required")
         kwargs = {"procedure_code": data.get("procedure"), "agency_code": data["agency"], "channel": data["channel"],
                   "applicant": dict(data["applicant"]), "form_data": data["form_data"], "actor": user,
                   "role": str(role)}
