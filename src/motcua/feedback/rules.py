@@ -8,6 +8,7 @@ Time standards (DVCQG practice, domain.md §5), in working days of the handling 
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -148,8 +149,13 @@ def redact(text: str, names: list[str] | tuple[str, ...] = ()) -> str:
     for name in names:
         name = (name or "").strip()
         if len(name) >= 3:
-            out = re.sub(re.escape(name), REDACTED, out, flags=re.IGNORECASE)
+            out = _name_pattern(name).sub(REDACTED, out)
     return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_pattern(name: str) -> re.Pattern:
+    return re.compile(re.escape(name), re.IGNORECASE)
 
 
 # Likely spam --------------------------------------------------------------------------------------------------------
