@@ -30,6 +30,7 @@ shown only once the answer is published; before that a request shows its categor
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -47,6 +48,7 @@ from motcua.core.calendar import TZ
 from .models import Channel, Feedback, Kind, RefusalGround, Topic
 from .transitions import STATE_LABELS, TERMINAL_STATES, Role, State
 
+logger = logging.getLogger(__name__)
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 MAX_SPAN = timedelta(days=90)
@@ -145,6 +147,9 @@ def _open311_view(methods: tuple[str, ...]):
                 return func(request, fmt, **kwargs)
             except Open311Error as exc:
                 return error(fmt, exc.code, exc.description)
+            except Exception:  # never an HTML stack trace: the specification's error format, logged
+                logger.exception("Open311 %s failed", request.path)
+                return error(fmt, 500, "Lỗi máy chủ; thử lại sau.")
 
         view.__name__ = func.__name__
         view.__doc__ = func.__doc__
@@ -239,7 +244,7 @@ def _expected(row: dict) -> datetime | None:
 
 def _notes(row: dict) -> str:
     state = row["state"]
-    label = STATE_LABELS.get(State(state), state) if state in State.values else state
+    label = STATE_LABELS.get(state, state)
     if state == State.PUBLISHED:
         return f"{label}. Trả lời: {row['answer']}"
     if state == State.REFUSED and row["refusal_ground"]:

@@ -280,3 +280,28 @@ class SteeringEvent(models.Model):
     def seal(self, prev_hash: str = GENESIS) -> None:
         self.prev_hash = prev_hash
         self.hash = link_hash(prev_hash, self.chain_content())
+
+
+class Open311Key(models.Model):
+    """An API key for posting PAKN through Open311 GeoReport v2 (``/open311/v2/requests.json``; issue 5 point 4).
+
+    Kept here because the feedback app's models belong to another team; the Open311 views in
+    ``motcua.feedback.open311`` read it. Only the SHA-256 of the key is stored (keys are 32 random bytes, so a fast
+    hash is enough); ``motcua steering open311-key NAME`` prints a new key once. Revoked keys are kept
+    (``active = False``) so that what a key posted stays attributable.
+    """
+
+    name = models.CharField(max_length=255, help_text="The client application (and who runs it).")
+    agency = models.ForeignKey("units.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               help_text="Default receiving agency for what this client posts (optional).")
+    prefix = models.CharField(max_length=8, help_text="The key's first characters, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -278,7 +278,7 @@ def submit_report(user, *, kind: str, period: str, obstacles: list[ObstacleInput
     except IntegrityError:  # a concurrent monthly report for the same month
         raise ValidationError({"period": [f"Đã có báo cáo định kỳ kỳ {parsed}."]}) from None
     for number, values in enumerate(resolved, start=1):
-        obstacle = Obstacle.objects.create(code=f"tmp-{uuid.uuid4().hex}", report=report, number=number,
+        obstacle = Obstacle.objects.create(code=f"tmp-{uuid.uuid4().hex[:24]}", report=report, number=number,
                                            created_at=at, **values)
         obstacle.code = f"VM{parsed.year:04d}{parsed.month:02d}-{obstacle.pk:05d}"
         obstacle.save(update_fields=["code"])
@@ -592,3 +592,45 @@ def member_query(period: Period):
     """Active council members from whom a report for ``period`` is expected."""
     return (SteeringRole.objects.filter(role=RoleKind.COUNCIL_MEMBER, active=True)
             .filter(Q(since__isnull=True) | Q(since__lte=period.last_day)).select_related("user"))
+
+
+# Open311 API keys -------------------------------------------------------------------------------------------------
+
+
+def hash_open311_key(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_open311_key(name: str, agency_code: str = "", *, at: datetime | None = None) -> tuple[str, object]:
+    """A new Open311 API key for a client application; returns (the key, shown once; its row)."""
+    import secrets
+
+    from .models import Open311Key
+
+    name = (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not name or len(name) > 255:
+        errors["name"] = ["Tên ứng dụng bắt buộc, tối đa 255 ký tự."]
+    agency = None
+    if agency_code:
+        agency = Agency.objects.filter(code=agency_code).first()
+        if agency is None:
+            errors["agency"] = [f"Không có cơ quan mã {agency_code}."]
+    if errors:
+        raise ValidationError(errors)
+    key = secrets.token_urlsafe(32)
+    row = Open311Key.objects.create(name=name, agency=agency, prefix=key[:8], key_hash=hash_open311_key(key),
+                                    created_at=at or now())
+    return key, row
+
+
+def revoke_open311_key(prefix: str) -> int:
+    """Deactivate the keys starting with ``prefix`` (kept, never deleted); returns how many."""
+    from .models import Open311Key
+
+    if len(prefix or "") < 6:
+        raise ValidationError({"prefix": ["Ghi ít nhất 6 ký tự đầu của khóa."]})
+    return Open311Key.objects.filter(prefix=prefix[:8], active=True).update(active=False)

@@ -6,6 +6,7 @@
 - ``overdue [--agency CODE] [--as-of DATE]``: overdue tasks.
 - ``load-directive FILE.json``: record a directive with its tasks (the shape of ``data/announcement-437.json``).
 - ``grant USER ROLE [--organisation …]``: give an account a steering role.
+- ``open311-key NAME [--agency CODE]`` / ``open311-key --revoke PREFIX``: API keys for Open311 POST.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ class Command(BaseCommand):
         grant.add_argument("--organisation", default="")
         grant.add_argument("--title", default="")
         grant.add_argument("--phone", default="")
+
+        key = sub.add_parser("open311-key", help="Create (or revoke) an Open311 API key for a client application.",
+                             **kw)
+        key.add_argument("name", nargs="?", default="", help="The client application, e.g. 'Ứng dụng Hà Nội'.")
+        key.add_argument("--agency", default="", help="Default receiving agency code for its posts.")
+        key.add_argument("--revoke", default="", metavar="PREFIX", help="Revoke the key starting with PREFIX.")
 
     def handle(self, *args, subcommand: str, **options) -> None:
         getattr(self, "_" + subcommand.replace("-", "_"))(**options)
@@ -115,3 +122,15 @@ class Command(BaseCommand):
             raise CommandError(f"No account {username!r}.")
         services.grant_role(user, role, organisation=organisation, title=title, phone=phone)
         self.stdout.write(f"{username}: {role}.")
+
+    def _open311_key(self, name: str, agency: str, revoke: str, **options) -> None:
+        try:
+            if revoke:
+                count = services.revoke_open311_key(revoke)
+                self.stdout.write(f"{count} key(s) revoked.")
+                return
+            key, row = services.create_open311_key(name, agency)
+        except ValidationError as exc:
+            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+        self.stdout.write(f"Open311 key for {row.name} (prefix {row.prefix}; shown once, keep it safe):")
+        self.stdout.write(key)
