@@ -63,6 +63,7 @@ COMPLETED = frozenset({State.RESULT_ISSUED, State.RETURNED})
 NO_RESULT = frozenset({State.REFUSED, State.NOT_RECEIVED, State.STOPPED, State.WITHDRAWN})
 WAITING_SUPPLEMENT = frozenset({State.SUPPLEMENT_REQUESTED, State.RECEIPT_SUPPLEMENT_REQUESTED})
 PENDING = "pending"  # a child sent to another deployment, not confirmed yet
+REASON_SHOWN = frozenset({"request_supplement", "refuse", "stop", "withdraw", "apologise"})
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,7 @@ def apply_child_update(parent: Dossier | int, update: dict, *, via: str) -> Doss
         at = _parse(update.get("at")) or timezone.now()
         target = derive_parent_state(_latest_states(parent))
         data = {k: update.get(k) for k in ("key", "attempt", "child", "agency", "state", "status", "action")}
+        data.update({k: update[k] for k in ("reason", "missing") if update.get(k)})
         if via:
             data["via"] = via
         _append(parent, action=CHILD_UPDATE, at=at, to_state=target, data=data)
@@ -473,7 +475,12 @@ def on_event(event: DossierEvent) -> None:
     if event.action == "receive":
         _keep_group_due(dossier, event)
     result = _result_of(dossier, event) if event.action == "issue_result" else None
-    _report(dossier, {"action": event.action, "at": event.at.isoformat()}, result)
+    info = {"action": event.action, "at": event.at.isoformat()}
+    if event.action in REASON_SHOWN and event.reason:
+        info["reason"] = event.reason  # addressed to the applicant: shown on the group's timeline
+    if event.action == "request_supplement":
+        info["missing"] = list((event.data or {}).get("missing") or [])
+    _report(dossier, info, result)
 
 
 def _keep_group_due(child: Dossier, event: DossierEvent) -> None:
