@@ -1,5 +1,11 @@
-"""Web pages of reports."""
+"""``/bao-cao/``: generated official documents."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.monthly, name="monthly"),
+]
