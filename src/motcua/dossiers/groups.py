@@ -437,7 +437,26 @@ def give_result(child: Dossier | int, record: dict, *, source_key: str, at: date
         child.form_data = {**(child.form_data or {}), "linked_results": results}
         digest = hashlib.sha256(canonical_json(record).encode()).hexdigest()
         _append(child, action=LINKED_RESULT, at=at, data={"source": source_key, "record": record, "sha256": digest})
+        _log_access(child, record, source_key, at)
     return child
+
+
+def _log_access(child: Dossier, record: dict, source_key: str, at: datetime) -> None:
+    """The hand-over is a use of personal data by the child's agency: it goes to the exchange's access log (issue 4
+    points 4–6: who, which agency, which dossier and purpose, which fields), visible to the person it is about."""
+    from motcua.core.identifiers import personal_id_error
+    from motcua.exchange.services import LogRecord, append_log
+
+    subject = str(record.get("personal_id") or "")
+    if not subject or personal_id_error(subject):
+        subject = child.applicant_personal_id or child.applicant_enterprise_code
+    key = (child.form_data or {}).get("group", {}).get("key", "")
+    append_log([LogRecord(
+        registry="civil_status", subject=subject, attributes=sorted(record), role=str(Role.SYSTEM),
+        purpose=f"Liên thông {child.group_code} (Nghị định 63/2024/NĐ-CP): kết quả '{source_key}' "
+                f"({record.get('dossier', '')}) chuyển cho '{key}'",
+        outcome="allowed", at=at, agency_code=child.agency.code, dossier_code=child.code,
+        procedure_code=child.procedure.code)])
 
 
 def _result_of(child: Dossier, event: DossierEvent) -> dict | None:

@@ -7,6 +7,7 @@ import pytest
 from motcua.dossiers import groups, services
 from motcua.dossiers.models import Dossier, DossierEvent, GroupMember
 from motcua.dossiers.rules import RuleViolation
+from motcua.exchange.models import AccessLogEntry
 
 from .factories import CITIZEN, Flow, procedure, vn
 
@@ -96,6 +97,11 @@ def test_birth_record_reaches_the_next_children_and_the_parent_completes(catalog
         assert record["dossier"] == birth.code and record["issued_by"] == RECEIVING
         given = child.events.get(action="linked_result")
         assert given.data["source"] == "birth" and len(given.data["sha256"]) == 64
+        # The hand-over is in the exchange's access log: the baby's record, for this dossier, with its purpose.
+        logged = AccessLogEntry.objects.get(dossier_code=child.code)
+        assert (logged.registry, logged.subject, logged.agency_code, logged.outcome) == (
+            "civil_status", "001326000123", child.agency.code, "allowed")
+        assert "Nghị định 63/2024" in logged.purpose and "full_name" in logged.attributes
     flows = {}
     for key, agency in (("residence", "BCA"), ("health_insurance", "BHXH")):
         flows[key], _ = run_to_result(Dossier.objects.get(pk=kids[key].pk), agency, (2026, 3, 3))
