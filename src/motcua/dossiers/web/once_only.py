@@ -125,8 +125,25 @@ def prepare(request: HttpRequest, version, procedure_code: str) -> OnceOnly:
             ctx.locked[target] = {"value": str(value), "source": entry.get("source", ""),
                                   "registry": entry.get("registry", ""), "fetched_at": entry.get("fetched_at")}
         elif not isinstance(value, dict | list):
-            ctx.extra.append({"name": name, "value": value, "source": entry.get("source", "")})
+            ctx.extra.append({"name": name, "label": _attribute_label(entry), "value": _display(value),
+                              "source": entry.get("source", "")})
     return ctx
+
+
+def _attribute_label(entry: dict) -> str:
+    """The registry's Vietnamese label of a prefilled attribute (e.g. "Ngày, tháng, năm sinh")."""
+    from motcua.exchange.registries import SPECS
+
+    spec = SPECS.get(entry.get("registry", ""))
+    return spec.attributes.get(entry.get("attribute", ""), entry.get("attribute", "")) if spec else ""
+
+
+_VALUES = {"male": "Nam", "female": "Nữ"}
+
+
+def _display(value) -> str:
+    text = str(value)
+    return _VALUES.get(text, text)
 
 
 def _jsonable(fields: dict) -> dict:
@@ -171,7 +188,8 @@ def adapt(form: forms.Form, ctx: OnceOnly) -> None:
         if items:
             field_name = f"store_{doc.pk}"
             form.fields[field_name] = forms.TypedChoiceField(
-                label=_("Dùng giấy tờ trong kho dữ liệu cá nhân"), required=False, coerce=int, empty_value=None,
+                label=_("%(document)s: dùng giấy tờ trong kho dữ liệu cá nhân") % {"document": doc.name[:200]},
+                required=False, coerce=int, empty_value=None,
                 choices=[("", _("Không, tôi tải lên tệp"))] + [
                     (item.pk, f"{item.title} ({item.get_source_display()}, {item.added_at:%d/%m/%Y})")
                     for item in items],
