@@ -234,7 +234,7 @@ def rebuild(progress: Progress | None = None) -> dict:
                 lo = hi + 1
         _write_daily(acc)
         refresh_catalog()
-        refresh_pakn()
+        refresh_pakn(full=True)
         FactWatermark.objects.update_or_create(name=EVENTS, defaults={"last_id": high, "rebuilt_at": started,
                                                                       "refreshed_at": started})
         IndexSnapshot.objects.all().delete()  # computed from the old facts
@@ -376,6 +376,7 @@ def pending_events() -> int:
 
 # PAKN facts -----------------------------------------------------------------------------------------------------------
 
+FEEDBACK_EVENTS = "feedback_events"
 PAKN_RECENT_WEEKS = 26
 
 
@@ -399,31 +400,79 @@ def pakn_periods(first: date, today: date) -> list[rules.Period]:
     return list(out.values())
 
 
-def refresh_pakn() -> int:
-    """Recompute :class:`PaknFact` with ``feedback.queries.pakn_figures`` for every agency that has PAKN items
-    (a small population: thousands, not millions). Skipped when the feedback package offers no figures."""
+def pakn_counts(period: rules.Period) -> dict[int, dict[str, int]]:
+    """The counts of :func:`motcua.feedback.queries.pakn_figures` for every agency at once (one grouped query):
+    the items accepted for handling by the agency now handling them and received in the period, and what became of
+    them by the period's end. Kept equal to ``pakn_figures`` per agency by a test."""
+    from django.db.models import Count, Q
+
+    from motcua.feedback.models import Feedback, Rating
+    from motcua.feedback.models import State as FeedbackState
+
+    start = rules.end_instant(p_before(period)) + timedelta(microseconds=1)
+    end = rules.end_instant(period.end) + timedelta(microseconds=1)
+    answered = Q(answered_at__isnull=False, answered_at__lt=end)
+    on_time = answered & (Q(answer_due_at__isnull=True) | Q(answered_at__lte=F("answer_due_at")))
+    late = answered & Q(answer_due_at__isnull=False, answered_at__gt=F("answer_due_at"))
+    open_overdue = ~answered & Q(answer_due_at__isnull=False, answer_due_at__lt=end)
+    rows = (Feedback.objects.filter(received_at__gte=start, received_at__lt=end)
+            .exclude(state=FeedbackState.REFUSED).values("agency_id")
+            .annotate(all=Count("id"), handled=Count("id", filter=answered),
+                      handled_on_time=Count("id", filter=on_time), overdue=Count("id", filter=late | open_overdue),
+                      disliked=Count("id", filter=Q(rating=Rating.DISLIKE)),
+                      recomplained=Count("id", filter=Q(recomplained_at__isnull=False))))
+    return {r.pop("agency_id"): r for r in rows}
+
+
+def p_before(period: rules.Period) -> date:
+    return period.start - timedelta(days=1)
+
+
+def _store_pakn(periods: list[rules.Period]) -> int:
+    n = 0
+    for p in periods:
+        PaknFact.objects.filter(period=p.key).delete()
+        rows = [PaknFact(agency_id=agency_id, period=p.key, all_items=c["all"], handled=c["handled"],
+                         handled_on_time=c["handled_on_time"], overdue=c["overdue"], disliked=c["disliked"],
+                         recomplained=c["recomplained"]) for agency_id, c in pakn_counts(p).items()]
+        PaknFact.objects.bulk_create(rows, batch_size=2000)
+        n += len(rows)
+    return n
+
+
+def refresh_pakn(full: bool = False) -> int:
+    """Keep :class:`PaknFact` in step with the PAKN items: a figure of a period depends only on the items received in
+    it, so only the periods around the items changed since the PAKN event watermark are recomputed (all of them on a
+    rebuild). Skipped when the feedback package is not there."""
     try:
-        from motcua.feedback.models import Feedback
-        from motcua.feedback.queries import pakn_figures
+        from motcua.feedback.models import Feedback, FeedbackEvent
     except ImportError:  # the feedback package is not there yet
         return 0
-    first = Feedback.objects.order_by("received_at").values_list("received_at", flat=True).first()
-    PaknFact.objects.all().delete()
-    if first is None:
-        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {_qn(FeedbackEvent._meta.db_table)}")
+        high = cursor.fetchone()[0] or 0
+    mark = FactWatermark.objects.filter(name=FEEDBACK_EVENTS).first()
+    first = Feedback.objects.order_by("submitted_at").values_list("submitted_at", flat=True).first()
     today = timezone.now().astimezone(rules.TZ).date()
-    periods = pakn_periods(rules.local_day(first), today)
-    agencies = sorted(set(Feedback.objects.values_list("agency_id", flat=True)))
-    rows = []
-    for agency_id in agencies:
-        for p in periods:
-            start = rules.end_instant(p.start - timedelta(days=1)) + timedelta(microseconds=1)
-            end = rules.end_instant(p.end) + timedelta(microseconds=1)
-            f = pakn_figures([agency_id], start, end)
-            if any(f.get(k, 0) for k in ("all", "handled", "overdue")):
-                rows.append(PaknFact(agency_id=agency_id, period=p.key, all_items=f.get("all", 0),
-                                     handled=f.get("handled", 0), handled_on_time=f.get("handled_on_time", 0),
-                                     overdue=f.get("overdue", 0), disliked=f.get("disliked", 0),
-                                     recomplained=f.get("recomplained", 0)))
-    PaknFact.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    if first is None:
+        PaknFact.objects.all().delete()
+        periods: list[rules.Period] = []
+    elif full or mark is None:
+        PaknFact.objects.all().delete()
+        periods = pakn_periods(rules.local_day(first), today)
+    else:
+        # Forwarding moves an item's receipt later: the periods between its submission and its receipt may change.
+        spans = (Feedback.objects.filter(id__in=FeedbackEvent.objects.filter(id__gt=mark.last_id, id__lte=high)
+                                         .values("feedback_id")).values_list("submitted_at", "received_at"))
+        keys: set[str] = set()
+        days = {(rules.local_day(a), rules.local_day(b or a)) for a, b in spans}
+        for lo, hi in days:
+            for p in pakn_periods(lo, max(lo, hi)):
+                if p.end >= lo and p.start <= hi:
+                    keys.add(p.key)
+        known = {p.key: p for p in pakn_periods(rules.local_day(first), today)}
+        periods = [known[k] for k in sorted(keys) if k in known]
+    n = _store_pakn(periods)
+    FactWatermark.objects.update_or_create(name=FEEDBACK_EVENTS, defaults={"last_id": high,
+                                                                           "refreshed_at": timezone.now()})
+    return n
