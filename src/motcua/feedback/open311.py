@@ -374,7 +374,7 @@ def _client(key: str):
 def _limited(client) -> bool:
     """Posts per key per hour (``MOTCUA_OPEN311_POST_LIMIT``, default 600)."""
     limit = int(getattr(settings, "MOTCUA_OPEN311_POST_LIMIT", 600))
-    cache_key = f"motcua:open311:post:{client.pk}:{timezone.now():%Y%m%d%H}"
+    cache_key = f"motcua:open311:post:{client.key_hash[:16]}:{timezone.now():%Y%m%d%H}"
     if not cache.add(cache_key, 1, 3700):
         try:
             count = cache.incr(cache_key)

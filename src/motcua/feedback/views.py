@@ -306,7 +306,7 @@ def _action_forms(item: Feedback, roles: list[str], bound: dict | None = None) -
             form = None
             if form_class is not None:
                 data = bound.get("data") if bound and bound.get("action") == action else None
-                form = form_class(data, initial=initial, **kwargs)
+                form = form_class(data, initial=initial, prefix=action, **kwargs)
                 if bound and bound.get("action") == action:
                     form.is_valid()
                     for key, message in bound.get("errors", {}).items():
@@ -349,7 +349,7 @@ def officer_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     payload: dict = {}
     if form_class is not None:
         kwargs = {"agencies": _forward_agencies(item)} if form_class is forms.ForwardForm else {}
-        form = form_class(request.POST, **kwargs)
+        form = form_class(request.POST, prefix=action, **kwargs)
         if not form.is_valid():
             return officer_item(request, code, {"action": action, "data": request.POST}, 400)
         payload = dict(form.cleaned_data)
