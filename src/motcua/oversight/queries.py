@@ -83,13 +83,15 @@ def drill(period: str, level: str, code: str, indicator: str, part: str, procedu
     return {"count": count, "offset": offset, "limit": limit, "results": rows}
 
 
-def warm(periods: list[str], levels: tuple[str, ...] = ("country", "ministry", "province")) -> int:
-    """Compute the snapshots the dashboard opens with (after a refresh)."""
+def warm(periods: list[str], levels: tuple[str, ...] = ("country", "ministry", "province"), trailing: int = 6) -> int:
+    """Compute the snapshots the dashboard opens with (after a refresh): each period's tables and, for the trend
+    charts, the ``trailing`` periods of the same kind before it."""
     n = 0
     for period in periods:
-        for level in levels:
-            index_table(period, level)
-            n += 1
+        for q in rules.trailing_periods(rules.parse_period(period), trailing):
+            for level in levels:
+                index_table(q.key, level)
+                n += 1
         evaluation_table(period)
         n += 1
     return n

@@ -123,3 +123,15 @@ def test_dashboard_and_status():
     assert "Watermark" in out
     r = Client().get("/giam-sat/")
     assert r.status_code == 200 and "/giam-sat/chi-so/" in r.content.decode()
+
+
+def test_refresh_command_shows_progress_and_the_dispatcher_lists_everyone(tet_dossiers):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("oversight", "refresh", "--rebuild", stdout=out, stderr=err)
+    assert out.getvalue().startswith("Rebuilt: 4 dossiers")
+    assert "100%" in err.getvalue() and "4/4" in err.getvalue()
+    from motcua.oversight.management.commands.oversight import subcommands
+
+    names = set(subcommands())
+    assert {"refresh", "index", "evaluation", "warm", "status"} <= names
+    assert {"review", "bottlenecks", "export-xes"} <= names  # the reviews' subcommands plug in
