@@ -70,6 +70,10 @@ class Command(BaseCommand):
             raise CommandError(f"public key: {problem}")
         if options["deployment_id"] == services.local_id():
             raise CommandError("A deployment is not its own peer.")
+        try:
+            keys.private_key()
+        except keys.KeyMissing as missing:  # messages to a peer must be signed: no peer without a key
+            raise CommandError(f"{missing} Create it before adding peers.") from None
         agencies = [a.strip() for a in options["agencies"].split(",") if a.strip()]
         peer, created = Peer.objects.update_or_create(
             deployment_id=options["deployment_id"],
