@@ -178,3 +178,28 @@ def test_commands_keygen_whoami_peer(here, tmp_path, capsys, settings):
         call_command("exchange", "peer", "ministry", "http://m", "AAAA")
     call_command("exchange", "peer", "ministry", "http://m", who["public_key"], "--agencies", "BCA, BHXH")
     assert Peer.objects.get(deployment_id="ministry").agencies == ["BCA", "BHXH"]
+
+
+def test_no_peer_without_a_signing_key(settings, tmp_path):
+    settings.MOTCUA_SIGNING_KEY_FILE = str(tmp_path / "absent.pem")
+    other = Ed25519PrivateKey.generate()
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    public = base64.b64encode(other.public_key().public_bytes(serialization.Encoding.Raw,
+                                                              serialization.PublicFormat.Raw)).decode()
+    with pytest.raises(CommandError, match="keygen"):
+        call_command("exchange", "peer", "ministry", "http://m", public)
+    assert not Peer.objects.exists()
+
+
+def test_group_messages_ahead_of_their_dossier_are_deferred(client, ministry):
+    """An update for a parent not here, or a result for a child not created yet: 409, kept by the sender."""
+    for kind, body in (("group.child_update", {"parent": "H01.TTPVHCC-260302-0001", "key": "residence",
+                                               "attempt": 1}),
+                       ("group.child_evidence", {"parent": "H01.TTPVHCC-260302-0001", "key": "residence",
+                                                 "attempt": 1, "source": "birth", "record": {}})):
+        response = post(client, signed(ministry, kind=kind, body=body))
+        assert response.status_code == 409 and response.json()["reason"] == "not_yet", response.content
+    assert InboxMessage.objects.count() == 0
+    assert list(MessageLog.objects.values_list("outcome", flat=True)) == ["deferred", "deferred"]
