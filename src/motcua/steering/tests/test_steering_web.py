@@ -100,3 +100,12 @@ def test_people_without_a_part_are_refused():
     nobody = get_user_model().objects.create(username="citizen")
     assert client_for(nobody).get("/chi-dao/").status_code == 403
     assert Client().get("/chi-dao/").status_code == 302  # to sign in
+
+
+def test_pages_read_vietnamese_first_and_english_on_request():
+    boss = standing()
+    client = client_for(boss)
+    period = services.now().strftime("%Y-%m")
+    assert "Tổng hợp vướng mắc" in client.get(f"/chi-dao/tong-hop/{period}/").content.decode()
+    english = client.get(f"/chi-dao/tong-hop/{period}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Obstacles summary" in english and "Members who have not sent their monthly report" in english
