@@ -44,8 +44,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("identity_card", "Giấy tờ tùy thân (căn cước)", (r"\bcan cuoc\b", r"\bchung minh nhan dan\b",
                                                           r"\bgiay to tuy than\b", r"\bchung minh nhan than\b"),
          "population", ("full_name", "birth_date", "sex", "birth_registration_place", "permanent_residence")),
-    Kind("residence", "Giấy tờ chứng minh nơi cư trú", (r"\bthong tin (ve )?cu tru\b", r"\bso ho khau\b",
-                                                        r"\bso tam tru\b", r"\bnoi cu tru\b", r"\bxac nhan cu tru\b"),
+    Kind("residence", "Giấy tờ chứng minh nơi cư trú", (r"\bchung minh (thong tin (ve )?|noi )(cu tru|thuong tru|"
+                                                        r"tam tru)\b", r"\bso ho khau\b", r"\bso tam tru\b",
+                                                        r"\bxac nhan (thong tin (ve )?)?cu tru\b"),
          "residence", ("permanent_address", "temporary_address", "household_code", "household_head")),
     Kind("enterprise_registration", "Giấy chứng nhận đăng ký doanh nghiệp",
          (r"\bchung nhan dang ky doanh nghiep\b", r"\bchung nhan dang ky kinh doanh\b"),
@@ -80,12 +81,21 @@ def evidence_kind(name: str) -> Kind | None:
     return None
 
 
+# A paper about someone else (the child, the deceased, a parent, the injured person…) cannot be replaced by the
+# applicant's own registry record: the self-service lookup reads only the applicant's data.
+_OTHER_PERSON = re.compile(r"\bcua (nguoi (chet|con|duoc|bi|mat|giam ho|dai dien)|con|cha|me|vo|chong|tre|be|"
+                           r"thanh vien)\b|\bnguoi (chet|da chet|duoc nhan|bi thiet hai|bi bo roi|mat tich)\b|"
+                           r"\b(tre em|con chua thanh nien|cha de|me de|nuoc lang gieng|nguoi nuoc ngoai)\b")
+
+
 def catalog_flags(name: str) -> tuple[bool, bool]:
-    """``(replaceable_by_registry, reusable_from_result)`` for a required document's name."""
+    """``(replaceable_by_registry, reusable_from_result)`` for a required document's name. Only a paper about the
+    applicant is replaceable by their registry record; any paper issued as a result can be reused."""
     kind = evidence_kind(name)
     if kind is None:
         return False, False
-    return bool(kind.registry), kind.result
+    about_someone_else = bool(_OTHER_PERSON.search(fold(name)))
+    return bool(kind.registry) and not about_someone_else, kind.result
 
 
 def replaced_by_population_data(registry: str) -> bool:

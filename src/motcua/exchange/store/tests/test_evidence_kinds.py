@@ -13,6 +13,9 @@ from motcua.exchange.store import rules
     ("Chứng minh nhân dân/Căn cước công dân", "identity_card"),
     ("Bản sao giấy tờ chứng minh nhân thân của người đó như thẻ Căn cước công dân", "identity_card"),
     ("Giấy tờ có giá trị chứng minh thông tin về cư trú", "residence"),
+    ("Giấy tờ chứng minh nơi thường trú", "residence"),
+    ("Sổ hộ khẩu", "residence"),
+    ("- Cá nhân có quyền lựa chọn thực hiện thủ tục tại cơ quan đăng ký hộ tịch nơi cư trú", None),
     ("Bản sao Giấy chứng nhận đăng ký doanh nghiệp", "enterprise_registration"),
     ("Thẻ bảo hiểm y tế", "health_insurance_card"),
     ("Phiếu lý lịch tư pháp số 1", "judicial_record"),
@@ -36,6 +39,10 @@ def test_evidence_kind(name, kind):
     ("Bản sao Giấy khai sinh", (True, True)),
     ("Phiếu lý lịch tư pháp", (False, True)),
     ("Tờ khai", (False, False)),
+    # About someone else: the applicant's own record cannot replace it; a result can still be reused.
+    ("Bản sao Giấy khai sinh của con chưa thành niên", (False, True)),
+    ("Giấy chứng tử của cha đẻ", (False, True)),
+    ("Giấy tờ chứng minh nhân thân của người bị thiệt hại", (False, False)),
 ])
 def test_catalog_flags(name, flags):
     assert rules.catalog_flags(name) == flags
