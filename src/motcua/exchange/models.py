@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.chain import GENESIS, link_hash
 
-SHARDS = 16  # chains of the access log; fixed (each entry stores its shard, so verification never depends on it)
+SHARDS = 64  # chains of the access log; each entry stores its shard, so verification never depends on it
 
 
 class AppendOnlyError(Exception):

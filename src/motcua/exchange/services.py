@@ -16,16 +16,18 @@ when there is one, so a rollback would take the trace with it.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
-from motcua.core.chain import link_hash
+from motcua.core.chain import canonical_json, link_hash
 from motcua.core.identifiers import IdentifierError, parse_enterprise_code, parse_personal_id
 from motcua.core.text import fold
 
@@ -38,7 +40,7 @@ from .errors import (
     NotFound,
     RegistryUnavailable,
 )
-from .models import AccessGrant, AccessLogEntry, AccessLogHead, Outcome, PersonLink, log_chain_content, shard_of
+from .models import AccessGrant, AccessLogEntry, AccessLogHead, Outcome, PersonLink, shard_of
 from .registries.base import PERSONAL_ID, CallContext
 
 __all__ = [
@@ -99,43 +101,110 @@ class LogRecord:
     grant_id: int | None = None
 
 
-def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
-    """Append ``records`` to the access log, each to its subject's chain, in one transaction.
+SMALL_BATCH = 8  # up to this many records: one statement each; more: linked here and inserted in bulk
 
-    Each touched chain's head row is locked (``SELECT … FOR UPDATE``) only for this short transaction: writers of
-    different chains proceed in parallel; writers of one chain are serialised, which the link needs.
+
+def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
+    """Append ``records`` to the access log, each to its subject's chain.
+
+    Each touched chain's head row is locked only for the append's own short transaction: writers of different chains
+    proceed in parallel; writers of one chain are serialised, which the link needs. On PostgreSQL a single record is
+    appended by one statement (lock the head, link, insert, move the head — the hash computed by the server with
+    ``sha256()`` over the same bytes :func:`motcua.core.chain.link_hash` hashes), so an append costs one round trip
+    and one commit; several records go in one transaction (returned in chain order, the order the locks are taken).
     """
-    by_shard: dict[int, list[LogRecord]] = {}
     for record in records:
         record.subject = (record.subject or "")[:32]
+    if connection.vendor == "postgresql" and len(records) <= SMALL_BATCH:
+        if len(records) == 1:
+            return [_append_one_pg(records[0])]
+        with transaction.atomic():  # in a fixed chain order: no deadlock between batches
+            return [_append_one_pg(r) for r in sorted(records, key=lambda r: shard_of(r.subject))]
+    by_shard: dict[int, list[LogRecord]] = {}
+    for record in records:
         by_shard.setdefault(shard_of(record.subject), []).append(record)
     entries: list[AccessLogEntry] = []
     with transaction.atomic():
         for shard in sorted(by_shard):  # a fixed lock order: no deadlock between batches
             head = AccessLogHead.objects.select_for_update().filter(shard=shard).first()
-            if head is None:  # heads are created by migration 0002; a flushed test database lacks them
+            if head is None:  # created by migration 0002 or on first use (a flushed test database lacks them)
                 AccessLogHead.objects.bulk_create([AccessLogHead(shard=shard)], ignore_conflicts=True)
                 head = AccessLogHead.objects.select_for_update().get(shard=shard)
             seq, prev = head.seq, head.hash
             batch = []
             for r in by_shard[shard]:
                 seq += 1
-                purpose = r.purpose[: rules.MAX_PURPOSE]
-                content = log_chain_content(shard, seq, r.at, r.registry[:30], r.subject, list(r.attributes),
-                                            r.agency_code, r.actor_username, r.actor_name, r.role[:20],
-                                            r.dossier_code[:60], r.procedure_code[:40], purpose, r.outcome,
-                                            r.reason, r.latency_ms, r.grant_id)
-                digest = link_hash(prev, content)
-                batch.append(AccessLogEntry(
-                    shard=shard, seq=seq, at=r.at, registry=r.registry[:30], subject=r.subject,
-                    attributes=list(r.attributes), agency_code=r.agency_code, actor_username=r.actor_username,
-                    actor_name=r.actor_name, role=r.role[:20], dossier_code=r.dossier_code[:60],
-                    procedure_code=r.procedure_code[:40], purpose=purpose, outcome=r.outcome, reason=r.reason,
-                    latency_ms=content["latency_ms"], grant_id=r.grant_id, prev_hash=prev, hash=digest))
-                prev = digest
+                entry = _entry(r, shard, seq)
+                entry.prev_hash, entry.hash = prev, link_hash(prev, entry.chain_content())
+                batch.append(entry)
+                prev = entry.hash
             entries.extend(AccessLogEntry.objects.bulk_create(batch))
             AccessLogHead.objects.filter(shard=shard).update(seq=seq, hash=prev)
     return entries
+
+
+def _entry(r: LogRecord, shard: int, seq: int) -> AccessLogEntry:
+    latency = None if r.latency_ms is None else round(float(r.latency_ms), 3)
+    return AccessLogEntry(shard=shard, seq=seq, at=r.at, registry=r.registry[:30], subject=r.subject,
+                          attributes=list(r.attributes), agency_code=r.agency_code[:40],
+                          actor_username=r.actor_username[:150], actor_name=r.actor_name[:255], role=r.role[:20],
+                          dossier_code=r.dossier_code[:60], procedure_code=r.procedure_code[:40],
+                          purpose=r.purpose[: rules.MAX_PURPOSE], outcome=r.outcome, reason=r.reason,
+                          latency_ms=latency, grant_id=r.grant_id)
+
+
+_SEQ_MARK = 918273645546372819  # stands for the sequence number the database assigns
+_COLUMNS = ("shard", "seq", "at", "registry", "subject", "attributes", "agency_code", "actor_username", "actor_name",
+            "role", "dossier_code", "procedure_code", "purpose", "outcome", "reason", "latency_ms", "grant_id",
+            "prev_hash", "hash")
+
+
+def _durable() -> bool:
+    """``MOTCUA_ACCESS_LOG_DURABLE`` (default on): an append returns once its commit is flushed to disk. Off, a
+    standalone append commits without waiting for the flush (PostgreSQL ``synchronous_commit = off``, for that
+    transaction only): a crash of the database server can lose the last fraction of a second of entries — as a whole
+    tail, so every chain still verifies — in exchange for not waiting on the disk."""
+    value = getattr(settings, "MOTCUA_ACCESS_LOG_DURABLE", None)
+    if value is None:
+        value = os.environ.get("MOTCUA_ACCESS_LOG_DURABLE", "1")
+    return str(value).strip().lower() not in ("0", "false", "off", "no")
+
+
+def _append_one_pg(record: LogRecord) -> AccessLogEntry:
+    shard = shard_of(record.subject)
+    entry = _entry(record, shard, _SEQ_MARK)
+    # The canonical content with the sequence number left out: the server puts it in, under the head's lock.
+    prefix, suffix = canonical_json(entry.chain_content()).split(f'"seq":{_SEQ_MARK}')
+    head, log = AccessLogHead._meta.db_table, AccessLogEntry._meta.db_table
+    # Not durable at commit (MOTCUA_ACCESS_LOG_DURABLE=0): only for an append that is its own transaction.
+    relaxed = "" if _durable() or connection.in_atomic_block else (
+        " AND set_config('synchronous_commit', 'off', true) IS NOT NULL")
+    sql = f"""
+        WITH h AS (
+            UPDATE {head} AS t
+               SET seq = o.seq + 1,
+                   hash = encode(sha256(convert_to(o.hash || E'\\n' || %s || (o.seq + 1)::text || %s, 'UTF8')),
+                                 'hex')
+              FROM (SELECT shard, seq, hash FROM {head} WHERE shard = %s{relaxed} FOR UPDATE) AS o
+             WHERE t.shard = o.shard
+         RETURNING t.seq AS seq, o.hash AS prev_hash, t.hash AS hash)
+        INSERT INTO {log} ({", ".join(_COLUMNS)})
+        SELECT %s, h.seq, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, h.prev_hash, h.hash FROM h
+        RETURNING id, seq, prev_hash, hash"""
+    params = [prefix + '"seq":', suffix, shard, shard, entry.at, entry.registry, entry.subject,
+              canonical_json(entry.attributes), entry.agency_code, entry.actor_username, entry.actor_name,
+              entry.role, entry.dossier_code, entry.procedure_code, entry.purpose, entry.outcome, entry.reason,
+              entry.latency_ms, entry.grant_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:  # no head row for this chain yet
+            AccessLogHead.objects.bulk_create([AccessLogHead(shard=shard)], ignore_conflicts=True)
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    entry.pk, entry.seq, entry.prev_hash, entry.hash = row
+    entry._state.adding = False
+    return entry
 
 
 def _identifier_error(kind: str, identifier: str) -> InvalidIdentifier | None:

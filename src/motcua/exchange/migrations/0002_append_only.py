@@ -8,7 +8,7 @@ dossier events. Also creates the head row of each chain of the access log.
 
 from django.db import migrations
 
-SHARDS = 16
+SHARDS = 64
 
 PG_FORWARD = ["""
 CREATE OR REPLACE FUNCTION exchange_log_append_only() RETURNS trigger AS $$

@@ -142,3 +142,17 @@ def test_events_written_before_the_chain_existed_are_unsealed_not_tampered():
 def test_citizen_self_service_reads_are_in_the_verified_log():
     services.fetch("population", AN, actor=citizen(AN), role="citizen", purpose="Tự tra cứu")
     assert audit.verify_access_log().entries == 1
+
+
+def test_single_appends_and_batches_interleave_into_one_verifiable_chain():
+    # On PostgreSQL a single record is linked by the server (sha256 in SQL); batches are linked in Python: both
+    # must produce the hashes the verifier recomputes, including non-ASCII text, quotes and backslashes.
+    for i in range(4):
+        services.append_log([services.LogRecord(
+            registry="residence", subject=AN, attributes=["permanent_address"], role="specialist",
+            purpose=f'Xác minh "nơi ở" \\ lần {i} — ✓', outcome="allowed", agency_code="H01.TTPVHCC",
+            latency_ms=1.23456 * i, grant_id=i or None)])
+        _log(2)
+    report = audit.verify_access_log()
+    assert report.intact, report.summary()
+    assert [e.seq for e in _chain()] == list(range(1, 13))
