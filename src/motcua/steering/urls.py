@@ -16,6 +16,7 @@ urlpatterns = [
     path("tong-hop/<str:period>/", views.figures, name="figures"),
     path("tong-hop/<str:period>/nhac-nho/", views.remind, name="remind"),
     path("van-ban/", views.directives, name="directives"),
+    path("van-ban/moi/", views.new_directive, name="new_directive"),
     path("van-ban/<int:pk>/", views.directive, name="directive"),
     path("nhiem-vu/", views.tasks, name="tasks"),
     path("nhiem-vu/<int:pk>/", views.task, name="task"),

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.units.models import Agency
 
 from . import queries, rules, services
-from .models import Directive, ReportKind
+from .models import Directive, DirectiveKind, ReportKind
 from .rules import Actor, Period
 
 PAGE_SIZE = 30
@@ -316,7 +316,8 @@ def remind(request: HttpRequest, period: str) -> HttpResponse:
 def directives(request: HttpRequest) -> HttpResponse:
     if not _can_see_steering(request):
         raise PermissionDenied
-    return render(request, "steering/directives.html", {"directives": Directive.objects.all()})
+    return render(request, "steering/directives.html", {"directives": Directive.objects.all(),
+                                                        "can_record": Actor.STANDING in _roles(request)})
 
 
 @login_required
@@ -330,6 +331,54 @@ def directive(request: HttpRequest, pk: int) -> HttpResponse:
     mine = {a.task_id: a for a in queries.own_assignments(request.user).filter(task__directive=found)}
     tasks = [{"t": t, "c": counts.get(t.pk, {}), "mine": mine.get(t.pk)} for t in found.tasks.all()]
     return render(request, "steering/directive.html", {"d": found, "tasks": tasks})
+
+
+class DirectiveForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("Số, ký hiệu"), max_length=60)
+    kind = forms.ChoiceField(label=gettext_lazy("Loại văn bản"), choices=DirectiveKind.choices)
+    title = forms.CharField(label=gettext_lazy("Trích yếu"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}))
+    issuer = forms.CharField(label=gettext_lazy("Cơ quan ban hành"), max_length=255)
+    summary = forms.CharField(label=gettext_lazy("Tóm tắt"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(label=gettext_lazy("Nguồn"), required=False, max_length=5000)
+    tasks = forms.CharField(
+        label=gettext_lazy("Nhiệm vụ: mỗi dòng 'số | thời hạn | mã cơ quan, … | nội dung'"), max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "5 | 10/2023 | VPCP | Hoàn thiện dự thảo Chỉ thị…\n"
+                                                                "1 | thường xuyên | *ministries, *provinces | …"}))
+
+
+def parse_task_lines(text: str) -> list[dict]:
+    """``số | thời hạn | cơ quan, … | nội dung`` per line → the task dicts :func:`services.create_directive` takes;
+    a malformed line is kept with what could be read, so the service names the field at fault."""
+    tasks = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|", 3)]
+        parts += [""] * (4 - len(parts))
+        tasks.append({"number": parts[0], "deadline": parts[1], "agencies": parts[2], "text": parts[3]})
+    return tasks
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_directive(request: HttpRequest) -> HttpResponse:
+    _require(request, Actor.STANDING)
+    form = DirectiveForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        tasks = parse_task_lines(data.pop("tasks"))
+        try:
+            created = services.create_directive(request.user, tasks=tasks, **data)
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Đã ghi nhận văn bản %(number)s.") % {"number": created.number})
+            return redirect("steering:directive", pk=created.pk)
+    return render(request, "steering/new_directive.html", {"form": form, "errors": errors},
+                  status=400 if errors else 200)
 
 
 class TaskFilter(forms.Form):

@@ -109,3 +109,20 @@ def test_pages_read_vietnamese_first_and_english_on_request():
     assert "Tổng hợp vướng mắc" in client.get(f"/chi-dao/tong-hop/{period}/").content.decode()
     english = client.get(f"/chi-dao/tong-hop/{period}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Obstacles summary" in english and "Members who have not sent their monthly report" in english
+
+
+def test_the_standing_agency_records_a_directive_with_month_deadlines():
+    boss = standing()
+    r = client_for(boss).post("/chi-dao/van-ban/moi/", {
+        "number": "27/CT-TTg-thu", "kind": "directive", "title": "Tiếp tục đẩy mạnh cải cách TTHC",
+        "issued_on": "2026-11-02", "issuer": "Thủ tướng Chính phủ",
+        "tasks": "1 | 12/2026 | BTP, H01 | Rà soát thủ tục không phát sinh hồ sơ\n2 | quý I/2027 | VPCP | Tổng hợp"})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert TaskAssignment.objects.filter(task__directive__number="27/CT-TTg-thu").count() == 3
+    first = TaskAssignment.objects.get(task__number=1, agency__code="BTP")
+    assert first.deadline.label == "Tháng 12/2026"
+    r = client_for(boss).post("/chi-dao/van-ban/moi/", {
+        "number": "28/CT-TTg-thu", "kind": "directive", "title": "T", "issued_on": "2026-11-02", "issuer": "TTg",
+        "tasks": "1 | tháng 13/2026 | BTP | X"})
+    assert r.status_code == 400 and "tasks[0].deadline" in r.content.decode()
+    assert client_for(officer("BTP")).get("/chi-dao/van-ban/moi/").status_code == 403
