@@ -23,8 +23,9 @@ stands in Vietnamese (and gives the published answer). ``expected_datetime`` is 
 working days, publication ≤ 2 after the answer; domain.md §5).
 
 Privacy: nothing personal ever leaves: rows are read with an explicit column list that has no ``submitter_*``
-column. The question's text (the officer-reviewed public version, personal data removed) and the location are
-shown only once the answer is published; before that a request shows its category, agency, dates and status.
+column. The question's text (the officer-reviewed public version, personal data removed) and the coordinates
+(rounded to about 1 km) are shown only once the answer is published; the address text a citizen typed is never
+shown. Before publication a request shows its category, agency, dates and status.
 """
 
 from __future__ import annotations
@@ -254,8 +255,13 @@ def _notes(row: dict) -> str:
     return f"{label}."
 
 
+# Coordinates are rounded to 0.01° (about 1 km): enough for a map of where problems are, too coarse to point at a
+# home (a place typed or sent by a citizen may be where they live).
+COORDINATE_DECIMALS = 2
+
+
 def _coordinate(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
+    return round(float(value), COORDINATE_DECIMALS) if value is not None else None
 
 
 def request_entry(row: dict) -> dict:
@@ -278,7 +284,7 @@ def request_entry(row: dict) -> dict:
         "requested_datetime": _w3c(row["submitted_at"]),
         "updated_datetime": _w3c(row["updated_at"]),
         "expected_datetime": _w3c(_expected(row)),
-        "address": row["location"] if published else "",
+        "address": "",  # free text written by the citizen, not reviewed for publication: never shown
         "address_id": "",
         "zipcode": "",
         "lat": _coordinate(row["lat"]) if published else None,
