@@ -212,3 +212,34 @@ def flag_catalog_documents(version_ids=None) -> tuple[int, int]:
         for start in range(0, len(reusable), 500):
             RequiredDocument.objects.filter(pk__in=reusable[start:start + 500]).update(reusable_from_result=True)
     return len(replaceable), len(reusable)
+
+
+def replace_by_registry(user, dossier_code: str, required_document: int, at: datetime | None = None
+                        ) -> DossierDocument:
+    """Attach to the citizen's own dossier, instead of ``required_document``, the extract of the registry that holds
+    its data (issue 4 point 2, API path): a self-service read bound to the dossier (exchange.services.fetch logs
+    it), then the extract as evidence with its provenance and flags. Raises :class:`StoreError` (``not_found``,
+    ``not_replaceable``), the exchange's errors (``RegistryUnavailable``: upload instead; ``AccessRefused``) and
+    what :func:`motcua.dossiers.evidence.attach` raises."""
+    from motcua.exchange import registries
+    from motcua.exchange import services as exchange
+    from motcua.exchange.queries import personal_id_of
+
+    dossier = Dossier.objects.filter(code=dossier_code, applicant_user=user).select_related("procedure").first()
+    if dossier is None:
+        raise StoreError("not_found", "No such dossier of yours.")
+    component = RequiredDocument.objects.filter(pk=required_document, version_id=dossier.procedure_version_id).first()
+    kind = rules.evidence_kind(component.name) if component is not None else None
+    if component is None or not component.replaceable_by_registry or kind is None or not kind.registry:
+        raise StoreError("not_replaceable", "Registry data cannot replace this component.")
+    personal_id = personal_id_of(user) or ""
+    result = exchange.fetch(kind.registry, personal_id, attributes=kind.attributes, actor=user, role="citizen",
+                            dossier_code=dossier.code, procedure_code=dossier.procedure.code,
+                            purpose=f"Thay thế giấy tờ “{component.name[:200]}” trong hồ sơ {dossier.code}")
+    spec = registries.SPECS[result.registry]
+    proof = evidence.registry_extract(
+        registry=result.registry, label=result.source, authority=result.authority, identifier=result.identifier,
+        fields=result.values, labels=dict(spec.attributes), fetched_at=result.fetched_at, document_name=component.name,
+        population=rules.replaced_by_population_data(result.registry))
+    proof.provenance["access_log_entry"] = result.log_entry_id
+    return evidence.attach(dossier.code, proof, required_document=component.pk, actor=None, role=Role.SYSTEM, at=at)

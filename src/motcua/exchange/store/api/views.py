@@ -117,3 +117,55 @@ class StoreReuseView(APIView):
                          "kind": document.kind, "from_personal_store": document.from_personal_store,
                          "reused_from_digitised": document.reused_from_digitised,
                          "provenance": document.provenance}, status=status.HTTP_201_CREATED)
+
+
+class ReplaceSerializer(serializers.Serializer):
+    dossier = serializers.CharField(max_length=80)
+    required_document = serializers.IntegerField()
+
+
+class RegistryExtractView(APIView):
+    """``POST /api/v1/me/store/registry-extract``: replace a component of my dossier by registry data."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Replace a component of my dossier by registry data",
+        description="For a component flagged replaceable by registry data: reads the registry that holds it about the "
+                    "signed-in citizen (purpose-bound, logged) and attaches the extract with its provenance. Needs an "
+                    "account e-identified at level 2. When the registry does not answer (503), upload the document "
+                    "instead (POST /api/v1/dossiers/{code}/documents).",
+        request=ReplaceSerializer,
+        responses={201: OpenApiResponse(description="The registry extract attached."),
+                   400: OpenApiResponse(description="Not replaceable, or an invalid identifier."),
+                   403: OpenApiResponse(description="Not level 2, or the read was refused."),
+                   404: OpenApiResponse(description="No such dossier of yours."),
+                   409: OpenApiResponse(description="The dossier does not take documents now."),
+                   503: OpenApiResponse(description="The registry did not answer: upload instead.")},
+        tags=["store"])
+    def post(self, request: Request) -> Response:
+        from motcua.dossiers import services as dossier_services
+        from motcua.exchange.errors import ExchangeError
+        from motcua.identity.queries import level_refusal, request_level
+
+        data = ReplaceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refusal = level_refusal(2, request_level(request))
+        if refusal:
+            return ProblemResponse(problem(403, "E-identification level 2 required", refusal)
+                                   | {"rule": "identity_level_required"}, 403)
+        try:
+            document = services.replace_by_registry(request.user, data.validated_data["dossier"],
+                                                    data.validated_data["required_document"])
+        except services.StoreError as error:
+            code = 404 if error.rule == "not_found" else 400
+            return ProblemResponse(problem(code, "Refused", str(error)) | {"rule": error.rule}, code)
+        except ExchangeError as error:
+            return ProblemResponse(problem(error.status, "Registry", str(error)) | {"rule": error.code}, error.status)
+        except dossier_services.UploadRejected as rejected:
+            code = 409 if rejected.rule == "upload_not_allowed_in_state" else 400
+            return ProblemResponse(problem(code, "Refused", str(rejected)) | {"rule": rejected.rule}, code)
+        return Response({"id": document.pk, "dossier": document.dossier.code, "name": document.name,
+                         "kind": document.kind, "replaced_by_population_data": document.replaced_by_population_data,
+                         "reused_from_digitised": document.reused_from_digitised,
+                         "provenance": document.provenance}, status=status.HTTP_201_CREATED)
