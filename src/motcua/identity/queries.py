@@ -39,8 +39,14 @@ def account_level(user) -> int:
 
 
 def request_level(request) -> int:
-    """The session's level in a browser session, else the account's (API tokens carry no session level)."""
-    return session_level(request) or account_level(getattr(request, "user", None))
+    """The level a request acts with: a browser session's own level (a password sign-in has none, even on an account
+    once e-identified), else — for an API token, which carries no session — the account's last level."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if user is not None and user.is_authenticated and session is not None and \
+            str(session.get("_auth_user_id", "")) == str(user.pk):
+        return session_level(request)
+    return account_level(user)
 
 
 def required_level(version_id: int | None) -> int:

@@ -47,10 +47,13 @@ def test_a_later_sign_in_at_level_one_replaces_the_level_and_keeps_the_history(c
         SignIn.objects.all().update(level=2)
 
 
-def test_a_password_sign_in_is_not_e_identified(client):
-    user = get_user_model().objects.create_user(CITIZEN, password="motcua-demo")
-    client.force_login(user)
-    assert _me(client)["request_level"] == 0
+def test_a_password_sign_in_is_not_e_identified_even_on_an_account_once_at_level_two(client):
+    client.post("/dinh-danh/demo/", {"personal_id": CITIZEN, "level": "2"})
+    user = get_user_model().objects.get(username=CITIZEN)
+    client.logout()
+    client.force_login(user)  # a password sign-in: the session carries no e-identification
+    me = _me(client)
+    assert (me["level"], me["request_level"]) == (2, 0)
 
 
 @pytest.mark.parametrize(("personal_id", "rule"), [
