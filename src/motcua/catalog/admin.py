@@ -73,11 +73,24 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("Kết quả kiểm tra công bố"))
     def checks_table(self, obj: m.ProcedureVersion):
         checks = (obj.publication_checks or {}).get("checks", [])
-        if not checks:
+        overlaps = (obj.publication_checks or {}).get("overlaps", [])
+        if not checks and not overlaps:
             return "—"
         symbol = {True: "✔", False: "✘", None: "?"}
-        return format_html("<ul>{}</ul>", format_html_join(
-            "", "<li>{} {}: {}</li>", ((symbol[c["ok"]], c["name"], c["detail"]) for c in checks)))
+        return format_html("<ul>{}{}</ul>", format_html_join(
+            "", "<li>{} {}: {}</li>", ((symbol[c["ok"]], c["name"], c["detail"]) for c in checks)),
+            format_html_join("", "<li>⚠ Có thể trùng với thủ tục {} — {} (điểm {})</li>",
+                             ((o["code"], o["name"], o["score"]) for o in overlaps)))
+
+    def save_related(self, request, form, formsets, change):
+        """After a draft and its components are saved: warn of published procedures it may duplicate (oversight
+        review's overlap check, Announcement 437/TB-VPCP direction 1)."""
+        super().save_related(request, form, formsets, change)
+        if form.instance.status == m.VersionStatus.DRAFT:
+            for o in services.check_version(form.instance).get("overlaps", []):
+                self.message_user(request, f"Cảnh báo: dự thảo có thể trùng với thủ tục đã công bố {o['code']} — "
+                                  f"{o['name']} (điểm tương đồng {o['score']:.2f}). Đề nghị rà soát trước khi công "
+                                  "bố.", messages.WARNING)
 
     @admin.action(description=_("Tạo phiên bản dự thảo mới"))
     def make_draft(self, request, queryset):

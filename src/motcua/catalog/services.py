@@ -394,6 +394,12 @@ def check_version(version: m.ProcedureVersion) -> dict:
 
     v = versions_with_components(m.ProcedureVersion.objects.filter(pk=version.pk)).get()
     checks = _publication_checker(timezone.now())(version_to_record(v), bool(v.procedure.province_id))
+    if v.status == m.VersionStatus.DRAFT:
+        # Announcement 437/TB-VPCP direction 1 (no overlap, no new procedures): warn before publication of published
+        # procedures this draft may duplicate. A warning only: reviewers decide (oversight review).
+        from motcua.oversight.review.services import overlaps_for_version
+
+        checks["overlaps"] = overlaps_for_version(v)
     m.ProcedureVersion.objects.filter(pk=version.pk).update(publication_checks=checks)
     version.publication_checks = checks
     return checks

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from motcua.core.text import terms
+from motcua.core.text import fold
 
 # ---------------------------------------------------------------------------------------------------------------
 # Overlap similarity
@@ -39,11 +39,33 @@ FIELDS = ("name", "documents", "steps")
 # "Thủ tục ..." (procedure ...) opens many names and says nothing; removed as a phrase, because "thu" alone is a
 # content word ("thu hồi": revoke).
 _GENERIC_PREFIX = re.compile(r"\bthu tuc\b")
+_NON_WORD = re.compile(r"[^0-9a-z.]+")
+
+
+class _FoldTable(dict):
+    """``str.translate`` table folding one character at a time like :func:`motcua.core.text.fold` (đ → d, marks
+    stripped, lower case), filled on first sight: folding a whole catalog costs a dictionary lookup per character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = fold(ch) if not ch.isspace() else " "
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fast_terms(text: str | None) -> list[str]:
+    """The same terms as :func:`motcua.core.text.terms`, faster on long texts."""
+    if not text:
+        return []
+    return [t.strip(".") for t in _NON_WORD.split(text.translate(_FOLD)) if t.strip(".")]
 
 
 def features(text: str) -> Counter:
     """Folded syllables and adjacent syllable pairs ("khai sinh" must differ from "khai tu": pairs keep the word)."""
-    words = terms(_GENERIC_PREFIX.sub(" ", " ".join(terms(text))))
+    words = _GENERIC_PREFIX.sub(" ", " ".join(fast_terms(text))).split()
     syllables = [t for t in words if t not in STOPWORDS and not t.replace(".", "").isdigit()]
     grams: Counter = Counter(syllables)
     grams.update(f"{a}_{b}" for a, b in itertools.pairwise(syllables))

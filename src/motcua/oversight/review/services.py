@@ -96,27 +96,41 @@ class ProcedureText:
     fields: dict  # field -> Counter of features
 
 
-def _catalog_texts(version_ids: dict[int, tuple[int, str, int]]) -> list[ProcedureText]:
+# Features of published versions: {version id: (updated_at, features)}. A published version is not edited in place
+# (a change makes a new draft version); the time stamp guards against anything else. Drafts are featurised on every
+# call.
+_FEATURES: dict[int, tuple] = {}
+
+
+def _catalog_texts(version_ids: dict[int, tuple[int, str, int]], cached: bool = True) -> list[ProcedureText]:
     """Features of the given versions: {version id: (procedure id, code, lineage)}."""
-    names = dict(ProcedureVersion.objects.filter(pk__in=version_ids).values_list("pk", "name"))
-    docs: dict[int, list[str]] = defaultdict(list)
-    for vid, name in RequiredDocument.objects.filter(version_id__in=version_ids).values_list("version_id", "name"):
-        docs[vid].append(name)
-    steps: dict[int, list[str]] = defaultdict(list)
-    for vid, title, desc in Step.objects.filter(version_id__in=version_ids).values_list("version_id", "title",
-                                                                                          "description"):
-        steps[vid].append(f"{title} {desc}")
-    out = []
-    for vid, (pid, code, lineage) in version_ids.items():
+    stamps = dict(ProcedureVersion.objects.filter(pk__in=version_ids).values_list("pk", "updated_at"))
+    todo = [vid for vid in version_ids if not (cached and vid in _FEATURES and _FEATURES[vid][0] == stamps.get(vid))]
+    if todo:
+        names = dict(ProcedureVersion.objects.filter(pk__in=todo).values_list("pk", "name"))
+        docs: dict[int, Counter] = defaultdict(Counter)
         # Each document and step is featurised on its own so that pairs never span two items.
-        d = Counter()
-        for text in docs[vid]:
-            d.update(rules.features(text))
-        s = Counter()
-        for text in steps[vid]:
-            s.update(rules.features(text))
-        out.append(ProcedureText(pid, code, lineage, names.get(vid, ""),
-                                 {"name": rules.features(names.get(vid, "")), "documents": d, "steps": s}))
+        for vid, name in RequiredDocument.objects.filter(version_id__in=todo).values_list("version_id", "name"):
+            docs[vid].update(rules.features(name))
+        steps: dict[int, Counter] = defaultdict(Counter)
+        for vid, title, desc in Step.objects.filter(version_id__in=todo).values_list("version_id", "title",
+                                                                                      "description"):
+            steps[vid].update(rules.features(f"{title} {desc}"))
+        published = set(ProcedureVersion.objects.filter(pk__in=todo, status="published").values_list("pk", flat=True))
+        for vid in todo:
+            entry = {"name": names.get(vid, ""), "fields": {"name": rules.features(names.get(vid, "")),
+                                                            "documents": docs[vid], "steps": steps[vid]}}
+            if vid in published:
+                _FEATURES[vid] = (stamps.get(vid), entry)
+            else:
+                _FEATURES.pop(vid, None)
+                version_ids = dict(version_ids)
+                version_ids[vid] = (*version_ids[vid], entry)
+    out = []
+    for vid, value in version_ids.items():
+        pid, code, lineage = value[:3]
+        entry = value[3] if len(value) > 3 else _FEATURES[vid][1]
+        out.append(ProcedureText(pid, code, lineage, entry["name"], entry["fields"]))
     return out
 
 
@@ -186,19 +200,53 @@ def compute_overlaps(thresholds: rules.OverlapThresholds | None = None) -> int:
     return len(rows)
 
 
+_MODEL: dict = {}
+
+
+def _published_model(exclude: int) -> tuple[list[ProcedureText], rules.Corpus, list[dict], dict]:
+    """The published catalog's features, corpus, vectors and name postings, kept while the catalog is unchanged."""
+    ids = {vid: v for vid, v in _published().items() if v[0] != exclude}
+    stamp = ProcedureVersion.objects.filter(pk__in=ids).aggregate(m=Max("updated_at"))["m"]
+    key = (frozenset(ids.items()), stamp)
+    if _MODEL.get("key") != key:
+        texts = _catalog_texts(ids)
+        corpus = rules.Corpus.build(x.fields for x in texts)
+        vecs = [{f: corpus.vector(f, x.fields[f]) for f in rules.FIELDS} for x in texts]
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, v in enumerate(vecs):
+            for feat, w in v["name"].items():
+                postings[feat].append((i, w))
+        _MODEL.clear()
+        _MODEL.update(key=key, value=(texts, corpus, vecs, postings))
+    return _MODEL["value"]
+
+
 def overlaps_for_version(version: ProcedureVersion, limit: int = 5) -> list[dict]:
     """The drafting check: published procedures that the draft may duplicate, best first (a warning for the catalog
-    officer before publication; Announcement 437 direction 1: no overlap, no new procedures)."""
-    ids = _published()
+    officer before publication; Announcement 437 direction 1: no overlap, no new procedures). Rarity is measured
+    against the published catalog."""
+    t = rules.OverlapThresholds()
     proc = version.procedure
-    ids = {vid: v for vid, v in ids.items() if v[0] != proc.pk}
-    ids[version.pk] = (proc.pk, proc.code, proc.national_id or proc.pk)
-    texts = _catalog_texts(ids)
-    found = _similar_pairs(texts, rules.OverlapThresholds(), only=proc.pk)
-    found.sort(key=lambda r: -r[2])
+    texts, corpus, vecs, postings = _published_model(proc.pk)
+    draft = _catalog_texts({version.pk: (proc.pk, proc.code, proc.national_id or proc.pk)}, cached=False)[0]
+    v = {f: corpus.vector(f, draft.fields[f]) for f in rules.FIELDS}
+    dots: dict[int, float] = defaultdict(float)
+    for feat, w in v["name"].items():
+        for j, wj in postings.get(feat, ()):
+            dots[j] += w * wj
+    found = []
+    for j, name_sim in dots.items():
+        if name_sim < t.name or texts[j].lineage == draft.lineage:
+            continue
+        doc_sim = rules.cosine(v["documents"], vecs[j]["documents"])
+        step_sim = rules.cosine(v["steps"], vecs[j]["steps"])
+        score = rules.overlap_score(name_sim, doc_sim, step_sim, rules.contrast(v["name"], vecs[j]["name"]), t)
+        if score is not None:
+            found.append((score, texts[j], name_sim, doc_sim, step_sim))
+    found.sort(key=lambda r: (-r[0], r[1].code))
     return [{"code": other.code, "name": other.name, "score": score, "name_similarity": round(ns, 3),
              "documents_similarity": round(ds, 3), "steps_similarity": round(ss, 3)}
-            for _, other, score, ns, ds, ss in found[:limit]]
+            for score, other, ns, ds, ss in found[:limit]]
 
 
 def decide_overlap(user, code_a: str, code_b: str, verdict: str, note: str = "") -> OverlapDecision:

@@ -212,3 +212,11 @@ def test_reallocation_keeps_headcount_and_never_empties_a_unit(specs):
 ])
 def test_sustained_backlog(weekly, expected):
     assert rules.sustained_backlog(weekly) is expected
+
+
+@given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẢÃẠĐđÊỆỄỂểệ .,-/0123456789\t\n"
+                                             "̣́̀")), max_size=60))
+def test_fast_terms_are_the_core_terms(text):
+    from motcua.core.text import terms
+
+    assert rules.fast_terms(text) == terms(text)
