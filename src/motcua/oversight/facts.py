@@ -36,7 +36,17 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.units.models import Agency
 
 from . import rules
-from .models import DAILY_COUNTERS, CatalogFact, DailyFact, DossierFact, FactWatermark, IndexSnapshot, PaknFact
+from .models import (
+    DAILY_COUNTERS,
+    AgencyMonthFact,
+    CatalogFact,
+    DailyFact,
+    DossierFact,
+    FactWatermark,
+    IndexSnapshot,
+    PaknFact,
+    ProcedureMonthFact,
+)
 
 EVENTS = "dossier_events"
 REBUILD_CHUNK = 20000  # dossier ids per streamed chunk of a rebuild
@@ -63,7 +73,7 @@ def _dt(value) -> datetime | None:
 
 
 def _raw_sql(where_d: str, where_e: str) -> str:
-    d, e = _qn(Dossier._meta.db_table), _qn(DossierEvent._meta.db_table)
+    d, e, r = _qn(Dossier._meta.db_table), _qn(DossierEvent._meta.db_table), _qn(Result._meta.db_table)
     return f"""
         SELECT d.id, d.agency_id, d.procedure_id, d.channel, d.state, d.submitted_at, d.received_at, d.finished_at,
                d.returned_at, d.index_due_at, d.supplement_count, d.supplement_wait_seconds, d.rating, d.rated_at,
@@ -71,7 +81,8 @@ def _raw_sql(where_d: str, where_e: str) -> str:
                CASE WHEN d.supplement_count >= 2 THEN (
                    SELECT s.at FROM {e} s WHERE s.dossier_id = d.id AND s.action = 'request_supplement'
                       AND s.to_state = 'supplement_requested' ORDER BY s.seq LIMIT 1 OFFSET 1) END,
-               a.requests, a.electronic, a.payment, a.paid_online
+               a.requests, a.electronic, a.payment, a.paid_online,
+               CASE WHEN EXISTS (SELECT 1 FROM {r} r WHERE r.version_id = d.procedure_version_id) THEN 1 ELSE 0 END
         FROM {d} d JOIN (
             SELECT dossier_id,
                    SUM(CASE WHEN action = 'request_supplement' THEN 1 ELSE 0 END) AS requests,
@@ -95,7 +106,8 @@ def _raw_rows(cursor) -> Iterator[rules.DossierRaw]:
                 received_at=_dt(r[6]), finished_at=_dt(r[7]), returned_at=_dt(r[8]), index_due_at=_dt(r[9]),
                 supplement_count=r[10], supplement_wait_seconds=r[11], rating=r[12] or "", rated_at=_dt(r[13]),
                 version=r[14], second_supplement_at=_dt(r[15]), supplement_requests=int(r[16] or 0),
-                electronic_result=bool(r[17]), payment_requested=bool(r[18]), paid_online=bool(r[19]))
+                electronic_result=bool(r[17]), payment_requested=bool(r[18]), paid_online=bool(r[19]),
+                issues_document=bool(r[20]))
 
 
 def _facts_for_range(lo: int, hi: int) -> list[tuple]:
@@ -144,53 +156,89 @@ def _read_facts(ids: list[int]) -> list[tuple]:
     return list(DossierFact.objects.filter(dossier_id__in=ids).values_list(*rules.FACT_COLUMNS))
 
 
-def _add(acc: dict, fact: tuple, sign: int) -> None:
-    agency, procedure = fact[rules.F["agency_id"]], fact[rules.F["procedure_id"]]
-    for day, index, value in rules.contributions(fact):
-        key = (agency, procedure, day)
-        row = acc.get(key)
-        if row is None:
-            row = acc[key] = [0] * rules.N_COUNTERS
-        row[index] += sign * value
+class Acc:
+    """Counter deltas for the three additive tables: per agency × procedure × day, per agency × month, and the
+    online/paid-online counts per agency × procedure × month."""
+
+    def __init__(self) -> None:
+        self.daily: dict[tuple, list[int]] = {}
+        self.month: dict[tuple, list[int]] = {}
+        self.procedure_month: dict[tuple, list[int]] = {}
+
+    def add(self, fact: tuple, sign: int) -> None:
+        agency, procedure = fact[rules.F["agency_id"]], fact[rules.F["procedure_id"]]
+        daily, month, pm = self.daily, self.month, self.procedure_month
+        n = rules.N_COUNTERS
+        for day, index, value in rules.contributions(fact):
+            key = (agency, procedure, day)
+            row = daily.get(key)
+            if row is None:
+                row = daily[key] = [0] * n
+            row[index] += sign * value
+            first = day.replace(day=1)
+            mkey = (agency, first)
+            row = month.get(mkey)
+            if row is None:
+                row = month[mkey] = [0] * n
+            row[index] += sign * value
+            if index in (ONLINE, PAID):
+                pkey = (agency, procedure, first)
+                row = pm.get(pkey)
+                if row is None:
+                    row = pm[pkey] = [0, 0]
+                row[0 if index == ONLINE else 1] += sign * value
 
 
-def _apply_daily(acc: dict) -> None:
-    """Add the counter deltas to DailyFact (insert or increment), then drop rows left at zero."""
-    rows = [(a, p, d, *vals) for (a, p, d), vals in acc.items() if any(vals)]
-    if not rows:
-        return
-    table = _qn(DailyFact._meta.db_table)
-    names = ["agency_id", "procedure_id", "day", *DAILY_COUNTERS]
-    columns = ", ".join(_qn(c) for c in names)
-    updates = ", ".join(f"{_qn(c)} = {table}.{_qn(c)} + excluded.{_qn(c)}" for c in DAILY_COUNTERS)
-    marks = ", ".join(["%s"] * len(names))
+ONLINE, PAID = rules.COUNTER_INDEX["received_online"], rules.COUNTER_INDEX["paid_online"]
+PM_COUNTERS = ("received_online", "paid_online")
+TABLES = (  # attribute of Acc, model, key columns, counters
+    ("daily", DailyFact, ("agency_id", "procedure_id", "day"), DAILY_COUNTERS),
+    ("month", AgencyMonthFact, ("agency_id", "month"), DAILY_COUNTERS),
+    ("procedure_month", ProcedureMonthFact, ("agency_id", "procedure_id", "month"), PM_COUNTERS),
+)
+
+
+def _apply_deltas(acc: Acc) -> None:
+    """Add the counter deltas to the tables (insert or increment), then drop rows left at zero."""
     adapt = connection.ops.adapt_datefield_value
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
-           f"ON CONFLICT (agency_id, procedure_id, day) DO UPDATE SET {updates}")
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(a, p, adapt(d), *vals) for a, p, d, *vals in rows])
-        zero = " AND ".join(f"{_qn(c)} = 0" for c in DAILY_COUNTERS)
-        agencies = sorted({r[0] for r in rows})
-        cursor.execute(f"DELETE FROM {table} WHERE agency_id IN ({', '.join(['%s'] * len(agencies))}) AND {zero}",
-                       agencies)
+        for attr, model, keys, counters in TABLES:
+            rows = [(*k, *vals) for k, vals in getattr(acc, attr).items() if any(vals)]
+            if not rows:
+                continue
+            table = _qn(model._meta.db_table)
+            names = [*keys, *counters]
+            columns = ", ".join(_qn(c) for c in names)
+            updates = ", ".join(f"{_qn(c)} = {table}.{_qn(c)} + excluded.{_qn(c)}" for c in counters)
+            marks = ", ".join(["%s"] * len(names))
+            nk = len(keys)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT "
+                               f"({', '.join(keys)}) DO UPDATE SET {updates}",
+                               [(*r[:nk - 1], adapt(r[nk - 1]), *r[nk:]) for r in rows])
+            zero = " AND ".join(f"{_qn(c)} = 0" for c in counters)
+            agencies = sorted({r[0] for r in rows})
+            cursor.execute(f"DELETE FROM {table} WHERE agency_id IN ({', '.join(['%s'] * len(agencies))}) "
+                           f"AND {zero}", agencies)
 
 
-def _write_daily(acc: dict) -> None:
-    """Write a whole DailyFact table (rebuild) from accumulated counters."""
-    table = _qn(DailyFact._meta.db_table)
-    names = ["agency_id", "procedure_id", "day", *DAILY_COUNTERS]
-    columns = ", ".join(_qn(c) for c in names)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for (a, p, d), vals in acc.items():
-                if any(vals):
-                    copy.write_row((a, p, d, *vals))
-        return
+def _write_tables(acc: Acc) -> None:
+    """Write whole additive tables (rebuild) from accumulated counters."""
     adapt = connection.ops.adapt_datefield_value
-    marks = ", ".join(["%s"] * len(names))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                           [(a, p, adapt(d), *vals) for (a, p, d), vals in acc.items() if any(vals)])
+    for attr, model, keys, counters in TABLES:
+        table = _qn(model._meta.db_table)
+        names = [*keys, *counters]
+        columns = ", ".join(_qn(c) for c in names)
+        items = getattr(acc, attr).items()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as cp:
+                for k, vals in items:
+                    if any(vals):
+                        cp.write_row((*k, *vals))
+            continue
+        marks = ", ".join(["%s"] * len(names))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                               [(*k[:-1], adapt(k[-1]), *vals) for k, vals in items if any(vals)])
 
 
 def _empty(*models) -> None:
@@ -216,10 +264,10 @@ def rebuild(progress: Progress | None = None) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {_qn(Dossier._meta.db_table)}")
         first, last, count = cursor.fetchone()
-    acc: dict = {}
+    acc = Acc()
     done = 0
     with transaction.atomic():
-        _empty(DossierFact, DailyFact)
+        _empty(DossierFact, DailyFact, AgencyMonthFact, ProcedureMonthFact)
         if first is not None:
             lo = first
             while lo <= last:
@@ -227,18 +275,22 @@ def rebuild(progress: Progress | None = None) -> dict:
                 facts = _facts_for_range(lo, hi)
                 _write_facts(facts)
                 for fact in facts:
-                    _add(acc, fact, 1)
+                    acc.add(fact, 1)
                 done += len(facts)
                 if progress:
                     progress(done, count)
                 lo = hi + 1
-        _write_daily(acc)
+        _write_tables(acc)
         refresh_catalog()
         refresh_pakn(full=True)
         FactWatermark.objects.update_or_create(name=EVENTS, defaults={"last_id": high, "rebuilt_at": started,
                                                                       "refreshed_at": started})
         IndexSnapshot.objects.all().delete()  # computed from the old facts
-    return {"dossiers": done, "daily_rows": sum(1 for v in acc.values() if any(v)), "watermark": high,
+    if connection.vendor == "postgresql":  # fresh statistics for the planner after a bulk load
+        with connection.cursor() as cursor:
+            for model in (DossierFact, DailyFact, AgencyMonthFact, ProcedureMonthFact):
+                cursor.execute(f"ANALYZE {_qn(model._meta.db_table)}")
+    return {"dossiers": done, "daily_rows": sum(1 for v in acc.daily.values() if any(v)), "watermark": high,
             "seconds": (timezone.now() - started).total_seconds()}
 
 
@@ -279,14 +331,14 @@ def update_dossiers(ids: list[int]) -> None:
         return
     old = _read_facts(ids)
     new = _facts_for_ids(ids)
-    acc: dict = {}
+    acc = Acc()
     for fact in old:
-        _add(acc, fact, -1)
+        acc.add(fact, -1)
     for fact in new:
-        _add(acc, fact, 1)
+        acc.add(fact, 1)
     DossierFact.objects.filter(dossier_id__in=ids).delete()
     _write_facts(new)
-    _apply_daily(acc)
+    _apply_deltas(acc)
 
 
 # Catalog facts --------------------------------------------------------------------------------------------------------
@@ -366,7 +418,9 @@ def compare_tables() -> dict[str, list]:
     """Both fact tables as sorted row lists (for the rebuild-equals-incremental check)."""
     facts = sorted(DossierFact.objects.values_list(*rules.FACT_COLUMNS))
     daily = sorted(DailyFact.objects.values_list("agency_id", "procedure_id", "day", *DAILY_COUNTERS))
-    return {"facts": facts, "daily": daily}
+    month = sorted(AgencyMonthFact.objects.values_list("agency_id", "month", *DAILY_COUNTERS))
+    pm = sorted(ProcedureMonthFact.objects.values_list("agency_id", "procedure_id", "month", *PM_COUNTERS))
+    return {"facts": facts, "daily": daily, "month": month, "procedure_month": pm}
 
 
 def pending_events() -> int:

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from motcua.units.models import AdministrativeUnit, Agency
 
 from . import rules
-from .models import DAILY_COUNTERS, CatalogFact, DailyFact, DossierFact, PaknFact
+from .models import DAILY_COUNTERS, AgencyMonthFact, CatalogFact, DailyFact, DossierFact, PaknFact, ProcedureMonthFact
 
 LEVELS = ("country", "ministry", "province", "commune", "agency", "procedure")
 LEVEL_NAMES = {"country": "Cả nước", "ministry": "Bộ, ngành", "province": "Tỉnh, thành phố", "commune": "Xã, phường",
@@ -250,43 +250,84 @@ def _catalog_counts(facts: list[CatalogFact], key: tuple) -> CatalogCounts:
 # Dossier sums ---------------------------------------------------------------------------------------------------------
 
 PERIOD_COUNTERS = ("received", "received_online", "ended", "ended_on_time", "processing_seconds", "returned",
-                   "returned_electronic", "returned_online", "returned_online_electronic", "payment_requested",
+                   "returned_electronic", "returned_online", "returned_online_electronic", "returned_document",
+                   "returned_document_electronic", "returned_online_document_paper", "payment_requested",
                    "paid_online", "rated", "rated_not_satisfied")
 
 
-def _period_sums(period: rules.Period, agencies: set[int] | None) -> dict[tuple[int, int], list[int]]:
-    """Sums of the period's counters per agency × procedure (one grouped query)."""
-    qn = connection.ops.quote_name
-    table = qn(DailyFact._meta.db_table)
-    cols = ", ".join(f"SUM({qn(c)})" for c in PERIOD_COUNTERS)
-    params: list = [period.start, period.end]
-    where = "day >= %s AND day <= %s"
-    if agencies is not None:
-        where += f" AND agency_id IN ({', '.join(['%s'] * len(agencies))})"
-        params += sorted(agencies)
-    sql = f"SELECT agency_id, procedure_id, {cols} FROM {table} WHERE {where} GROUP BY agency_id, procedure_id"
+def _in(column: str, values: set[int] | None, params: list) -> str:
+    if values is None:
+        return ""
+    params += sorted(values)
+    return f" AND {column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(r[0], r[1]): [int(v or 0) for v in r[2:]] for r in cursor.fetchall()}
+        return cursor.fetchall()
+
+
+def _period_sums(period: rules.Period, agencies: set[int] | None,
+                 by_procedure: bool = False) -> dict[object, list[int]]:
+    """Sums of the period's counters per agency (or agency × procedure): months and longer from the agency × month
+    table, weeks (and the procedure level) from the daily table."""
+    qn = connection.ops.quote_name
+    cols = ", ".join(f"SUM({qn(c)})" for c in PERIOD_COUNTERS)
+    params: list = [period.start, period.end]
+    if by_procedure or period.kind == "week":
+        table, column = qn(DailyFact._meta.db_table), "day"
+    else:
+        table, column = qn(AgencyMonthFact._meta.db_table), "month"
+    group = "agency_id, procedure_id" if by_procedure else "agency_id"
+    where = f"{column} >= %s AND {column} <= %s" + _in("agency_id", agencies, params)
+    rows = _fetch(f"SELECT {group}, {cols} FROM {table} WHERE {where} GROUP BY {group}", params)
+    if by_procedure:
+        return {(r[0], r[1]): [int(v or 0) for v in r[2:]] for r in rows}
+    return {r[0]: [int(v or 0) for v in r[1:]] for r in rows}
 
 
 def _balances(end: date, agencies: set[int] | None, by_procedure: bool = False) -> dict:
-    """Per agency (or agency × procedure): dossiers open at the end of ``end`` and, of them, late then."""
+    """Per agency (or agency × procedure): dossiers open at the end of ``end`` and, of them, late then — the sums of
+    (received − ended) and (became late − ended late) over every day up to ``end``: whole months before ``end``'s
+    month from the agency × month table, the days of that month from the daily table."""
     qn = connection.ops.quote_name
-    table = qn(DailyFact._meta.db_table)
-    group = "agency_id, procedure_id" if by_procedure else "agency_id"
-    params: list = [end]
-    where = "day <= %s"
-    if agencies is not None:
-        where += f" AND agency_id IN ({', '.join(['%s'] * len(agencies))})"
-        params += sorted(agencies)
-    sql = (f"SELECT {group}, SUM(received) - SUM(ended), SUM(became_late) - SUM(ended_late) FROM {table} "
-           f"WHERE {where} GROUP BY {group}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if by_procedure:
-            return {(r[0], r[1]): (int(r[2] or 0), int(r[3] or 0)) for r in cursor.fetchall()}
-        return {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in cursor.fetchall()}
+    first = end.replace(day=1)
+    out: dict = defaultdict(lambda: [0, 0])
+    sums = "SUM(received) - SUM(ended), SUM(became_late) - SUM(ended_late)"
+    if by_procedure:
+        params: list = [end]
+        rows = _fetch(f"SELECT agency_id, procedure_id, {sums} FROM {qn(DailyFact._meta.db_table)} WHERE day <= %s"
+                      + _in("agency_id", agencies, params) + " GROUP BY agency_id, procedure_id", params)
+        for a, p, o, late in rows:
+            out[(a, p)] = [int(o or 0), int(late or 0)]
+        return {k: tuple(v) for k, v in out.items()}
+    params = [first]
+    months = _fetch(f"SELECT agency_id, {sums} FROM {qn(AgencyMonthFact._meta.db_table)} WHERE month < %s"
+                    + _in("agency_id", agencies, params) + " GROUP BY agency_id", params)
+    params = [first, end]
+    days = _fetch(f"SELECT agency_id, {sums} FROM {qn(DailyFact._meta.db_table)} WHERE day >= %s AND day <= %s"
+                  + _in("agency_id", agencies, params) + " GROUP BY agency_id", params)
+    for a, o, late in [*months, *days]:
+        out[a][0] += int(o or 0)
+        out[a][1] += int(late or 0)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _online_procedures(period: rules.Period, agencies: set[int] | None) -> list[tuple[int, int, bool, bool]]:
+    """(agency, procedure, had an online dossier, had an online payment) in the period (3.2, 4.2)."""
+    qn = connection.ops.quote_name
+    params: list = [period.start, period.end]
+    if period.kind == "week":
+        table, column = qn(DailyFact._meta.db_table), "day"
+        extra = " AND (received_online > 0 OR paid_online > 0)"
+    else:
+        table, column = qn(ProcedureMonthFact._meta.db_table), "month"
+        extra = ""
+    rows = _fetch(f"SELECT agency_id, procedure_id, SUM(received_online), SUM(paid_online) FROM {table} "
+                  f"WHERE {column} >= %s AND {column} <= %s{extra}" + _in("agency_id", agencies, params)
+                  + " GROUP BY agency_id, procedure_id", params)
+    return [(a, p, bool(o), bool(paid)) for a, p, o, paid in rows]
 
 
 # Scoring ------------------------------------------------------------------------------------------------------
@@ -312,9 +353,6 @@ class Figures:
     open_late_at_end: int = 0
     online_dossier_procedures: set[int] = field(default_factory=set)
     paid_online_procedures: set[int] = field(default_factory=set)
-    document_returned: int = 0
-    document_returned_electronic: int = 0
-    document_online_returned_paper: int = 0
     pakn: dict[str, int] | None = None
 
     def get(self, name: str) -> int:
@@ -347,12 +385,12 @@ def scores_for(f: Figures, cat: CatalogCounts) -> list[rules.Score]:
                            by["2.2"].note))
     out.append(s("3.1", len(cat.online), n_proc))
     out.append(s("3.2", len(cat.online & f.online_dossier_procedures), len(cat.online)))
-    online_counted = max(0, f.get("received_online") - f.document_online_returned_paper)
+    online_counted = max(0, f.get("received_online") - f.get("returned_online_document_paper"))
     out.append(s("3.3", online_counted, f.get("received")))
     out.append(s("4.1", None, None))
     out.append(s("4.2", len(cat.fee & f.paid_online_procedures), len(cat.fee)))
     out.append(s("4.3", f.get("paid_online"), f.get("payment_requested")))
-    out.append(s("5.1", f.document_returned_electronic, f.document_returned))
+    out.append(s("5.1", f.get("returned_document_electronic"), f.get("returned_document")))
     for code in ("5.2", "5.3", "5.4", "5.5"):
         out.append(s(code, None, None))
     out.append(s("5.6", cat.registry, n_proc))
@@ -400,12 +438,12 @@ def compute(period: str | rules.Period, level: str, scope: str | Scope | None = 
     within = sc.agencies(d) if sc else None
     if level == "procedure" and within is None:
         raise IndexError_("The procedure level needs a scope (e.g. agency:H01.TTPVHCC or province:01).")
-    sums = _period_sums(p, within)
-    balances = _balances(p.end, within, by_procedure=level == "procedure")
+    by_procedure = level == "procedure"
+    sums = _period_sums(p, within, by_procedure)
+    balances = _balances(p.end, within, by_procedure)
     catalog = list(CatalogFact.objects.all())
-    cat_by_procedure = {cf.procedure_id: cf for cf in catalog}
     names: dict[int, tuple[str, str]] = {}
-    if level == "procedure":
+    if by_procedure:
         from motcua.catalog.models import Procedure
 
         keys = {k[1] for k in sums} | {k[1] for k in balances}
@@ -420,7 +458,7 @@ def compute(period: str | rules.Period, level: str, scope: str | Scope | None = 
         info = d.agencies.get(agency_id)
         if info is None:
             return None
-        if level == "procedure":
+        if by_procedure:
             code, name = names.get(procedure_id, (str(procedure_id), ""))
             return Unit("procedure", procedure_id, code, name or code)
         u = unit_of(info, level, d)
@@ -428,7 +466,8 @@ def compute(period: str | rules.Period, level: str, scope: str | Scope | None = 
             agency_of_unit[u.key] = info
         return u
 
-    for (agency_id, procedure_id), values in sums.items():
+    for key, values in sums.items():
+        agency_id, procedure_id = key if by_procedure else (key, None)
         u = unit_for(agency_id, procedure_id)
         if u is None:
             continue
@@ -436,18 +475,17 @@ def compute(period: str | rules.Period, level: str, scope: str | Scope | None = 
         f = figures[u.key]
         for i, v in enumerate(values):
             f.sums[i] += v
-        if values[PERIOD_INDEX["received_online"]]:
+    for agency_id, procedure_id, online, paid in _online_procedures(p, within):
+        u = unit_for(agency_id, procedure_id)
+        if u is None:
+            continue
+        f = figures[u.key]
+        if online:
             f.online_dossier_procedures.add(procedure_id)
-        if values[PERIOD_INDEX["paid_online"]]:
+        if paid:
             f.paid_online_procedures.add(procedure_id)
-        cf = cat_by_procedure.get(procedure_id)
-        if cf is not None and cf.issues_document:
-            f.document_returned += values[PERIOD_INDEX["returned"]]
-            f.document_returned_electronic += values[PERIOD_INDEX["returned_electronic"]]
-            f.document_online_returned_paper += (values[PERIOD_INDEX["returned_online"]]
-                                                 - values[PERIOD_INDEX["returned_online_electronic"]])
     for key, (open_end, open_late) in balances.items():
-        agency_id, procedure_id = key if level == "procedure" else (key, None)
+        agency_id, procedure_id = key if by_procedure else (key, None)
         u = unit_for(agency_id, procedure_id)
         if u is None:
             continue
@@ -555,8 +593,7 @@ def dossiers_behind(period: str, level: str, code: str, indicator: str, part: st
     if indicator == "4.3":
         paying = qs.filter(ended_in, payment_requested=True)
         return paying if part == "denominator" else paying.filter(paid_online=True)
-    documents = CatalogFact.objects.filter(issues_document=True).values("procedure_id")
-    returned = qs.filter(returned_day__gte=p.start, returned_day__lte=p.end, procedure_id__in=documents)
+    returned = qs.filter(returned_day__gte=p.start, returned_day__lte=p.end, issues_document=True)
     return returned if part == "denominator" else returned.filter(electronic_result=True)
 
 

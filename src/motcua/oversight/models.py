@@ -44,6 +44,9 @@ DAILY_COUNTERS: tuple[str, ...] = (
     "returned_electronic",      # ... electronically (Decree 45/2020)
     "returned_online",          # ... of dossiers submitted online
     "returned_online_electronic",
+    "returned_document",        # results returned of dossiers whose procedure version issues a document (5.1)
+    "returned_document_electronic",
+    "returned_online_document_paper",  # ... online dossiers whose document result was not electronic (3.3)
     "payment_requested",        # ended dossiers that were asked to pay (fee-bearing), by end day
     "paid_online",              # ... paid through the online gateway
     "rated",                    # ratings given, by rating day
@@ -94,6 +97,8 @@ class DossierFact(models.Model):
     late_day = models.DateField(null=True, blank=True)
     on_time = models.BooleanField(null=True)
     electronic_result = models.BooleanField(default=False)
+    issues_document = models.BooleanField(default=False, help_text="The dossier's procedure version issues a "
+                                          "document (has a result).")
     payment_requested = models.BooleanField(default=False)
     paid_online = models.BooleanField(default=False)
     rating = models.CharField(max_length=15, blank=True)
@@ -142,6 +147,9 @@ class DailyFact(models.Model):
     returned_electronic = _counter()
     returned_online = _counter()
     returned_online_electronic = _counter()
+    returned_document = _counter()
+    returned_document_electronic = _counter()
+    returned_online_document_paper = _counter()
     payment_requested = _counter()
     paid_online = _counter()
     rated = _counter()
@@ -153,6 +161,44 @@ class DailyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.procedure_id}/{self.day}"
+
+
+class AgencyMonthFact(models.Model):
+    """The same counters per agency × month (``month`` is the first day): bounded by agencies × months whatever the
+    number of dossiers, so the index of every province for a year reads ~100,000 rows at most."""
+
+    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    month = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "month"], name="agencymonthfact_key")]
+        indexes = [models.Index(fields=["month", "agency"], name="agencymonthfact_month")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.month:%Y-%m}"
+
+
+for _name in DAILY_COUNTERS:
+    AgencyMonthFact.add_to_class(_name, _counter())
+
+
+class ProcedureMonthFact(models.Model):
+    """Per agency × procedure × month, only where the procedure received an online dossier or an online payment:
+    which online services received dossiers (3.2) and which fee-bearing procedures were paid online (4.2)."""
+
+    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.DO_NOTHING, db_constraint=False,
+                                  related_name="+")
+    month = models.DateField()
+    received_online = _counter()
+    paid_online = _counter()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "procedure", "month"], name="proceduremonthfact_key")]
+        indexes = [models.Index(fields=["month", "agency"], name="proceduremonthfact_month")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.procedure_id}/{self.month:%Y-%m}"
 
 
 class CatalogFact(models.Model):

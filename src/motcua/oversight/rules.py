@@ -55,6 +55,7 @@ class DossierRaw:
     second_supplement_at: datetime | None  # the second supplement request during appraisal, if any
     supplement_requests: int  # every supplement request (at receipt and during appraisal)
     electronic_result: bool  # the result was returned electronically (return_result by the system)
+    issues_document: bool  # the dossier's procedure version issues a document (has a result)
     payment_requested: bool
     paid_online: bool  # the payment was confirmed by the online gateway (confirm_payment by the system)
 
@@ -63,7 +64,8 @@ class DossierRaw:
 FACT_COLUMNS: tuple[str, ...] = (
     "dossier_id", "agency_id", "procedure_id", "channel", "state", "submitted_day", "received_at", "received_day",
     "ended_at", "ended_day", "returned_day", "index_due_at", "due_day", "supplement_count", "supplement_requests",
-    "supplement_wait_seconds", "late_at", "late_day", "on_time", "electronic_result", "payment_requested",
+    "supplement_wait_seconds", "late_at", "late_day", "on_time", "electronic_result", "issues_document",
+    "payment_requested",
     "paid_online", "rating", "rated_day", "last_seq",
 )
 F = {name: i for i, name in enumerate(FACT_COLUMNS)}
@@ -103,7 +105,8 @@ def dossier_outcome(r: DossierRaw) -> tuple:
         r.id, r.agency_id, r.procedure_id, r.channel, r.state, local_day(r.submitted_at), r.received_at,
         local_day(r.received_at), ended_at, local_day(ended_at), local_day(r.returned_at), r.index_due_at,
         local_day(r.index_due_at), r.supplement_count, r.supplement_requests, r.supplement_wait_seconds, late_at,
-        local_day(late_at), on_time, bool(r.electronic_result), bool(r.payment_requested), bool(r.paid_online),
+        local_day(late_at), on_time, bool(r.electronic_result), bool(r.issues_document), bool(r.payment_requested),
+        bool(r.paid_online),
         r.rating or "", local_day(r.rated_at), r.version,
     )
 
@@ -162,6 +165,12 @@ def contributions(fact: tuple) -> list[tuple[date, int, int]]:
             out.append((returned_day, c["returned_online"], 1))
             if electronic:
                 out.append((returned_day, c["returned_online_electronic"], 1))
+        if fact[F["issues_document"]]:
+            out.append((returned_day, c["returned_document"], 1))
+            if electronic:
+                out.append((returned_day, c["returned_document_electronic"], 1))
+            elif channel == "online":
+                out.append((returned_day, c["returned_online_document_paper"], 1))
     rated_day = fact[F["rated_day"]]
     if rated_day is not None and fact[F["rating"]]:
         out.append((rated_day, c["rated"], 1))

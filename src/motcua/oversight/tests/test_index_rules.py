@@ -77,7 +77,8 @@ def raw(**kw) -> rules.DossierRaw:
             "submitted_at": vn(2026, 10, 1, 8), "received_at": vn(2026, 10, 1, 9), "finished_at": None,
             "returned_at": None, "index_due_at": vn(2026, 10, 8, 17), "supplement_count": 0,
             "supplement_wait_seconds": 0, "rating": "", "rated_at": None, "version": 5, "second_supplement_at": None,
-            "supplement_requests": 0, "electronic_result": False, "payment_requested": False, "paid_online": False}
+            "supplement_requests": 0, "electronic_result": False, "payment_requested": False, "paid_online": False,
+            "issues_document": False}
     base.update(kw)
     return rules.DossierRaw(**base)
 
@@ -123,7 +124,8 @@ def contributions_by_name(fact):
 def test_contributions_of_a_late_dossier():
     fact = rules.dossier_outcome(raw(finished_at=vn(2026, 10, 20, 10), returned_at=vn(2026, 10, 21, 10),
                                      supplement_requests=1, supplement_count=1, supplement_wait_seconds=3600,
-                                     electronic_result=True, rating="not_satisfied", rated_at=vn(2026, 10, 22, 9)))
+                                     electronic_result=True, issues_document=True, rating="not_satisfied",
+                                     rated_at=vn(2026, 10, 22, 9)))
     c = contributions_by_name(fact)
     d = date
     assert c[("received", d(2026, 10, 1))] == 1 and c[("received_online", d(2026, 10, 1))] == 1
@@ -133,6 +135,8 @@ def test_contributions_of_a_late_dossier():
     assert c[("contacts_1", d(2026, 10, 20))] == 1
     assert c[("processing_seconds", d(2026, 10, 20))] == (19 * 86400 + 3600) - 3600
     assert c[("returned_online_electronic", d(2026, 10, 21))] == 1
+    assert c[("returned_document_electronic", d(2026, 10, 21))] == 1
+    assert ("returned_online_document_paper", d(2026, 10, 21)) not in c
     assert c[("rated_not_satisfied", d(2026, 10, 22))] == 1
 
 
@@ -148,13 +152,13 @@ def test_every_indicator_from_hand_made_figures(settings):
     f = Figures()
     values = {"received": 10, "received_online": 6, "ended": 8, "ended_on_time": 5, "processing_seconds": 8 * 2 * 86400,
                   "returned": 6, "returned_electronic": 3, "returned_online": 4, "returned_online_electronic": 3,
-                  "payment_requested": 4, "paid_online": 1, "rated": 5, "rated_not_satisfied": 1}
+                  "payment_requested": 4, "paid_online": 1, "rated": 5, "rated_not_satisfied": 1,
+                  "returned_document": 5, "returned_document_electronic": 3, "returned_online_document_paper": 1}
     for k, v in values.items():
         f.sums[PERIOD_INDEX[k]] = v
     f.open_at_end, f.open_late_at_end = 4, 1
     f.online_dossier_procedures = {1, 2, 9}
     f.paid_online_procedures = {2}
-    f.document_returned, f.document_returned_electronic, f.document_online_returned_paper = 5, 3, 1
     f.pakn = {"all": 10, "handled": 8, "handled_on_time": 6, "overdue": 2, "disliked": 1, "recomplained": 1}
     cat = CatalogCounts(procedures={1, 2, 3, 4, 5}, online={1, 2, 3}, fee={2, 3}, document={1, 2}, complete=4,
                         registry=1, published_known=4, published_on_time=3, updated_known=0, updated_on_time=0)
