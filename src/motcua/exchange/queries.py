@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.core.identifiers import personal_id_error
 
@@ -49,15 +49,21 @@ def _percentile(values: list[float], share: float) -> float | None:
     return round(values[min(len(values) - 1, max(0, math.ceil(share * len(values)) - 1))], 3)
 
 
+def _agency_filter(qs, agency_code: str | None):
+    """The agency and the agencies below it (codes extend their parent's: ``H01`` → ``H01.STP``)."""
+    if not agency_code:
+        return qs
+    return qs.filter(Q(agency_code=agency_code) | Q(agency_code__startswith=f"{agency_code}."))
+
+
 def registry_figures(start: datetime, end: datetime, agency_code: str | None = None) -> dict[str, dict[str, Any]]:
-    """Per registry, over ``[start, end)`` (and one agency when given): calls, refusals, failures, latency.
+    """Per registry, over ``[start, end)`` (one agency and those below it when given): attempts, calls, refusals,
+    failures, failure rate and latency (p50, p95, mean, in ms).
 
     ``calls`` counts the calls that reached the registry (allowed, not found, unavailable); ``failure_rate`` is the
     share of those that failed (unavailable); refused and invalid attempts never reached it.
     """
-    qs = AccessLogEntry.objects.filter(at__gte=start, at__lt=end)
-    if agency_code is not None:
-        qs = qs.filter(agency_code=agency_code)
+    qs = _agency_filter(AccessLogEntry.objects.filter(at__gte=start, at__lt=end), agency_code)
     out: dict[str, dict[str, Any]] = {}
     for registry, outcome, latency in qs.values_list("registry", "outcome", "latency_ms").iterator(chunk_size=5000):
         row = out.setdefault(registry, {"attempts": 0, "calls": 0, "failures": 0, "refused": 0, "invalid": 0,
@@ -80,31 +86,29 @@ def registry_figures(start: datetime, end: datetime, agency_code: str | None = N
 
 
 def exchange_figures(start: datetime, end: datetime, agency_code: str | None = None) -> dict[str, Any]:
-    """The four supervision figures of issue 4 point 10 for a period and (optionally) one agency.
+    """The supervision figures of issue 4 point 10 for ``[start, end)`` and one agency (with those below it) or all.
 
-    Registry latency and failure rates come from the access log; the share of applicant fields prefilled and of
-    required documents replaced by data or reused come from the submission records of the personal data store
-    (``motcua.exchange.store``), read through its ``queries.reuse_figures(start, end, agency_code)`` when it exists;
-    otherwise they are ``None`` with a note.
+    Registry latency and failure rates come from the access log (:func:`registry_figures`); the share of applicant
+    fields prefilled and of required documents replaced by data or reused come from the submissions recorded by the
+    personal data store (:func:`motcua.exchange.store.queries.reuse_figures`).
     """
-    figures: dict[str, Any] = {"period": {"start": start, "end": end}, "agency": agency_code,
-                               "registries": registry_figures(start, end, agency_code)}
-    calls = sum(r["calls"] for r in figures["registries"].values())
-    failures = sum(r["failures"] for r in figures["registries"].values())
-    figures["registry_failure_rate"] = round(failures / calls, 4) if calls else None
+    registries = registry_figures(start, end, agency_code)
+    calls = sum(r["calls"] for r in registries.values())
+    failures = sum(r["failures"] for r in registries.values())
+    figures: dict[str, Any] = {
+        "period": {"start": start, "end": end}, "agency": agency_code or None,
+        "registries": registries,
+        "registry_calls": calls,
+        "registry_failure_rate": round(failures / calls, 4) if calls else None,
+        "prefilled_field_share": None, "documents_replaced_or_reused_share": None, "reuse": None,
+    }
     try:
-        from motcua.exchange.store import queries as store_queries
-
-        reuse = store_queries.reuse_figures(start, end, agency_code)
-    except (ImportError, AttributeError):
-        reuse = None
-    if reuse is None:
-        figures.update({"prefilled_field_share": None, "documents_replaced_or_reused_share": None,
-                        "note": "The personal data store does not record submissions yet."})
-    else:
-        figures.update({"prefilled_field_share": reuse.get("prefilled_field_share"),
-                        "documents_replaced_or_reused_share": reuse.get("documents_replaced_or_reused_share"),
-                        "reuse": reuse})
+        from motcua.exchange.store.queries import reuse_figures
+    except ImportError:  # the data store is not installed
+        return figures
+    reuse = reuse_figures(agency_code or None, (start, end))
+    figures.update(prefilled_field_share=reuse.prefilled_share,
+                   documents_replaced_or_reused_share=reuse.replaced_or_reused_share, reuse=reuse.as_dict())
     return figures
 
 

@@ -136,3 +136,45 @@ class LookupView(APIView):
             return error_response(error)
         return Response({"registry": result.registry, "identifier": result.identifier, "values": result.values,
                          "source": result.source, "provenance": result.provenance()})
+
+
+GOVERNMENT_OFFICE = "VPCP"
+
+
+def _may_supervise(user, agency_code: str) -> bool:
+    """Superusers; supervisors of the agency or of an agency above it; supervisors at the Government Office (all)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    codes = set(user.memberships.filter(role="supervisor").values_list("agency__code", flat=True))
+    if GOVERNMENT_OFFICE in codes:
+        return True
+    return bool(agency_code) and any(agency_code == c or agency_code.startswith(f"{c}.") for c in codes)
+
+
+class FiguresView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("agency", str), OpenApiParameter("start", str, required=True),
+                               OpenApiParameter("end", str, required=True)],
+                   responses={200: inline_serializer("ExchangeFigures", {"registries": serializers.DictField()})},
+                   tags=["exchange"], summary="Once-only figures: prefilled fields, documents replaced or reused, "
+                                              "registry latency and failure rates")
+    def get(self, request: Request) -> Response:
+        import datetime as dt
+
+        from motcua.core.calendar import TZ
+
+        agency = (request.query_params.get("agency") or "").strip()
+        bounds = {}
+        for name in ("start", "end"):
+            try:
+                bounds[name] = dt.datetime.combine(dt.date.fromisoformat(request.query_params.get(name) or ""),
+                                                   dt.time(), tzinfo=TZ)
+            except ValueError:
+                return _invalid(name, f"{name}: ngày theo dạng YYYY-MM-DD.")
+        if bounds["end"] <= bounds["start"]:
+            return _invalid("end", "end phải sau start.")
+        if not _may_supervise(request.user, agency):
+            return error_response(AccessRefused("Chỉ cán bộ giám sát của cơ quan (hoặc cấp trên) xem được số liệu này.",
+                                                code="not_supervisor"))
+        return Response(queries.exchange_figures(bounds["start"], bounds["end"], agency or None))

@@ -4,12 +4,14 @@
 - ``list`` — the registries, their identifier and attributes, and where each is served from;
 - ``fetch REGISTRY IDENTIFIER --agency A --user U --role R --dossier D --purpose P`` — one purpose-bound call;
 - ``grant AGENCY REGISTRY [--procedure CODE …] [--legal-basis TEXT]``, ``revoke GRANT_ID [--reason TEXT]``,
-  ``grants [--agency A]`` — access grants (added or revoked, never edited).
+  ``grants [--agency A]`` — access grants (added or revoked, never edited);
+- ``figures --start D --end D [--agency A]`` — registry latency, failure rates and reuse shares (point 10).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -49,6 +51,10 @@ class Command(BaseCommand):
         revoke.add_argument("--reason", default="")
         grants = sub.add_parser("grants", help="Active grants.", **flag)
         grants.add_argument("--agency", default="")
+        figures = sub.add_parser("figures", help="Latency, failure rates and reuse shares for a period.", **flag)
+        figures.add_argument("--agency", default="", help="An agency and those below it (default: all).")
+        figures.add_argument("--start", required=True, type=date.fromisoformat, help="YYYY-MM-DD (included)")
+        figures.add_argument("--end", required=True, type=date.fromisoformat, help="YYYY-MM-DD (excluded)")
 
     def handle(self, *args, subcommand: str, **options) -> None:
         getattr(self, f"_{subcommand}")(**options)
@@ -118,6 +124,14 @@ class Command(BaseCommand):
         except services.ExchangeError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"grant {row.pk} revoked at {row.revoked_at:%Y-%m-%d %H:%M:%S}")
+
+    def _figures(self, agency, start, end, **_) -> None:
+        from motcua.core.calendar import TZ
+        from motcua.exchange import queries
+
+        figures = queries.exchange_figures(datetime.combine(start, time(), tzinfo=TZ),
+                                           datetime.combine(end, time(), tzinfo=TZ), agency or None)
+        self.stdout.write(json.dumps(figures, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
 
     def _grants(self, agency, **_) -> None:
         from motcua.exchange import queries
