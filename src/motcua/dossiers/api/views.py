@@ -506,6 +506,8 @@ class DossierActionView(DossierAPIView):
     def post(self, request: Request, code: str, action: str) -> Response:
         viewer = access.viewer_for(request.user)
         dossier = self.visible_dossier(request, code, viewer)
+        if action == "resubmit_child" and dossier.group_code and not dossier.group_parent_code:
+            return _resubmit_child(request, viewer, dossier)  # a linked group's member (issue 4 point 8)
         if action not in {str(a) for a in Action}:
             raise exceptions.NotFound(f"Unknown action {action!r}.")
         if_match = request.headers.get("If-Match")
@@ -546,6 +548,35 @@ class DossierActionView(DossierAPIView):
         except services.DossierNotFound:
             raise exceptions.NotFound(f"Không tìm thấy hồ sơ {code} (no such dossier).") from None
         return _detail(dossier, viewer, status.HTTP_200_OK)
+
+
+def _resubmit_child(request: Request, viewer: access.Viewer, parent: Dossier) -> Response:
+    """``POST /dossiers/<parent>/actions/resubmit_child`` with ``{"data": {"member": "<key>"}}``: submit again a
+    member of a linked group whose child ended without a result (:func:`motcua.dossiers.groups.resubmit_child`); by
+    the applicant or a desk officer of the receiving agency, with ``If-Match`` like every action."""
+    if_match = request.headers.get("If-Match")
+    if if_match is None or if_match.strip() == "*":
+        return _problem(428, "Precondition required", "Send If-Match with the dossier's ETag (read it first).",
+                        headers={"ETag": etag(parent.version)})
+    if parent.version not in _if_match_versions(if_match):
+        return _precondition_failed(parent)
+    body = request.data if isinstance(request.data, dict) else {}
+    member = (body.get("data") or {}).get("member") if isinstance(body.get("data"), dict) else None
+    if not isinstance(member, str) or not member:
+        return _problem(400, "Invalid request", "Name the member to submit again (data.member).",
+                        errors={"data.member": ["Required."]})
+    roles = access.acting_roles(viewer, parent)
+    role = next((r for r in (Role.APPLICANT, Role.DESK_OFFICER) if r in roles), None)
+    if role is None:
+        return _problem(403, "Forbidden", "The applicant or a desk officer of the receiving agency submits again.")
+    try:
+        groups.resubmit_child(parent.code, member, actor=request.user, role=str(role))
+    except rules.RuleViolation as violation:
+        return _problem(422, "Unprocessable content", str(violation), rule=violation.rule)
+    except services.InvalidSubmission as invalid:
+        return _problem(400, "Invalid request", "One or more fields are invalid.",
+                        errors=_problem_errors(invalid.errors))
+    return _detail(Dossier.objects.get(pk=parent.pk), viewer, status.HTTP_200_OK)
 
 
 def _not_allowed(dossier: Dossier, action: str, roles: list[str]) -> ProblemResponse:

@@ -60,3 +60,33 @@ def test_bad_group_submissions_are_400_and_write_nothing(citizen, overrides, fie
     assert response.status_code == 400, response.content
     assert response["Content-Type"].startswith("application/problem+json")
     assert Dossier.objects.count() == 0
+
+
+def test_the_applicant_submits_a_refused_member_again(citizen):
+    from motcua.dossiers.models import GroupMember
+
+    from .factories import Flow, vn
+
+    created = citizen.post(URL, body(), format="json")
+    parent = created.json()["code"]
+    refused = GroupMember.objects.get(parent__code=parent, key="health_insurance").child
+    flow = Flow(refused, "BHXH")
+    flow("receive", "desk_officer", vn(2026, 3, 2, 10))
+    flow("assign", "leader", vn(2026, 3, 2, 10, 5), data={"assignee": "specialist-BHXH"})
+    flow("refuse", "leader", vn(2026, 3, 2, 11), reason="Thiếu thông tin")
+    url = f"{URL}/{parent}/actions/resubmit_child"
+    current = citizen.get(f"{URL}/{parent}")
+    assert current.json()["state"] == "processing"  # one member ended, two still open
+    assert citizen.post(url, {"data": {"member": "health_insurance"}}, format="json",
+                        HTTP_IF_MATCH='"1"').status_code == 412
+    assert citizen.post(url, {"data": {}}, format="json", HTTP_IF_MATCH=current["ETag"]).status_code == 400
+    not_ended = citizen.post(url, {"data": {"member": "birth"}}, format="json", HTTP_IF_MATCH=current["ETag"])
+    assert not_ended.status_code == 422 and not_ended.json()["rule"] == "member_not_ended"
+    again = citizen.post(url, {"data": {"member": "health_insurance"}}, format="json", HTTP_IF_MATCH=current["ETag"])
+    assert again.status_code == 200, again.content
+    data = again.json()
+    assert data["state"] == "submitted"
+    insurance = [m for m in data["group"]["members"] if m["key"] == "health_insurance"]
+    assert [(m["attempt"], m["state"]) for m in insurance] == [(1, "refused"), (2, "submitted")]
+    assert citizen.post(url, {"data": {"member": "health_insurance"}}, format="json",
+                        HTTP_IF_MATCH=again["ETag"]).json()["rule"] == "member_not_ended"
