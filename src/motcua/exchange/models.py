@@ -6,10 +6,10 @@
   allowed change is setting ``revoked_at`` (with who and why) once. The ORM refuses everything else and a database
   trigger refuses it too (migration 0002).
 - :class:`AccessLogEntry` — every attempt to read a registry, allowed or refused, hash-chained. Append-only (ORM and
-  trigger). The log is split into :data:`SHARDS` (64) chains by the subject's identifier, so all reads of one person's data
-  are one chain and writers for different people do not wait for each other; :class:`AccessLogHead` holds each
-  chain's last link (the row lock serialises appends to one chain, and the head lets `motcua audit verify` see a
-  deleted tail).
+  trigger). The log is split into :data:`SHARDS` (64) chains by the subject's identifier, so all reads of one
+  person's data are one chain and writers for different people do not wait for each other; :class:`AccessLogHead`
+  holds each chain's last link (the row lock serialises appends to one chain, and the head lets `motcua audit
+  verify` see a deleted tail).
 """
 
 from __future__ import annotations
