@@ -53,7 +53,8 @@ def visible_obstacles(user) -> QuerySet[Obstacle]:
 
 def visible_reports(user) -> QuerySet[ObstacleReport]:
     roles = actor_roles(user)
-    base = ObstacleReport.objects.select_related("member__user").annotate(obstacle_count=Count("obstacles"))
+    base = (ObstacleReport.objects.select_related("member__user").annotate(obstacle_count=Count("obstacles"))
+            .order_by("-submitted_at", "-pk"))
     if roles & {Actor.STANDING, Actor.LEADER}:
         return base
     return base.filter(member__user=user)
