@@ -40,6 +40,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure, VersionStatus
 from motcua.core.calendar import WorkingCalendar
@@ -225,17 +226,19 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
     at = at or timezone.now()
     spec = group_spec(str(group_code or ""))
     if spec is None:
-        raise services.InvalidSubmission({"group": f"No linked procedure group {group_code!r}; known: "
-                                                   f"{', '.join(sorted(GROUPS))}."})
+        raise services.InvalidSubmission({"group": _("Không có nhóm thủ tục liên thông %(code)s; các nhóm: "
+                                                     "%(known)s.") % {"code": group_code,
+                                                                      "known": ", ".join(sorted(GROUPS))}})
     errors: dict[str, str] = {}
     for member in spec.members:
         if not member.procedure_code or not _procedure_ready(member.procedure_code):
             what = member.procedure_code or "no catalog record"
-            errors[f"members.{member.key}.procedure"] = (
-                f"{member.name} ({what}) has no published procedure: the group cannot be submitted online yet.")
+            errors[f"members.{member.key}.procedure"] = _(
+                "%(name)s (%(what)s) chưa có thủ tục được công bố: chưa thể nộp trực tuyến nhóm liên thông này."
+            ) % {"name": member.name, "what": what}
         agency = member_agency(spec, member, agency_code)
         if not Agency.objects.filter(code=agency).exists() and agency != agency_code:
-            errors[f"members.{member.key}.agency"] = f"No agency {agency!r}."
+            errors[f"members.{member.key}.agency"] = _("Không có cơ quan %(code)s.") % {"code": agency}
     if errors:
         raise services.InvalidSubmission(errors)
     messaging = _messaging()
@@ -486,8 +489,9 @@ def on_event(event: DossierEvent) -> None:
     dossier = event.dossier
     if not dossier.group_parent_code:
         if event.action not in PARENT_ACTIONS and event.seq > 1:
-            raise rules.RuleViolation("group_parent_derived",
-                                      f"{dossier.code} is the parent of a linked group: act on its child dossiers.")
+            raise rules.RuleViolation("group_parent_derived", _(
+                "Hồ sơ %(code)s là hồ sơ chung của nhóm liên thông: hãy xử lý các hồ sơ thành phần.")
+                % {"code": dossier.code})
         return
     if event.action in (LINKED_RESULT, GROUP_DUE) or event.from_state == event.to_state:
         return
@@ -539,11 +543,12 @@ def resubmit_child(parent_code: str, key: str, *, actor=None, role: str | None =
         member = spec.member(key) if spec else None
         last = _latest(parent, key)
         if member is None or last is None:
-            raise rules.RuleViolation("unknown_member", f"{parent_code} has no member {key!r}.")
+            raise rules.RuleViolation("unknown_member", _("Hồ sơ %(code)s không có thủ tục thành phần %(key)s.")
+                                      % {"code": parent_code, "key": key})
         if last.state not in NO_RESULT:
-            raise rules.RuleViolation("member_not_ended",
-                                      f"Member {key!r} is '{last.state}': only a child that ended without a "
-                                      "result can be submitted again.")
+            raise rules.RuleViolation("member_not_ended", _(
+                "Chỉ nộp lại được thủ tục thành phần đã kết thúc mà không có kết quả; %(key)s đang ở trạng thái "
+                "%(state)s.") % {"key": key, "state": last.state})
         applicant = {"kind": parent.applicant_kind, "personal_id": parent.applicant_personal_id,
                      "enterprise_code": parent.applicant_enterprise_code, "full_name": parent.applicant_name,
                      "phone": parent.applicant_phone, "email": parent.applicant_email,
