@@ -186,13 +186,20 @@ def test_registry_down_clear_message_then_upload_fallback(client):
     assert AccessLogEntry.objects.filter(subject=AN, outcome="unavailable").exists()
 
 
-def test_a_malformed_personal_id_on_the_form_is_refused_clearly(client):
-    create_procedure("9.000002", "Thủ tục khác")
-    from motcua.dossiers.tests.test_citizen_submits_online import PDF as _PDF  # noqa: F401
+@pytest.mark.parametrize("personal_id", ["001690012345", "001399012345", "099090012345"])
+def test_a_malformed_personal_id_on_the_form_is_refused_clearly(client, personal_id):
+    from html import escape
 
+    from django.utils import translation
+
+    from motcua.core.identifiers import personal_id_error
+
+    create_procedure("9.000002", "Thủ tục khác")
     doc = RequiredDocument.objects.get(version__procedure__code="9.000002")
     response = client.post("/ho-so/nop/9.000002/", {
-        "channel": "online", "agency": AGENCY, "kind": "citizen", "full_name": "A", "personal_id": "001690012345",
+        "channel": "online", "agency": AGENCY, "kind": "citizen", "full_name": "A", "personal_id": personal_id,
         "phone": "0912345678", f"document_{doc.pk}": SimpleUploadedFile("a.pdf", PDF)})
     assert response.status_code == 400
+    with translation.override("vi"):
+        assert escape(personal_id_error(personal_id)) in response.content.decode()
     assert not Dossier.objects.exists()
