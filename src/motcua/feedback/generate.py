@@ -41,7 +41,7 @@ from motcua.core.models import CalendarException
 from motcua.units.models import Agency
 
 from . import rules
-from .models import Feedback, FeedbackEvent
+from .models import Feedback, FeedbackEvent, PublishedEntry
 from .services import search_text
 from .transitions import Action, Role, State, next_state
 
@@ -472,6 +472,14 @@ def _event_rows(ids: list[int], batch: list[_Item]):
             prev = digest
 
 
+def _entry_rows(ids: list[int], batch: list[_Item]):
+    """The search rows of the batch's published items, in publication order (as live publication appends them)."""
+    rows = [(pk, item.values["published_at"], item.values["agency_id"], item.values["procedure_code"],
+             item.values["topic"], item.values["kind"], item.values["search_text"])
+            for pk, item in zip(ids, batch, strict=True) if item.state == State.PUBLISHED]
+    return sorted(rows, key=lambda r: (r[1], r[0]))
+
+
 class _Rows:
     """The feedback table's columns and how to fill each from a simulated item's values."""
 
@@ -524,6 +532,10 @@ def _write(batch: list[_Item], links: list[tuple[int, int]], rows: _Rows) -> int
             with cursor.copy(f"COPY {qn(Feedback._meta.db_table)} ({columns}) FROM STDIN") as copy:
                 for pk, item in zip(ids, batch, strict=True):
                     copy.write_row(rows.row(pk, item))
+            entry_columns = "feedback_id, published_at, agency_id, procedure_code, topic, kind, search_text"
+            with cursor.copy(f"COPY {qn(PublishedEntry._meta.db_table)} ({entry_columns}) FROM STDIN") as copy:
+                for row in _entry_rows(ids, batch):
+                    copy.write_row(row)
             count = 0
             columns = ", ".join(qn(c) for c in EVENT_COLUMNS)
             with cursor.copy(f"COPY {qn(FeedbackEvent._meta.db_table)} ({columns}) FROM STDIN") as copy:
@@ -538,6 +550,9 @@ def _write(batch: list[_Item], links: list[tuple[int, int]], rows: _Rows) -> int
         for child, parent in links:
             objs[child].recomplaint_of_id = ids[parent]
         Feedback.objects.bulk_update([objs[c] for c, _ in links], ["recomplaint_of"], batch_size=500)
+    PublishedEntry.objects.bulk_create([PublishedEntry(feedback_id=r[0], published_at=r[1], agency_id=r[2],
+                                                       procedure_code=r[3], topic=r[4], kind=r[5], search_text=r[6])
+                                        for r in _entry_rows(ids, batch)], batch_size=500)
     adapt = connection.ops.adapt_datetimefield_value
     events = [(*r[:4], adapt(r[4]), *r[5:]) for r in _event_rows(ids, batch)]
     sql = (f"INSERT INTO {qn(FeedbackEvent._meta.db_table)} ({', '.join(qn(c) for c in EVENT_COLUMNS)}) "

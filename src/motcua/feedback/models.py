@@ -330,3 +330,32 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.feedback_id} {self.at}"
+
+
+class PublishedEntry(models.Model):
+    """The search row of a published answer: the columns the public answers page filters and orders on, and the
+    folded public words, in a narrow table written at publication (so its rows lie in publication order).
+
+    Why a table of its own: finding the newest answers that contain some words reads a few thousand rows in date
+    order, or every match of rare words; narrow rows in date order make both a few hundred pages instead of one
+    page per row of the wide ``Feedback`` table. PostgreSQL adds a generated ``search_vector`` with a GIN index
+    (migration 0003). Written only by ``services`` (publish) and the history generator.
+    """
+
+    feedback = models.OneToOneField(Feedback, on_delete=models.PROTECT, related_name="published_entry")
+    published_at = models.DateTimeField()
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    procedure_code = models.CharField(max_length=40, blank=True)
+    topic = models.CharField(max_length=12, choices=Topic.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    search_text = models.TextField(blank=True, help_text="Folded public title, question, answer and procedure.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-published_at", "-feedback"], name="published_entry_date"),
+            models.Index(fields=["agency", "-published_at", "-feedback"], name="published_entry_agency"),
+            models.Index(fields=["procedure_code", "-published_at", "-feedback"], name="published_entry_procedure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.published_at}"

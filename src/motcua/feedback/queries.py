@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Count, F, Q, QuerySet
 
 from motcua.core.text import terms as fold_terms
 
-from .models import Feedback, Rating
+from .models import Feedback, PublishedEntry, Rating
 from .transitions import State
 
 
@@ -36,21 +36,25 @@ def search_terms(q: str | None) -> list[str]:
     return fold_terms(q)[:8]
 
 
-def _match_terms(qs: QuerySet[Feedback], words: list[str]) -> QuerySet[Feedback]:
+def _match_terms(qs: QuerySet, words: list[str]) -> QuerySet:
     """Every term must be a word of the folded public text; the last one may be a prefix (search as you type).
 
-    PostgreSQL uses the stored ``search_vector`` (a generated tsvector with a GIN index, migration 0002); SQLite
-    matches words in the space-separated ``search_text``. Both give the same rows.
+    PostgreSQL uses the entries' generated ``search_vector`` (GIN, migration 0003); SQLite matches words in the
+    space-separated ``search_text``. Both give the same rows.
     """
     if not words:
         return qs
-    vendor = connections[router.db_for_read(Feedback)].vendor
+    table = PublishedEntry._meta.db_table
+    vendor = connections[router.db_for_read(PublishedEntry)].vendor
     if vendor == "postgresql":
-        tsquery = " & ".join([*words[:-1], words[-1] + ":*"])
-        return qs.extra(where=["feedback_feedback.search_vector @@ to_tsquery('simple', %s)"], params=[tsquery])
+        return qs.extra(where=[f"{table}.search_vector @@ to_tsquery('simple', %s)"], params=[_tsquery(words)])
     for word in words[:-1]:
-        qs = qs.extra(where=["(' ' || feedback_feedback.search_text || ' ') LIKE %s"], params=[f"% {word} %"])
-    return qs.extra(where=["(' ' || feedback_feedback.search_text || ' ') LIKE %s"], params=[f"% {words[-1]}%"])
+        qs = qs.extra(where=[f"(' ' || {table}.search_text || ' ') LIKE %s"], params=[f"% {word} %"])
+    return qs.extra(where=[f"(' ' || {table}.search_text || ' ') LIKE %s"], params=[f"% {words[-1]}%"])
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join([*words[:-1], words[-1] + ":*"])
 
 
 PUBLIC_COLUMNS = ("id", "code", "kind", "topic", "public_title", "public_content", "procedure_id", "procedure_code",
@@ -58,14 +62,8 @@ PUBLIC_COLUMNS = ("id", "code", "kind", "topic", "public_title", "public_content
                   "answered_at", "published_at", "answer", "rating", "classification")
 
 
-def published_items(filters: PublicFilters | None = None) -> QuerySet[Feedback]:
-    """Published answers, newest first, filtered. Only public columns are loaded (no personal data).
-
-    Ordered by ``(-published_at, -id)`` to use the partial indexes ``feedback_published``,
-    ``feedback_agency_published`` and ``feedback_procedure_published``.
-    """
-    f = filters or PublicFilters()
-    qs = Feedback.objects.filter(published_at__isnull=False).select_related("agency").only(*PUBLIC_COLUMNS)
+def _entries(f: PublicFilters) -> QuerySet[PublishedEntry]:
+    qs = PublishedEntry.objects.all()
     if f.procedure_code:
         qs = qs.filter(procedure_code=f.procedure_code)
     if f.agency_ids:
@@ -78,8 +76,81 @@ def published_items(filters: PublicFilters | None = None) -> QuerySet[Feedback]:
         qs = qs.filter(published_at__gte=f.published_from)
     if f.published_to:
         qs = qs.filter(published_at__lt=f.published_to)
-    qs = _match_terms(qs, search_terms(f.q))
-    return qs.order_by("-published_at", "-id")
+    return qs.order_by("-published_at", "-feedback_id")
+
+
+def _public_rows() -> QuerySet[Feedback]:
+    return Feedback.objects.filter(published_at__isnull=False).select_related("agency").only(*PUBLIC_COLUMNS)
+
+
+def published_items(filters: PublicFilters | None = None) -> QuerySet[Feedback]:
+    """Published answers, newest first, filtered. Only public columns are loaded (no personal data).
+
+    A plain queryset for any use (joined to the entries); the public page reads through :func:`search_page`, which
+    bounds the cost.
+    """
+    f = filters or PublicFilters()
+    qs = _public_rows().filter(published_entry__published_at__isnull=False)
+    if f.procedure_code:
+        qs = qs.filter(published_entry__procedure_code=f.procedure_code)
+    if f.agency_ids:
+        qs = qs.filter(published_entry__agency_id__in=f.agency_ids)
+    if f.topic:
+        qs = qs.filter(published_entry__topic=f.topic)
+    if f.kind:
+        qs = qs.filter(published_entry__kind=f.kind)
+    if f.published_from:
+        qs = qs.filter(published_entry__published_at__gte=f.published_from)
+    if f.published_to:
+        qs = qs.filter(published_entry__published_at__lt=f.published_to)
+    return _match_terms(qs, search_terms(f.q)).order_by("-published_at", "-id")
+
+
+PROBE_ROWS = 2000
+
+
+def search_page(filters: PublicFilters, number: int, per_page: int = 20) -> Page:
+    """One page of published answers for ``filters`` (with or without words), newest first: the ids come from the
+    narrow :class:`~motcua.feedback.models.PublishedEntry` rows, then the page's rows are read by id.
+
+    With words on PostgreSQL, two bounded steps, because the planner cannot tell how often words occur together
+    (it multiplies their frequencies) and then either walks the date index through a rare phrase or fetches every
+    match of a frequent one:
+
+    1. the newest :data:`PROBE_ROWS` entries of the filtered list (date index, in order) are tested against the
+       words; when the page is found there (frequent words), that is the answer;
+    2. otherwise the words are rare among recent answers: the GIN index gives every match, sorted by date.
+    """
+    words = search_terms(filters.q)
+    number = max(1, number)
+    start = (number - 1) * per_page
+    alias = router.db_for_read(PublishedEntry)
+    entries = _entries(filters)
+    if not words or connections[alias].vendor != "postgresql":
+        page_ids = list(_match_terms(entries, words).values_list("feedback_id", flat=True)[start:start + per_page + 1])
+    else:
+        needed = start + per_page + 1
+        table = PublishedEntry._meta.db_table
+        probe = entries.extra(select={"sv": f"{table}.search_vector"}).values("feedback_id", "sv")[:PROBE_ROWS]
+        probe_sql, probe_params = probe.query.sql_with_params()
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"WITH recent AS MATERIALIZED ({probe_sql}) SELECT (SELECT count(*) FROM recent), "
+                           f"ARRAY(SELECT feedback_id FROM recent WHERE sv @@ to_tsquery('simple', %s) LIMIT %s)",
+                           [*probe_params, _tsquery(words), needed])
+            scanned, ids = cursor.fetchone()
+            if len(ids) < needed and scanned >= PROBE_ROWS:
+                # Step 2: rare words. Plain index scans are off for this statement, so the GIN index is used.
+                sql, params = (_match_terms(entries, words).values_list("feedback_id")[start:start + per_page + 1]
+                               .query.sql_with_params())
+                with transaction.atomic(using=alias):
+                    cursor.execute("SET LOCAL enable_indexscan = off")
+                    cursor.execute(sql, params)
+                    page_ids = [row[0] for row in cursor.fetchall()]
+            else:
+                page_ids = ids[start:start + per_page + 1]
+    rows = {item.pk: item for item in _public_rows().filter(pk__in=page_ids)}
+    items = [rows[pk] for pk in page_ids if pk in rows]
+    return Page(items[:per_page], number, per_page, len(items) > per_page)
 
 
 @dataclass(frozen=True)
@@ -105,7 +176,7 @@ def page_of(qs: QuerySet[Feedback], number: int, per_page: int = 20) -> Page:
 
 def published_item(code: str) -> Feedback | None:
     """One published answer by its tracking code, public columns only."""
-    return published_items().filter(code=code).first()
+    return _public_rows().filter(code=code).first()
 
 
 def item_by_code(code: str) -> Feedback | None:

@@ -35,6 +35,7 @@ from .models import (
     FeedbackEvent,
     Kind,
     PersonalDataAccess,
+    PublishedEntry,
     Rating,
     RefusalGround,
     Topic,
@@ -529,6 +530,10 @@ def act(code: str, action: str, *, actor, role: str, expected_version: int | Non
         item.state = str(target)
         item.version += 1
         item.save(update_fields=list(dict.fromkeys(fields)))
+        if action == Action.PUBLISH:
+            PublishedEntry.objects.create(feedback=item, published_at=at, agency_id=item.agency_id,
+                                          procedure_code=item.procedure_code, topic=item.topic, kind=item.kind,
+                                          search_text=item.search_text)
         _append_event(item, actor=actor, role=role, at=at, action=str(action), from_state=source,
                       to_state=str(target), note=note, data=data)
         return item

@@ -61,7 +61,7 @@ def answers(request: HttpRequest) -> HttpResponse:
     filters = queries.PublicFilters(q=q, procedure_code=procedure_code,
                                     agency_ids=(agency.pk,) if agency else ((-1,) if agency_code else ()),
                                     topic=topic if topic in Topic.values else "")
-    page = queries.page_of(queries.published_items(filters), _page_number(request), PER_PAGE)
+    page = queries.search_page(filters, _page_number(request), PER_PAGE)
     params = request.GET.copy()
     params.pop("trang", None)
     return render(request, "feedback/answers.html", {

@@ -79,7 +79,7 @@ class ItemsView(APIView):
             agency_ids = tuple(Agency.objects.filter(code=agency_code).values_list("pk", flat=True)) or (-1,)
         filters = queries.PublicFilters(q=p.get("q", "")[:200], procedure_code=p.get("procedure", "").strip(),
                                         agency_ids=agency_ids, topic=p.get("topic", ""), kind=p.get("kind", ""))
-        page = queries.page_of(queries.published_items(filters), _page(request), 20)
+        page = queries.search_page(filters, _page(request), 20)
         return Response({"page": page.number, "per_page": page.per_page, "has_next": page.has_next,
                          "results": PublicItemSerializer(page.items, many=True).data})
 

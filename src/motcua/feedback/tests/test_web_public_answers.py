@@ -8,7 +8,7 @@ from django.test import Client
 
 from motcua.feedback.models import Feedback, FeedbackEvent
 
-from .factories import SUBMITTER, citizen, procedure, published, report, vn
+from .factories import SUBMITTER, Flow, citizen, procedure, published, report, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +115,12 @@ def test_pages_of_twenty(client):
     first = published()
     for _ in range(20):
         report()
-    items = list(Feedback.objects.exclude(pk=first.pk))
-    Feedback.objects.filter(pk__in=[i.pk for i in items]).update(
-        state="published", answer="A", published_at=vn(2026, 3, 10, 9))
+    for item in Feedback.objects.exclude(pk=first.pk):  # taken to publication the live way, on 10/3
+        flow = Flow(item)
+        flow("classify", "desk_officer", vn(2026, 3, 9, 9), classification="in_competence")
+        flow("draft_answer", "specialist", vn(2026, 3, 9, 10), answer="Trả lời")
+        flow("approve", "leader", vn(2026, 3, 10, 8))
+        flow("publish", "leader", vn(2026, 3, 10, 9))
     page1 = client.get("/phan-anh-kien-nghi/").content.decode()
     assert 'rel="next"' in page1 and first.code not in page1
     page2 = client.get("/phan-anh-kien-nghi/", {"trang": 2}).content.decode()
