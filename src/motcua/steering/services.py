@@ -560,6 +560,8 @@ def remind(period: str | Period, *, at: datetime | None = None) -> ReminderResul
     period = period if isinstance(period, Period) else rules.parse_period(period)
     at = at or now()
     day = at.astimezone(TZ).date()
+    # Absolute when MOTCUA_PUBLIC_URL is set (as the dossier notifications do).
+    link = str(getattr(settings, "MOTCUA_PUBLIC_URL", "") or "").rstrip("/") + "/chi-dao/bao-cao/moi/"
     queued, already, unreachable = [], [], []
     with transaction.atomic():
         for member in missing_reporters(period):
@@ -572,13 +574,13 @@ def remind(period: str | Period, *, at: datetime | None = None) -> ReminderResul
             body = (f"Kính gửi {user.get_full_name() or user.username},\n"
                     f"Cơ quan thường trực Tổ công tác cải cách TTHC (Văn phòng Chính phủ) chưa nhận được báo cáo "
                     f"vướng mắc, khó khăn định kỳ {period.label.lower()} của {member.organisation or 'Quý vị'}. "
-                    f"Đề nghị gửi báo cáo (kể cả khi không phát sinh vướng mắc) tại /chi-dao/bao-cao/moi/.")
+                    f"Đề nghị gửi báo cáo (kể cả khi không phát sinh vướng mắc) tại {link}")
             messages = []
             if user.email:
                 messages.append(notify.Message("email", user.email, body, subject,
                                                meta={"kind": "steering_reminder", "period": str(period)}))
             if member.phone:
-                messages.append(notify.Message("sms", member.phone, f"{subject}: /chi-dao/bao-cao/moi/",
+                messages.append(notify.Message("sms", member.phone, f"{subject}: {link}",
                                                meta={"kind": "steering_reminder", "period": str(period)}))
             if not messages:
                 unreachable.append(user.username)

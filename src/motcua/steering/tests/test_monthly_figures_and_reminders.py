@@ -74,7 +74,9 @@ def test_november_sees_the_later_changes(october):
     assert queries.obstacle_figures("2026-11", as_of=date(2026, 12, 1)).overdue == 1
 
 
-def test_reminders_go_through_notifications_once_a_day(october, outbox, django_capture_on_commit_callbacks):
+def test_reminders_go_through_notifications_once_a_day(october, outbox, django_capture_on_commit_callbacks,
+                                                        settings):
+    settings.MOTCUA_PUBLIC_URL = "https://motcua.example.vn/"
     with django_capture_on_commit_callbacks(execute=True):
         result = services.remind("2026-11", at=vn(2026, 11, 25))
     assert sorted(result.queued) == ["m-a", "m-b"] and result.unreachable == ["m-c"]
@@ -82,6 +84,7 @@ def test_reminders_go_through_notifications_once_a_day(october, outbox, django_c
     sms = [json.loads(line) for line in (outbox / "sms.jsonl").read_text().splitlines()]
     assert [m["to"] for m in emails] == ["a@example.vn"] and [m["to"] for m in sms] == ["0912000001"]
     assert "11/2026" in emails[0]["subject"]
+    assert "https://motcua.example.vn/chi-dao/bao-cao/moi/" in emails[0]["body"] and "https://" in sms[0]["body"]
     again = services.remind("2026-11", at=vn(2026, 11, 25, 16))
     assert again.queued == [] and sorted(again.already) == ["m-a", "m-b"]
     assert Job.objects.filter(key__startswith="steering-remind:2026-11:").count() == 2
