@@ -142,3 +142,10 @@ def test_lookup_api_outcomes():
                           content_type="application/json")
     assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_registry"
     assert client.get("/api/v1/registries").json()["registries"][0]["name"] == "population"
+
+
+def test_the_page_reads_in_english_too():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(citizen(AN))
+    html = client.get("/du-lieu-cua-toi/").content.decode()
+    assert "Who looked at my data" in html and "Nobody has accessed your data yet." in html
