@@ -150,6 +150,7 @@ class World:
             marriage = [{"registration_number": f"{rng.randrange(1, 999)}/{wed.year}", "registered_on": wed,
                          "spouse_name": spouse_name, "spouse_personal_id": spouse or ""}]
         insurance_number = f"{parsed.province_code % 100:02d}{rng.randrange(10**8):08d}"
+        # Card: benefit group (2 letters), benefit level, province (2 digits), social-insurance number (10 digits).
         group = "TE" if age < 6 else ("HS" if age < 18 else ("HT" if age >= 60 else "GD"))
         valid_from = date(today.year, 1, 1)
         return {
@@ -173,7 +174,7 @@ class World:
             "social_insurance": {
                 "social_insurance_number": insurance_number,
                 "health_insurance_card": {
-                    "number": f"{group}4{insurance_number}", "valid_from": valid_from,
+                    "number": f"{group}4{parsed.province_code % 100:02d}{insurance_number}", "valid_from": valid_from,
                     "valid_to": date(today.year, 12, 31),
                     "initial_hospital": f"{rng.choice(HOSPITALS)} ({province})",
                 },
