@@ -394,12 +394,16 @@ class Move:
     weeks: int
 
 
+MIN_RATE = 1e-6  # dossiers per officer per week below which a group's rate says nothing
+MAX_NEED = 1e6
+
+
 def needed_staff(u: UnitLoad, per_officer_per_week: float, clear_weeks: int) -> float:
     """Officers needed to keep up with arrivals and clear the backlog in ``clear_weeks`` at the group's rate."""
-    if per_officer_per_week <= 0:
+    if per_officer_per_week <= MIN_RATE:
         return float(len(u.staff))
     backlog_excess = max(0.0, u.open_dossiers - u.arrivals_per_week)  # about a week's arrivals is normal work in hand
-    return (u.arrivals_per_week + backlog_excess / clear_weeks) / per_officer_per_week
+    return min(MAX_NEED, (u.arrivals_per_week + backlog_excess / clear_weeks) / per_officer_per_week)
 
 
 def reallocate(units: Sequence[UnitLoad], clear_weeks: int = 8, min_weeks: int = 2,
@@ -420,7 +424,7 @@ def reallocate(units: Sequence[UnitLoad], clear_weeks: int = 8, min_weeks: int =
         if headcount == 0:
             continue
         rate = sum(u.completions_per_week for u in members) / headcount
-        if rate <= 0:
+        if rate <= MIN_RATE:
             continue
         staff = {u.unit: len(u.staff) for u in members}
         need = {u.unit: needed_staff(u, rate, clear_weeks) for u in members}
@@ -439,7 +443,7 @@ def reallocate(units: Sequence[UnitLoad], clear_weeks: int = 8, min_weeks: int =
             staff[taker] += 1
             u = load[taker]
             excess = max(0.0, u.open_dossiers - u.arrivals_per_week)
-            weeks = math.ceil(excess / rate) if excess else min_weeks
+            weeks = math.ceil(min(excess / rate, max_weeks)) if excess else min_weeks
             moves.append(Move(officer, donor, taker, max(min_weeks, min(max_weeks, weeks))))
     return moves
 

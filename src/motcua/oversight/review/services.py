@@ -698,6 +698,7 @@ def compute_costs(as_of: date | None = None) -> int:
 # Point 6: bottlenecks (from the events, in batch)
 # -------------------------------------------------------------------------------------------------------------
 
+ATTRIBUTION_ROWS = 20  # the rest of the overdue dossiers are summed in one "…" row
 WAIT_START = {"supplement_requested", "payment_requested", "receipt_supplement_requested"}
 
 
@@ -753,7 +754,10 @@ def trace_of(d: dict, events: list[tuple], calendar: WorkingCalendar, now: datet
 class _Agg:
     """Accumulates traces for one key (procedure × agency, procedure, or agency)."""
 
-    def __init__(self) -> None:
+    def __init__(self, by_unit: bool = True) -> None:
+        # Across all agencies of a procedure, step times are pooled per step (unit "*"), else a national procedure
+        # would list each step once per agency; the attribution of overdue dossiers stays per step and unit.
+        self.by_unit = by_unit
         self.dossiers = self.overdue = self.refused = self.supplemented = 0
         self.step_taken: dict[tuple[str, str], list[float]] = defaultdict(list)
         self.step_budget: dict[tuple[str, str], list[float]] = defaultdict(list)
@@ -766,6 +770,7 @@ class _Agg:
         self.refused += t.refused
         self.supplemented += t.supplemented
         for key, unit, taken, budget in t.step_times:
+            unit = unit if self.by_unit else "*"
             self.step_taken[(key, unit)].append(taken)
             if budget is not None:
                 self.step_budget[(key, unit)].append(budget)
@@ -787,11 +792,15 @@ class _Agg:
                           "budget_hours": round(budget / 3600, 2) if budget is not None else None,
                           "over_budget_share": (round(sum(1 for x in xs if x > budget) / len(xs), 4)
                                                 if budget is not None else None),
-                          "overdue_attributed": self.attributed.get((key, unit), 0)})
+                          "overdue_attributed": (self.attributed.get((key, unit), 0) if self.by_unit else
+                                                 sum(n for (k, _u), n in self.attributed.items() if k == key))})
         order = {k: i for i, k in enumerate(("receive", "appraise", "approve", "return"))}
         steps.sort(key=lambda s: (order.get(s["step"], 50), s["step"], s["unit"]))
         attribution = [{"step": k, "unit": u, "count": n, "share": round(n / self.overdue, 4)}
-                       for (k, u), n in self.attributed.most_common()]
+                       for (k, u), n in self.attributed.most_common(ATTRIBUTION_ROWS)]
+        rest = self.overdue - sum(a["count"] for a in attribution)
+        if rest:
+            attribution.append({"step": "…", "unit": "…", "count": rest, "share": round(rest / self.overdue, 4)})
         edges = [{"from": a, "to": b, "count": len(ds), "median_hours": round(statistics.median(ds) / 3600, 2)}
                  for (a, b), ds in sorted(self.edges.items(), key=lambda kv: -len(kv[1]))]
         return {"dossiers": self.dossiers, "overdue": self.overdue,
@@ -853,11 +862,14 @@ def compute_bottlenecks(as_of: date | None = None, days: int = 365, min_dossiers
     as_of = as_of or timezone.localdate()
     started, t0 = timezone.now(), time.monotonic()
     end = datetime.combine(as_of + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
-    aggs: dict[tuple[int | None, int | None], _Agg] = defaultdict(_Agg)
+    aggs: dict[tuple[int | None, int | None], _Agg] = {}
     n = 0
     for t in iter_traces(end - timedelta(days=days), end, min(end, timezone.now())):
         for key in ((t.procedure_id, t.agency_id), (t.procedure_id, None), (None, t.agency_id)):
-            aggs[key].add(t)
+            agg = aggs.get(key)
+            if agg is None:
+                agg = aggs[key] = _Agg(by_unit=key[1] is not None)
+            agg.add(t)
         n += 1
         if progress and n % 10000 == 0:
             progress(n)
