@@ -28,21 +28,27 @@ def label(activity: str) -> str:
 
 
 def node_order(edges: list[dict]) -> list[str]:
-    """Nodes from ▶ to ■ in the order the most frequent paths reach them (a breadth-first walk along edges sorted by
-    frequency), so the graph reads top to bottom."""
+    """Nodes so the graph reads top to bottom: the main path first (from ▶, always the most frequent edge to a node
+    not yet placed), then every other node right after its most frequent predecessor already placed."""
     out: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    nodes = set()
+    into: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    weight: dict[str, int] = defaultdict(int)
     for e in edges:
-        out[e["from"]].append((-e["count"], e["to"]))
-        nodes.update((e["from"], e["to"]))
-    order, queue = [], [rules.START] if rules.START in nodes else sorted(nodes)[:1]
-    while queue:
-        n = queue.pop(0)
-        if n in order:
-            continue
-        order.append(n)
-        queue.extend(t for _, t in sorted(out[n]) if t not in order and t != rules.END)
-    order += sorted(n for n in nodes if n not in order and n != rules.END)
+        out[e["from"]].append((e["count"], e["to"]))
+        into[e["to"]].append((e["count"], e["from"]))
+        weight[e["to"]] += e["count"]
+        weight[e["from"]] += 0
+    nodes = set(weight)
+    order: list[str] = []
+    current = rules.START if rules.START in nodes else max(nodes, key=lambda n: (weight[n], n))
+    while current and current not in order:
+        order.append(current)
+        nxt = [(c, t) for c, t in out[current] if t not in order and t != rules.END]
+        current = max(nxt)[1] if nxt else None
+    for n in sorted(nodes - set(order) - {rules.END}, key=lambda n: (-weight[n], n)):
+        placed = [(c, f) for c, f in into[n] if f in order]
+        at = order.index(max(placed)[1]) + 1 if placed else len(order)
+        order.insert(at, n)
     if rules.END in nodes:
         order.append(rules.END)
     return order

@@ -220,3 +220,17 @@ def test_fast_terms_are_the_core_terms(text):
     from motcua.core.text import terms
 
     assert rules.fast_terms(text) == terms(text)
+
+
+def test_graph_reads_along_the_main_path():
+    from motcua.oversight.review.charts import dfg_svg, node_order
+
+    edges = [{"from": "▶", "to": "submit", "count": 10, "median_hours": 0}, {"from": "submit", "to": "refuse",
+             "count": 2, "median_hours": 1}, {"from": "submit", "to": "receive", "count": 8, "median_hours": 1},
+             {"from": "receive", "to": "approve", "count": 8, "median_hours": 5},
+             {"from": "approve", "to": "■", "count": 8, "median_hours": 0},
+             {"from": "refuse", "to": "■", "count": 2, "median_hours": 0}]
+    assert node_order(edges) == ["▶", "submit", "refuse", "receive", "approve", "■"]
+    svg = dfg_svg(edges)
+    assert svg.startswith("<svg") and "Tiếp nhận" in svg and "8 · 5 h" in svg
+    assert dfg_svg([]) == ""
