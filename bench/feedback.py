@@ -47,6 +47,18 @@ def items_in(db: str) -> int:
         return -1
 
 
+def wait_until_idle(db: str, timeout: float = 1800) -> None:
+    """Wait until nobody else is connected to ``db`` (another benchmark reading it)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        others = pg(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid()")
+        if not others[0][0]:
+            return
+        log(f"{db}: {others[0][0]} other connections, waiting")
+        time.sleep(15)
+    raise SystemExit(f"{db} stayed busy; try again later")
+
+
 def setup(items: int) -> str:
     if items_in(DB) >= items:
         log(f"{DB}: {items_in(DB)} items, reused")
@@ -54,6 +66,7 @@ def setup(items: int) -> str:
     if items_in(SHARED_DB) >= items:
         log(f"{SHARED_DB}: {items_in(SHARED_DB)} items, read instead of generating them again (migrated first: "
             "the search entries of migration feedback 0003 are filled from the published items)")
+        wait_until_idle(SHARED_DB)  # the migration locks feedback_feedback: never under the Open311 benchmark's load
         motcua(["migrate", "-v0"], pg_url(SHARED_DB))
         pg("VACUUM ANALYZE feedback_publishedentry", SHARED_DB)
         return SHARED_DB
