@@ -48,7 +48,8 @@ def items_in(db: str) -> int:
 
 
 def wait_until_idle(db: str, timeout: float = 1800) -> None:
-    """Wait until nobody else is connected to ``db`` (another benchmark reading it)."""
+    """Wait until nobody else is connected to ``db`` (another benchmark filling or reading it): the migration locks
+    feedback_feedback, which must never happen under the Open311 benchmark's load."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         others = pg(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{db}' AND pid <> pg_backend_pid()")
@@ -63,10 +64,11 @@ def setup(items: int) -> str:
     if items_in(DB) >= items:
         log(f"{DB}: {items_in(DB)} items, reused")
         return DB
+    if items_in(SHARED_DB) >= 0:
+        wait_until_idle(SHARED_DB)  # it may be being filled by the Open311 benchmark
     if items_in(SHARED_DB) >= items:
         log(f"{SHARED_DB}: {items_in(SHARED_DB)} items, read instead of generating them again (migrated first: "
             "the search entries of migration feedback 0003 are filled from the published items)")
-        wait_until_idle(SHARED_DB)  # the migration locks feedback_feedback: never under the Open311 benchmark's load
         motcua(["migrate", "-v0"], pg_url(SHARED_DB))
         pg("VACUUM ANALYZE feedback_publishedentry", SHARED_DB)
         return SHARED_DB
