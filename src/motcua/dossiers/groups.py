@@ -174,10 +174,6 @@ def _calendar(agency_code: str, cache: dict) -> WorkingCalendar:
     return cache[agency_code]
 
 
-def _procedure_ready(code: str) -> bool:
-    return Procedure.objects.filter(code=code, current_version__status=VersionStatus.PUBLISHED).exists()
-
-
 # Submission ------------------------------------------------------------------------------------------------------
 
 
@@ -230,46 +226,55 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
                                                      "%(known)s.") % {"code": group_code,
                                                                       "known": ", ".join(sorted(GROUPS))}})
     errors: dict[str, str] = {}
+    ready = set(Procedure.objects.filter(code__in=[m.procedure_code for m in spec.members if m.procedure_code],
+                                         current_version__status=VersionStatus.PUBLISHED)
+                .values_list("code", flat=True))
+    wanted = {member_agency(spec, m, agency_code) for m in spec.members}
+    known = set(Agency.objects.filter(code__in=wanted).values_list("code", flat=True))
     for member in spec.members:
-        if not member.procedure_code or not _procedure_ready(member.procedure_code):
+        if member.procedure_code not in ready:
             what = member.procedure_code or "no catalog record"
             errors[f"members.{member.key}.procedure"] = _(
                 "%(name)s (%(what)s) chưa có thủ tục được công bố: chưa thể nộp trực tuyến nhóm liên thông này."
             ) % {"name": member.name, "what": what}
         agency = member_agency(spec, member, agency_code)
-        if not Agency.objects.filter(code=agency).exists() and agency != agency_code:
+        if agency not in known and agency != agency_code:  # the receiving agency is checked by submit()
             errors[f"members.{member.key}.agency"] = _("Không có cơ quan %(code)s.") % {"code": agency}
     if errors:
         raise services.InvalidSubmission(errors)
     messaging = _messaging()
     calendars: dict[str, WorkingCalendar] = {}
+    peers = messaging.peer_table()
     with transaction.atomic():
         parent = services.submit(spec.parent_procedure, agency_code, channel, applicant, form_data, actor, at,
                                  role=role)
         due = member_due(_calendar(agency_code, calendars), at, spec.limit)
-        _set_group_fields(parent, group_code=spec.code, due_at=due, index_due_at=due,
-                          time_limit_amount=spec.limit[0] if spec.limit else None,
-                          time_limit_unit=spec.limit[1] if spec.limit else "",
-                          deadline_flag="" if spec.limit else "no_time_limit")
+        # The parent row is new in this transaction: nobody else sees it, so it is changed without a lock and
+        # saved once, with its group_open event (_append).
+        parent.group_code, parent.due_at, parent.index_due_at = spec.code, due, due
+        parent.time_limit_amount = spec.limit[0] if spec.limit else None
+        parent.time_limit_unit = spec.limit[1] if spec.limit else ""
+        parent.deadline_flag = "" if spec.limit else "no_time_limit"
         listed = []
         for member in spec.members:
             row = _open_member(parent, spec, member, 1, agency_code, channel, applicant, form_data, actor, at, role,
-                               calendars, messaging)
+                               calendars, messaging, peers=peers, results={})
             listed.append({"key": row.key, "name": row.name, "agency": row.agency_code, "child": row.child_code,
                            "deployment": row.deployment, "due_at": row.due_at})
-        parent = _lock_parent(parent.pk)
         _append(parent, action=GROUP_OPEN, at=at, data={"group": spec.code, "due_at": due, "members": listed})
     return parent
 
 
 def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: int, receiving: str, channel: str,
                  applicant: dict, form_data: dict, actor, at: datetime, role: str | None, calendars: dict,
-                 messaging) -> GroupMember:
+                 messaging, *, peers: list | None = None, results: dict | None = None) -> GroupMember:
     """Create one member's child: here with :func:`.services.submit`, or as a message to the deployment that owns
-    its agency."""
+    its agency. ``results``: what earlier members passed on (looked up when not given)."""
     agency = member_agency(spec, member, receiving)
     due = member_due(_calendar(agency, calendars), at, member.limit)
-    peer = messaging.route(agency)
+    peer = messaging.route(agency, peers)
+    if results is None:
+        results = _results_for(parent, member.key)
     row = GroupMember(parent=parent, key=member.key, attempt=attempt, name=member.name,
                       procedure_code=member.procedure_code, agency_code=agency, deployment=peer or "", due_at=due)
     if peer:
@@ -278,7 +283,7 @@ def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: 
         messaging.enqueue(peer, "group.child_submit", {
             "group": spec.code, "parent": parent.code, "key": member.key, "attempt": attempt,
             "procedure": member.procedure_code, "agency": agency, "channel": channel, "applicant": applicant,
-            "form_data": form_data, "submitted_at": at.isoformat(), "results": _results_for(parent, member.key)})
+            "form_data": form_data, "submitted_at": at.isoformat(), "results": results})
         return row
     try:
         child = services.submit(member.procedure_code, agency, channel, applicant,
@@ -289,7 +294,7 @@ def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: 
     _make_child(child, spec, member, parent_code=parent.code, parent=parent, origin="", due=due)
     row.child, row.child_code, row.state, row.status_code = child, child.code, child.state, child.status_code
     row.save(force_insert=True)
-    for source_key, record in _results_for(parent, member.key).items():
+    for source_key, record in results.items():
         give_result(child, record, source_key=source_key, at=at)
     return row
 

@@ -80,10 +80,15 @@ def local_id() -> str:
     return str(getattr(settings, "MOTCUA_DEPLOYMENT_ID", None) or os.environ.get("MOTCUA_DEPLOYMENT_ID") or "local")
 
 
-def route(agency_code: str) -> str | None:
+def peer_table() -> list[tuple[str, list[str]]]:
+    """(deployment id, agency codes) of the active peers: read once, give to :func:`route` for several agencies."""
+    return list(Peer.objects.filter(active=True).values_list("deployment_id", "agencies"))
+
+
+def route(agency_code: str, peers: list[tuple[str, list[str]]] | None = None) -> str | None:
     """The peer deployment that owns ``agency_code`` (its code or a parent code listed), or ``None`` for this one."""
     best: tuple[int, str] | None = None
-    for peer_id, agencies in Peer.objects.filter(active=True).values_list("deployment_id", "agencies"):
+    for peer_id, agencies in (peers if peers is not None else peer_table()):
         for code in agencies or []:
             owns = agency_code == code or agency_code.startswith(f"{code}.")
             if owns and (best is None or len(code) > best[0]):
