@@ -81,3 +81,8 @@ def test_reviewer_records_a_verdict_and_a_plan(reviewer_client):
     r = reviewer_client.post("/giam-sat/ra-soat/chi-phi/phuong-an/", {"agency": "H01.TTPVHCC", "procedure": "x"},
                              follow=True)
     assert "Không có thủ tục x" in r.content.decode() and SimplificationPlan.objects.count() == 1
+
+
+def test_pages_read_in_english_on_request(reviewer_client):
+    body = reviewer_client.get("/giam-sat/ra-soat/nhan-luc/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Workload and staff transfers" in body and "No figures yet" in body
