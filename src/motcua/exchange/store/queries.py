@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument
 from motcua.units.models import Agency
@@ -98,12 +100,12 @@ def reuse_figures(agency: Agency | str | None, period: tuple[datetime, datetime]
     ids = _agency_ids(agency)
     if ids is not None:
         dossiers = dossiers.filter(agency_id__in=ids)
-    counts = dossiers.aggregate(n=Count("pk"), verified=Count("pk", filter=Q(applicant_identity_level__gte=2)))
-    applicant_fields = prefilled = 0
-    for prefill in dossiers.exclude(prefill={}).values_list("prefill", flat=True).iterator(chunk_size=2000):
-        if isinstance(prefill, dict):
-            prefilled += len(prefill.get("fields") or {})
-            applicant_fields += int(prefill.get("applicant_fields") or 0)
+    counts = dossiers.aggregate(
+        n=Count("pk"), verified=Count("pk", filter=Q(applicant_identity_level__gte=2)),
+        # Summed in the database: dossiers.evidence.record_sources stores both counts in the prefill object.
+        prefilled=Sum(Cast(KeyTextTransform("prefilled", "prefill"), IntegerField())),
+        applicant_fields=Sum(Cast(KeyTextTransform("applicant_fields", "prefill"), IntegerField())))
+    applicant_fields, prefilled = counts["applicant_fields"] or 0, counts["prefilled"] or 0
     docs = DossierDocument.objects.filter(dossier__in=dossiers, required_document__isnull=False).aggregate(
         components=Count("pk"),
         extracts=Count("pk", filter=Q(kind=DocumentKind.REGISTRY_EXTRACT)),
