@@ -38,6 +38,7 @@ from motcua.dossiers.transitions import TERMINAL_STATES
 from motcua.units.models import Agency, Membership
 
 from . import rules
+from .clock import OfficeClock
 from .models import (
     Analysis,
     CostProfile,
@@ -448,10 +449,9 @@ def compute_local_practice(as_of: date | None = None, min_dossiers: int = 5) -> 
     family = {c[0]: c[1] for c in copies} | {n: n for n in nationals}
     observed: dict[tuple[int, int], dict] = defaultdict(lambda: {"n": 0, "online": 0, "rated": 0, "satisfied": 0,
                                                                "days": []})
-    calendars: dict[int, WorkingCalendar] = {}
     rows_q = (Dossier.objects.filter(procedure_id__in=family, submitted_at__gte=start, submitted_at__lt=end)
               .values_list("procedure_id", "agency_id", "channel", "rating", "received_at", "finished_at", "state"))
-    default_cal = WorkingCalendar.from_db()
+    clock = OfficeClock(WorkingCalendar.from_db())  # national calendar: figures comparable across provinces
     for pid, aid, channel, rating, received, finished, state in rows_q.iterator(chunk_size=5000):
         prov = provinces.get(aid)
         if prov is None:
@@ -463,8 +463,7 @@ def compute_local_practice(as_of: date | None = None, min_dossiers: int = 5) -> 
             o["rated"] += 1
             o["satisfied"] += rating == "satisfied"
         if received and finished and state not in ("withdrawn", "stopped"):
-            cal = calendars.setdefault(aid, default_cal)
-            o["days"].append(cal.working_time_between(received, finished).total_seconds() / OFFICE_DAY_SECONDS)
+            o["days"].append(clock.between(received, finished) / OFFICE_DAY_SECONDS)
     out = []
     for nat_id, nat_vid in nationals.items():
         nat_terms = terms_[nat_vid]
@@ -720,7 +719,7 @@ class DossierTrace:
     step_times: list  # (key, unit, seconds taken, budget seconds or None)
 
 
-def trace_of(d: dict, events: list[tuple], calendar: WorkingCalendar, now: datetime) -> DossierTrace:
+def trace_of(d: dict, events: list[tuple], clock: OfficeClock, now: datetime) -> DossierTrace:
     """One dossier's activities and step times. A step's time runs from the previous step's end (the submission for
     the receipt step) to the event that completes it, in office hours, minus the time waiting for the applicant."""
     budgets = {s.get("key"): (s.get("budget_seconds"), s.get("unit") or "") for s in (d["steps"] or [])}
@@ -735,12 +734,12 @@ def trace_of(d: dict, events: list[tuple], calendar: WorkingCalendar, now: datet
         if action == "request_supplement":
             supplemented = True
         if wait_from is not None and to_state not in WAIT_START:
-            waited += calendar.working_time_between(wait_from, at).total_seconds()
+            waited += clock.between(wait_from, at)
             wait_from = None
         if to_state in WAIT_START and wait_from is None:
             wait_from = at
         if step and start is not None and action != "apologise":
-            taken = max(0.0, calendar.working_time_between(start, at).total_seconds() - waited)
+            taken = max(0.0, clock.between(start, at) - waited)
             budget, unit = budgets.get(step, (None, ""))
             steps.append((step, unit or d["agency__code"], taken, float(budget) if budget else None))
             start, waited = at, 0.0
@@ -814,10 +813,10 @@ class _Agg:
 def iter_traces(start: datetime, end: datetime, now: datetime, procedure_ids: Iterable[int] | None = None,
                 chunk: int = 2000) -> Iterable[DossierTrace]:
     """Traces of the dossiers submitted in [start, end), read in chunks of dossiers (events fetched per chunk)."""
-    calendars: dict[int, WorkingCalendar] = {}
+    calendars: dict[int, OfficeClock] = {}
     agencies = {a.pk: a for a in Agency.objects.all()}
     exceptions_exist = _calendar_exceptions_exist()
-    default = WorkingCalendar.from_db()
+    default = OfficeClock(WorkingCalendar.from_db())
     q = Dossier.objects.filter(submitted_at__gte=start, submitted_at__lt=end).order_by("pk")
     if procedure_ids is not None:
         q = q.filter(procedure_id__in=list(procedure_ids))
@@ -836,8 +835,8 @@ def iter_traces(start: datetime, end: datetime, now: datetime, procedure_ids: It
             aid = d["agency_id"]
             if aid not in calendars:
                 agency = agencies.get(aid)
-                calendars[aid] = (WorkingCalendar.from_db(agency) if exceptions_exist or _custom_hours(agency)
-                                  else default)
+                calendars[aid] = (OfficeClock(WorkingCalendar.from_db(agency))
+                                  if exceptions_exist or _custom_hours(agency) else default)
             yield trace_of(d, events[d["pk"]], calendars[aid], now)
 
 
