@@ -13,6 +13,7 @@ test checks that chunked refreshes with new events in between end with exactly t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -100,8 +101,12 @@ def _raw_rows(cursor) -> Iterator[rules.DossierRaw]:
         rows = cursor.fetchmany(5000)
         if not rows:
             return
-        for r in rows:
-            yield rules.DossierRaw(
+        yield from _as_raw(rows)
+
+
+def _as_raw(rows: list[tuple]) -> Iterator[rules.DossierRaw]:
+    for r in rows:
+        yield rules.DossierRaw(
                 id=r[0], agency_id=r[1], procedure_id=r[2], channel=r[3], state=r[4], submitted_at=_dt(r[5]),
                 received_at=_dt(r[6]), finished_at=_dt(r[7]), returned_at=_dt(r[8]), index_due_at=_dt(r[9]),
                 supplement_count=r[10], supplement_wait_seconds=r[11], rating=r[12] or "", rated_at=_dt(r[13]),
@@ -110,11 +115,54 @@ def _raw_rows(cursor) -> Iterator[rules.DossierRaw]:
                 issues_document=bool(r[20]))
 
 
-def _facts_for_range(lo: int, hi: int) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(_raw_sql("d.id >= %s AND d.id <= %s", "dossier_id >= %s AND dossier_id <= %s"),
-                       [lo, hi, lo, hi])
-        return [rules.dossier_outcome(r) for r in _raw_rows(cursor)]
+def _read_ahead(first: int, last: int, background: bool) -> Iterator[list[tuple]]:
+    """The raw rows of every dossier id in ``[first, last]`` in chunks. ``background`` (PostgreSQL, called outside
+    a transaction so that committed data is what there is to read): a second thread reads them on its own database
+    connection while this one computes and writes the previous chunk."""
+    ranges = [(lo, min(last, lo + REBUILD_CHUNK - 1)) for lo in range(first, last + 1, REBUILD_CHUNK)]
+    sql = _raw_sql("d.id >= %s AND d.id <= %s", "dossier_id >= %s AND dossier_id <= %s")
+
+    def fetch(lo: int, hi: int) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [lo, hi, lo, hi])
+            return cursor.fetchall()
+
+    if not background:
+        for lo, hi in ranges:
+            yield fetch(lo, hi)
+        return
+    import queue
+    import threading
+
+    chunks: queue.Queue = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        try:
+            for lo, hi in ranges:
+                if stop.is_set():
+                    break
+                chunks.put(fetch(lo, hi))
+        except BaseException as error:  # handed to the main thread
+            failure.append(error)
+        finally:
+            connection.close()
+            chunks.put(None)
+
+    thread = threading.Thread(target=reader, name="oversight-rebuild-reader", daemon=True)
+    thread.start()
+    try:
+        while (rows := chunks.get()) is not None:
+            yield rows
+    finally:
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.1)
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 def _facts_for_ids(ids: list[int]) -> list[tuple]:
@@ -266,20 +314,18 @@ def rebuild(progress: Progress | None = None) -> dict:
         first, last, count = cursor.fetchone()
     acc = Acc()
     done = 0
+    background = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         _empty(DossierFact, DailyFact, AgencyMonthFact, ProcedureMonthFact)
         if first is not None:
-            lo = first
-            while lo <= last:
-                hi = lo + REBUILD_CHUNK - 1
-                facts = _facts_for_range(lo, hi)
+            for rows in _read_ahead(first, last, background):
+                facts = [rules.dossier_outcome(r) for r in _as_raw(rows)]
                 _write_facts(facts)
                 for fact in facts:
                     acc.add(fact, 1)
                 done += len(facts)
                 if progress:
                     progress(done, count)
-                lo = hi + 1
         _write_tables(acc)
         refresh_catalog()
         refresh_pakn(full=True)

@@ -3,7 +3,9 @@ refresh, then read), trends, and the drill-down lists. Everything here reads fac
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 
 from django.db import IntegrityError, transaction
 
@@ -23,11 +25,38 @@ def facts_status() -> dict:
             "refreshed_at": mark.refreshed_at if mark else None}
 
 
+# Snapshots never change for a given watermark: the last ones read are kept in the process too (a table of every
+# agency is a few hundred kilobytes of JSON; decoding it on every request would cost more than the page).
+_CACHE: OrderedDict[tuple, dict] = OrderedDict()
+_CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: tuple) -> dict | None:
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+        return found
+
+
+def _remember(key: tuple, payload: dict) -> None:
+    with _CACHE_LOCK:
+        _CACHE[key] = payload
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
 def _snapshot(kind: str, period: rules.Period, level: str, scope: str, compute) -> dict:
     mark = watermark()
+    key = (kind, period.key, level, scope, mark)
+    found = _cached(key)
+    if found is not None:
+        return found
     found = (IndexSnapshot.objects.filter(kind=kind, period=period.key, level=level, scope=scope, watermark=mark)
              .values_list("payload", flat=True).first())
     if found is not None:
+        _remember(key, found)
         return found
     t0 = time.monotonic()
     payload = compute()
@@ -35,8 +64,12 @@ def _snapshot(kind: str, period: rules.Period, level: str, scope: str, compute) 
         with transaction.atomic():
             IndexSnapshot.objects.create(kind=kind, period=period.key, level=level, scope=scope, watermark=mark,
                                          payload=payload, seconds=time.monotonic() - t0)
+            if kind == "index":  # the totals alone, for trend charts (a few bytes instead of the whole table)
+                IndexSnapshot.objects.create(kind="totals", period=period.key, level=level, scope=scope,
+                                             watermark=mark, payload={r["code"]: r["total"] for r in payload["rows"]})
     except IntegrityError:  # computed at the same time by another request
         pass
+    _remember(key, payload)
     return payload
 
 
@@ -60,9 +93,16 @@ def trend(period: str, level: str, codes: list[str], scope: str | None = None, n
     p = rules.parse_period(period)
     periods = rules.trailing_periods(p, n)
     series: dict[str, list[float | None]] = {c: [] for c in codes}
+    sc = index.Scope.parse(scope)
+    mark = watermark()
+    stored = dict(IndexSnapshot.objects.filter(kind="totals", level=level, scope=str(sc) if sc else "",
+                                               watermark=mark, period__in=[q.key for q in periods])
+                  .values_list("period", "payload"))
     for q in periods:
-        table = index_table(q.key, level, scope)
-        totals = {r["code"]: r["total"] for r in table["rows"]}
+        totals = stored.get(q.key)
+        if totals is None:
+            table = index_table(q.key, level, scope)
+            totals = {r["code"]: r["total"] for r in table["rows"]}
         for c in codes:
             series[c].append(totals.get(c))
     return {"periods": [q.key for q in periods], "labels": [q.label() for q in periods], "series": series}

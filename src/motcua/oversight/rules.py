@@ -25,9 +25,19 @@ WAITING_STATES = frozenset({"supplement_requested", "payment_requested"})
 MAX_SUPPLEMENTS_ON_TIME = 1
 
 
+_VN_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975
+
+
 def local_day(moment: datetime | None) -> date | None:
-    """The calendar day in Vietnam (Asia/Ho_Chi_Minh) of an instant."""
-    return moment.astimezone(TZ).date() if moment is not None else None
+    """The calendar day in Vietnam (Asia/Ho_Chi_Minh) of an instant (a fast path for UTC instants after 1975)."""
+    if moment is None:
+        return None
+    if moment.year > 1975 and moment.utcoffset() == _ZERO:
+        return (moment + _VN_OFFSET).date()
+    return moment.astimezone(TZ).date()
+
+
+_ZERO = timedelta(0)
 
 
 # A dossier's outcome ------------------------------------------------------------------------------------------------

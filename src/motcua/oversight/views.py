@@ -10,12 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import access, charts, index, queries, rules
 
 TREND_PERIODS = 6
+ROWS_PER_PAGE = 100
 TREND_UNITS = 5
 CHILD_LEVEL = {"country": ("province", None), "province": ("agency", "province"), "ministry": ("agency", "ministry"),
                "commune": ("agency", "commune"), "agency": ("procedure", "agency")}
@@ -70,8 +72,14 @@ def index_page(request: HttpRequest) -> HttpResponse:
     except (index.IndexError_, rules.PeriodError) as error:
         return _error(request, str(error), period, level, scope)
     child = CHILD_LEVEL.get(level)
+    sep = get_format("DECIMAL_SEPARATOR")
+
+    def num(v: float | None) -> str:  # formatted here once: the template's floatformat costs more than the page
+        return "–" if v is None else f"{v:.2f}".replace(".", sep)
+
+    page = Paginator(table["rows"], ROWS_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
-    for r in table["rows"]:
+    for r in page:
         link = None
         if child:
             child_level, scope_kind = child
@@ -80,7 +88,9 @@ def index_page(request: HttpRequest) -> HttpResponse:
                 q["scope"] = f"{scope_kind}:{r['code']}"
             link = f"{reverse('oversight:index')}?{urlencode(q)}"
         detail = f"{reverse('oversight:unit')}?{urlencode({'period': period, 'level': level, 'code': r['code'], 'scope': scope})}"  # noqa: E501
-        rows.append({**r, "groups": _group_points(r, table["indicators"]), "link": link, "detail": detail})
+        rows.append({"rank": r["rank"], "code": r["code"], "name": r["name"], "total": num(r["total"]),
+                     "groups": [num(g["points"]) for g in _group_points(r, table["indicators"])], "link": link,
+                     "detail": detail})
     chart, trend_rows = None, []
     top = [r["code"] for r in table["rows"][:TREND_UNITS]]
     if top and level != "procedure":
@@ -97,7 +107,8 @@ def index_page(request: HttpRequest) -> HttpResponse:
         "table": table, "rows": rows, "period": period, "level": level, "scope": scope, "levels": LEVEL_CHOICES,
         "period_label": p.label(), "previous": p.previous().key, "chart": chart, "trend_rows": trend_rows,
         "trend_labels": trend_labels, "crumbs": crumbs, "group_names": list(rules.GROUPS.values()),
-        "level_name": index.LEVEL_NAMES[level],
+        "level_name": index.LEVEL_NAMES[level], "page": page, "count": len(table["rows"]),
+        "query": urlencode({"period": period, "level": level, "scope": scope}),
     })
 
 

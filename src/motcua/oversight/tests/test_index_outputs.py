@@ -106,7 +106,7 @@ def test_evaluation_everywhere(tet_dossiers):
 
 def test_a_refresh_drops_the_snapshots(tet_dossiers):
     run("index", "--period", "2026-03", "--level", "agency", "--scope", f"agency:{AGENCY}", "--format", "json")
-    assert IndexSnapshot.objects.count() == 1
+    assert IndexSnapshot.objects.filter(kind="index").count() == 1
     handled(vn(2026, 3, 2, 9), approve(vn(2026, 3, 3, 9)))
     before = json.loads(run("index", "--period", "2026-03", "--level", "agency", "--scope", f"agency:{AGENCY}",
                             "--format", "json"))
