@@ -54,8 +54,9 @@ def registry_extract(*, registry: str, label: str, authority: str, identifier: s
             "authority": authority, "identifier": identifier, "fetched_at": fetched_at,
             "fields": [{"name": k, "label": labels.get(k, k), "value": v} for k, v in fields.items()]}
     content = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
-    provenance = {"registry": registry, "label": label, "authority": authority, "fetched_at": fetched_at,
-                  "fields": sorted(fields)}
+    provenance = {"registry": registry, "label": label, "authority": authority,
+                  "fetched_at": timezone.localtime(fetched_at),
+                  "fields": sorted(fields), "field_labels": [labels.get(k, k) for k in sorted(fields)]}
     return Evidence(content=content, filename=f"trich-xuat-{registry}.json", content_type="application/json",
                     name=document_name, kind=DocumentKind.REGISTRY_EXTRACT, provenance=provenance,
                     reused_from_digitised=not population, replaced_by_population_data=population)

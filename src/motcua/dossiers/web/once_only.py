@@ -23,7 +23,10 @@ from typing import Any
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import RequiredDocument
 
@@ -38,6 +41,8 @@ class Refused(Exception):
 # Prefill fields (exchange.rules.PREFILL_FIELDS) → the submission form's fields.
 FORM_FIELDS = {"applicant_name": "full_name", "applicant_personal_id": "personal_id", "applicant_address": "address"}
 APPLICANT_FIELDS = ("full_name", "personal_id", "phone", "email", "address")
+FIELD_LABELS = {"full_name": gettext_lazy("Họ và tên"), "personal_id": gettext_lazy("Số định danh cá nhân"),
+                "address": gettext_lazy("Địa chỉ")}
 
 
 @dataclass
@@ -68,7 +73,8 @@ class OnceOnly:
     @property
     def prefilled_fields(self) -> dict[str, dict]:
         return {name: {"registry": v.get("registry", ""), "source": v.get("source", ""),
-                       "fetched_at": v.get("fetched_at")} for name, v in self.locked.items()}
+                       "label": str(FIELD_LABELS.get(name, name)), "fetched_at": _local(v.get("fetched_at"))}
+                for name, v in self.locked.items()}
 
 
 def _registry_label(name: str) -> str:
@@ -128,6 +134,13 @@ def prepare(request: HttpRequest, version, procedure_code: str) -> OnceOnly:
             ctx.extra.append({"name": name, "label": _attribute_label(entry), "value": _display(value),
                               "source": entry.get("source", "")})
     return ctx
+
+
+def _local(moment):
+    """A fetch time (datetime or ISO text) in the local time zone, as the pages show times."""
+    if isinstance(moment, str):
+        moment = parse_datetime(moment)
+    return timezone.localtime(moment) if moment is not None and timezone.is_aware(moment) else moment
 
 
 def _attribute_label(entry: dict) -> str:
