@@ -121,7 +121,8 @@ def main() -> None:
     machine = f"{platform.uname().system} {platform.uname().release} {platform.uname().machine}, {os.cpu_count()} cores"
     lines = [f"# Linked groups and signed messages — {datetime.now():%Y-%m-%d %H:%M}", "",
              f"Machine: {machine}; PostgreSQL, in-process, one client (`bench/groups.py --groups {args.groups} "
-             f"--messages {args.messages}`). Taken on a shared, busy machine (other engineers' tests running).", "",
+             f"--messages {args.messages}`). Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+             "cores — taken on a shared, busy machine (other engineers' tests running); rerun when quiet.", "",
              "| What | Figure |", "|---|---|", *[f"| {k} | {v} |" for k, v in figures], ""]
     RESULTS.write_text("\n".join(lines))
     print("\n".join(lines))
