@@ -11,6 +11,7 @@ urlpatterns = [
     path("local-practice", views.PracticeView.as_view(), name="review-local-practice"),
     path("cost", views.CostView.as_view(), name="review-cost"),
     path("plans", views.PlansView.as_view(), name="review-plans"),
+    path("cost-profiles", views.CostProfilesView.as_view(), name="review-cost-profiles"),
     path("bottlenecks", views.BottlenecksView.as_view(), name="review-bottlenecks"),
     path("workload", views.WorkloadView.as_view(), name="review-workload"),
 ]

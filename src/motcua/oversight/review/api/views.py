@@ -125,6 +125,29 @@ class PlanSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class CostProfileSerializer(serializers.Serializer):
+    procedure = serializers.CharField()
+    hours = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0)
+    other_costs_vnd = serializers.IntegerField(required=False, default=0, min_value=0)
+    performances_per_subject = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, default=1)
+    subjects_per_year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CostProfilesView(ReviewView):
+    @extend_schema(summary="Enter a procedure's cost inputs (Circular 02/2017 Art. 27)", request=CostProfileSerializer,
+                   responses={200: dict})
+    def post(self, request: Request) -> Response:
+        s = CostProfileSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        profile = services.set_cost_profile(request.user, data.pop("procedure"), **data)
+        return Response({"procedure": profile.procedure.code, "hours": str(profile.hours),
+                         "other_costs_vnd": profile.other_costs_vnd,
+                         "performances_per_subject": str(profile.performances_per_subject),
+                         "subjects_per_year": profile.subjects_per_year})
+
+
 class CostView(ReviewView):
     @extend_schema(summary="Compliance cost per procedure and agencies' progress against the targets",
                    parameters=[PAGE], responses={200: dict})

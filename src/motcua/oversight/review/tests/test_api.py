@@ -73,3 +73,12 @@ def test_verdict_and_plan(api):
     assert r.status_code == 400 and SimplificationPlan.objects.count() == 1
     cost = api.get(BASE + "cost").json()
     assert cost["targets"][0]["years"]["2025"]["cost_rate"] == "77.44"
+
+
+def test_cost_profile_entry(api):
+    procedure("1.000001")
+    r = api.post(BASE + "cost-profiles", {"procedure": "1.000001", "hours": "2.5", "other_costs_vnd": 20000},
+                 format="json")
+    assert r.status_code == 200 and r.json()["hours"] == "2.50"
+    assert api.post(BASE + "cost-profiles", {"procedure": "1.000001", "hours": "-1"}, format="json").status_code == 400
+    assert api.post(BASE + "cost-profiles", {"procedure": "nope", "hours": "1"}, format="json").status_code == 400
