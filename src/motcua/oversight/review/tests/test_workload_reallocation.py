@@ -59,3 +59,17 @@ def test_cli_prints_the_moves(capsys):
     out = io.StringIO()
     cli.main(["workload", "--as-of", "2026-03-20"], stdout=out, stderr=io.StringIO())
     assert "Biên chế: 0 → 0" in out.getvalue() and "Không cần điều động" in out.getvalue()
+
+
+def test_oversight_command_dispatches_the_review_subcommands(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    procedure("1.000001", amount=5)
+    handled("1.000001")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("oversight", "export-xes", "--out", str(tmp_path / "log.xes"), stdout=out, stderr=err)
+    assert "7 sự kiện" in err.getvalue() and (tmp_path / "log.xes").read_text().count("<event>") == 7
+    call_command("oversight", "review", "--as-of", "2026-03-31", stdout=out, stderr=err)
+    assert "dormant:" in out.getvalue() and "proposals:" in out.getvalue()
