@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Subquery
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -74,10 +74,28 @@ def level_refusal(required: int, level: int) -> str:
              "bằng dữ liệu từ cơ sở dữ liệu quốc gia. Hãy đăng nhập bằng tài khoản định danh mức 2.")
 
 
+def submission_check(request, procedure_code: str) -> tuple[int, str]:
+    """For an online submission: the level the request acts with and the refusal message ("" when allowed), in one
+    query (whether the procedure's version in force has a document registry data replaces, and the account's level;
+    a browser session's own level needs no query)."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    in_session = (user is not None and user.is_authenticated and session is not None
+                  and str(session.get("_auth_user_id", "")) == str(user.pk))
+    account = (IdentityAccount.objects.filter(user_id=user.pk).values("level")[:1]
+               if user is not None and user.is_authenticated else None)
+    replaceable = RequiredDocument.objects.filter(version_id=OuterRef("current_version_id"),
+                                                  replaceable_by_registry=True)
+    row = (Procedure.objects.filter(code=procedure_code)
+           .annotate(needs_two=Exists(replaceable),
+                     account_level=Subquery(account) if account is not None and not in_session else Value(0))
+           .values_list("needs_two", "account_level").first())
+    needs_two, account_level = row if row else (False, 0)
+    level = session_level(request) if in_session else int(account_level or 0)
+    required = rules.LEVEL_TWO if needs_two else rules.LEVEL_ONE
+    return level, level_refusal(required, level)
+
+
 def submission_refusal(request, procedure_code: str) -> str:
-    """For an online submission: the refusal message when the procedure requires a higher e-identification level
-    than the request carries (the session's, else the account's), or "". One query for level-1 procedures."""
-    required = required_level_for_code(procedure_code)
-    if required < rules.LEVEL_TWO:
-        return ""
-    return level_refusal(required, request_level(request))
+    """:func:`submission_check`'s refusal message alone."""
+    return submission_check(request, procedure_code)[1]

@@ -32,7 +32,7 @@ from motcua.core.calendar import TZ
 from motcua.core.problems import ProblemResponse, problem
 from motcua.units.models import Agency
 
-from .. import documents, groups, rules, services
+from .. import documents, evidence, groups, rules, services
 from ..models import Dossier
 from ..transitions import Action, Role, allowed_actions
 from . import access
@@ -199,11 +199,13 @@ class DossierListView(DossierAPIView):
             if agency and not access.viewer_for(user).is_desk_officer_of(agency["id"], agency["parent_id"]):
                 return _problem(403, "Forbidden", "Dossiers in person or by post are entered by a desk officer of "
                                 "the receiving agency.")
-        elif data.get("procedure"):
-            # Issue 4 point 3: a procedure whose documents registry data replaces needs VNeID level 2.
-            from motcua.identity.queries import submission_refusal
+        identity_level = 0
+        if data["channel"] == "online" and data.get("procedure"):
+            # Issue 4 point 3: a procedure whose documents registry data replaces needs VNeID level 2; the level is
+            # recorded on the dossier (the service index's "verified account" flag).
+            from motcua.identity.queries import submission_check
 
-            refusal = submission_refusal(request, data["procedure"])
+            identity_level, refusal = submission_check(request, data["procedure"])
             if refusal:
                 return _problem(403, "E-identification level 2 required", refusal, rule="identity_level_required")
         kwargs = {"procedure_code": data.get("procedure"), "agency_code": data["agency"], "channel": data["channel"],
@@ -217,6 +219,10 @@ class DossierListView(DossierAPIView):
             submit_one, submit_once = groups.submit_group, groups.submit_group_once
 
         def render(dossier: Dossier) -> tuple[int, dict]:
+            if identity_level and not dossier.group_code:
+                # In submit_once's transaction with an Idempotency-Key; right after the submission without one.
+                evidence.record_sources(dossier.code, identity_level=identity_level, prefill=None)
+                dossier.applicant_identity_level = identity_level
             represented = _represent(dossier, {"now": timezone.now(), "calendars": {}})
             if dossier.group_code:
                 represented["group"] = groups.describe(dossier)

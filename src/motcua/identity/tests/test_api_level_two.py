@@ -46,3 +46,16 @@ def test_level_two_is_accepted_and_other_procedures_need_no_level(api):
     record_identity(user, Identified(provider="oidc", level=2, subject="s1", personal_id=AN))
     assert client.post("/api/v1/dossiers", BODY, format="json").status_code == 201
     assert client.get("/api/v1/me/identity").json()["level"] == 2
+
+
+def test_the_level_is_recorded_on_the_dossier(api):
+    client, user = api
+    record_identity(user, Identified(provider="oidc", level=2, subject="s1", personal_id=AN))
+    code = client.post("/api/v1/dossiers", BODY, format="json").json()["code"]
+    assert Dossier.objects.get(code=code).applicant_identity_level == 2
+    keyed = client.post("/api/v1/dossiers", {**BODY, "procedure": "9.000002"}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="k-1").json()["code"]
+    assert Dossier.objects.get(code=keyed).applicant_identity_level == 2
+    record_identity(user, Identified(provider="oidc", level=1, subject="s1", personal_id=AN))
+    plain = client.post("/api/v1/dossiers", {**BODY, "procedure": "9.000002"}, format="json").json()["code"]
+    assert Dossier.objects.get(code=plain).applicant_identity_level == 1
