@@ -611,3 +611,56 @@ def totals_trend(period: rules.Period, level: str, codes: list[str], n: int = 12
 
 def counters() -> tuple[str, ...]:
     return DAILY_COUNTERS
+
+
+# Catalog indicators: the procedures behind a figure -------------------------------------------------------------
+
+CATALOG_INDICATORS = {
+    # code: (denominator filter, numerator filter) on CatalogFact
+    "1.1": (lambda cf: cf.published_on_time is not None, lambda cf: cf.published_on_time is True),
+    "1.2": (lambda cf: cf.updated_on_time is not None, lambda cf: cf.updated_on_time is True),
+    "1.3": (lambda cf: True, lambda cf: cf.complete),
+    "3.1": (lambda cf: True, lambda cf: cf.online_level in ("full", "partial")),
+    "3.2": (lambda cf: cf.online_level in ("full", "partial"), None),
+    "4.2": (lambda cf: cf.has_fee, None),
+    "5.6": (lambda cf: True, lambda cf: cf.registry_connected),
+}
+
+
+def procedures_behind(period: str, level: str, code: str, indicator: str, part: str = "denominator") -> list[dict]:
+    """The procedures behind a catalog indicator's figure for one unit (3.2 and 4.2 numerators: those with online
+    dossiers / online payments in the period)."""
+    p = rules.parse_period(period)
+    if indicator not in CATALOG_INDICATORS:
+        raise IndexError_(f"Indicator {indicator!r} is not counted in procedures: one of "
+                          f"{', '.join(CATALOG_INDICATORS)}.")
+    if part not in ("numerator", "denominator"):
+        raise IndexError_("part must be numerator or denominator.")
+    d = directory()
+    if level == "country":
+        unit, info, agencies = Unit("country", COUNTRY, COUNTRY, "Cả nước"), None, None
+    else:
+        agencies = unit_agencies(level, code)
+        info = d.by_code.get(code) if level == "agency" else None
+        first = d.agencies[next(iter(agencies))] if agencies else None
+        unit = unit_of(first, level, d) if first else None
+        if unit is None:
+            raise IndexError_(f"No unit {code!r} at level {level!r}.")
+    key = _catalog_key(unit, d, info)
+    den_filter, num_filter = CATALOG_INDICATORS[indicator]
+    chosen = [cf for cf in CatalogFact.objects.all() if _applies(cf, key) and den_filter(cf)]
+    if part == "numerator":
+        if num_filter is None:
+            used = _online_procedures(p, agencies)
+            wanted = {pid for _a, pid, online, paid in used if (online if indicator == "3.2" else paid)}
+            chosen = [cf for cf in chosen if cf.procedure_id in wanted]
+        else:
+            chosen = [cf for cf in chosen if num_filter(cf)]
+    from motcua.catalog.models import Procedure
+
+    names = dict(Procedure.objects.filter(id__in=[cf.procedure_id for cf in chosen])
+                 .values_list("id", "code"))
+    return sorted(({"procedure": names.get(cf.procedure_id, str(cf.procedure_id)), "levels": cf.levels,
+                    "online_level": cf.online_level, "has_fee": cf.has_fee, "complete": cf.complete,
+                    "published_on_time": cf.published_on_time, "updated_on_time": cf.updated_on_time}
+                   for cf in chosen), key=lambda r: r["procedure"])

@@ -144,6 +144,10 @@ def unit_page(request: HttpRequest) -> HttpResponse:
             for part in ("numerator", "denominator"):
                 links[part] = f"{reverse('oversight:dossiers')}?" + urlencode(
                     {"period": period, "level": level, "code": code, "indicator": s["code"], "part": part})
+        elif s["code"] in index.CATALOG_INDICATORS and s["denominator"] and level != "procedure":
+            for part in ("numerator", "denominator"):
+                links[part] = "/api/v1/oversight/index/procedures?" + urlencode(
+                    {"period": period, "level": level, "code": code, "indicator": s["code"], "part": part})
         lines.append({**s, "name": meta["name"], "group": meta["group"], "threshold": meta["threshold"],
                       "links": links})
     trend = queries.trend(period, level, [code], scope or None, 12)

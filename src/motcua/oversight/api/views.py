@@ -90,6 +90,23 @@ class DrillView(APIView):
                                                    q.get("part", "denominator"), procedure, offset, limit)))
 
 
+class ProceduresView(APIView):
+    """The procedures behind a catalog indicator's figure (1.1, 1.2, 1.3, 3.1, 3.2, 4.2, 5.6) of one unit:
+    ``period``, ``level``, ``code``, ``indicator``, ``part``. Catalog data is public."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        q = request.query_params
+        period = _period(request)
+        for name in ("level", "indicator"):
+            if not q.get(name):
+                raise exceptions.ValidationError({name: ["This parameter is required."]})
+        rows = _run(lambda: index.procedures_behind(period, q["level"], q.get("code", index.COUNTRY),
+                                                    q["indicator"], q.get("part", "denominator")))
+        return Response({"count": len(rows), "results": rows})
+
+
 class EvaluationView(APIView):
     """The one-stop evaluation (Circular 01/2018): per agency nine scores 0/1/2 (``null`` = N/A), total, band."""
 

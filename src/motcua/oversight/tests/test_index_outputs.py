@@ -135,3 +135,22 @@ def test_refresh_command_shows_progress_and_the_dispatcher_lists_everyone(tet_do
     names = set(subcommands())
     assert {"refresh", "index", "evaluation", "warm", "status"} <= names
     assert {"review", "bottlenecks", "export-xes"} <= names  # the reviews' subcommands plug in
+
+
+def test_procedures_behind_catalog_figures(tet_dossiers):
+    from motcua.oversight import index
+
+    table = index.compute("2026-02", "agency", f"agency:{AGENCY}")
+    row = next(r for r in table.rows if r["code"] == AGENCY)
+    s31 = next(s for s in row["scores"] if s.code == "3.1")
+    body = Client().get("/api/v1/oversight/index/procedures", {"period": "2026-02", "level": "agency",
+                                                               "code": AGENCY, "indicator": "3.1",
+                                                               "part": "denominator"}).json()
+    assert body["count"] == s31.denominator
+    num = Client().get("/api/v1/oversight/index/procedures", {"period": "2026-02", "level": "agency",
+                                                              "code": AGENCY, "indicator": "3.1",
+                                                              "part": "numerator"}).json()
+    assert num["count"] == s31.numerator
+    bad = Client().get("/api/v1/oversight/index/procedures", {"period": "2026-02", "level": "agency",
+                                                              "code": AGENCY, "indicator": "2.1"})
+    assert bad.status_code == 400
