@@ -854,10 +854,14 @@ def _custom_hours(agency: Agency | None) -> bool:
     return agency.office_hours() != DEFAULT_OFFICE_HOURS
 
 
-def compute_bottlenecks(as_of: date | None = None, days: int = 365, min_dossiers: int = 1,
+def compute_bottlenecks(as_of: date | None = None, days: int = 365, min_dossiers: int = 3,
                         progress: Callable[[int], None] | None = None) -> int:
     """Per procedure × agency, per procedure and per agency: step times (median, p90) against budgets, overdue
-    attribution, the directly-follows graph, supplement and refusal rates. Stored as ``Analysis(kind=bottleneck)``."""
+    attribution, the directly-follows graph, supplement and refusal rates. Stored as ``Analysis(kind=bottleneck)``.
+
+    A procedure × agency pair with fewer than ``min_dossiers`` dossiers is not stored on its own (its dossiers count
+    in the procedure's and the agency's figures): a median of one or two dossiers says nothing, and most pairs of a
+    national catalog are that small."""
     as_of = as_of or timezone.localdate()
     started, t0 = timezone.now(), time.monotonic()
     end = datetime.combine(as_of + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
@@ -873,7 +877,7 @@ def compute_bottlenecks(as_of: date | None = None, days: int = 365, min_dossiers
         if progress and n % 10000 == 0:
             progress(n)
     rows = [Analysis(kind="bottleneck", procedure_id=p, agency_id=a, data=agg.result(), computed_at=started)
-            for (p, a), agg in aggs.items() if agg.dossiers >= min_dossiers]
+            for (p, a), agg in aggs.items() if p is None or a is None or agg.dossiers >= min_dossiers]
     with transaction.atomic():
         Analysis.objects.filter(kind="bottleneck").delete()
         Analysis.objects.bulk_create(rows, batch_size=500)

@@ -40,7 +40,7 @@ def test_reads_stored_results(api):
     procedure("1.000002", amount=5)
     handled("1.000001")
     services.compute_dormant(as_of=date(2026, 3, 31))
-    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60)
+    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60, min_dossiers=1)
     services.compute_proposals(as_of=date(2026, 3, 31))
     services.compute_workload(as_of=date(2026, 3, 31))
     r = api.get(BASE + "dormant")

@@ -25,7 +25,7 @@ def test_step_times_subtract_the_wait_for_the_applicant():
     procedure("1.000001", amount=5)
     handled("1.000001")                    # Mon 2/3/2026
     handled("1.000001", supplement=True, refuse=True)
-    assert services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60) == 2
+    assert services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60, min_dossiers=1) == 2
     data = _result("1.000001")
     steps = {s["step"]: s for s in data["steps"]}
     # receive: 08:00 → 09:00 = 1 h, both dossiers.
@@ -57,7 +57,7 @@ def test_overdue_dossier_is_attributed_to_the_step_that_overran_most():
     procedure("1.000002", amount=2)
     handled("1.000002", late=True)  # appraisal on time-ish, approval a week later: the leader's step overran
     handled("1.000002", day=16)
-    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60)
+    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60, min_dossiers=1)
     data = _result("1.000002")
     assert (data["overdue"], data["overdue_share"]) == (1, 0.5)
     assert data["attribution"] == [{"step": "approve", "unit": "H01.TTPVHCC", "count": 1, "share": 1.0}]
@@ -68,8 +68,17 @@ def test_overdue_dossier_is_attributed_to_the_step_that_overran_most():
 def test_recomputing_replaces_the_stored_rows():
     procedure("1.000001", amount=5)
     handled("1.000001")
-    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60)
-    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60)
+    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60, min_dossiers=1)
+    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60, min_dossiers=1)
     assert Analysis.objects.filter(kind="bottleneck").count() == 3  # procedure × agency, procedure, agency
-    services.compute_bottlenecks(as_of=date(2027, 3, 31), days=60)  # nothing in that window
+    services.compute_bottlenecks(as_of=date(2027, 3, 31), days=60, min_dossiers=1)  # nothing in that window
     assert not Analysis.objects.filter(kind="bottleneck").exists()
+
+
+def test_small_procedure_agency_pairs_count_only_in_the_totals():
+    procedure("1.000001", amount=5)
+    handled("1.000001")
+    handled("1.000001", day=9)
+    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60)  # default: pairs need 3 dossiers
+    assert not Analysis.objects.filter(kind="bottleneck", procedure__isnull=False, agency__isnull=False).exists()
+    assert _result("1.000001", None)["dossiers"] == 2

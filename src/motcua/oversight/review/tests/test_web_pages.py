@@ -45,7 +45,7 @@ def test_anonymous_is_sent_to_sign_in_and_citizens_are_refused():
 def test_pages_show_stored_results_and_the_graph(reviewer_client):
     procedure("1.000001", amount=5)
     handled("1.000001")
-    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60)
+    services.compute_bottlenecks(as_of=date(2026, 3, 31), days=60, min_dossiers=1)
     services.compute_dormant(as_of=date(2026, 3, 31))
     services.compute_proposals(as_of=date(2026, 3, 31))
     services.compute_workload(as_of=date(2026, 3, 31))
