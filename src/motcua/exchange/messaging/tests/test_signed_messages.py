@@ -151,10 +151,20 @@ def test_message_log_is_append_only_and_chained(ministry):
         entry.save()
     with pytest.raises(AppendOnlyError):
         MessageLog.objects.all().update(detail="changed")
-    from django.db import connection
+    from django.db import DatabaseError, connection, transaction
 
+    table = "exchange_messaging_messagelog"
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:  # the database refuses too
+        cursor.execute(f"UPDATE {table} SET detail = 'edited' WHERE id = %s", [entry.pk])
+    # Someone with the rights to drop the guard edits an entry: the chain names it.
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE exchange_messaging_messagelog SET detail = 'edited' WHERE id = %s", [entry.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER exchange_messaging_log_append_only")
+        else:
+            cursor.execute("DROP TRIGGER exchange_messaging_log_no_update")
+        cursor.execute(f"UPDATE {table} SET detail = 'edited' WHERE id = %s", [entry.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER exchange_messaging_log_append_only")
     assert services.verify_log().pk == entry.pk
     with pytest.raises(CommandError, match=f"entry {entry.pk}"):
         call_command("exchange", "verify")
