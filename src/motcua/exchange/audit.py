@@ -18,6 +18,8 @@ tampered, and the next sealed event links to "" after them, as live handling wri
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,9 +78,10 @@ class Report:
         return "\n".join(lines)
 
 
-def _walk(rows: Iterator[tuple], content: Callable[[tuple], dict], *, chain_name: Callable[[Any], str],
+def _walk(rows: Iterator[tuple], content: Callable[[tuple], dict] | None, *, chain_name: Callable[[Any], str],
           expected_end: Callable[[Any], int | None], moved: Callable[[Any, int, str, str], bool], report: Report,
-          tick: Callable[[int], None] | None = None, allow_unsealed: bool = False) -> Report:
+          tick: Callable[[int], None] | None = None, allow_unsealed: bool = False,
+          digest: Callable[[tuple], str] | None = None) -> Report:
     """Verify rows ``(chain key, seq, id, prev_hash, hash, *content columns)`` sorted by chain key and seq.
 
     ``moved(key, seq, prev_hash, expected_prev)`` tells a reordering from an edit when an entry does not link to its
@@ -120,7 +123,7 @@ def _walk(rows: Iterator[tuple], content: Callable[[tuple], dict], *, chain_name
                 broken = True
             expected_prev, expected_seq, previous_id = "", seq + 1, entry_id
             continue
-        if link_hash(prev_hash, content(row)) != stored:
+        if (digest(row) if digest else link_hash(prev_hash, content(row))) != stored:
             report.findings.append(Finding("edited", chain_name(key), seq, entry_id,
                                            "its content no longer matches its hash"))
             broken = True
@@ -162,7 +165,113 @@ def _moved(chain, seq: int, prev_hash: str, expected_prev: str) -> bool:
     return bool(prev_hash) and chain.filter(hash=prev_hash).exists()
 
 
-def verify_access_log(*, progress: bool = False) -> Report:
+_ENC = json.encoder.encode_basestring  # the C encoder json.dumps(ensure_ascii=False) uses for strings
+
+
+def access_content_json(shard: int, seq: int, at: str, registry: str, subject: str, attributes: list, agency: str,
+                        actor: str, actor_name: str, role: str, dossier: str, procedure: str, purpose: str,
+                        outcome: str, reason: str, latency_ms: float | None, grant: int | None) -> str:
+    """``canonical_json(log_chain_content(...))`` built directly (keys in sorted order), with ``at`` already the UTC
+    ISO string: the same bytes, several times faster. A test holds the two equal on arbitrary text."""
+    enc = _ENC
+    return ('{"actor":' + enc(actor) + ',"actor_name":' + enc(actor_name) + ',"agency":' + enc(agency)
+            + ',"at":' + enc(at) + ',"attributes":[' + ",".join(map(enc, attributes)) + '],"dossier":' + enc(dossier)
+            + ',"grant":' + ("null" if grant is None else str(int(grant)))
+            + ',"latency_ms":' + ("null" if latency_ms is None else repr(round(float(latency_ms), 3)))
+            + ',"outcome":' + enc(outcome) + ',"procedure":' + enc(procedure) + ',"purpose":' + enc(purpose)
+            + ',"reason":' + enc(reason) + ',"registry":' + enc(registry) + ',"role":' + enc(role)
+            + ',"seq":' + str(int(seq)) + ',"shard":' + str(int(shard)) + ',"subject":' + enc(subject) + "}")
+
+
+_PG_ROWS = """
+    SELECT shard, seq, id, prev_hash, hash,
+           to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+           registry, subject, attributes::text, agency_code, actor_username, actor_name, role, dossier_code,
+           procedure_code, purpose, outcome, reason, latency_ms, grant_id
+      FROM exchange_accesslogentry WHERE shard = %s ORDER BY seq"""
+
+
+def _verify_shard_pg(shard: int) -> Report:
+    """One chain of the access log, streamed with a server-side cursor as text (no per-row ORM conversion)."""
+    from django.db import connection, transaction
+
+    from .models import AccessLogEntry, AccessLogHead
+
+    end = AccessLogHead.objects.filter(shard=shard).values_list("seq", flat=True).first()
+    report = Report("access log")
+    loads = json.loads
+    with transaction.atomic(), connection.connection.cursor(name=f"audit_verify_{shard}") as cursor:
+        cursor.itersize = CHUNK
+        cursor.execute(_PG_ROWS, [shard])
+        rows = ((r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], loads(r[8]), *r[9:]) for r in cursor)
+        _walk_text(rows, report, end,
+                   lambda seq, prev, expected: _moved(AccessLogEntry.objects.filter(shard=shard), seq, prev,
+                                                      expected))
+    if end and not report.entries:
+        report.findings.append(Finding("deleted", f"chain {shard}", 1, None,
+                                       f"the chain is empty but its recorded end is #{end}"))
+    return report
+
+
+def _walk_text(rows, report: Report, end: int | None, moved) -> None:
+    import hashlib
+
+    sha = hashlib.sha256
+    _walk(rows, None, chain_name=lambda s: f"chain {s}", expected_end=lambda s: end,
+          moved=lambda s, seq, prev, expected: moved(seq, prev, expected), report=report,
+          digest=lambda r: sha((r[3] + "\n" + access_content_json(*r[:2], *r[5:])).encode()).hexdigest())
+
+
+def _pool_verify(shard: int) -> Report:
+    from django.db import connections
+
+    try:
+        return _verify_shard_pg(shard)
+    finally:
+        connections.close_all()
+
+
+def verify_access_log(*, progress: bool = False, workers: int | None = None) -> Report:
+    """Verify every chain of the access log. On PostgreSQL the chains are verified in parallel, one process per core
+    (``workers``), each streaming its chains as text; elsewhere in this process through the ORM."""
+    from django.db import connection, connections
+
+    from .models import SHARDS, AccessLogEntry, AccessLogHead
+
+    if connection.vendor != "postgresql":
+        return _verify_access_log_orm(progress=progress)
+    shards = sorted(set(range(SHARDS)) | set(AccessLogHead.objects.values_list("shard", flat=True)))
+    total = AccessLogEntry.objects.count() if progress else 0
+    tick, close = _progress(total, "access log", progress)
+    workers = workers or min(len(shards), os.cpu_count() or 1)
+    if connection.in_atomic_block:  # forked workers would not see this transaction's rows
+        workers = 1
+    report = Report("access log")
+    try:
+        if workers <= 1:
+            parts = map(_verify_shard_pg, shards)
+        else:
+            import multiprocessing
+
+            connections.close_all()  # each worker opens its own connection
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            parts = pool.imap_unordered(_pool_verify, shards)
+        for part in parts:
+            report.entries += part.entries
+            report.chains += part.chains
+            report.findings.extend(part.findings)
+            if tick:
+                tick(part.entries)
+        if workers > 1:
+            pool.close()
+            pool.join()
+    finally:
+        close()
+    report.findings.sort(key=lambda f: (int(f.chain.split()[-1]), f.seq))
+    return report
+
+
+def _verify_access_log_orm(*, progress: bool = False) -> Report:
     from .models import CHAIN_COLUMNS, AccessLogEntry, AccessLogHead, log_chain_content
 
     heads = dict(AccessLogHead.objects.values_list("shard", "seq"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -111,19 +112,23 @@ def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
     proceed in parallel; writers of one chain are serialised, which the link needs. On PostgreSQL a single record is
     appended by one statement (lock the head, link, insert, move the head — the hash computed by the server with
     ``sha256()`` over the same bytes :func:`motcua.core.chain.link_hash` hashes), so an append costs one round trip
-    and one commit; several records go in one transaction (returned in chain order, the order the locks are taken).
+    and one commit; several records go in one transaction. Entries are returned in the order of ``records``.
     """
     for record in records:
         record.subject = (record.subject or "")[:32]
     if connection.vendor == "postgresql" and len(records) <= SMALL_BATCH:
         if len(records) == 1:
             return [_append_one_pg(records[0])]
-        with transaction.atomic():  # in a fixed chain order: no deadlock between batches
-            return [_append_one_pg(r) for r in sorted(records, key=lambda r: shard_of(r.subject))]
-    by_shard: dict[int, list[LogRecord]] = {}
-    for record in records:
-        by_shard.setdefault(shard_of(record.subject), []).append(record)
-    entries: list[AccessLogEntry] = []
+        order = sorted(range(len(records)), key=lambda i: shard_of(records[i].subject))
+        placed: list[AccessLogEntry | None] = [None] * len(records)
+        with transaction.atomic():  # chains locked in a fixed order: no deadlock between batches
+            for i in order:
+                placed[i] = _append_one_pg(records[i])
+        return placed
+    by_shard: dict[int, list[int]] = {}
+    for i, record in enumerate(records):
+        by_shard.setdefault(shard_of(record.subject), []).append(i)
+    entries: list[AccessLogEntry | None] = [None] * len(records)
     with transaction.atomic():
         for shard in sorted(by_shard):  # a fixed lock order: no deadlock between batches
             head = AccessLogHead.objects.select_for_update().filter(shard=shard).first()
@@ -132,13 +137,13 @@ def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
                 head = AccessLogHead.objects.select_for_update().get(shard=shard)
             seq, prev = head.seq, head.hash
             batch = []
-            for r in by_shard[shard]:
+            for i in by_shard[shard]:
                 seq += 1
-                entry = _entry(r, shard, seq)
+                entry = entries[i] = _entry(records[i], shard, seq)
                 entry.prev_hash, entry.hash = prev, link_hash(prev, entry.chain_content())
                 batch.append(entry)
                 prev = entry.hash
-            entries.extend(AccessLogEntry.objects.bulk_create(batch))
+            AccessLogEntry.objects.bulk_create(batch)
             AccessLogHead.objects.filter(shard=shard).update(seq=seq, hash=prev)
     return entries
 
@@ -272,15 +277,21 @@ def _agency(value):
     return value
 
 
-def fetch(registry: str, identifier: str, *, attributes: Sequence[str] = (), agency=None, actor=None,
-          role: str, dossier_code: str = "", purpose: str, procedure_code: str | None = None) -> RegistryResult:
-    """Read ``attributes`` (all the registry provides when empty) about ``identifier`` from ``registry``.
+@dataclass
+class _Call:
+    """One registry call between its checks, the lookup and its log entry."""
 
-    ``agency`` is an :class:`~motcua.units.models.Agency` or its code (``None`` for a citizen's self-service);
-    ``actor`` the user asking (``None`` only for ``role="system"``); ``role`` one of :data:`rules.ROLES`;
-    ``dossier_code`` the case; ``purpose`` the legal purpose in words. See :mod:`.rules` for who may read what.
-    Every attempt, whatever its outcome, is appended to the access log before this returns or raises.
-    """
+    record: LogRecord
+    plugin: Any = None
+    spec: Any = None
+    context: CallContext | None = None
+    values: dict[str, Any] | None = None
+    error: ExchangeError | None = None
+
+
+def _prepare(registry: str, identifier: str, *, attributes: Sequence[str] = (), agency=None, actor=None,
+             role: str, dossier_code: str = "", purpose: str, procedure_code: str | None = None) -> _Call:
+    """Validate and authorise a call (reads the database; never calls the registry)."""
     identifier = str(identifier or "").strip()
     attributes = [str(a) for a in attributes]
     purpose = str(purpose or "").strip()
@@ -292,11 +303,12 @@ def fetch(registry: str, identifier: str, *, attributes: Sequence[str] = (), age
                        actor_username=getattr(actor, "username", "") if actor is not None else "",
                        actor_name=(actor.get_full_name() if actor is not None and hasattr(actor, "get_full_name")
                                    else ""))
+    call = _Call(record)
     try:
         agency = _agency(agency)
         record.agency_code = agency.code if agency is not None else ""
-        plugin = registries.get(registry)
-        spec = plugin.spec
+        call.plugin = registries.get(registry)
+        spec = call.spec = call.plugin.spec
         unknown = [a for a in attributes if a not in spec.attributes]
         if unknown:
             raise InvalidRequest(f"{spec.label} không cung cấp: {', '.join(unknown)} "
@@ -317,30 +329,85 @@ def fetch(registry: str, identifier: str, *, attributes: Sequence[str] = (), age
         if not decision.allowed:
             record.outcome, record.reason = Outcome.REFUSED, f"{decision.code}: {decision.reason}"
             raise AccessRefused(decision.reason, code=decision.code)
-        context = CallContext(agency=record.agency_code, actor=record.actor_username, role=role,
-                              dossier_code=dossier_code, purpose=purpose, procedure_code=procedure_code)
-        started = time.perf_counter()
-        try:
-            values = plugin.lookup(identifier, record.attributes, context)
-        finally:
-            record.latency_ms = (time.perf_counter() - started) * 1000
-        record.outcome = Outcome.ALLOWED
-    except NotFound as error:
-        record.outcome, record.reason = Outcome.NOT_FOUND, str(error)
-        append_log([record])
-        raise
-    except RegistryUnavailable as error:
-        record.outcome, record.reason = Outcome.UNAVAILABLE, f"{error.code}: {error}"
-        append_log([record])
-        raise
     except ExchangeError as error:
+        call.error = error
         if record.outcome != Outcome.REFUSED:
             record.outcome, record.reason = Outcome.INVALID, f"{error.code}: {error}"
-        append_log([record])
-        raise
-    (entry,) = append_log([record])
-    return RegistryResult(registry=spec.name, identifier=identifier, values=values, source=spec.label,
-                          authority=spec.authority, fetched_at=record.at, log_entry_id=entry.pk)
+        return call
+    call.context = CallContext(agency=record.agency_code, actor=record.actor_username, role=role,
+                               dossier_code=dossier_code, purpose=purpose, procedure_code=procedure_code)
+    return call
+
+
+def _perform(call: _Call) -> _Call:
+    """Call the registry (no database access: safe in a worker thread)."""
+    record = call.record
+    started = time.perf_counter()
+    try:
+        call.values = call.plugin.lookup(record.subject, record.attributes, call.context)
+        record.outcome = Outcome.ALLOWED
+    except NotFound as error:
+        call.error, record.outcome, record.reason = error, Outcome.NOT_FOUND, str(error)
+    except RegistryUnavailable as error:
+        call.error, record.outcome, record.reason = error, Outcome.UNAVAILABLE, f"{error.code}: {error}"
+    except ExchangeError as error:
+        call.error, record.outcome, record.reason = error, Outcome.INVALID, f"{error.code}: {error}"
+    finally:
+        record.latency_ms = (time.perf_counter() - started) * 1000
+    return call
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _threads() -> ThreadPoolExecutor:
+    """Long-lived worker threads for concurrent HTTP lookups (their keep-alive sessions survive between calls)."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="registry")
+    return _pool
+
+
+def fetch_many(calls: Sequence[dict[str, Any]]) -> list[RegistryResult | ExchangeError]:
+    """Several :func:`fetch` calls (each a dict of its keyword arguments, with ``registry`` and ``identifier``):
+    checked one by one, remote registries called concurrently, all attempts logged in one transaction (one commit).
+    Returns, in order, a :class:`RegistryResult` or the :class:`ExchangeError` that call would have raised."""
+    prepared = [_prepare(c["registry"], c["identifier"], **{k: v for k, v in c.items()
+                                                            if k not in ("registry", "identifier")})
+                for c in calls]
+    ready = [c for c in prepared if c.error is None]
+    if len(ready) > 1 and any(hasattr(c.plugin, "base_url") for c in ready):
+        list(_threads().map(_perform, ready))
+    else:
+        for call in ready:
+            _perform(call)
+    entries = append_log([c.record for c in prepared])
+    out: list[RegistryResult | ExchangeError] = []
+    for call, entry in zip(prepared, entries, strict=True):
+        if call.error is not None:
+            out.append(call.error)
+        else:
+            out.append(RegistryResult(registry=call.spec.name, identifier=call.record.subject, values=call.values,
+                                      source=call.spec.label, authority=call.spec.authority,
+                                      fetched_at=call.record.at, log_entry_id=entry.pk))
+    return out
+
+
+def fetch(registry: str, identifier: str, *, attributes: Sequence[str] = (), agency=None, actor=None,
+          role: str, dossier_code: str = "", purpose: str, procedure_code: str | None = None) -> RegistryResult:
+    """Read ``attributes`` (all the registry provides when empty) about ``identifier`` from ``registry``.
+
+    ``agency`` is an :class:`~motcua.units.models.Agency` or its code (``None`` for a citizen's self-service);
+    ``actor`` the user asking (``None`` only for ``role="system"``); ``role`` one of :data:`rules.ROLES`;
+    ``dossier_code`` the case; ``purpose`` the legal purpose in words. See :mod:`.rules` for who may read what.
+    Every attempt, whatever its outcome, is appended to the access log before this returns or raises.
+    """
+    (result,) = fetch_many([{"registry": registry, "identifier": identifier, "attributes": attributes,
+                             "agency": agency, "actor": actor, "role": role, "dossier_code": dossier_code,
+                             "purpose": purpose, "procedure_code": procedure_code}])
+    if isinstance(result, ExchangeError):
+        raise result
+    return result
 
 
 def prefill(user, procedure_code: str) -> dict[str, dict[str, Any]]:
@@ -370,15 +437,15 @@ def prefill(user, procedure_code: str) -> dict[str, dict[str, Any]]:
         if attribute not in wanted.setdefault(registry, []):
             wanted[registry].append(attribute)
     purpose = f"Điền sẵn thông tin người nộp hồ sơ thủ tục {procedure_code} (tự tra cứu)"
-    results: dict[str, RegistryResult | ExchangeError] = {}
-    for registry, attributes in wanted.items():
-        try:
-            results[registry] = fetch(registry, personal_id, attributes=attributes, actor=user,
-                                      role=rules.SELF_SERVICE, purpose=purpose, procedure_code=procedure_code)
-        except (RegistryUnavailable, NotFound) as error:
-            if isinstance(error, NotFound) and registry == "population":
-                raise
-            results[registry] = error
+    answers = fetch_many([{"registry": registry, "identifier": personal_id, "attributes": attributes, "actor": user,
+                           "role": rules.SELF_SERVICE, "purpose": purpose, "procedure_code": procedure_code}
+                          for registry, attributes in wanted.items()])
+    results: dict[str, RegistryResult | ExchangeError] = dict(zip(wanted, answers, strict=True))
+    for registry, answer in results.items():
+        if isinstance(answer, ExchangeError) and not isinstance(answer, RegistryUnavailable | NotFound):
+            raise answer  # refused or invalid: not a registry fault the applicant can work around
+        if isinstance(answer, NotFound) and registry == "population":
+            raise answer
     fields: dict[str, dict[str, Any]] = {
         "applicant_personal_id": {"value": personal_id, "source": "Tài khoản định danh điện tử",
                                   "registry": "", "attribute": "", "fetched_at": None}}

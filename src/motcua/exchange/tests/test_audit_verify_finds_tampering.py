@@ -2,10 +2,14 @@
 edited, deleted or reordered — in the access log and in the dossier event log. Tampering goes through raw SQL with
 the append-only triggers bypassed, as an attacker with database access would."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from motcua.core.chain import link_hash
+from motcua.core.chain import canonical_json, link_hash
 from motcua.dossiers.models import DossierEvent
 from motcua.exchange import audit, services
 from motcua.exchange.models import AccessLogEntry, log_chain_content, shard_of
@@ -156,3 +160,16 @@ def test_single_appends_and_batches_interleave_into_one_verifiable_chain():
     report = audit.verify_access_log()
     assert report.intact, report.summary()
     assert [e.seq for e in _chain()] == list(range(1, 13))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(), min_size=9, max_size=9), attributes=st.lists(st.text(max_size=12), max_size=4),
+       latency=st.one_of(st.none(), st.floats(min_value=0, max_value=1e7, allow_nan=False)),
+       grant=st.one_of(st.none(), st.integers(1, 2**62)), seq=st.integers(1, 2**62), shard=st.integers(0, 63))
+def test_the_fast_content_builder_is_byte_identical_to_canonical_json(texts, attributes, latency, grant, seq, shard):
+    at = datetime(2026, 11, 30, 3, 4, 5, 60, tzinfo=UTC)
+    registry, subject, agency, actor, actor_name, role, dossier, procedure, purpose = texts
+    args = (registry, subject, attributes, agency, actor, actor_name, role, dossier, procedure, purpose, "allowed",
+            purpose[::-1], latency, grant)
+    expected = canonical_json(log_chain_content(shard, seq, at, *args))
+    assert audit.access_content_json(shard, seq, at.isoformat(timespec="microseconds"), *args) == expected
