@@ -33,9 +33,10 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 from typing import Any
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.core.cache import cache
@@ -82,38 +83,49 @@ class Open311Error(Exception):
 # Rendering --------------------------------------------------------------------------------------------------------
 
 
-def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
-    child = ET.SubElement(parent, name)
+_XML_ITEMS = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
+
+
+def _xml_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return xml_escape(str(value))
+
+
+def _xml_parts(out: list[str], name: str, value: Any) -> None:
+    """``<name>…</name>`` for a value: lists become their item elements, dicts nest, ``None`` is empty."""
+    if value is None or value == "":
+        out.append(f"<{name} />")
+        return
+    out.append(f"<{name}>")
     if isinstance(value, list):
-        item = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}[name]
+        item = _XML_ITEMS[name]
         for v in value:
             if isinstance(v, dict):
-                _xml_dict(ET.SubElement(child, item), v)
+                _xml_parts(out, item, v)
             else:
-                ET.SubElement(child, item).text = str(v)
+                out.append(f"<{item}>{_xml_text(v)}</{item}>")
     elif isinstance(value, dict):
-        _xml_dict(child, value)
-    elif isinstance(value, bool):
-        child.text = "true" if value else "false"
-    elif value is not None:
-        child.text = str(value)
-
-
-def _xml_dict(element: ET.Element, data: dict) -> None:
-    for key, value in data.items():
-        _xml_value(element, key, value)
+        for key, v in value.items():
+            _xml_parts(out, key, v)
+    else:
+        out.append(_xml_text(value))
+    out.append(f"</{name}>")
 
 
 def render(data: Any, fmt: str, root: str, item: str | None = None, status: int = 200) -> HttpResponse:
-    """``data`` (a list of dicts, or one dict) as JSON, or as XML under ``<root>`` (with ``<item>`` per entry)."""
+    """``data`` (a list of dicts, or one dict) as JSON, or as XML under ``<root>`` (with ``<item>`` per entry).
+    XML is written as text (escaped), which is several times faster than building an element tree."""
     if fmt == "xml":
-        element = ET.Element(root)
+        out = ['<?xml version="1.0" encoding="utf-8"?>\n', f"<{root}>"]
         if isinstance(data, list):
             for entry in data:
-                _xml_dict(ET.SubElement(element, item or "item"), entry)
+                _xml_parts(out, item or "item", entry)
         else:
-            _xml_dict(element, data)
-        body = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")
+            for key, value in data.items():
+                _xml_parts(out, key, value)
+        out.append(f"</{root}>")
+        body = "".join(out)
     else:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     response = HttpResponse(body, content_type=FORMATS[fmt], status=status)
@@ -126,8 +138,11 @@ def error(fmt: str, code: int, description: str) -> HttpResponse:
                   status=code)
 
 
+VN_OFFSET = dt_timezone(timedelta(hours=7), "+07:00")  # Vietnam: UTC+7 all year, no daylight saving since 1975
+
+
 def _w3c(moment: datetime | None) -> str | None:
-    return moment.astimezone(TZ).isoformat(timespec="seconds") if moment else None
+    return moment.astimezone(VN_OFFSET).isoformat(timespec="seconds") if moment else None
 
 
 def _open311_view(methods: tuple[str, ...]):
@@ -243,18 +258,6 @@ def _expected(row: dict) -> datetime | None:
     return row["answer_due_at"] or row["decision_due_at"]
 
 
-def _notes(row: dict) -> str:
-    state = row["state"]
-    label = STATE_LABELS.get(state, state)
-    if state == State.PUBLISHED:
-        return f"{label}. Trả lời: {row['answer']}"
-    if state == State.REFUSED and row["refusal_ground"]:
-        ground = RefusalGround(row["refusal_ground"]).label if row["refusal_ground"] in RefusalGround.values \
-            else row["refusal_ground"]
-        return f"{label}: {ground}."
-    return f"{label}."
-
-
 # Coordinates are rounded to 0.01° (about 1 km): enough for a map of where problems are, too coarse to point at a
 # home (a place typed or sent by a citizen may be where they live).
 COORDINATE_DECIMALS = 2
@@ -264,8 +267,27 @@ def _coordinate(value: Decimal | None) -> float | None:
     return round(float(value), COORDINATE_DECIMALS) if value is not None else None
 
 
-def request_entry(row: dict) -> dict:
+class _Labels:
+    """The Vietnamese labels of topics, states and refusal grounds, resolved once per response (not per row)."""
+
+    def __init__(self) -> None:
+        self.topics = {t.value: str(t.label) for t in Topic}
+        self.states = {str(k): str(v) for k, v in STATE_LABELS.items()}
+        self.grounds = {g.value: str(g.label) for g in RefusalGround}
+
+    def notes(self, row: dict) -> str:
+        state = row["state"]
+        label = self.states.get(state, state)
+        if state == State.PUBLISHED:
+            return f"{label}. Trả lời: {row['answer']}"
+        if state == State.REFUSED and row["refusal_ground"]:
+            return f"{label}: {self.grounds.get(row['refusal_ground'], row['refusal_ground'])}."
+        return f"{label}."
+
+
+def request_entry(row: dict, labels: _Labels | None = None) -> dict:
     """One request in the specification's fields, from a row of :data:`COLUMNS`."""
+    labels = labels or _Labels()
     published = row["published_at"] is not None
     description = ""
     if published:
@@ -275,8 +297,8 @@ def request_entry(row: dict) -> dict:
     return {
         "service_request_id": row["code"],
         "status": "closed" if row["state"] in CLOSED_STATES else "open",
-        "status_notes": _notes(row),
-        "service_name": str(Topic(row["topic"]).label) if row["topic"] in Topic.values else row["topic"],
+        "status_notes": labels.notes(row),
+        "service_name": labels.topics.get(row["topic"], row["topic"]),
         "service_code": row["topic"],
         "description": description,
         "agency_responsible": row["agency__name"],
@@ -334,7 +356,8 @@ def query_requests(params, now: datetime | None = None) -> list[dict]:
         if len(ids) > MAX_IDS:
             raise Open311Error(400, f"Tối đa {MAX_IDS} service_request_id một lần.")
         rows = {r["code"]: r for r in qs.filter(code__in=ids).values(*COLUMNS)}
-        return [request_entry(rows[i]) for i in dict.fromkeys(ids) if i in rows]
+        labels = _Labels()
+        return [request_entry(rows[i], labels) for i in dict.fromkeys(ids) if i in rows]
     codes = _list_param(params, "service_code")
     unknown = [c for c in codes if c not in Topic.values]
     if unknown:
@@ -365,7 +388,8 @@ def query_requests(params, now: datetime | None = None) -> list[dict]:
         qs = qs.filter(state__in=CLOSED_STATES)
     offset = (page - 1) * page_size
     rows = qs.order_by("-submitted_at", "-id").values(*COLUMNS)[offset:offset + page_size]
-    return [request_entry(r) for r in rows]
+    labels = _Labels()
+    return [request_entry(r, labels) for r in rows]
 
 
 def _client(key: str):
