@@ -484,11 +484,14 @@ class DossierActionView(DossierAPIView):
             "One action of the lifecycle (receive, request_supplement, submit_supplement, refuse, assign, "
             "complete_step, consult, answer_consultation, request_payment, confirm_payment, approve, issue_result, "
             "return_result, withdraw, stop, apologise), in one of the roles the client holds on the dossier (the "
-            "first that may take it, or `role`). Requires `If-Match` with the dossier's ETag. Appends one event."
+            "first that may take it, or `role`). Requires `If-Match` with the dossier's ETag. Appends one event. "
+            "On the parent of a linked group only `resubmit_child` (`data.member`: a member whose child ended "
+            "without a result) is taken: the parent's state follows its children."
         ),
         parameters=[
             CODE_PARAMETER,
-            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=[str(a) for a in Action if a != "submit"]),
+            OpenApiParameter("action", str, OpenApiParameter.PATH,
+                             enum=[*(str(a) for a in Action if a != "submit"), "resubmit_child"]),
             OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                              description="The dossier's ETag, as read (e.g. \"3\")."),
         ],
