@@ -81,6 +81,13 @@ RATING_SHARE = 0.4
 POSTAL_SHARE = 0.04
 
 OFFICE_DAY = 8 * 3600  # seconds of office time in a default working day
+# The demo officers' agencies (demo.accounts.OFFICER_AGENCIES) get a realistic open queue: besides their share of the
+# history, a few dossiers each working day of the last two weeks, handled by the same simulation (those not finished
+# by the end stay open). Part of the requested total, and only for histories of at least RECENT_MIN_TOTAL dossiers
+# (small test histories keep their plain shape).
+RECENT_WORKING_DAYS = 10
+RECENT_PER_AGENCY_DAY = 3
+RECENT_MIN_TOTAL = 2000
 TET_NAMES = "Lunar New Year"  # the holidays package's names of the Tết days
 
 
@@ -502,6 +509,7 @@ class Generator:
         self.end_at = datetime.combine(end, time(23, 59, 59), tzinfo=TZ)
         self.calendar = ref.default_calendar
         self.rating_field = _rating_field()
+        self._pools: dict[int, list[ProcedureRef]] = {}
 
     def day_counts(self, n: int) -> list[tuple[date, int]]:
         """How many dossiers are submitted on each day of the period (a multinomial draw over the day weights)."""
@@ -521,15 +529,66 @@ class Generator:
             counts[bisect.bisect_left(cum, rng.random() * total)] += 1
         return [(day, c) for day, c in zip(days, counts, strict=True) if c]
 
+    def recent_intake(self, n: int) -> dict[date, list[int]]:
+        """The extra dossiers of the demo officers' agencies: working day → agency ids (one per dossier)."""
+        from .accounts import OFFICER_AGENCIES
+
+        if n < RECENT_MIN_TOTAL:
+            return {}
+        by_code = {a.code: a.id for a in self.ref.agencies.values()}
+        agencies = [by_code[c] for c in OFFICER_AGENCIES if c in by_code and self._pool(by_code[c])]
+        days: list[date] = []
+        d = self.end
+        while len(days) < RECENT_WORKING_DAYS and d >= self.start:
+            if self.calendar.is_working_day(d):
+                days.append(d)
+            d -= timedelta(days=1)
+        return {day: [a for a in agencies for _ in range(RECENT_PER_AGENCY_DAY)] for day in sorted(days)}
+
+    def _pool(self, agency_id: int) -> list[ProcedureRef]:
+        """The active procedures the agency receives (by its level and province, or as the ministry), in popularity
+        order."""
+        pools = self._pools
+        if agency_id not in pools:
+            ref, agency = self.ref, self.ref.agencies[agency_id]
+            if agency_id in ref.ministries:
+                pool = [p for p in self.model.active if "ministry" in p.levels
+                        and p.ministry_agency_id in (None, agency_id)]
+            else:
+                communes = {a for ids in ref.communes_by_province.values() for a in ids}
+                level = "commune" if agency_id in communes else "province"
+                pool = [p for p in self.model.active if level in p.levels
+                        and p.province_code in (None, agency.province_code)]
+            pools[agency_id] = pool
+        return pools[agency_id]
+
+    def _plan_at(self, day: date, agency_id: int) -> tuple[datetime, ProcedureRef, int, str] | None:
+        """A dossier of the recent intake: a popular procedure of the agency (Zipf over its pool)."""
+        pool = self._pool(agency_id)
+        if not pool:
+            return None
+        rank = min(len(pool) - 1, int(len(pool) * self.rng.random() ** 3))
+        return self._plan(day, True, procedure=pool[rank], agency_id=agency_id)
+
     def dossiers(self, n: int, existing_last: Callable[[date], dict[int, int]]) -> Iterator[tuple[Dossier,
                                                                                                   list[EventRow]]]:
         """Every dossier with its events, in order of submission. ``existing_last(day)`` gives the counters already
         in the database for that day (agency id → last number), so numbering continues after them."""
-        for day, count in self.day_counts(n):
+        recent = self.recent_intake(n)
+        extra = sum(len(ids) for ids in recent.values())
+        counts = dict(self.day_counts(n - extra))
+        for day in recent:
+            counts.setdefault(day, 0)
+        for day in sorted(counts):
+            count = counts[day]
             working = self.calendar.is_working_day(day)
             planned = []
             for _ in range(count):
                 spec = self._plan(day, working)
+                if spec is not None:
+                    planned.append(spec)
+            for agency_id in recent.get(day, ()):
+                spec = self._plan_at(day, agency_id)
                 if spec is not None:
                     planned.append(spec)
             planned.sort(key=lambda s: s[0])
@@ -540,12 +599,14 @@ class Generator:
                 code = format_code(self.ref.agencies[agency_id].code, day, sequence)
                 yield self._simulate(code, at, procedure, agency_id, channel)
 
-    def _plan(self, day: date, working: bool) -> tuple[datetime, ProcedureRef, int, str] | None:
+    def _plan(self, day: date, working: bool, *, procedure: ProcedureRef | None = None,
+              agency_id: int | None = None) -> tuple[datetime, ProcedureRef, int, str] | None:
         rng, model = self.rng, self.model
-        procedure = model.procedure(online_only=not working)
         if procedure is None:
-            return None
-        agency_id = model.agency(procedure)
+            procedure = model.procedure(online_only=not working)
+            if procedure is None:
+                return None
+            agency_id = model.agency(procedure)
         if agency_id is None:
             return None
         offered = procedure.channels

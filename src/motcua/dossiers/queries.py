@@ -17,6 +17,59 @@ from . import rules
 from .models import Dossier, DossierEvent
 from .transitions import State, allowed_actions, is_terminal
 
+# Working calendars per agency, per process (issue 3 "Speed": a calendar built per request starts with cold
+# per-year indexes, the largest part of a queue page's deadline badges). The key holds a stamp of the calendar
+# exceptions (their count and highest id: one index-only query) and the agency's office hours, so an exception
+# added or deleted anywhere, or a change of hours, applies at the next request; an exception edited in place is
+# seen at once in this process (signals, apps.py) and within MOTCUA_CALENDAR_CACHE_SECONDS (default 60) elsewhere.
+_calendars: dict[tuple, tuple[float, WorkingCalendar]] = {}
+
+
+def exceptions_stamp() -> tuple[int, int]:
+    from django.db.models import Count, Max
+
+    from motcua.core.models import CalendarException
+
+    stamp = CalendarException.objects.aggregate(n=Count("id"), top=Max("id"))
+    return stamp["n"], stamp["top"] or 0
+
+
+def calendar_for(agency: Agency | None, stamp: tuple[int, int] | None = None) -> WorkingCalendar:
+    """``WorkingCalendar.from_db(agency)``, cached per process (see above). Give ``stamp``
+    (:func:`exceptions_stamp`) when asking for several agencies in one request."""
+    import time
+
+    from django.conf import settings
+
+    ttl = float(getattr(settings, "MOTCUA_CALENDAR_CACHE_SECONDS", 60))
+    if ttl <= 0:
+        return WorkingCalendar.from_db(agency)
+    stamp = stamp or exceptions_stamp()
+    key = (agency.pk, agency.office_hours(), stamp) if agency is not None else (None, None, stamp)
+    now = time.monotonic()
+    entry = _calendars.get(key)
+    if entry is None or entry[0] <= now:
+        if len(_calendars) > 5000:
+            _calendars.clear()
+        entry = _calendars[key] = (now + ttl, WorkingCalendar.from_db(agency))
+    return entry[1]
+
+
+def clear_calendar_cache(**_ignored) -> None:
+    _calendars.clear()
+
+
+def person_name(user) -> str:
+    """A person as Vietnamese write them: family name first (``Trần Văn Minh``), else the username.
+
+    Django's ``get_full_name`` puts the given name first (``first_name last_name``); the demo accounts and the
+    identity import store the family name in ``last_name`` and the middle and given names in ``first_name``.
+    """
+    if user is None:
+        return ""
+    name = " ".join(part for part in ((user.last_name or "").strip(), (user.first_name or "").strip()) if part)
+    return name or user.get_username()
+
 
 def dossier_by_code(code: str) -> Dossier | None:
     return Dossier.objects.select_related("agency", "procedure", "procedure_version").filter(code=code).first()
@@ -41,7 +94,7 @@ class DeadlineView:
 
 def deadline_view(dossier: Dossier, now: datetime, calendar: WorkingCalendar | None = None) -> DeadlineView:
     """Overdue / at risk / index verdict of one dossier at ``now``."""
-    calendar = calendar or WorkingCalendar.from_db(dossier.agency)
+    calendar = calendar or calendar_for(dossier.agency)
     finished = dossier.finished_at
     overdue = finished is None and rules.is_overdue(now, dossier.due_at)
     spent = rules.waited(calendar, dossier.step_started_at, now)
@@ -217,9 +270,9 @@ def process_control(dossier: Dossier, events: list[DossierEvent] | None = None,
         started = (dossier.submitted_at if step["key"] == "receive" else previous_end) if reached else None
         handler = ""
         if end_event is not None and end_event.actor is not None:
-            handler = end_event.actor.get_full_name() or end_event.actor.get_username()
+            handler = person_name(end_event.actor)
         elif index == dossier.current_step and step.get("role") == "specialist" and dossier.assigned_to_id:
-            handler = dossier.assigned_to.get_full_name() or dossier.assigned_to.get_username()
+            handler = person_name(dossier.assigned_to)
         if end_event is not None:
             if due is None or end_event.at <= due:
                 status = "early" if due is not None and end_event.at.astimezone(TZ).date() < due.astimezone(

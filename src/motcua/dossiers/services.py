@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Channel, Procedure, ProcedureVersion, RequiredDocument, VersionStatus
 from motcua.core.calendar import WorkingCalendar
@@ -32,7 +33,7 @@ from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.units.models import Agency, Membership
 
 from . import documents, rules
-from .codes import format_code, next_sequence, receipt_date
+from .codes import code_prefix, counter_cte, format_code, next_sequence, receipt_date, sequence_sql
 from .models import (
     ApplicantKind,
     ChannelKind,
@@ -67,6 +68,9 @@ SUBMIT_PROCEDURE_FIELDS = ["id", "code", "current_version"]
 SUBMIT_VERSION_FIELDS = ["id", "procedure", "number", "status", "name"]
 PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
 OFFICER_ROLES = {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR}
+ROLE_NAMES = {"desk_officer": "cán bộ một cửa", "specialist": "chuyên viên xử lý", "leader": "lãnh đạo",
+              "supervisor": "cán bộ giám sát", "catalog_officer": "cán bộ quản lý TTHC", "applicant": "người nộp hồ sơ",
+              "system": "hệ thống"}
 
 
 class InvalidSubmission(Exception):
@@ -145,9 +149,10 @@ def _clean_applicant(applicant: dict, errors: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def _submission_targets(procedure_code: str, agency_code: str,
-                        channel: str) -> tuple[Procedure | None, ProcedureVersion | None, bool, Agency | None]:
-    """The procedure with its version in force, whether that version is offered on ``channel``, and the agency.
+def _submission_targets(procedure_code: str, agency_code: str, channel: str
+                        ) -> tuple[Procedure | None, ProcedureVersion | None, bool, Agency | None, int | None]:
+    """The procedure with its version in force, whether that version is offered on ``channel``, the agency, and on
+    PostgreSQL a new dossier id drawn from the table's sequence (``None`` elsewhere).
 
     One round trip instead of three ORM queries (the submission path's main cost was building them): the
     procedure and version carry only the columns a dossier and its representation need (the others load on access;
@@ -162,6 +167,11 @@ def _submission_targets(procedure_code: str, agency_code: str,
     agency_fields = [f.attname for f in a_meta.concrete_fields]
     select = [*columns(p_meta, "p", SUBMIT_PROCEDURE_FIELDS), *columns(v_meta, "v", SUBMIT_VERSION_FIELDS),
               *columns(a_meta, "a", agency_fields)]
+    if connection.vendor == "postgresql":
+        # The dossier's id, drawn now (ids may have gaps, codes may not): the event and the response are built before
+        # the number is taken, which is the last statement (see codes.py).
+        d_meta = Dossier._meta
+        select.append(f"nextval(pg_get_serial_sequence('{qn(d_meta.db_table)}', '{d_meta.pk.column}'))")
     sql = (f"SELECT {', '.join(select)}, EXISTS (SELECT 1 FROM {qn(c_meta.db_table)} c "
            f"WHERE c.{qn(c_meta.get_field('version').column)} = v.{qn(v_meta.pk.column)} "
            f"AND c.{qn(c_meta.get_field('kind').column)} = %s) "
@@ -173,6 +183,10 @@ def _submission_targets(procedure_code: str, agency_code: str,
     with connection.cursor() as cursor:
         cursor.execute(sql, [channel, procedure_code, agency_code])
         row = cursor.fetchone()
+    drawn_id = None
+    if connection.vendor == "postgresql":
+        *row, drawn_id, offered = row
+        row = [*row, offered]
     n_p, n_v = len(SUBMIT_PROCEDURE_FIELDS), len(SUBMIT_VERSION_FIELDS)
     p_row, v_row, a_row = row[:n_p], row[n_p:n_p + n_v], row[n_p + n_v:-1]
     db = connection.alias
@@ -195,7 +209,16 @@ def _submission_targets(procedure_code: str, agency_code: str,
     if procedure is not None:
         procedure.current_version = version
     agency = load(Agency, agency_fields, a_row)
-    return procedure, version, bool(row[-1]), agency
+    return procedure, version, bool(row[-1]), agency, drawn_id
+
+
+def _insert_parts(obj: Dossier | DossierEvent) -> tuple[str, list[str], list[Any]]:
+    """Table, quoted columns and adapted values of ``obj``'s INSERT (its id included when already drawn)."""
+    meta = obj._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key or obj.pk is not None]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    qn = connection.ops.quote_name
+    return qn(meta.db_table), [qn(f.column) for f in fields], values
 
 
 def _insert(obj: Dossier | DossierEvent) -> None:
@@ -224,9 +247,29 @@ def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict,
 
     ``role`` defaults to the applicant online and to the desk officer at the desk or for post.
     """
+    return _submit(procedure_code, agency_code, channel, applicant, form_data, actor, at, role=role)
+
+
+@dataclass
+class _Outcome:
+    """The idempotency record to complete in the submission's last statement (:func:`submit_once`)."""
+
+    record_id: int
+    render: Callable[[Dossier], tuple[int, dict]]
+    status_code: int = 0
+    response: dict = field(default_factory=dict)
+
+
+# Stands for the code while the response is rendered before the number exists; replaced in the same statement.
+_CODE_PLACEHOLDER = "\u2063code\u2063"
+
+
+def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
+            at: datetime | None = None, *, role: str | None = None, outcome: _Outcome | None = None) -> Dossier:
     at = _now(at)
     errors: dict[str, str] = {}
-    procedure, version, channel_offered, agency = _submission_targets(procedure_code, agency_code, str(channel))
+    procedure, version, channel_offered, agency, dossier_id = _submission_targets(procedure_code, agency_code,
+                                                                                  str(channel))
     if procedure is None:
         errors["procedure"] = f"No procedure {procedure_code!r}."
     elif version is None or version.status != VersionStatus.PUBLISHED:
@@ -248,23 +291,65 @@ def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict,
         raise InvalidSubmission(errors)
     target = next_state(State.NEW, Action.SUBMIT, role)
 
+    day = receipt_date(at)
     # No savepoint inside a caller's transaction (submit_once): nothing here is retried on failure, the whole
     # transaction rolls back and gives the number back.
     with transaction.atomic(savepoint=False):
-        # Take the number last: the counter row is the one hot spot, held only until this transaction commits.
-        day = receipt_date(at)
-        code = format_code(agency.code, day, next_sequence(agency.pk, day))
-        dossier = Dossier(code=code, procedure=procedure, procedure_version=version, agency=agency, channel=channel,
-                          form_data=form_data, submitted_at=at, version=1,
+        dossier = Dossier(pk=dossier_id, code=_CODE_PLACEHOLDER, procedure=procedure, procedure_version=version,
+                          agency=agency, channel=channel, form_data=form_data, submitted_at=at, version=1,
                           applicant_user=actor if role == Role.APPLICANT else None, **fields)
         dossier.set_state(target)
-        _insert(dossier)
         event = DossierEvent(dossier=dossier, seq=1, actor=actor, role=role, at=at, action=Action.SUBMIT,
                              from_state=State.NEW, to_state=target, data={"channel": channel})
-        event.seal()
-        _insert(event)
+        if dossier_id is not None:
+            # PostgreSQL: everything is built first; the number is taken by the last statement (codes.py).
+            event.seal()
+            if outcome is not None:
+                outcome.status_code, outcome.response = outcome.render(dossier)
+            _insert_submission(dossier, event, day, outcome)
+        else:
+            # SQLite (one writer at a time): the number, then the rows.
+            dossier.code = format_code(agency.code, day, next_sequence(agency.pk, day))
+            _insert(dossier)
+            event.dossier = dossier  # its id exists now
+            event.seal()
+            _insert(event)
+            if outcome is not None:
+                outcome.status_code, outcome.response = outcome.render(dossier)
+                _store_outcome(outcome.record_id, dossier.pk, outcome.status_code, outcome.response)
         notify_for_event(event)  # queued in this transaction, sent after commit (architecture.md, data flow 2)
     return dossier
+
+
+def _insert_submission(dossier: Dossier, event: DossierEvent, day, outcome: _Outcome | None) -> None:
+    """One statement (PostgreSQL): take the next number of the agency and day, insert the dossier with its code and
+    its first event, and complete the idempotency record with the rendered response (its ``code`` filled in). The
+    counter row's lock is held from here to the commit only (codes.py explains why this keeps codes gap-free)."""
+    d_table, d_columns, d_values = _insert_parts(dossier)
+    code_at = d_columns.index(connection.ops.quote_name(Dossier._meta.get_field("code").column))
+    e_table, e_columns, e_values = _insert_parts(event)
+    d_slots = ["%s"] * len(d_columns)
+    d_slots[code_at] = sequence_sql()
+    d_values[code_at] = code_prefix(dossier.agency.code, day)
+    parts = [counter_cte(),
+             f"d AS (INSERT INTO {d_table} ({', '.join(d_columns)}) VALUES ({', '.join(d_slots)}) RETURNING code)",
+             f"e AS (INSERT INTO {e_table} ({', '.join(e_columns)}) VALUES ({', '.join(['%s'] * len(e_columns))}))"]
+    params: list[Any] = [dossier.agency_id, connection.ops.adapt_datefield_value(day), *d_values, *e_values]
+    if outcome is not None:
+        i_table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+        parts.append(f"o AS (UPDATE {i_table} SET dossier_id = %s, status_code = %s, "
+                     f"response = jsonb_set(%s::jsonb, '{{code}}', to_jsonb((SELECT code FROM d))) WHERE id = %s)")
+        params += [dossier.pk, outcome.status_code, json.dumps(outcome.response, cls=DjangoJSONEncoder),
+                   outcome.record_id]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT code FROM d", params)
+        dossier.code = cursor.fetchone()[0]
+    if outcome is not None and outcome.response.get("code") == _CODE_PLACEHOLDER:
+        outcome.response["code"] = dossier.code
+    dossier._state.adding = False
+    dossier._state.db = connection.alias
+    event._state.adding = False  # its id is not read back: nothing uses it before the commit
+    event._state.db = connection.alias
 
 
 # Process definitions --------------------------------------------------------------------------------------------
@@ -433,6 +518,32 @@ def _assign(ctx: Context) -> None:
     ctx.event_data["assignee"] = user.get_username()
 
 
+def _check_step_holder(dossier: Dossier, actor, role: str) -> None:
+    """Only the officer in charge closes a step (Decree 61/2018 Art. 18(2)-(3), Decree 107/2021: the handler
+    assigned by the leader appraises and hands over; the process control form 05 names who handled each step):
+    the dossier's assignee, or — before any assignment — an officer holding the step's role (in the step's unit
+    when the process names one). A leader of the receiving agency's tree may close any step (_check_actor has
+    already checked that the actor holds the role there). Anyone else → :class:`ActorNotAllowed` (403)."""
+    if role == Role.LEADER or dossier.current_step >= len(dossier.steps):
+        return  # no step left: the effect refuses with its own rule
+    d, step = dossier, dossier.steps[dossier.current_step]
+    name = step.get("name") or step.get("key") or ""
+    if step.get("role") and step["role"] != role:
+        raise ActorNotAllowed(_("Bước “%(step)s” do %(role)s xử lý, không phải %(acting)s.") % {
+            "step": name, "role": ROLE_NAMES.get(step["role"], step["role"]),
+            "acting": ROLE_NAMES.get(role, role)})
+    if d.assigned_to_id is not None:
+        if actor.pk != d.assigned_to_id:
+            raise ActorNotAllowed(_("Hồ sơ đã được giao cho cán bộ khác: chỉ người được giao xử lý hoặc lãnh đạo "
+                                    "đơn vị mới được hoàn thành bước “%(step)s”.") % {"step": name})
+        return
+    unit = step.get("unit")
+    if unit and not Membership.objects.filter(user=actor, role=role, agency__code=unit).exists():
+        raise ActorNotAllowed(_("Bước “%(step)s” thuộc đơn vị %(unit)s: chỉ %(role)s của đơn vị đó hoặc lãnh đạo "
+                                "mới được hoàn thành.") % {"step": name, "unit": unit,
+                                                            "role": ROLE_NAMES.get(role, role)})
+
+
 def _complete_step(ctx: Context) -> None:
     d = ctx.dossier
     if d.current_step >= len(d.steps):
@@ -584,6 +695,8 @@ def act(dossier_code: str, action: str, *, actor, role: str, expected_version: i
         source = dossier.state
         target = next_state(source, action, role)
         _check_actor(dossier, actor, role)
+        if action == Action.COMPLETE_STEP:
+            _check_step_holder(dossier, actor, role)
         ctx = Context(dossier=dossier, action=str(action), source=source, target=target, actor=actor, role=str(role),
                       at=at, reason=reason or "", data=data,
                       calendar=calendar or WorkingCalendar.from_db(dossier.agency))
@@ -638,9 +751,9 @@ def submit_once(key: str, owner, fingerprint: str, render: Callable[[Dossier], t
             if record.fingerprint != fingerprint:
                 raise IdempotencyKeyReused(key)
             return IdempotentOutcome(record, replayed=True)
-        dossier = submit(**submit_kwargs)
-        status_code, response = render(dossier)
-        _store_outcome(record_id, dossier.pk, status_code, response)
+        outcome = _Outcome(record_id, render)
+        dossier = _submit(**submit_kwargs, outcome=outcome)
+        status_code, response = outcome.status_code, outcome.response
     record = IdempotencyRecord(pk=record_id, owner=owner, key=key, fingerprint=fingerprint, dossier=dossier,
                                status_code=status_code, response=response)
     return IdempotentOutcome(record, replayed=False)

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from motcua.core.calendar import WorkingCalendar
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
 
 from .. import rules
 from ..models import ApplicantKind, ChannelKind, Dossier, DossierDocument, DossierEvent, Rating
+from ..queries import calendar_for
 from ..transitions import STATE_STATUS, Role
 
 STATE_VALUES = [str(s) for s in STATE_STATUS]
@@ -171,7 +171,7 @@ def deadline_flags(dossier: Dossier, context: dict) -> dict[str, bool]:
         calendars = context.setdefault("calendars", {})
         calendar = calendars.get(dossier.agency_id)
         if calendar is None:
-            calendar = calendars[dossier.agency_id] = WorkingCalendar.from_db(dossier.agency)
+            calendar = calendars[dossier.agency_id] = calendar_for(dossier.agency)
         spent = rules.waited(calendar, dossier.step_started_at, now)
         at_risk = rules.is_at_risk(now, dossier.due_at,
                                    rules.remaining_budgets(dossier.steps, dossier.current_step, spent), calendar)

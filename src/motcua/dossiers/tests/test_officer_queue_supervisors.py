@@ -39,3 +39,28 @@ def test_government_office_supervisor_sees_every_agency(client):
     thanh_hoa = _open_dossier("H38.TTPVHCC")
     client.force_login(officer("sup-vpcp", "supervisor", "VPCP"))
     assert _codes(client) == {hanoi.code, thanh_hoa.code}
+
+
+def test_the_government_office_filters_by_an_agency_or_province_code_in_a_text_box(client):
+    """3,817 agencies make no usable list: above a few dozen the agency filter is a text box taking an agency code or
+    a province / ministry code (all its agencies)."""
+    hanoi = _open_dossier("H01.TTPVHCC")
+    thanh_hoa = _open_dossier("H38.TTPVHCC")
+    client.force_login(officer("sup-vpcp", "supervisor", "VPCP"))
+    html = client.get("/can-bo/?role=supervisor", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<input type="text" name="agency"' in html and "<option value=\"H01.TTPVHCC\"" not in html
+
+    def codes(agency: str) -> set[str]:
+        page = client.get("/can-bo/", {"role": "supervisor", "agency": agency}).content.decode()
+        return set(re.findall(r'href="/can-bo/ho-so/([^/]+)/"', page))
+
+    assert codes("H38") == {thanh_hoa.code}
+    assert codes("h01.ttpvhcc") == {hanoi.code}
+    assert codes("H99") == set()
+
+
+def test_an_officer_with_few_agencies_keeps_the_list(client):
+    _open_dossier("H01.TTPVHCC")
+    client.force_login(officer("desk-x", "desk_officer", "H01.TTPVHCC"))
+    html = client.get("/can-bo/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<select name="agency"' in html and 'value="H01.TTPVHCC"' in html

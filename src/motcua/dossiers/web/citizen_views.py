@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionAgency, VersionStatus
+from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.dossiers import queries, services
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
@@ -265,15 +266,21 @@ class SubmissionForm(forms.Form):
         return [self[name] for name in ("full_name", "personal_id", "enterprise_code", "phone", "email", "address")]
 
     def clean_personal_id(self) -> str:
+        # The whole rule of domain.md §4 (core.identifiers: province code, century/sex digit, birth year), as the
+        # service applies it: the field shows the exact reason, not only "12 digits".
         value = self.cleaned_data["personal_id"].strip()
         if value and not PERSONAL_ID.match(value):
             raise forms.ValidationError(_("The personal identification number has exactly 12 digits."))
+        if value and (problem := personal_id_error(value)):
+            raise forms.ValidationError(problem)
         return value
 
     def clean_enterprise_code(self) -> str:
         value = self.cleaned_data["enterprise_code"].strip()
         if value and not ENTERPRISE_CODE.match(value):
             raise forms.ValidationError(_("The enterprise code has 10 digits, or 10 digits, a hyphen and 3 digits."))
+        if value and (problem := enterprise_code_error(value)):
+            raise forms.ValidationError(problem)
         return value
 
     def clean_phone(self) -> str:
@@ -344,7 +351,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     if request.GET.get("agency"):
         initial["agency"] = request.GET["agency"]
     if request.user.is_authenticated:
-        initial.update(full_name=request.user.get_full_name(), email=request.user.email)
+        initial.update(full_name=queries.person_name(request.user), email=request.user.email)
     # Once-only data (issue 4 points 2, 3, 7): the level a procedure requires, prefill, replaced and stored documents.
     once = once_only.prepare(request, version, procedure.code)
     if once.refusal:

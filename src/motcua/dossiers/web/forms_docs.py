@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from motcua.core.calendar import TZ
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.queries import StepControl, process_control
+from motcua.dossiers.queries import StepControl, person_name, process_control
 from motcua.units.models import Agency
 
 EMBLEM_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -51,7 +51,11 @@ STEP_STATUS_VI = {
     "overdue": "Đang xử lý, quá hạn",
     "pending": "Chưa đến bước",
 }
-ROLE_VI = {"desk_officer": "Bộ phận Một cửa", "specialist": "Chuyên viên xử lý", "leader": "Lãnh đạo"}
+# Every role a step or an event can name (units.Role and dossiers.transitions.Role), as the official forms write it:
+# a printed form never shows a code.
+ROLE_VI = {"desk_officer": "Bộ phận Một cửa", "specialist": "Chuyên viên xử lý", "leader": "Lãnh đạo",
+           "supervisor": "Cán bộ giám sát", "catalog_officer": "Cán bộ quản lý TTHC", "applicant": "Người nộp hồ sơ",
+           "system": "Hệ thống"}
 CHANNEL_VI = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Dịch vụ bưu chính"}
 UNIT_VI = {"working_days": "ngày làm việc", "working_hours": "giờ làm việc", "calendar_days": "ngày",
            "same_day": "trong ngày"}
@@ -309,7 +313,10 @@ def form_05(dossier: Dossier, events: list[DossierEvent], now: datetime) -> Offi
     """Process-control slip (Mẫu số 05): each hand-over with its times, the handler and whether it was on time."""
     if _last_event(events, "receive") is None:
         raise FormNotAvailable("The dossier has not been received.")
-    rows = [_control_row(row) for row in process_control(dossier, events, now)]
+    control = process_control(dossier, events, now)
+    units = {row.unit for row in control if row.unit}
+    unit_names = dict(Agency.objects.filter(code__in=units).values_list("code", "name")) if units else {}
+    rows = [_control_row(row, unit_names) for row in control]
     blocks = [Block("field", label="Cơ quan, đơn vị giải quyết", text=dossier.agency.name),
               Block("field", label="Người nộp hồ sơ", text=dossier.applicant_name),
               Block("field", label="Thủ tục", text=dossier.procedure_version.name),
@@ -320,10 +327,15 @@ def form_05(dossier: Dossier, events: list[DossierEvent], now: datetime) -> Offi
     return _base(dossier, "05", now, blocks, [])
 
 
-def _control_row(row: StepControl) -> list[str]:
-    handler = row.handler or ROLE_VI.get(row.role, row.role)
+def role_vi(role: str) -> str:
+    """A role code as the forms print it; an unknown code becomes the generic handler label, never the code."""
+    return ROLE_VI.get(str(role), "Cán bộ xử lý") if role else "Cán bộ xử lý"
+
+
+def _control_row(row: StepControl, unit_names: dict[str, str] | None = None) -> list[str]:
+    handler = row.handler or role_vi(row.role)
     if row.unit:
-        handler = f"{handler} ({row.unit})"
+        handler = f"{handler} ({(unit_names or {}).get(row.unit, row.unit)})"
     return [f"{row.position}. {row.name}", handler, vn_short(row.received_at, "\n"), vn_short(row.due_at, "\n"),
             vn_short(row.handed_over_at, "\n"), STEP_STATUS_VI.get(row.status, row.status), ""]
 
@@ -331,7 +343,7 @@ def _control_row(row: StepControl) -> list[str]:
 def _actor_name(event: DossierEvent | None) -> str:
     if event is None or event.actor is None:
         return ""
-    return event.actor.get_full_name() or event.actor.get_username()
+    return person_name(event.actor)
 
 
 def dossier_form(form: str, dossier: Dossier, events: list[DossierEvent], now: datetime) -> OfficialDocument:

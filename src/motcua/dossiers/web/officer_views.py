@@ -8,8 +8,10 @@ directly under them); any other dossier is a 404, so existence is not revealed.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -18,12 +20,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.models import Procedure, RequiredDocument, VersionStatus
@@ -151,22 +157,123 @@ class QueueFilterForm(forms.Form):
 
 @dataclass
 class QueueRow:
+    """One line of the queue, with its texts prepared in Python (issue 3 "Speed": the page's cost was the template
+    work per row — includes, filters, URL reversing — not the database)."""
+
     dossier: Dossier
     overdue: bool
     due_today: bool
     at_risk: bool
     consultation_overdue: bool = False
+    url: str = ""
+    procedure: str = ""
+    status: str = ""
+    due_iso: str = ""
+    due_text: str = ""
+    css: str = ""
+    badges: str = ""
 
 
-def _badges(dossier: Dossier, moment: datetime, calendars: dict[int, WorkingCalendar]) -> QueueRow:
+# The queue's columns: what the row shows and what the deadline badges read (queries.deadline_view); the procedure
+# version's other columns (its verbatim source record, JSON) stay in the database.
+QUEUE_ONLY = ("code", "agency", "procedure_version", "procedure_version__name", "applicant_name", "state",
+              "status_code", "due_at", "finished_at", "step_started_at", "waiting_since", "steps", "current_step",
+              "index_due_at", "supplement_count", "consultation_unit", "consultation_due_at")
+# Above this many agencies in scope (a province's or the Government Office's supervisor: up to 3,817), the agency
+# filter is a text box taking a code or a code prefix ("H01" = the province) instead of a list.
+AGENCY_LIST_MAX = 60
+
+
+def _badge_html() -> dict[tuple[bool, bool, bool, bool], str]:
+    """The badges' HTML for every combination (overdue, due today, at risk, consultation overdue), translated once
+    per request; the words carry the meaning, not only the colour."""
+    overdue = format_html('<span class="badge badge-overdue">{}</span>', _("Overdue"))
+    today = format_html('<span class="badge badge-today">{}</span>', _("Due today"))
+    risk = format_html(' <span class="badge badge-risk">{}</span>', _("At risk"))
+    consult = format_html(' <span class="badge badge-overdue" data-badge="consultation-overdue">{}</span>',
+                          _("Consultation overdue"))
+    out = {}
+    for o in (False, True):
+        for t in (False, True):
+            for r in (False, True):
+                for c in (False, True):
+                    out[(o, t, r, c)] = mark_safe((overdue if o else today if t else "") + (risk if r else "")
+                                                  + (consult if c else ""))
+    return out
+
+
+def _badges(dossier: Dossier, moment: datetime, calendars: dict[int, WorkingCalendar],
+            badges: dict | None = None, stamp=None) -> QueueRow:
     calendar = calendars.get(dossier.agency_id)
     if calendar is None:
-        calendar = calendars[dossier.agency_id] = WorkingCalendar.from_db(dossier.agency)
+        calendar = calendars[dossier.agency_id] = queries.calendar_for(dossier.agency, stamp)
     view = queries.deadline_view(dossier, moment, calendar)
     due_today = (not view.overdue and dossier.due_at is not None and dossier.finished_at is None
                  and dossier.due_at.astimezone(TZ).date() == moment.astimezone(TZ).date())
-    return QueueRow(dossier, overdue=view.overdue, due_today=due_today, at_risk=view.at_risk,
-                    consultation_overdue=escalation.is_consultation_overdue(dossier, moment))
+    consultation = escalation.is_consultation_overdue(dossier, moment)
+    row = QueueRow(dossier, overdue=view.overdue, due_today=due_today, at_risk=view.at_risk,
+                   consultation_overdue=consultation)
+    if badges is not None:
+        row.badges = badges[(view.overdue, due_today, view.at_risk, consultation)]
+        row.css = "is-overdue" if view.overdue else "is-today" if due_today else "is-risk" if view.at_risk else ""
+    return row
+
+
+def _queue_row(dossier: Dossier, moment: datetime, calendars: dict, badges: dict, stamp, url_prefix: str) -> QueueRow:
+    row = _badges(dossier, moment, calendars, badges, stamp)
+    row.url = f"{url_prefix}{quote(dossier.code, safe='')}/"
+    name = dossier.procedure_version.name or ""
+    row.procedure = name if len(name) <= 90 else name[:89] + "…"
+    row.status = f"{STATUS_CODES[dossier.status_code].name}"
+    if dossier.due_at is not None:
+        local = dossier.due_at.astimezone(TZ)
+        row.due_iso, row.due_text = local.isoformat(), f"{local:%H:%M %d/%m/%Y}"
+    return row
+
+
+def _agency_filter(form: QueueFilterForm, agency_ids: list[int]) -> list[Agency] | None:
+    """A list of the agencies in scope when they are few; otherwise a text box (code or code prefix)."""
+    if len(agency_ids) <= AGENCY_LIST_MAX:
+        agencies = list(Agency.objects.filter(pk__in=agency_ids).only("code", "name").order_by("code"))
+        form.fields["agency"].choices = [("", _("All my agencies"))] + [(a.code, f"{a.code} — {a.name}")
+                                                                         for a in agencies]
+        return agencies
+    form.fields["agency"] = forms.CharField(
+        label=gettext_lazy("Agency"), required=False, max_length=40,
+        help_text=gettext_lazy("An agency code, or a province or ministry code for all its agencies (H01)."),
+        widget=forms.TextInput(attrs={"placeholder": "H01, H01.STP…", "list": ""}))
+    return None
+
+
+def _agencies_matching(value: str, agency_ids: list[int], agencies: list[Agency] | None) -> list[int]:
+    value = value.strip().upper()
+    if agencies is not None:
+        return [a.pk for a in agencies if a.code == value]
+    in_scope = set(agency_ids)
+    matching = Agency.objects.filter(Q(code=value) | Q(code__startswith=f"{value}.")).values_list("pk", flat=True)
+    return [pk for pk in matching if pk in in_scope]
+
+
+# The filter form's HTML, per process, by language, choices and query (the widgets' templates cost more than the
+# rest of the page); invalid forms (with errors) are not cached.
+_filters_cache: OrderedDict[tuple, str] = OrderedDict()
+FILTERS_CACHE_SIZE = 512
+
+
+def _filters_html(request: HttpRequest, form: QueueFilterForm, query: str) -> str:
+    fields = form.fields
+    key = (get_language(), query, tuple(fields["role"].choices), tuple(getattr(fields["agency"], "choices", ())),
+           tuple(fields["state"].choices))
+    html = _filters_cache.get(key)
+    if html is not None:
+        _filters_cache.move_to_end(key)
+        return html
+    html = mark_safe(render_to_string("dossiers/officer/_queue_filters.html", {"form": form}, request))
+    if not form.is_bound or not form.errors:
+        _filters_cache[key] = html
+        if len(_filters_cache) > FILTERS_CACHE_SIZE:
+            _filters_cache.popitem(last=False)
+    return html
 
 
 @login_required
@@ -178,12 +285,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     roles = [r for r in queries.OFFICER_ROLES if any(r in held for held in scope.values())]
     role = request.GET.get("role") if request.GET.get("role") in roles else roles[0]
     agency_ids = [a for a, held in scope.items() if role in held]
-    agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("code"))
 
     form = QueueFilterForm(request.GET or None)
     form.fields["role"].choices = [(r, ROLE_LABELS[r]) for r in roles]
-    form.fields["agency"].choices = [("", _("All my agencies"))] + [(a.code, f"{a.code} — {a.name}")
-                                                                     for a in agencies]
+    agencies = _agency_filter(form, agency_ids)
     form.fields["state"].choices = [("", _("All"))] + [
         (s, STATUS_CODES[STATE_STATUS[State(s)]].name + f" ({s})") for s in queries.queue_states(role)]
     cleaned: dict = {}
@@ -191,18 +296,24 @@ def queue(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # cleaned_data keeps the valid filters even when another one is not
         cleaned = form.cleaned_data
     if cleaned.get("agency"):
-        agency_ids = [a.pk for a in agencies if a.code == cleaned["agency"]]
+        agency_ids = _agencies_matching(cleaned["agency"], agency_ids, agencies)
     filters = queries.QueueFilters(state=cleaned.get("state", ""), procedure=cleaned.get("procedure", ""),
                                    channel=cleaned.get("channel", ""), due_from=cleaned.get("due_from"),
                                    due_to=cleaned.get("due_to"), q=cleaned.get("q", ""))
-    page = Paginator(queries.officer_queue(agency_ids, role, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    dossiers = (queries.officer_queue(agency_ids, role, filters).select_related(None)
+                .select_related("agency", "procedure_version").only(*QUEUE_ONLY))
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     moment = now()
     calendars: dict[int, WorkingCalendar] = {}
-    rows = [_badges(d, moment, calendars) for d in page.object_list]
+    badges = _badge_html()
+    stamp = queries.exceptions_stamp()
+    url_prefix = reverse("dossiers_officer:dossier", args=["-"])[:-2]
+    rows = [_queue_row(d, moment, calendars, badges, stamp, url_prefix) for d in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "dossiers/officer/queue.html", {
-        "form": form, "page": page, "rows": rows, "role": role, "role_label": ROLE_LABELS[role],
+        "form": form, "filters_html": _filters_html(request, form, params.urlencode()),
+        "page": page, "rows": rows, "role": role, "role_label": ROLE_LABELS[role],
         "query_string": params.urlencode(), "now": moment,
         "can_enter": any(Role.DESK_OFFICER in held for held in scope.values()),
     })
@@ -250,10 +361,8 @@ def _buttons(dossier: Dossier, roles: list[str]) -> list[ActionButton]:
 
 
 def display_name(user) -> str:
-    """An officer as people call them: the full name, else the username."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    """An officer as people call them: the full name, family name first (``Trần Văn Minh``), else the username."""
+    return queries.person_name(user)
 
 
 def role_label(role: str) -> str:
@@ -326,14 +435,14 @@ def _upload_role(dossier: Dossier, roles: list[str]) -> str | None:
 
 def _assignees(dossier: Dossier) -> list[tuple[str, str]]:
     users = get_user_model().objects.filter(memberships__agency=dossier.agency, memberships__role="specialist")
-    return [(u.get_username(), u.get_full_name() or u.get_username()) for u in users.distinct().order_by("username")]
+    return [(u.get_username(), display_name(u)) for u in users.distinct().order_by("username")]
 
 
 def _render_dossier(request: HttpRequest, dossier: Dossier, roles: list[str], error: dict | None = None,
                     status: int = 200) -> HttpResponse:
     moment = now()
     events = queries.timeline(dossier)
-    calendar = WorkingCalendar.from_db(dossier.agency)
+    calendar = queries.calendar_for(dossier.agency)
     view = queries.deadline_view(dossier, moment, calendar)
     process = [ProcessRow(row, str(STEP_STATUS_LABELS.get(row.status, row.status)), role_label(row.role))
                for row in queries.process_control(dossier, events, moment)]
@@ -350,6 +459,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: list[str], er
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
         "forms": forms_docs.available_forms(events), "error": error, "assignees": _assignees(dossier),
         "roles": [str(ROLE_LABELS[r]) for r in roles], "reason_required": REASON_REQUIRED,
+        "handler_name": display_name(dossier.assigned_to),
     }, status=status)
 
 
