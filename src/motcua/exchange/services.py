@@ -102,6 +102,7 @@ class LogRecord:
     grant_id: int | None = None
 
 
+_UNKNOWN = object()  # "not looked up yet" (None means "looked up: no personal ID")
 SMALL_BATCH = 8  # up to this many records: one statement each; more: linked here and inserted in bulk
 
 
@@ -223,8 +224,10 @@ def _identifier_error(kind: str, identifier: str) -> InvalidIdentifier | None:
     return None
 
 
+
+
 def _authorize(spec, identifier: str, *, agency, actor, role: str, dossier_code: str,
-               procedure_code: str) -> tuple[rules.Decision, int | None, str]:
+               procedure_code: str, own=_UNKNOWN) -> tuple[rules.Decision, int | None, str]:
     """The decision, the grant used and the procedure code (taken from the dossier when not given)."""
     from motcua.dossiers.models import Dossier
 
@@ -237,7 +240,8 @@ def _authorize(spec, identifier: str, *, agency, actor, role: str, dossier_code:
     if dossier and not procedure_code:
         procedure_code = dossier["procedure__code"] or ""
     if role == rules.SELF_SERVICE:
-        own = personal_id_of(actor) if actor is not None else None
+        if own is _UNKNOWN:
+            own = personal_id_of(actor) if actor is not None else None
         theirs = bool(dossier) and (dossier["applicant_user_id"] == getattr(actor, "pk", None)
                                     or (bool(own) and dossier["applicant_personal_id"] == own))
         decision = rules.self_service(subject=identifier, own_personal_id=own, identifier_kind=spec.identifier,
@@ -290,7 +294,8 @@ class _Call:
 
 
 def _prepare(registry: str, identifier: str, *, attributes: Sequence[str] = (), agency=None, actor=None,
-             role: str, dossier_code: str = "", purpose: str, procedure_code: str | None = None) -> _Call:
+             role: str, dossier_code: str = "", purpose: str, procedure_code: str | None = None,
+             own=_UNKNOWN) -> _Call:
     """Validate and authorise a call (reads the database; never calls the registry)."""
     identifier = str(identifier or "").strip()
     attributes = [str(a) for a in attributes]
@@ -324,7 +329,8 @@ def _prepare(registry: str, identifier: str, *, attributes: Sequence[str] = (), 
         if error is not None:
             raise error
         decision, grant_id, procedure_code = _authorize(spec, identifier, agency=agency, actor=actor, role=role,
-                                                       dossier_code=dossier_code, procedure_code=procedure_code)
+                                                       dossier_code=dossier_code, procedure_code=procedure_code,
+                                                       own=own)
         record.procedure_code, record.grant_id = procedure_code, grant_id
         if not decision.allowed:
             record.outcome, record.reason = Outcome.REFUSED, f"{decision.code}: {decision.reason}"
@@ -369,7 +375,8 @@ def _threads() -> ThreadPoolExecutor:
 
 
 def fetch_many(calls: Sequence[dict[str, Any]]) -> list[RegistryResult | ExchangeError]:
-    """Several :func:`fetch` calls (each a dict of its keyword arguments, with ``registry`` and ``identifier``):
+    """Several :func:`fetch` calls (each a dict of its keyword arguments, with ``registry`` and ``identifier``;
+    ``own``, when given, is the citizen actor's personal ID already looked up by the caller):
     checked one by one, remote registries called concurrently, all attempts logged in one transaction (one commit).
     Returns, in order, a :class:`RegistryResult` or the :class:`ExchangeError` that call would have raised."""
     prepared = [_prepare(c["registry"], c["identifier"], **{k: v for k, v in c.items()
@@ -438,7 +445,8 @@ def prefill(user, procedure_code: str) -> dict[str, dict[str, Any]]:
             wanted[registry].append(attribute)
     purpose = f"Điền sẵn thông tin người nộp hồ sơ thủ tục {procedure_code} (tự tra cứu)"
     answers = fetch_many([{"registry": registry, "identifier": personal_id, "attributes": attributes, "actor": user,
-                           "role": rules.SELF_SERVICE, "purpose": purpose, "procedure_code": procedure_code}
+                           "role": rules.SELF_SERVICE, "purpose": purpose, "procedure_code": procedure_code,
+                           "own": personal_id}
                           for registry, attributes in wanted.items()])
     results: dict[str, RegistryResult | ExchangeError] = dict(zip(wanted, answers, strict=True))
     for registry, answer in results.items():
