@@ -36,6 +36,9 @@ if ENVIRONMENT == "production":
         raise ImproperlyConfigured("MOTCUA_DEBUG must not be 1 when MOTCUA_ENV=production.")
     if SECRET_KEY == _DEMO_SECRET:
         raise ImproperlyConfigured("Set MOTCUA_SECRET_KEY when MOTCUA_ENV=production.")
+    if "demo" in [p.strip() for p in os.environ.get("MOTCUA_IDENTITY_PROVIDERS", "demo,oidc").split(",")]:
+        raise ImproperlyConfigured("The demo identity provider is refused in production: set "
+                                   "MOTCUA_IDENTITY_PROVIDERS=oidc and the MOTCUA_OIDC_* variables.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

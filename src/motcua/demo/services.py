@@ -48,6 +48,13 @@ def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
     if not already:
         upsert_records(demo_records(), progress=progress)
     load_linked_groups()
+    from motcua.catalog.models import RequiredDocument
+    from motcua.exchange.store.services import flag_catalog_documents
+
+    if not already or not RequiredDocument.objects.filter(replaceable_by_registry=True).exists():
+        # Which documents registry data or an earlier result can replace (the national portal's records do not say;
+        # exchange.store.rules decides from the documents' names).
+        flag_catalog_documents()
     from .accounts import create_demo_accounts
 
     return DemoSummary(len(codes), already, create_demo_users() + create_demo_accounts())

@@ -40,5 +40,13 @@ def test_production_refuses_debug_and_the_demo_secret_key():
     assert debug.returncode != 0 and "MOTCUA_DEBUG" in debug.stderr
     demo_key = _settings({"MOTCUA_ENV": "production"})
     assert demo_key.returncode != 0 and "MOTCUA_SECRET_KEY" in demo_key.stderr
-    ok = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50})
+    ok = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50, "MOTCUA_IDENTITY_PROVIDERS": "oidc"})
     assert ok.returncode == 0, ok.stderr
+
+
+def test_production_refuses_the_demo_identity_provider():
+    default = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50})
+    assert default.returncode != 0 and "demo identity provider" in default.stderr
+    listed = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50,
+                        "MOTCUA_IDENTITY_PROVIDERS": "oidc, demo"})
+    assert listed.returncode != 0 and "MOTCUA_IDENTITY_PROVIDERS=oidc" in listed.stderr
