@@ -1,5 +1,5 @@
 """Dossier benchmarks of issue 3 ("Speed"): one command, figures written to the "## Dossiers" section of
-bench/RESULTS.md (the other sections are kept).
+bench/RESULTS-dossiers.md (the lead folds it into bench/RESULTS.md; subsections not re-run are kept).
 
     .venv/bin/python bench/dossiers.py [--only submit|queue|due] [--dossiers N] [--keep]
 
@@ -42,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import MOTCUA, OUT, ROOT, free_port, machine, pg_available
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
+RESULTS = ROOT / "bench" / "RESULTS-dossiers.md"
 PG_HOST = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 SUBMIT_DB = "motcua_bench_submit"
 QUEUE_DB = "motcua_bench_dossiers"
@@ -524,7 +524,7 @@ def section_due(rows: list[dict]) -> list[str]:
 
 def merge_results(subsections: dict[str, list[str]]) -> None:
     """Replace the measured subsections of "## Dossiers" in RESULTS.md, keep everything else."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Dossier benchmarks (issue 3)\n"
     before, found, rest = text.partition("\n## Dossiers")
     after = ""
     old_subs: dict[str, str] = {}
@@ -543,7 +543,11 @@ def merge_results(subsections: dict[str, list[str]]) -> None:
     head = [
         "## Dossiers",
         "",
-        f"Latest run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine()}.",
+        f"Latest run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine()}; `uname -srm`: "
+        f"{' '.join(os.uname()[i] for i in (0, 2, 4))}; nproc: {os.cpu_count()}; load average at the end: "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        + (" — **a busy, shared machine: figures are pessimistic; rerun when it is quiet**."
+           if os.getloadavg()[0] > (os.cpu_count() or 1) else "."),
         "Command: `.venv/bin/python bench/dossiers.py [--only submit|queue|due]` (or `bench/run.py --only dossiers`). "
         "Targets from issue 3; subsections not re-run keep their earlier figures.",
         "",

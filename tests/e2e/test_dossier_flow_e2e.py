@@ -10,9 +10,8 @@ The pages are in Vietnamese (the default language); buttons and fields are found
 from ``src/motcua/locale/vi/LC_MESSAGES/django.po``. The database is checked along the way: the state after each step
 and, at the end, the dossier's events in order.
 
-The officer workspace has no upload form (``dossiers/officer/dossier.html`` lists documents but cannot add one), so
-the result file is attached through ``services.add_document`` as the leader — the same call the API's
-``POST /api/v1/dossiers/<code>/documents`` makes — and the leader's page is reloaded before issuing the result.
+The electronic result is attached by the leader through the dossier page's upload form ("Đính kèm kết quả điện
+tử": choose the PDF, name it, "Tải lên"), as an officer would, before the result is issued from the same page.
 
 Screenshots go to ``var/e2e/dossier-*.png``.
 """
@@ -118,12 +117,10 @@ def _state(code: str) -> str:
 
 
 def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_server, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connections
     from playwright.sync_api import expect, sync_playwright
 
-    from motcua.dossiers import services
-    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
@@ -205,11 +202,18 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
             _act(leader, "Phê duyệt")
             assert _state(code) == "approved"
 
-            # 6. The electronic result is attached by the leader (through the service: the officer pages have no
-            #    upload form), then the leader issues it from the reloaded page (the upload bumped the version).
-            services.add_document(code, SimpleUploadedFile("giay-khai-sinh-ban-dien-tu.pdf", PDF),
-                                  actor=seeded["leader"], role="leader", name="Giấy khai sinh (bản điện tử)")
-            leader.reload()
+            # 6. The leader attaches the electronic result with the page's upload form, then issues it.
+            upload = leader.locator("#upload-form")
+            expect(upload.locator("legend")).to_have_text("Đính kèm kết quả điện tử")
+            result_pdf = tmp_path / "giay-khai-sinh-ban-dien-tu.pdf"
+            result_pdf.write_bytes(PDF)
+            upload.get_by_label("Tên (không bắt buộc)").fill("Giấy khai sinh (bản điện tử)")
+            upload.get_by_label("Tệp (PDF hoặc ảnh)").set_input_files(str(result_pdf))
+            upload.get_by_role("button", name="Tải lên").click()
+            leader.wait_for_load_state()
+            stored = DossierDocument.objects.get(dossier__code=code, uploaded_role="leader")
+            assert (stored.name, stored.content_type, stored.uploaded_by) == (
+                "Giấy khai sinh (bản điện tử)", "application/pdf", seeded["leader"])
             expect(leader.get_by_role("heading", level=2, name="Thành phần hồ sơ")).to_be_visible()
             expect(leader.get_by_text("Giấy khai sinh (bản điện tử)")).to_be_visible()
             _act(leader, "Phát hành kết quả")
