@@ -9,11 +9,14 @@ How it works
   (Circular 01/2018 Art. 19): the parent and the birth-registration child number at the receiving commune
   (``H01.X00070-261130-0001`` and ``-0002``), the residence child at its police body (``BCA-261130-0001``), the
   health-insurance child at Vietnam Social Security (``BHXH-261130-0001``). The child's agency decides the code, not
-  the parent's, so each agency's daily sequence stays gap-free.
+  the parent's, so each agency's daily sequence stays gap-free. The channel is the group's, by law
+  (``channel_by_law``): the national portal lists the linked procedure 2.000986 in person only, yet Decree 63/2024
+  makes the group one online submission.
 - **Due times** (Decree 63/2024): each member has its own limit — birth registration the same working day, residence
   and the health-insurance card 2 working days, the whole group 3 — counted from the *submission* with the 15:00
   cut-off (after it, from the next working day; ``core.calendar.WorkingCalendar.due``), in each agency's calendar.
-  A child keeps its group limit when the desk receives it (:func:`on_event` re-applies it after ``receive``).
+  A child keeps its group limit when the desk receives it (``services._receive`` counts it from the submission;
+  :func:`on_event` re-applies it, with a ``group_due`` event, should a receipt ever set another).
 - Children go through the normal lifecycle (:mod:`.transitions`, :func:`.services.act`). Every state change of a
   child is reported to the parent (:func:`apply_child_update`): the member's snapshot (:class:`.models.GroupMember`)
   is updated and the parent appends a ``child_update`` event — the parent's events are the one timeline the citizen
@@ -247,7 +250,7 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
     peers = messaging.peer_table()
     with transaction.atomic():
         parent = services.submit(spec.parent_procedure, agency_code, channel, applicant, form_data, actor, at,
-                                 role=role)
+                                 role=role, channel_by_law=True)
         due = member_due(_calendar(agency_code, calendars), at, spec.limit)
         # The parent row is new in this transaction: nobody else sees it, so it is changed without a lock and
         # saved once, with its group_open event (_append).
@@ -287,7 +290,8 @@ def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: 
         return row
     try:
         child = services.submit(member.procedure_code, agency, channel, applicant,
-                                _child_form(form_data, spec, member, parent.code, attempt, ""), actor, at, role=role)
+                                _child_form(form_data, spec, member, parent.code, attempt, ""), actor, at, role=role,
+                                channel_by_law=True)
     except services.InvalidSubmission as invalid:
         raise services.InvalidSubmission({f"members.{member.key}.{k}": v for k, v in invalid.errors.items()}) \
             from None
@@ -318,7 +322,7 @@ def submit_remote_child(sender: str, body: dict) -> Dossier:
     with transaction.atomic():
         child = services.submit(body["procedure"], body["agency"], body["channel"], body["applicant"],
                                 _child_form(body["form_data"], spec, member, body["parent"], body["attempt"], sender),
-                                None, at, role=Role.SYSTEM)
+                                None, at, role=Role.SYSTEM, channel_by_law=True)
         _make_child(child, spec, member, parent_code=body["parent"], parent=None, origin=sender, due=due)
         for source_key, record in (body.get("results") or {}).items():
             give_result(child, record, source_key=source_key, at=at)

@@ -242,12 +242,16 @@ def _insert(obj: Dossier | DossierEvent) -> None:
 
 
 def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
-           at: datetime | None = None, *, role: str | None = None) -> Dossier:
+           at: datetime | None = None, *, role: str | None = None, channel_by_law: bool = False) -> Dossier:
     """Register a dossier: validate, give it its code (Circular 01/2018 Art. 19), state ``submitted``, first event.
 
-    ``role`` defaults to the applicant online and to the desk officer at the desk or for post.
+    ``role`` defaults to the applicant online and to the desk officer at the desk or for post. ``channel_by_law``:
+    the channel is set by a rule above the catalog record and is not checked against the version's channels (a
+    linked group of Decree 63/2024 is submitted online although the national portal lists its linked procedure
+    2.000986 in person only; :mod:`.groups`).
     """
-    return _submit(procedure_code, agency_code, channel, applicant, form_data, actor, at, role=role)
+    return _submit(procedure_code, agency_code, channel, applicant, form_data, actor, at, role=role,
+                   channel_by_law=channel_by_law)
 
 
 @dataclass
@@ -265,7 +269,8 @@ _CODE_PLACEHOLDER = "\u2063code\u2063"
 
 
 def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
-            at: datetime | None = None, *, role: str | None = None, outcome: _Outcome | None = None) -> Dossier:
+            at: datetime | None = None, *, role: str | None = None, outcome: _Outcome | None = None,
+            channel_by_law: bool = False) -> Dossier:
     at = _now(at)
     errors: dict[str, str] = {}
     procedure, version, channel_offered, agency, dossier_id = _submission_targets(procedure_code, agency_code,
@@ -276,7 +281,7 @@ def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict
         errors["procedure"] = f"Procedure {procedure_code} has no published version in force."
     if channel not in ChannelKind.values:
         errors["channel"] = "Must be one of in_person, online, postal."
-    elif version is not None and not channel_offered:
+    elif version is not None and not channel_offered and not channel_by_law:
         offered = sorted(set(Channel.objects.filter(version=version).values_list("kind", flat=True)))
         errors["channel"] = f"Procedure {procedure_code} is not offered {channel}; offered: {', '.join(offered)}."
     if agency is None:
@@ -463,11 +468,16 @@ def _receive(ctx: Context) -> None:
     d = ctx.dossier
     version = d.procedure.current_version or d.procedure_version
     d.procedure_version = version  # the version valid when received
-    channel = Channel.objects.filter(version=version, kind=d.channel).order_by("position").first()
-    d.time_limit_amount = channel.time_limit_amount if channel else None
-    d.time_limit_unit = channel.time_limit_unit if channel else ""
     d.received_at = ctx.at
-    _start_legal_clock(ctx, ctx.at)
+    if d.group_parent_code:
+        # A linked-group child (groups.py): the group's own limit (Decree 63/2024), set at submission, counts from
+        # the submission with the cut-off; the desk's receipt does not restart it.
+        _start_legal_clock(ctx, d.submitted_at)
+    else:
+        channel = Channel.objects.filter(version=version, kind=d.channel).order_by("position").first()
+        d.time_limit_amount = channel.time_limit_amount if channel else None
+        d.time_limit_unit = channel.time_limit_unit if channel else ""
+        _start_legal_clock(ctx, ctx.at)
     d.index_due_at = d.due_at
     d.steps = rules.plan_steps(process_for(d.procedure, ctx.calendar), ctx.at, d.due_at, ctx.calendar)
     d.current_step = 1 if d.steps and d.steps[0]["key"] == "receive" else 0

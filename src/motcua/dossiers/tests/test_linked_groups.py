@@ -20,8 +20,10 @@ BABY = {"full_name": "Nguyễn Thị Bé", "birth_date": "2026-02-20", "sex": "f
 
 @pytest.fixture
 def catalog():
-    # The member procedures' own limits differ from the group's (5 days): the group's limits must win.
-    for code in ("2.000986", "1.001193", "1.004222"):
+    # The member procedures' own limits differ from the group's (5 days): the group's limits must win. As on the
+    # national portal, the linked procedure 2.000986 is listed in person only: the group is online by law.
+    procedure("2.000986", amount=20, unit="calendar_days", kinds=("in_person",))
+    for code in ("1.001193", "1.004222"):
         procedure(code, amount=5)
 
 
@@ -80,7 +82,8 @@ def test_due_times_across_cutoff_and_holidays(catalog, at, birth, residence, ins
     received = flow("receive", "desk_officer", at.replace(hour=16) if at.hour < 16 else at)
     assert received.due_at == residence
     assert Dossier.objects.get(pk=received.pk).due_at == residence
-    assert received.events.order_by("-seq").first().action == "group_due"
+    receipt = received.events.order_by("-seq").first()
+    assert receipt.action == "receive" and receipt.data["due_at"] == residence.isoformat()
 
 
 def test_birth_record_reaches_the_next_children_and_the_parent_completes(catalog):
