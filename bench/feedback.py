@@ -162,8 +162,9 @@ def write(page: dict | None, gen: dict | None, args) -> None:
             "`motcua feedback generate --seed 1`; `motcua serve --production` (gunicorn) on 127.0.0.1; "
             f"{args.seconds:g} s per row after a warm-up; each client on its own keep-alive connection. The page "
             "counts nothing (one row more than the page tells whether there is a next one); search uses the "
-            "generated `search_vector` (GIN, published rows only); the filters use the partial indexes "
-            "`feedback_published`, `feedback_agency_published`, `feedback_procedure_published`.",
+            "ids come from the narrow `feedback_publishedentry` table (date, agency and procedure indexes; search: "
+            "the newest 2,000 entries first, then its GIN `search_vector` for rare words), then the 20 rows are "
+            "read by id.",
             "",
             "| request | clients | requests/s | p50 ms | p95 ms | max ms | errors | target p95 ≤ 50 ms |",
             "|---|---:|---:|---:|---:|---:|---:|---|",
