@@ -200,10 +200,15 @@ class Analysis(models.Model):
                                   related_name="+")
     agency = models.ForeignKey("units.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     data = models.JSONField(default=dict)
+    # Copied out of ``data`` so that lists sort and show rows without reading every row's (large) JSON.
+    dossiers = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "procedure", "agency"], name="review_analysis_key")]
+        indexes = [models.Index(fields=["kind", "procedure", "agency"], name="review_analysis_key"),
+                   models.Index(fields=["kind", "-overdue"], name="review_analysis_overdue")]
 
 
 class ReviewLog(models.Model):

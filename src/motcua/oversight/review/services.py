@@ -876,8 +876,15 @@ def compute_bottlenecks(as_of: date | None = None, days: int = 365, min_dossiers
         n += 1
         if progress and n % 10000 == 0:
             progress(n)
-    rows = [Analysis(kind="bottleneck", procedure_id=p, agency_id=a, data=agg.result(), computed_at=started)
-            for (p, a), agg in aggs.items() if p is None or a is None or agg.dossiers >= min_dossiers]
+    rows = []
+    for (p, a), agg in aggs.items():
+        if p is not None and a is not None and agg.dossiers < min_dossiers:
+            continue
+        data = agg.result()
+        summary = {k: data[k] for k in ("dossiers", "overdue", "supplement_rate", "refusal_rate")}
+        summary["top"] = data["attribution"][0] if data["attribution"] else None
+        rows.append(Analysis(kind="bottleneck", procedure_id=p, agency_id=a, data=data, dossiers=agg.dossiers,
+                             overdue=agg.overdue, summary=summary, computed_at=started))
     with transaction.atomic():
         Analysis.objects.filter(kind="bottleneck").delete()
         Analysis.objects.bulk_create(rows, batch_size=500)

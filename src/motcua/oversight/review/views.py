@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import Level
 
 from . import charts, queries, services
-from .models import OverlapVerdict, ProposalAction
+from .models import Analysis, OverlapVerdict, ProposalAction
 
 PAGE = 50
 
@@ -122,9 +122,13 @@ def create_plan(request: HttpRequest) -> HttpResponse:
 
 @reviewer_required
 def bottlenecks(request: HttpRequest) -> HttpResponse:
-    rows = queries.analyses("bottleneck").filter(agency__isnull=True, procedure__isnull=False).order_by(
-        "-data__overdue", "procedure__code")
-    units = queries.analyses("bottleneck").filter(procedure__isnull=True).order_by("-data__overdue")[:30]
+    # Only the summary keys are read from the stored JSON (the steps and graph stay in the database).
+    summary = ("procedure__code", "procedure__current_version__name", "agency__code", "agency__name",
+               "summary")
+    base = Analysis.objects.filter(kind="bottleneck")
+    rows = base.filter(agency__isnull=True, procedure__isnull=False).order_by("-overdue", "procedure__code"
+                                                                              ).values(*summary)
+    units = base.filter(procedure__isnull=True).order_by("-overdue", "agency__code").values(*summary)[:30]
     return render(request, "oversight_review/bottlenecks.html", {
         "page": _page(request, rows), "units": units, "run": queries.last_runs().get("bottlenecks")})
 
@@ -147,10 +151,10 @@ def bottleneck_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @reviewer_required
 def workload(request: HttpRequest) -> HttpResponse:
-    rows = list(queries.analyses("workload").order_by("agency__code"))
+    rows = queries.analyses("workload").order_by("agency__code")
     status = request.GET.get("trang_thai", "")
     if status in ("backlog", "spare", "balanced"):
-        rows = [r for r in rows if r.data["status"] == status]
+        rows = rows.filter(data__status=status)
     realloc = queries.analyses("reallocation").first()
     return render(request, "oversight_review/workload.html", {
         "page": _page(request, rows), "status": status, "realloc": realloc.data if realloc else None,

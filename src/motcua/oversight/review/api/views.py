@@ -181,7 +181,7 @@ class BottlenecksView(ReviewView):
                 raise exceptions.NotFound("Chưa có phân tích điểm nghẽn cho thủ tục và đơn vị này.")
             return Response({"procedure": code, "agency": agency or None, **row.data})
         rows = queries.analyses("bottleneck").filter(procedure__isnull=False, agency__isnull=True).order_by(
-            "-data__overdue", "procedure__code")
+            "-overdue", "procedure__code")
         return _paged(request, rows, lambda r: {"procedure": r.procedure.code, "dossiers": r.data["dossiers"],
                                                 "overdue": r.data["overdue"], "attribution": r.data["attribution"],
                                                 "supplement_rate": r.data["supplement_rate"],
