@@ -161,7 +161,7 @@ def write(page: dict | None, gen: dict | None, args) -> None:
             f"PostgreSQL database `{page['db']}`: {page['count']:,} PAKN items ({page['published']:,} published), "
             "`motcua feedback generate --seed 1`; `motcua serve --production` (gunicorn) on 127.0.0.1; "
             f"{args.seconds:g} s per row after a warm-up; each client on its own keep-alive connection. The page "
-            "counts nothing (one row more than the page tells whether there is a next one); search uses the "
+            "counts nothing (one row more than the page tells whether there is a next one); the "
             "ids come from the narrow `feedback_publishedentry` table (date, agency and procedure indexes; search: "
             "the newest 2,000 entries first, then its GIN `search_vector` for rare words), then the 20 rows are "
             "read by id.",
