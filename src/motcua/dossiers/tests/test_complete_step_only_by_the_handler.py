@@ -52,6 +52,9 @@ def test_the_api_refuses_with_a_403_problem():
     assert response.status_code == 403
     assert response["Content-Type"].startswith("application/problem+json")
     assert "giao cho cán bộ khác" in response.json()["detail"]
+    english = colleague.post(f"/api/v1/dossiers/{flow.code}/actions/complete_step", {}, format="json",
+                             HTTP_IF_MATCH=f'"{flow.dossier.version}"', HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 403 and "assigned to another officer" in english.json()["detail"]
     assert Dossier.objects.get(code=flow.code).version == flow.dossier.version
     mine = client_for(flow.users["specialist"])
     response = mine.post(f"/api/v1/dossiers/{flow.code}/actions/complete_step", {}, format="json",

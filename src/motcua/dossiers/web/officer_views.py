@@ -240,7 +240,7 @@ def _agency_filter(form: QueueFilterForm, agency_ids: list[int]) -> list[Agency]
         return agencies
     form.fields["agency"] = forms.CharField(
         label=gettext_lazy("Agency"), required=False, max_length=40,
-        help_text=gettext_lazy("An agency code, or a province or ministry code for all its agencies (H01)."),
+        help_text=gettext_lazy("Mã cơ quan, hoặc mã tỉnh / bộ để xem mọi cơ quan trực thuộc (H01)."),
         widget=forms.TextInput(attrs={"placeholder": "H01, H01.STP…", "list": ""}))
     return None
 
