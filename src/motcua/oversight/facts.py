@@ -51,7 +51,7 @@ from .models import (
 
 EVENTS = "dossier_events"
 REBUILD_CHUNK = 20000  # dossier ids per streamed chunk of a rebuild
-REFRESH_CHUNK = 500  # dossiers per transaction of a refresh
+REFRESH_CHUNK = 2000  # dossiers per transaction of a refresh
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -165,10 +165,35 @@ def _read_ahead(first: int, last: int, background: bool) -> Iterator[list[tuple]
         raise failure[0]
 
 
+def _raw_sql_ids(marks: str) -> str:
+    """The same columns as :func:`_raw_sql` for a list of dossiers, the event aggregates as per-dossier lookups
+    through the (dossier, seq) index (a grouped scan would read the whole event table for scattered ids)."""
+    d, e, r = _qn(Dossier._meta.db_table), _qn(DossierEvent._meta.db_table), _qn(Result._meta.db_table)
+
+    def has(condition: str) -> str:  # a correlated count: evaluated per dossier, never turned into a hashed scan
+        return f"(SELECT COUNT(*) FROM {e} s WHERE s.dossier_id = d.id AND {condition})"
+
+    return f"""
+        SELECT d.id, d.agency_id, d.procedure_id, d.channel, d.state, d.submitted_at, d.received_at, d.finished_at,
+               d.returned_at, d.index_due_at, d.supplement_count, d.supplement_wait_seconds, d.rating, d.rated_at,
+               d.version,
+               CASE WHEN d.supplement_count >= 2 THEN (
+                   SELECT s.at FROM {e} s WHERE s.dossier_id = d.id AND s.action = 'request_supplement'
+                      AND s.to_state = 'supplement_requested' ORDER BY s.seq LIMIT 1 OFFSET 1) END,
+               (SELECT COUNT(*) FROM {e} s WHERE s.dossier_id = d.id AND s.action = 'request_supplement'),
+               {has("s.action = 'return_result' AND s.role = 'system'")},
+               {has("s.action = 'request_payment'")},
+               {has("s.action = 'confirm_payment' AND s.role = 'system'")},
+               (SELECT COUNT(*) FROM {r} r WHERE r.version_id = d.procedure_version_id)
+        FROM {d} d
+        WHERE d.id IN ({marks}) AND EXISTS (SELECT 1 FROM {e} s WHERE s.dossier_id = d.id)
+        ORDER BY d.id"""
+
+
 def _facts_for_ids(ids: list[int]) -> list[tuple]:
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(_raw_sql(f"d.id IN ({marks})", f"dossier_id IN ({marks})"), [*ids, *ids])
+        cursor.execute(_raw_sql_ids(marks), ids)
         return [rules.dossier_outcome(r) for r in _raw_rows(cursor)]
 
 
@@ -246,27 +271,35 @@ TABLES = (  # attribute of Acc, model, key columns, counters
 )
 
 
+UPSERT_ROWS = 300  # rows per multi-row upsert statement (under SQLite's and PostgreSQL's parameter limits)
+
+
 def _apply_deltas(acc: Acc) -> None:
-    """Add the counter deltas to the tables (insert or increment), then drop rows left at zero."""
+    """Add the counter deltas to the tables (multi-row insert-or-increment returning which rows are now all zero),
+    then drop exactly those rows."""
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         for attr, model, keys, counters in TABLES:
-            rows = [(*k, *vals) for k, vals in getattr(acc, attr).items() if any(vals)]
+            rows = [(*k[:-1], adapt(k[-1]), *vals) for k, vals in getattr(acc, attr).items() if any(vals)]
             if not rows:
                 continue
             table = _qn(model._meta.db_table)
             names = [*keys, *counters]
             columns = ", ".join(_qn(c) for c in names)
             updates = ", ".join(f"{_qn(c)} = {table}.{_qn(c)} + excluded.{_qn(c)}" for c in counters)
-            marks = ", ".join(["%s"] * len(names))
-            nk = len(keys)
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT "
-                               f"({', '.join(keys)}) DO UPDATE SET {updates}",
-                               [(*r[:nk - 1], adapt(r[nk - 1]), *r[nk:]) for r in rows])
-            zero = " AND ".join(f"{_qn(c)} = 0" for c in counters)
-            agencies = sorted({r[0] for r in rows})
-            cursor.execute(f"DELETE FROM {table} WHERE agency_id IN ({', '.join(['%s'] * len(agencies))}) "
-                           f"AND {zero}", agencies)
+            zero = " AND ".join(f"{table}.{_qn(c)} = 0" for c in counters)
+            slot = f"({', '.join(['%s'] * len(names))})"
+            emptied: list[int] = []
+            for i in range(0, len(rows), UPSERT_ROWS):
+                part = rows[i:i + UPSERT_ROWS]
+                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([slot] * len(part))} "
+                               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} "
+                               f"RETURNING {table}.id, CASE WHEN {zero} THEN 1 ELSE 0 END",
+                               [v for row in part for v in row])
+                emptied += [pk for pk, is_zero in cursor.fetchall() if is_zero]
+            for i in range(0, len(emptied), 900):
+                ids = emptied[i:i + 900]
+                cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)
 
 
 def _write_tables(acc: Acc) -> None:
