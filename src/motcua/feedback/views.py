@@ -62,12 +62,20 @@ def answers(request: HttpRequest) -> HttpResponse:
                                     agency_ids=(agency.pk,) if agency else ((-1,) if agency_code else ()),
                                     topic=topic if topic in Topic.values else "")
     page = queries.search_page(filters, _page_number(request), PER_PAGE)
+    for item in page.items:  # plain slicing: Django's truncatechars normalises Unicode, a third of the page's time
+        item.answer_excerpt = _excerpt(item.answer, 300)
+        item.procedure_excerpt = _excerpt(item.procedure_name, 120)
     params = request.GET.copy()
     params.pop("trang", None)
     return render(request, "feedback/answers.html", {
         "page": page, "q": q, "procedure_code": procedure_code, "agency_code": agency_code, "agency": agency,
         "topic": filters.topic, "topics": Topic.choices, "query_string": params.urlencode(),
     })
+
+
+def _excerpt(text: str, length: int) -> str:
+    text = text or ""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def answer_detail(request: HttpRequest, code: str) -> HttpResponse:
