@@ -201,7 +201,12 @@ def _append_one_pg(record: LogRecord) -> AccessLogEntry:
               canonical_json(entry.attributes), entry.agency_code, entry.actor_username, entry.actor_name,
               entry.role, entry.dossier_code, entry.procedure_code, entry.purpose, entry.outcome, entry.reason,
               entry.latency_ms, entry.grant_id]
-    with connection.cursor() as cursor:
+    import psycopg
+
+    connection.ensure_connection()
+    # A server-side-binding cursor on Django's own connection (same transaction): psycopg prepares the statement
+    # after a few executions, so the server stops parsing and planning it on every append.
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:  # no head row for this chain yet
