@@ -14,6 +14,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -105,8 +106,10 @@ def _is_submitter(request: HttpRequest, item: Feedback) -> bool:
 
 
 def _agencies_for_form() -> list[Agency]:
-    # Ministries, provinces and their service centres: a choice list short enough for a select.
-    return list(Agency.objects.exclude(code__contains=".X").only("code", "name").order_by("code")[:400])
+    """Ministries, provinces and provinces' service centres: a list short enough for a select (a procedure picked
+    from the catalog brings its own agency; officers forward to any body, see :func:`_forward_agencies`)."""
+    return list(Agency.objects.filter(Q(level="ministry") | Q(code__regex=r"^H[0-9]+$") | Q(code__endswith=".TTPVHCC"))
+                .only("code", "name").order_by("code"))
 
 
 def _data_from(form) -> dict:
@@ -294,7 +297,9 @@ ACTION_FORMS = {
 
 
 def _forward_agencies(item: Feedback) -> list[Agency]:
-    return [a for a in _agencies_for_form() if a.pk != item.agency_id]
+    """Every ministry- and province-level body (communes are reached through their province)."""
+    return list(Agency.objects.exclude(level="commune").exclude(pk=item.agency_id).only("code", "name")
+                .order_by("code"))
 
 
 def _action_forms(item: Feedback, roles: list[str], bound: dict | None = None) -> list[dict]:
