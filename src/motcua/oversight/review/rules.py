@@ -205,6 +205,7 @@ class ProcedureFacts:
     online: bool = True
     duplicate_of: str = ""  # a reviewer decided "duplicate"
     best_overlap: tuple[str, float] | None = None  # the strongest undecided candidate
+    extra_demands: tuple[str, ...] = ()  # a localised copy asking more than the national version
 
 
 def propose(f: ProcedureFacts, t: ProposalThresholds = ProposalThresholds()) -> tuple[str, list[str]]:
@@ -228,6 +229,11 @@ def propose(f: ProcedureFacts, t: ProposalThresholds = ProposalThresholds()) -> 
         reasons.append(f"Yêu cầu {f.documents} thành phần hồ sơ (từ {t.many_documents} trở lên).")
     if not f.online:
         reasons.append("Chưa cung cấp dịch vụ công trực tuyến.")
+    demands = {"more_documents": "thêm thành phần hồ sơ", "more_time": "thời hạn dài hơn",
+               "higher_fees": "phí, lệ phí cao hơn"}
+    if f.extra_demands:
+        reasons.append("Bản địa phương yêu cầu " + ", ".join(demands[d] for d in f.extra_demands)
+                       + " so với thủ tục quốc gia (bảo đảm bình đẳng).")
     if reasons:
         return "simplify", reasons
     if f.dormancy == "young" and not f.dossiers:

@@ -360,6 +360,7 @@ def compute_proposals(as_of: date | None = None, thresholds: rules.ProposalThres
         for x, y in ((a, b), (b, a)):
             if x not in best or score > best[x][1]:
                 best[x] = (y, score)
+    demands = dict(LocalPractice.objects.exclude(flags=[]).values_list("procedure_id", "flags"))
     rows, tally = [], Counter()
     for pid, _code, vid, online, valid_from in procs:
         last_on = last[pid].astimezone(TZ).date() if pid in last else None
@@ -372,7 +373,8 @@ def compute_proposals(as_of: date | None = None, thresholds: rules.ProposalThres
             supplement_share=(supplemented.get(pid, 0) / n) if n else 0.0,
             documents=docs.get(vid, 0), online=online != "none",
             duplicate_of=codes.get(duplicate_of.get(pid), "") if pid in duplicate_of else "",
-            best_overlap=(codes.get(bo[0], "?"), bo[1]) if bo else None)
+            best_overlap=(codes.get(bo[0], "?"), bo[1]) if bo else None,
+            extra_demands=tuple(demands.get(pid, ())))
         action, reasons = rules.propose(facts, t)
         related = duplicate_of.get(pid) if facts.duplicate_of else (bo[0] if action == "merge" and bo else None)
         tally[action] += 1

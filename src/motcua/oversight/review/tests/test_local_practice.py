@@ -36,3 +36,19 @@ def test_observed_handling_of_a_province():
     services.compute_local_practice(as_of=date(2026, 11, 30), min_dossiers=1)
     row = LocalPractice.objects.get(national__code="1.000001")
     assert (row.dossiers, row.median_days, row.online_share, row.flags, row.best) == (1, 2.44, 1.0, [], True)
+
+
+def test_flagged_copy_gets_a_simplification_proposal():
+    from decimal import Decimal
+
+    from motcua.oversight.review.models import Proposal
+
+    procedure("1.000001", amount=5)
+    channels = [ChannelRecord(kind, TimeLimit(Decimal(7), "working_days"), "7 ngày làm việc",
+                              [FeeRecord(0, "Miễn phí")], kind) for kind in ("in_person", "online")]
+    record("1.000001.H01", "Thủ tục thử (Hà Nội)", ["Tờ khai"], channels=channels)
+    handled("1.000001.H01")
+    services.compute_local_practice(as_of=date(2026, 11, 30))
+    services.compute_proposals(as_of=date(2026, 11, 30))
+    p = Proposal.objects.get(procedure__code="1.000001.H01")
+    assert p.action == "simplify" and any("thời hạn dài hơn" in r for r in p.reasons)

@@ -234,3 +234,11 @@ def test_graph_reads_along_the_main_path():
     svg = dfg_svg(edges)
     assert svg.startswith("<svg") and "Tiếp nhận" in svg and "8 · 5 h" in svg
     assert dfg_svg([]) == ""
+
+
+def test_localised_copy_asking_more_is_proposed_for_simplification():
+    action, reasons = rules.propose(rules.ProcedureFacts("active", dossiers=10, extra_demands=("more_documents",
+                                                                                                "higher_fees")))
+    assert action == "simplify"
+    assert reasons == ["Bản địa phương yêu cầu thêm thành phần hồ sơ, phí, lệ phí cao hơn so với thủ tục quốc gia "
+                       "(bảo đảm bình đẳng)."]
