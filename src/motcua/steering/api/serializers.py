@@ -8,7 +8,7 @@ from .. import queries
 from ..models import Directive, Obstacle, ObstacleReport, ReportKind, SteeringEvent, Task, TaskAssignment
 
 
-class ObstacleInputSerializer(serializers.Serializer):
+class SteeringObstacleInputSerializer(serializers.Serializer):
     procedure = serializers.CharField(required=False, allow_blank=True, max_length=40,
                                       help_text="Catalog procedure code, e.g. 1.000105.")
     legal_document = serializers.CharField(required=False, allow_blank=True, max_length=255,
@@ -18,14 +18,14 @@ class ObstacleInputSerializer(serializers.Serializer):
     proposal = serializers.CharField(max_length=5000, allow_blank=True)
 
 
-class ReportInputSerializer(serializers.Serializer):
+class SteeringReportInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReportKind.choices)
     period = serializers.CharField(required=False, allow_blank=True, max_length=7, help_text="YYYY-MM")
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    obstacles = ObstacleInputSerializer(many=True, required=False)
+    obstacles = SteeringObstacleInputSerializer(many=True, required=False)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class SteeringEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -38,7 +38,7 @@ class EventSerializer(serializers.ModelSerializer):
         return obj.actor.get_full_name() or obj.actor.username if obj.actor else ""
 
 
-class ObstacleSerializer(serializers.ModelSerializer):
+class SteeringObstacleSerializer(serializers.ModelSerializer):
     procedure = serializers.SerializerMethodField()
     procedure_name = serializers.SerializerMethodField()
     legal_document = serializers.SerializerMethodField()
@@ -74,16 +74,16 @@ class ObstacleSerializer(serializers.ModelSerializer):
         return queries.is_overdue_obstacle(obj)
 
 
-class ObstacleDetailSerializer(ObstacleSerializer):
-    events = EventSerializer(many=True, read_only=True)
+class SteeringObstacleDetailSerializer(SteeringObstacleSerializer):
+    events = SteeringEventSerializer(many=True, read_only=True)
 
-    class Meta(ObstacleSerializer.Meta):
-        fields = [*ObstacleSerializer.Meta.fields, "events"]
+    class Meta(SteeringObstacleSerializer.Meta):
+        fields = [*SteeringObstacleSerializer.Meta.fields, "events"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class SteeringReportSerializer(serializers.ModelSerializer):
     member = serializers.SerializerMethodField()
-    obstacles = ObstacleSerializer(many=True, read_only=True)
+    obstacles = SteeringObstacleSerializer(many=True, read_only=True)
 
     class Meta:
         model = ObstacleReport
@@ -93,7 +93,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return obj.member.display_name
 
 
-class ObstacleActionSerializer(serializers.Serializer):
+class SteeringObstacleActionSerializer(serializers.Serializer):
     agency = serializers.CharField(required=False, allow_blank=True, max_length=40, help_text="Agency code.")
     due_date = serializers.DateField(required=False, allow_null=True)
     working_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=250)
@@ -101,14 +101,14 @@ class ObstacleActionSerializer(serializers.Serializer):
     expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class TaskActionSerializer(serializers.Serializer):
+class SteeringTaskActionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     deadline = serializers.CharField(required=False, allow_blank=True, max_length=40,
                                      help_text="31/10/2023, 10/2023, quý IV/2023, 2023 or 'thường xuyên'.")
     expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class TaskInputSerializer(serializers.Serializer):
+class SteeringTaskInputSerializer(serializers.Serializer):
     number = serializers.IntegerField(min_value=1)
     text = serializers.CharField(max_length=5000)
     deadline = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -116,7 +116,7 @@ class TaskInputSerializer(serializers.Serializer):
                                      help_text="Agency codes, or *ministries / *provinces.")
 
 
-class DirectiveInputSerializer(serializers.Serializer):
+class SteeringDirectiveInputSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=60)
     kind = serializers.ChoiceField(choices=["conclusion", "directive", "other"])
     title = serializers.CharField(max_length=5000)
@@ -124,7 +124,7 @@ class DirectiveInputSerializer(serializers.Serializer):
     issuer = serializers.CharField(max_length=255)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     source = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    tasks = TaskInputSerializer(many=True)
+    tasks = SteeringTaskInputSerializer(many=True)
 
 
 def _deadline_fields(obj) -> dict:
@@ -133,7 +133,7 @@ def _deadline_fields(obj) -> dict:
             "deadline_last_day": deadline.last_day}
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class SteeringAssignmentSerializer(serializers.ModelSerializer):
     directive = serializers.CharField(source="task.directive.number", read_only=True)
     task_number = serializers.IntegerField(source="task.number", read_only=True)
     task_text = serializers.CharField(source="task.text", read_only=True)
@@ -161,14 +161,14 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return queries.is_overdue_assignment(obj)
 
 
-class AssignmentDetailSerializer(AssignmentSerializer):
-    events = EventSerializer(many=True, read_only=True)
+class SteeringAssignmentDetailSerializer(SteeringAssignmentSerializer):
+    events = SteeringEventSerializer(many=True, read_only=True)
 
-    class Meta(AssignmentSerializer.Meta):
-        fields = [*AssignmentSerializer.Meta.fields, "events"]
+    class Meta(SteeringAssignmentSerializer.Meta):
+        fields = [*SteeringAssignmentSerializer.Meta.fields, "events"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class SteeringTaskSerializer(serializers.ModelSerializer):
     deadline = serializers.SerializerMethodField()
     deadline_code = serializers.SerializerMethodField()
     agencies = serializers.SerializerMethodField()
@@ -187,8 +187,8 @@ class TaskSerializer(serializers.ModelSerializer):
         return obj.assignments.count()
 
 
-class DirectiveSerializer(serializers.ModelSerializer):
-    tasks = TaskSerializer(many=True, read_only=True)
+class SteeringDirectiveSerializer(serializers.ModelSerializer):
+    tasks = SteeringTaskSerializer(many=True, read_only=True)
 
     class Meta:
         model = Directive

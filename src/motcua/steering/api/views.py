@@ -66,23 +66,23 @@ def _require(user, *roles: Actor) -> None:
 class ReportListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.ReportSerializer(many=True), summary="Obstacle reports the caller may see")
+    @extend_schema(responses=s.SteeringReportSerializer(many=True), summary="Obstacle reports the caller may see")
     def get(self, request: Request) -> Response:
         qs = queries.visible_reports(request.user).prefetch_related("obstacles__report__member__user")
         if request.query_params.get("period"):
             qs = qs.filter(period=request.query_params["period"])
         rows, meta = _page(request, qs)
-        return Response({**meta, "results": s.ReportSerializer(rows, many=True).data})
+        return Response({**meta, "results": s.SteeringReportSerializer(rows, many=True).data})
 
-    @extend_schema(request=s.ReportInputSerializer, responses={201: s.ReportSerializer},
+    @extend_schema(request=s.SteeringReportInputSerializer, responses={201: s.SteeringReportSerializer},
                    summary="A council member submits a monthly or ad hoc report")
     def post(self, request: Request) -> Response:
-        data = s.ReportInputSerializer(data=request.data)
+        data = s.SteeringReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         report = services.submit_report(request.user, kind=v["kind"], period=v.get("period", ""),
                                         note=v.get("note", ""), obstacles=v.get("obstacles", []))
-        return Response(s.ReportSerializer(report).data, status=201)
+        return Response(s.SteeringReportSerializer(report).data, status=201)
 
 
 class ObstacleListView(APIView):
@@ -90,7 +90,7 @@ class ObstacleListView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("agency", str),
                                OpenApiParameter("period", str), OpenApiParameter("overdue", bool)],
-                   responses=s.ObstacleSerializer(many=True), summary="Obstacles the caller may see")
+                   responses=s.SteeringObstacleSerializer(many=True), summary="Obstacles the caller may see")
     def get(self, request: Request) -> Response:
         qs = queries.visible_obstacles(request.user)
         p = request.query_params
@@ -103,18 +103,18 @@ class ObstacleListView(APIView):
         if p.get("overdue") in ("1", "true"):
             qs = qs.filter(queries.overdue_obstacles_q(queries.today()))
         rows, meta = _page(request, qs)
-        return Response({**meta, "results": s.ObstacleSerializer(rows, many=True).data})
+        return Response({**meta, "results": s.SteeringObstacleSerializer(rows, many=True).data})
 
 
 class ObstacleDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.ObstacleDetailSerializer, summary="One obstacle with its events")
+    @extend_schema(responses=s.SteeringObstacleDetailSerializer, summary="One obstacle with its events")
     def get(self, request: Request, code: str) -> Response:
         obstacle = queries.visible_obstacles(request.user).filter(code=code).first()
         if obstacle is None:
             raise Http404
-        data = s.ObstacleDetailSerializer(obstacle).data
+        data = s.SteeringObstacleDetailSerializer(obstacle).data
         data["allowed_actions"] = rules.allowed_actions(rules.OBSTACLE_ACTIONS, obstacle.status,
                                                         services.actors_for(request.user, obstacle.agency))
         return Response(data)
@@ -123,12 +123,12 @@ class ObstacleDetailView(APIView):
 class ObstacleActionView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.ObstacleActionSerializer, responses=s.ObstacleDetailSerializer,
+    @extend_schema(request=s.SteeringObstacleActionSerializer, responses=s.SteeringObstacleDetailSerializer,
                    summary="assign, reassign, extend, reject, report_progress, answer, confirm, reopen")
     def post(self, request: Request, code: str, action: str) -> Response:
         if not queries.visible_obstacles(request.user).filter(code=code).exists():
             raise Http404
-        data = s.ObstacleActionSerializer(data=request.data)
+        data = s.SteeringObstacleActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         try:
@@ -142,7 +142,7 @@ class ObstacleActionView(APIView):
         obstacle = queries.visible_obstacles(request.user).filter(code=code).first()
         if obstacle is None:  # reassigned away from the caller's agency: the change is done
             return Response({"code": code}, status=200)
-        return Response(s.ObstacleDetailSerializer(obstacle).data)
+        return Response(s.SteeringObstacleDetailSerializer(obstacle).data)
 
 
 class FiguresView(APIView):
@@ -164,31 +164,31 @@ class FiguresView(APIView):
 class DirectiveListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.DirectiveSerializer(many=True), summary="Directives and conclusions")
+    @extend_schema(responses=s.SteeringDirectiveSerializer(many=True), summary="Directives and conclusions")
     def get(self, request: Request) -> Response:
         rows, meta = _page(request, Directive.objects.prefetch_related("tasks"))
-        return Response({**meta, "results": s.DirectiveSerializer(rows, many=True).data})
+        return Response({**meta, "results": s.SteeringDirectiveSerializer(rows, many=True).data})
 
-    @extend_schema(request=s.DirectiveInputSerializer, responses={201: s.DirectiveSerializer},
+    @extend_schema(request=s.SteeringDirectiveInputSerializer, responses={201: s.SteeringDirectiveSerializer},
                    summary="The standing agency records a directive with its tasks")
     def post(self, request: Request) -> Response:
         _require(request.user, Actor.STANDING)
-        data = s.DirectiveInputSerializer(data=request.data)
+        data = s.SteeringDirectiveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         directive = services.create_directive(request.user, **v)
-        return Response(s.DirectiveSerializer(directive).data, status=201)
+        return Response(s.SteeringDirectiveSerializer(directive).data, status=201)
 
 
 class DirectiveDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.DirectiveSerializer, summary="One directive with its tasks and their progress")
+    @extend_schema(responses=s.SteeringDirectiveSerializer, summary="One directive with its tasks and their progress")
     def get(self, request: Request, pk: int) -> Response:
         directive = Directive.objects.filter(pk=pk).first()
         if directive is None:
             raise Http404
-        data = s.DirectiveSerializer(directive).data
+        data = s.SteeringDirectiveSerializer(directive).data
         counts = {r["task_id"]: r for r in queries.task_overview(_as_of(request), directive)}
         for task, row in zip(directive.tasks.all(), data["tasks"], strict=True):
             c = counts.get(task.pk, {})
@@ -202,7 +202,7 @@ class AssignmentListView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("agency", str), OpenApiParameter("status", str),
                                OpenApiParameter("directive", str), OpenApiParameter("overdue", bool)],
-                   responses=s.AssignmentSerializer(many=True), summary="Tasks per agency")
+                   responses=s.SteeringAssignmentSerializer(many=True), summary="Tasks per agency")
     def get(self, request: Request) -> Response:
         qs = queries.visible_assignments(request.user)
         p = request.query_params
@@ -215,18 +215,18 @@ class AssignmentListView(APIView):
         if p.get("overdue") in ("1", "true"):
             qs = qs.filter(queries.overdue_assignments_q(_as_of(request) or queries.today()))
         rows, meta = _page(request, qs)
-        return Response({**meta, "results": s.AssignmentSerializer(rows, many=True).data})
+        return Response({**meta, "results": s.SteeringAssignmentSerializer(rows, many=True).data})
 
 
 class AssignmentDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.AssignmentDetailSerializer, summary="One task assignment with its events")
+    @extend_schema(responses=s.SteeringAssignmentDetailSerializer, summary="One task assignment with its events")
     def get(self, request: Request, pk: int) -> Response:
         assignment = queries.visible_assignments(request.user).filter(pk=pk).first()
         if assignment is None:
             raise Http404
-        data = s.AssignmentDetailSerializer(assignment).data
+        data = s.SteeringAssignmentDetailSerializer(assignment).data
         data["allowed_actions"] = rules.allowed_actions(rules.TASK_ACTIONS, assignment.status,
                                                         services.actors_for(request.user, assignment.agency))
         return Response(data)
@@ -235,12 +235,12 @@ class AssignmentDetailView(APIView):
 class AssignmentActionView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.TaskActionSerializer, responses=s.AssignmentDetailSerializer,
+    @extend_schema(request=s.SteeringTaskActionSerializer, responses=s.SteeringAssignmentDetailSerializer,
                    summary="report_progress, complete (agency); extend, reopen, cancel (standing agency)")
     def post(self, request: Request, pk: int, action: str) -> Response:
         if not queries.visible_assignments(request.user).filter(pk=pk).exists():
             raise Http404
-        data = s.TaskActionSerializer(data=request.data)
+        data = s.SteeringTaskActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         try:
@@ -251,7 +251,7 @@ class AssignmentActionView(APIView):
         except services.StaleVersion as exc:
             return _stale(exc)
         assignment = queries.visible_assignments(request.user).get(pk=pk)
-        return Response(s.AssignmentDetailSerializer(assignment).data)
+        return Response(s.SteeringAssignmentDetailSerializer(assignment).data)
 
 
 class OverviewView(APIView):
