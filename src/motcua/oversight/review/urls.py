@@ -15,6 +15,7 @@ urlpatterns = [
     path("thuc-tien-dia-phuong/", views.practice, name="practice"),
     path("chi-phi/", views.cost, name="cost"),
     path("chi-phi/phuong-an/", views.create_plan, name="create_plan"),
+    path("chi-phi/dau-vao/", views.set_cost_profile, name="set_cost_profile"),
     path("diem-nghen/", views.bottlenecks, name="bottlenecks"),
     path("diem-nghen/<str:code>/", views.bottleneck_detail, name="bottleneck_detail"),
     path("nhan-luc/", views.workload, name="workload"),

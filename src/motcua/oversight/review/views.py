@@ -120,6 +120,21 @@ def create_plan(request: HttpRequest) -> HttpResponse:
     return redirect("oversight_review:cost")
 
 
+@require_POST
+@reviewer_required
+def set_cost_profile(request: HttpRequest) -> HttpResponse:
+    fields = ("hours", "other_costs_vnd", "performances_per_subject", "subjects_per_year", "note")
+    values = {f: request.POST.get(f, "") for f in fields}
+    values["other_costs_vnd"] = values["other_costs_vnd"] or 0
+    values["performances_per_subject"] = values["performances_per_subject"] or 1
+    try:
+        services.set_cost_profile(request.user, request.POST.get("procedure", "").strip(), **values)
+        messages.success(request, _("Đã lưu số liệu chi phí; số liệu tổng hợp cập nhật ở lần chạy tiếp theo."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms))
+    return redirect("oversight_review:cost")
+
+
 @reviewer_required
 def bottlenecks(request: HttpRequest) -> HttpResponse:
     # Only the summary keys are read from the stored JSON (the steps and graph stay in the database).

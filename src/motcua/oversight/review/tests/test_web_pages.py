@@ -86,3 +86,15 @@ def test_reviewer_records_a_verdict_and_a_plan(reviewer_client):
 def test_pages_read_in_english_on_request(reviewer_client):
     body = reviewer_client.get("/giam-sat/ra-soat/nhan-luc/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Workload and staff transfers" in body and "No figures yet" in body
+
+
+def test_reviewer_enters_cost_inputs(reviewer_client):
+    from motcua.oversight.review.models import CostProfile
+
+    procedure("1.000001")
+    r = reviewer_client.post("/giam-sat/ra-soat/chi-phi/dau-vao/", {"procedure": "1.000001", "hours": "3",
+                                                                   "other_costs_vnd": "15000"}, follow=True)
+    assert r.status_code == 200 and CostProfile.objects.get().hours == 3
+    r = reviewer_client.post("/giam-sat/ra-soat/chi-phi/dau-vao/", {"procedure": "1.000001", "hours": "-3"},
+                             follow=True)
+    assert "không âm" in r.content.decode() and CostProfile.objects.get().hours == 3
