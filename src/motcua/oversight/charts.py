@@ -13,7 +13,7 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4")
 def line_chart(labels: list[str], series: dict[str, list[float | None]], *, title: str, y_max: float = 100.0,
                width: int = 720, height: int = 280) -> SafeString:
     """A line chart of ``series`` (name → values, None for a gap) over ``labels``, y from 0 to ``y_max``."""
-    left, right, top, bottom = 48, 16, 24, 48
+    left, right, top, bottom = 48, 40, 24, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(1, len(labels) - 1)
 
