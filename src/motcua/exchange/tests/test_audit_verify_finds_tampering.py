@@ -2,6 +2,7 @@
 edited, deleted or reordered — in the access log and in the dossier event log. Tampering goes through raw SQL with
 the append-only triggers bypassed, as an attacker with database access would."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -173,3 +174,22 @@ def test_the_fast_content_builder_is_byte_identical_to_canonical_json(texts, att
             purpose[::-1], latency, grant)
     expected = canonical_json(log_chain_content(shard, seq, at, *args))
     assert audit.access_content_json(shard, seq, at.isoformat(timespec="microseconds"), *args) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.text(), min_size=6, max_size=6),
+       data=st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                         max_leaves=8),
+       actor=st.one_of(st.none(), st.integers(1, 2**40)), seq=st.integers(1, 10**6))
+def test_the_fast_event_content_builder_is_byte_identical(texts, data, actor, seq):
+    from motcua.dossiers.models import event_chain_content
+
+    at = datetime(2026, 3, 2, 9, 0, 0, 123, tzinfo=UTC)
+    role, action, from_state, to_state, step, reason = texts
+    data = {"x": data}
+    expected = canonical_json(event_chain_content(7, seq, actor, role, at, action, from_state, to_state, step, reason,
+                                                  data))
+    stored = json.loads(canonical_json(data))  # what the database gives back
+    assert audit.event_content_json(7, seq, actor, role, at.isoformat(timespec="microseconds"), action, from_state,
+                                    to_state, step, reason, stored) == expected

@@ -10,7 +10,7 @@ from django.db import connection
 from motcua.exchange import audit, services
 from motcua.exchange.models import AccessLogEntry, shard_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # agencies come from migrations
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
@@ -43,3 +43,24 @@ def test_threads_appending_to_one_chain_and_to_others_keep_every_chain_intact():
         assert seqs == list(range(1, len(seqs) + 1))
     report = audit.verify_access_log()
     assert report.intact, report.summary()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel verification runs on PostgreSQL")
+def test_parallel_verification_of_dossier_events_names_the_tampered_event():
+    from motcua.dossiers.models import DossierEvent
+    from motcua.dossiers.tests.factories import Flow, vn
+
+    from .factories import officer_case, submitted
+    from .tamper import sql
+
+    _, first = officer_case(granted=False)
+    dossiers = [first, submitted(), submitted()]
+    for dossier in dossiers:
+        Flow(dossier)("receive", "desk_officer", vn(2026, 3, 2, 10))
+    report = audit.verify_dossier_events(workers=2)
+    assert report.intact and report.entries == 6 and report.chains == 3, report.summary()
+    target = DossierEvent.objects.get(dossier=dossiers[1], seq=2)
+    sql("dossiers_dossierevent", "UPDATE dossiers_dossierevent SET reason = 'sửa' WHERE id = %s", [target.pk])
+    finding = audit.verify_dossier_events(workers=2).first
+    assert (finding.kind, finding.chain, finding.seq, finding.entry_id) == (
+        "edited", f"dossier {dossiers[1].code}", 2, target.pk)
