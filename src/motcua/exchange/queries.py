@@ -6,6 +6,7 @@ import math
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from motcua.core.identifiers import personal_id_error
@@ -14,14 +15,17 @@ from .models import AccessGrant, AccessLogEntry, Outcome, PersonLink
 
 
 def personal_id_of(user) -> str | None:
-    """The personal ID of a citizen account: its :class:`PersonLink`, else — the demo convention, "citizens sign in
-    with their personal ID as user name, as on VNeID" — a user name that is a valid personal ID on an account that
-    holds no officer membership."""
+    """The personal ID of a citizen account: its :class:`PersonLink` (written by the identity provider at sign-in),
+    else — outside production only, the demo accounts' convention "citizens sign in with their personal ID as user
+    name" — a user name that is a valid personal ID on an account that holds no officer membership. In production
+    (``ENVIRONMENT = "production"``) only the link counts: a user name proves nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     link = PersonLink.objects.filter(user_id=user.pk).values_list("personal_id", flat=True).first()
     if link:
         return link
+    if getattr(settings, "ENVIRONMENT", "") == "production":
+        return None
     username = getattr(user, "username", "") or ""
     if personal_id_error(username) is None and not user.memberships.exists():
         return username

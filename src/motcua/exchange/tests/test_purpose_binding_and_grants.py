@@ -118,3 +118,15 @@ def test_system_calls_need_a_grant_too():
     services.grant(AGENCY, "population")
     assert services.fetch("population", AN, agency=AGENCY, actor=None, role="system", dossier_code=dossier.code,
                           purpose="Liên thông").values["full_name"] == "Nguyễn Văn An"
+
+
+def test_in_production_only_the_person_link_identifies_a_citizen(settings):
+    from motcua.exchange.queries import personal_id_of
+
+    by_name, linked = citizen(AN), citizen(BINH, linked=True)
+    assert personal_id_of(by_name) == AN and personal_id_of(linked) == BINH
+    settings.ENVIRONMENT = "production"
+    assert personal_id_of(by_name) is None and personal_id_of(linked) == BINH
+    with pytest.raises(AccessRefused) as refused:
+        services.fetch("population", AN, actor=by_name, role="citizen", purpose="Tự tra cứu")
+    assert refused.value.code == "no_personal_id"
