@@ -27,12 +27,18 @@ run: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua demo load
 	$(BIN)/motcua demo generate --dossiers 20000 --seed 1 --once
+	$(BIN)/motcua feedback demo
+	$(BIN)/motcua steering demo
+	$(BIN)/motcua demo analyse --once
 	$(BIN)/motcua serve 127.0.0.1:8000
 
 demo: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua demo load
 	$(BIN)/motcua demo generate --dossiers 20000 --seed 1 --once
+	$(BIN)/motcua feedback demo
+	$(BIN)/motcua steering demo
+	$(BIN)/motcua demo analyse --once
 
 # Debian packages the tests need, installed only when missing (CI machines start without them): Chromium for the
 # end-to-end tests, and fonts with every Vietnamese letter (Liberation 2, Tinos) for the PDF forms.

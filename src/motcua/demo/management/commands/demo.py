@@ -33,6 +33,11 @@ class Command(BaseCommand):
         gen.add_argument("--batch-size", type=int, default=2000)
         gen.add_argument("--once", action="store_true",
                          help="Do nothing when a generated history is already present (make run).")
+        analyse = sub.add_parser("analyse", help="Bring the oversight facts up to date and run the review batches "
+                                 "(reviews, cost, bottlenecks, workload) over the history.")
+        analyse.add_argument("--once", action="store_true",
+                             help="Run the review batches only when they have never run (make run); the facts are "
+                                  "refreshed every time (incremental).")
         accounts = sub.add_parser("accounts", help="List the demo accounts (username, role, agency).")
         accounts.add_argument("--format", choices=("json", "table"), default="table")
 
@@ -57,6 +62,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Catalog scaled: {summary.created} created, {summary.updated} updated.")
         elif action == "generate":
             self._generate(options)
+        elif action == "analyse":
+            self._analyse(options["once"])
         else:
             self._accounts(options["format"])
 
@@ -79,6 +86,21 @@ class Command(BaseCommand):
         self.stdout.write(f"Generated {summary.dossiers} dossiers and {summary.events} events in {seconds:.1f} s "
                           f"({rate:.0f} dossiers/s); {summary.active_procedures} procedures in use, "
                           f"{summary.dormant_procedures} dormant (no dossier).")
+
+    def _analyse(self, once: bool) -> None:
+        """The oversight pages read stored results: compute them for the demo history (issue 6 points 1, 4–7)."""
+        from django.core.management import call_command
+
+        from motcua.oversight.review.models import ReviewRun
+
+        call_command("oversight", "refresh", stdout=self.stdout, stderr=self.stderr)
+        if once and ReviewRun.objects.exists():
+            self.stdout.write("The review batches have already run: only the facts were refreshed.")
+            return
+        for batch in ("review", "cost", "bottlenecks", "workload"):
+            started = time.monotonic()
+            call_command("oversight", batch, stdout=self.stdout, stderr=self.stderr)
+            self.stdout.write(f"oversight {batch}: {time.monotonic() - started:.1f} s")
 
     def _accounts(self, fmt: str) -> None:
         from motcua.demo.accounts import list_demo_accounts
