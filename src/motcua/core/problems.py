@@ -63,6 +63,17 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     elif isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
+    if _is_contention(exc):
+        # The database gave up on the transaction because of another one (a deadlock between two officers acting
+        # on linked dossiers, a serialisation failure, SQLite's busy timeout): it was rolled back whole, nothing
+        # changed, and the same request can simply be sent again.
+        logger.warning("API request lost a database lock race: %s", exc)
+        busy = ProblemResponse(problem(503, "Busy, try again",
+                                       "Another action on the same records was being saved at the same moment; "
+                                       "nothing was changed. Send the request again."), 503)
+        busy["Retry-After"] = "1"
+        return busy
+
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
@@ -85,6 +96,21 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         if header in response:
             new[header] = response[header]
     return new
+
+
+CONTENTION_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock detected, serialization failure, lock not available
+
+
+def _is_contention(exc: Exception) -> bool:
+    """Whether ``exc`` is the database refusing a transaction because of a concurrent one (safe to retry)."""
+    from django.db import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in CONTENTION_SQLSTATES:
+        return True
+    return "database is locked" in str(exc)
 
 
 def json_problem(status_code: int, title: str, detail: str = "") -> JsonResponse:
