@@ -109,6 +109,11 @@ class DossierFact(models.Model):
         indexes = [
             models.Index(fields=["agency", "ended_day"], name="dossierfact_agency_ended"),
             models.Index(fields=["agency", "received_day"], name="dossierfact_agency_received"),
+            # The dashboard's watch list: open dossiers by the day they became (or become) late.
+            models.Index(fields=["late_day", "agency"], condition=models.Q(ended_day__isnull=True),
+                         name="dossierfact_open_late"),
+            models.Index(fields=["due_day", "agency"], condition=models.Q(ended_day__isnull=True),
+                         name="dossierfact_open_due"),
         ]
 
     def __str__(self) -> str:

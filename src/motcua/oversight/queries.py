@@ -139,3 +139,28 @@ def warm(periods: list[str], levels: tuple[str, ...] = ("country", "ministry", "
 
 def drop_stale_snapshots() -> int:
     return IndexSnapshot.objects.exclude(watermark=watermark()).delete()[0]
+
+
+def watch_list(agency_ids: set[int] | None, today, soon_days: int = 2, limit: int = 10) -> dict:
+    """Open dossiers to act on now, from the facts: per unit, those already late and those due within ``soon_days``
+    working days (national calendar) and not late yet; the units with most first. ``agency_ids=None``: every unit."""
+    from django.db.models import Count, Q
+
+    from motcua.core.calendar import WorkingCalendar
+
+    from .models import DossierFact
+
+    horizon = WorkingCalendar.from_db().add_working_days(today, soon_days)
+    open_facts = DossierFact.objects.filter(ended_day__isnull=True)
+    if agency_ids is not None:
+        open_facts = open_facts.filter(agency_id__in=agency_ids)
+    overdue = open_facts.filter(late_day__lte=today)
+    soon = open_facts.filter(due_day__gte=today, due_day__lte=horizon).filter(
+        Q(late_day__isnull=True) | Q(late_day__gt=today))
+
+    def per_unit(qs) -> list[dict]:
+        return list(qs.values("agency__code", "agency__name").annotate(n=Count("pk")).order_by("-n", "agency__code")
+                    [:limit])
+
+    return {"today": today, "horizon": horizon, "overdue": overdue.count(), "soon": soon.count(),
+            "overdue_units": per_unit(overdue), "soon_units": per_unit(soon)}

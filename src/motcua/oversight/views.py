@@ -48,10 +48,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except (index.IndexError_, rules.PeriodError):  # pragma: no cover - the default period always parses
         country = None
     row = country["rows"][0] if country and country["rows"] else None
-    return render(request, "oversight/dashboard.html", {
-        "period": period, "country": row, "status": queries.facts_status(),
-        "groups": _group_points(row, country["indicators"]) if row else [],
-    })
+    context = {"period": period, "country": row, "status": queries.facts_status(),
+               "groups": _group_points(row, country["indicators"]) if row else []}
+    agencies = access.watch_agencies(request.user)
+    if agencies is None or agencies:
+        context.update(_watch(agencies, period))
+    return render(request, "oversight/dashboard.html", context)
+
+
+def _watch(agencies: set[int] | None, period: str) -> dict:
+    """The watch list, this month's PAKN figures and (for the Government Office) the obstacle figures."""
+    from datetime import datetime, time, timedelta
+
+    from motcua.feedback.queries import pakn_figures
+
+    today = timezone.localdate()
+    p = rules.parse_period(period)
+    start = datetime.combine(p.start, time.min, tzinfo=rules.TZ)
+    end = datetime.combine(p.end + timedelta(days=1), time.min, tzinfo=rules.TZ)
+    pakn = pakn_figures(None if agencies is None else list(agencies), start, end)
+    obstacles = None
+    if agencies is None:
+        from motcua.steering.queries import obstacle_figures
+
+        obstacles = obstacle_figures(period)
+    return {"watch": queries.watch_list(agencies, today), "pakn": pakn, "obstacles": obstacles}
 
 
 def _group_points(row: dict, indicators: list[dict]) -> list[dict]:
