@@ -2,6 +2,7 @@
 answers; timeouts, retries with back-off and the circuit breaker; ``motcua registry serve`` as a separate process
 used through ``MOTCUA_REGISTRIES``."""
 
+import contextlib
 import json
 import os
 import socket
@@ -35,7 +36,12 @@ def _start(app_or_registries):
         server = serve(app_or_registries, "127.0.0.1", 0, threads=4)
     else:
         server = create_server(app_or_registries, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+    def run() -> None:
+        # The test closes the listening socket under the loop when done: the loop then stops with EBADF.
+        with contextlib.suppress(OSError):
+            server.run()
+
+    threading.Thread(target=run, daemon=True).start()
     return f"http://127.0.0.1:{server.effective_port}", server
 
 
