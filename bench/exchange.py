@@ -9,7 +9,10 @@
    whole log must verify intact.
 2. ``verify`` — ``motcua audit verify --log access`` over N entries (default 1,000,000, written by ``append_log`` in
    batches, correct chains). Target ≤ 30 s.
-3. ``prefill`` — :func:`motcua.exchange.services.prefill` of one applicant (three registries: population, residence,
+3. ``events`` (only with ``--only events``: ~5 min) — ``motcua audit verify --log dossiers`` over the history
+   ``motcua demo generate --dossiers 140000 --seed 5`` writes (≈ 1,050,000 hash-chained dossier events) in database
+   motcua_bench_exchange_events. Target ≤ 30 s.
+4. ``prefill`` — :func:`motcua.exchange.services.prefill` of one applicant (three registries: population, residence,
    social insurance) with the registries served over HTTP by ``motcua registry serve`` in a separate process on
    loopback; 500 sequential prefills after 20 warm-up ones. Target p95 ≤ 50 ms. Each prefill also appends its three
    access-log entries (on PostgreSQL).
@@ -208,6 +211,26 @@ def fsync_ms() -> float:
     return round(took, 2)
 
 
+def bench_events(dossiers: int = 140_000) -> dict:
+    """Generate a dossier history in its own database, then time the verification of its event chains."""
+    import psycopg
+
+    name = f"{DB}_events"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}"}
+    steps = (["migrate", "-v0"], ["demo", "load"], ["demo", "generate", "--dossiers", str(dossiers), "--seed", "5"])
+    for args in steps:
+        log(f"  motcua {' '.join(args)}")
+        subprocess.run([MOTCUA, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    started = time.perf_counter()
+    proc = subprocess.run([MOTCUA, "audit", "verify", "--log", "dossiers", "--no-progress"], env=env,
+                          capture_output=True, text=True)
+    return {"seconds": round(time.perf_counter() - started, 1), "exit": proc.returncode,
+            "output": (proc.stdout.strip().splitlines() or [proc.stderr.strip()[-300:]])[0]}
+
+
 def machine() -> str:
     uname = " ".join(platform.uname()[i] for i in (0, 2, 4))
     cpu = platform.machine()
@@ -247,6 +270,10 @@ def write(results: dict) -> None:
         v = results["verify"]
         lines.append(f"| `motcua audit verify --log access` over {results['entries']:,} entries | ≤ 30 s | "
                      f"**{v['seconds']} s** (exit {v['exit']}: {v['output']}) |")
+    if "events" in results:
+        e = results["events"]
+        lines.append(f"| `motcua audit verify --log dossiers` over a generated history | ≤ 30 s | **{e['seconds']} s** "
+                     f"(exit {e['exit']}: {e['output']}) |")
     if "prefill" in results:
         p = results["prefill"]
         lines.append(f"| prefill of one applicant, 3 registries over HTTP (`motcua registry serve`), "
@@ -275,13 +302,18 @@ def write(results: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("append", "verify", "prefill"))
+    parser.add_argument("--only", choices=("append", "verify", "prefill", "events"))
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="Reuse the database (its log) if it exists.")
     args = parser.parse_args()
     results: dict = {"load": load_average(), "fsync_ms": fsync_ms()}
+    if args.only == "events":
+        results["events"] = bench_events()
+        log(f"  {results['events']}")
+        write(results)
+        return
     if not args.keep:
         recreate_db()
     setup_django()
