@@ -55,9 +55,28 @@ def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
         # Which documents registry data or an earlier result can replace (the national portal's records do not say;
         # exchange.store.rules decides from the documents' names).
         flag_catalog_documents()
+    _grant_demo_registries()
     from .accounts import create_demo_accounts
 
     return DemoSummary(len(codes), already, create_demo_users() + create_demo_accounts())
+
+
+DEMO_GRANT_AGENCIES = ("H01.TTPVHCC", "H01.X00070", "BTP")
+
+
+def _grant_demo_registries() -> None:
+    """Let the demo officers' agencies read every simulated registry for their dossiers (once): without a grant an
+    officer's lookup is refused, as it must be in production, where grants follow the data-sharing agreements."""
+    from motcua.exchange import registries, services
+    from motcua.exchange.models import AccessGrant
+    from motcua.units.models import Agency
+
+    for code in DEMO_GRANT_AGENCIES:
+        if not Agency.objects.filter(code=code).exists():
+            continue
+        for registry in registries.SPECS:
+            if not AccessGrant.objects.filter(agency__code=code, registry=registry, revoked_at__isnull=True).exists():
+                services.grant(code, registry, legal_basis="Quyền khai thác thử nghiệm trên dữ liệu mẫu (demo)")
 
 
 def create_demo_users() -> list[str]:
