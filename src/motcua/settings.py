@@ -170,6 +170,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATION_PARAMETERS": True,
+    # Several packages name a field "kind" or "status": give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ObstacleReportKindEnum": "motcua.steering.models.ReportKind",
+        "FeedbackKindEnum": "motcua.feedback.models.Kind",
+        "ObstacleStatusEnum": [(v, v) for v in ("submitted", "assigned", "in_progress", "answered", "resolved",
+                                                "rejected")],
+        "TaskAssignmentStatusEnum": [(v, v) for v in ("assigned", "in_progress", "done", "cancelled")],
+    },
 }
 
 LOGGING = {

@@ -77,7 +77,7 @@ class PublicPageSerializer(serializers.Serializer):
     results = PublicItemSerializer(many=True)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class FeedbackEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:

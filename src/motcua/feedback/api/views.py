@@ -30,7 +30,7 @@ from ..models import Feedback, FeedbackEvent
 from ..transitions import Action, Role, TransitionNotAllowed, allowed_actions
 from .serializers import (
     ActionSerializer,
-    EventSerializer,
+    FeedbackEventSerializer,
     FiguresSerializer,
     ItemSerializer,
     PublicItemSerializer,
@@ -145,13 +145,13 @@ class ItemView(APIView):
 
 class EventsView(APIView):
     @extend_schema(operation_id="feedback_events", tags=["feedback"], summary="The item's history",
-                   responses={200: EventSerializer(many=True)})
+                   responses={200: FeedbackEventSerializer(many=True)})
     def get(self, request: Request, code: str) -> Response:
         item, user = _load(code), _user(request)
         if not (_is_officer(user, item) or _is_submitter(user, item)):
             raise exceptions.NotFound("No item has this code.")
         events = FeedbackEvent.objects.filter(feedback=item).select_related("actor").order_by("seq")
-        return Response(EventSerializer(events, many=True).data)
+        return Response(FeedbackEventSerializer(events, many=True).data)
 
 
 class ActionView(APIView):

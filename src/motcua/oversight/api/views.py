@@ -4,6 +4,8 @@ Same figures as ``motcua oversight index`` and the page ``/giam-sat/chi-so/`` (a
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -24,6 +26,16 @@ def _period(request: Request) -> str:
     return period
 
 
+def _q(name: str, description: str, *, required: bool = False, type_=str) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=required, description=description)
+
+
+PERIOD = _q("period", "2026 (year), 2026-Q4 (quarter), 2026-10 (month) or 2026-W40 (ISO week).", required=True)
+LEVEL = _q("level", "country, ministry, province, commune, agency or procedure (default province).")
+SCOPE = _q("scope", "A unit to look inside: province:01, ministry:BTP, commune:00004, agency:H01.TTPVHCC.")
+FIGURES = {200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT}
+
+
 def _run(fn):
     try:
         return fn()
@@ -33,6 +45,7 @@ def _run(fn):
         raise _bad(error, "level") from error
 
 
+@extend_schema(parameters=[PERIOD, LEVEL, SCOPE], responses=FIGURES)
 class IndexView(APIView):
     """The ranked service index (Decision 766/QĐ-TTg) for ``period`` and ``level`` (country, ministry, province,
     commune, agency, procedure), optionally inside ``scope`` (``province:01``, ``ministry:BTP``,
@@ -47,6 +60,16 @@ class IndexView(APIView):
         return Response(_run(lambda: queries.index_table(period, level, request.query_params.get("scope"))))
 
 
+@extend_schema(
+    parameters=[
+        PERIOD,
+        LEVEL,
+        SCOPE,
+        _q("codes", "Units' codes, comma-separated (≤ 10).", required=True),
+        _q("n", "Number of periods (1–24, default 12).", type_=int),
+    ],
+    responses=FIGURES,
+)
 class TrendView(APIView):
     """Totals of the units ``codes`` (comma-separated) over the ``n`` (≤ 24) periods ending with ``period``."""
 
@@ -65,6 +88,19 @@ class TrendView(APIView):
         return Response(_run(lambda: queries.trend(period, level, codes, request.query_params.get("scope"), n)))
 
 
+@extend_schema(
+    parameters=[
+        PERIOD,
+        LEVEL,
+        _q("code", "The unit's code.", required=True),
+        _q("indicator", "2.1, 2.2, 3.3, 4.3, 5.1 or 6.3.", required=True),
+        _q("part", "numerator or denominator (default)."),
+        _q("procedure", "A procedure id.", type_=int),
+        _q("offset", "Rows to skip.", type_=int),
+        _q("limit", "Rows (≤ 500, default 50).", type_=int),
+    ],
+    responses={**FIGURES, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+)
 class DrillView(APIView):
     """The dossiers behind one figure: ``period``, ``level``, ``code`` (the unit), ``indicator`` (2.1, 2.2, 3.3,
     4.3, 5.1, 6.3), ``part`` (numerator or denominator), optional ``procedure`` (id), ``offset``, ``limit`` (≤ 500).
@@ -86,10 +122,32 @@ class DrillView(APIView):
             procedure = int(q["procedure"]) if q.get("procedure") else None
         except ValueError as error:
             raise exceptions.ValidationError({"offset": ["offset, limit and procedure are whole numbers."]}) from error
-        return Response(_run(lambda: queries.drill(period, q["level"], q["code"], q["indicator"],
-                                                   q.get("part", "denominator"), procedure, offset, limit)))
+        return Response(
+            _run(
+                lambda: queries.drill(
+                    period,
+                    q["level"],
+                    q["code"],
+                    q["indicator"],
+                    q.get("part", "denominator"),
+                    procedure,
+                    offset,
+                    limit,
+                )
+            )
+        )
 
 
+@extend_schema(
+    parameters=[
+        PERIOD,
+        LEVEL,
+        _q("code", "The unit's code (default the country)."),
+        _q("indicator", "1.1, 1.2, 1.3, 3.1, 3.2, 4.2 or 5.6.", required=True),
+        _q("part", "numerator or denominator (default)."),
+    ],
+    responses=FIGURES,
+)
 class ProceduresView(APIView):
     """The procedures behind a catalog indicator's figure (1.1, 1.2, 1.3, 3.1, 3.2, 4.2, 5.6) of one unit:
     ``period``, ``level``, ``code``, ``indicator``, ``part``. Catalog data is public."""
@@ -102,11 +160,15 @@ class ProceduresView(APIView):
         for name in ("level", "indicator"):
             if not q.get(name):
                 raise exceptions.ValidationError({name: ["This parameter is required."]})
-        rows = _run(lambda: index.procedures_behind(period, q["level"], q.get("code", index.COUNTRY),
-                                                    q["indicator"], q.get("part", "denominator")))
+        rows = _run(
+            lambda: index.procedures_behind(
+                period, q["level"], q.get("code", index.COUNTRY), q["indicator"], q.get("part", "denominator")
+            )
+        )
         return Response({"count": len(rows), "results": rows})
 
 
+@extend_schema(parameters=[PERIOD, SCOPE], responses=FIGURES)
 class EvaluationView(APIView):
     """The one-stop evaluation (Circular 01/2018): per agency nine scores 0/1/2 (``null`` = N/A), total, band."""
 
@@ -117,6 +179,7 @@ class EvaluationView(APIView):
         return Response(_run(lambda: queries.evaluation_table(period, request.query_params.get("scope"))))
 
 
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
 class FactsView(APIView):
     """How far the facts have read the event log."""
 
