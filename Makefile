@@ -12,7 +12,7 @@ help:
 	@echo "make test       install test tools, run the whole suite on SQLite and on PostgreSQL (when it answers)"
 	@echo "make lint       ruff"
 	@echo "make schema     regenerate the committed OpenAPI schema (docs/openapi.yaml)"
-	@echo "make bench      run the benchmarks and write bench/RESULTS.md"
+	@echo "make bench      run the benchmarks (long: large generated databases) and write bench/RESULTS*.md"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ bench: install
 	  || echo "WARNING: could not install wrk; the submission benchmark will be skipped"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dossiers.py
+	$(BIN)/python bench/exchange.py --keep
+	$(BIN)/python bench/groups.py
+	$(BIN)/python bench/feedback.py
+	$(BIN)/python bench/open311.py
+	$(BIN)/python bench/oversight.py
+	$(BIN)/python bench/review.py --dossiers 20000
 
 clean:
 	rm -rf $(VENV) var/test
