@@ -2,10 +2,13 @@
 
 1. Birth registration + permanent-residence registration + health-insurance card for a child under 6: one online
    submission; the whole group within 3 working days (5 with verification).
-2. Death registration + removal of permanent residence + funeral allowance / survivor benefit [time limits open].
+2. Death registration + removal of permanent residence + funeral allowance / survivor benefit. Death registration is
+   same-day (next working day after 15:00); the other limits are [open] configured defaults, not from the decree
+   (2 working days each, the group 3; ``MOTCUA_GROUP_LIMITS``, see ``motcua.dossiers.groups``).
 
 Member codes are the national portal's. The health-insurance card and funeral-allowance procedures belong to Vietnam
-Social Security; they join the group when their records are imported.
+Social Security and have no record of their own: they are handled at BHXH under the group's procedure (2.000986 for
+the card, 1.000656 for the funeral allowance).
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ GROUPS = (
         code="LT-KT-XTT-MT",
         name="Liên thông đăng ký khai tử, xóa đăng ký thường trú, trợ cấp mai táng, tử tuất",
         description="Nghị định 63/2024/NĐ-CP; Quyết định 296/QĐ-VPCP. Đăng ký khai tử trong ngày (ngày làm việc "
-                    "tiếp theo nếu nộp sau 15 giờ); thời hạn các thủ tục còn lại chưa được xác định.",
+                    "tiếp theo nếu nộp sau 15 giờ). Thời hạn xóa đăng ký thường trú, trợ cấp mai táng, tử tuất (2 ngày "
+                    "làm việc mỗi thủ tục, cả nhóm 3 ngày) là mặc định cấu hình, không lấy từ nghị định [open].",
         members=(("1.000656", "Đăng ký khai tử"), ("1.003197", "Xóa đăng ký thường trú"),
-                 ("", "Giải quyết trợ cấp mai táng, tử tuất")),
+                 ("1.000656", "Giải quyết trợ cấp mai táng, tử tuất (tại BHXH)")),
     ),
 )
 

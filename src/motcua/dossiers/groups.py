@@ -78,6 +78,7 @@ class MemberSpec:
     agency: str  # an agency code, or RECEIVING
     limit: tuple[int, str] | None  # (amount, unit) counted from the submission; None when not known [open]
     passes_to: tuple[str, ...] = ()  # the members that receive this one's result
+    limit_open: bool = False  # [open] the limit is a configured default, not from the decree (MOTCUA_GROUP_LIMITS)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class GroupSpec:
     parent_procedure: str
     limit: tuple[int, str] | None
     members: tuple[MemberSpec, ...]
+    limit_open: bool = False  # [open] the group's limit is a configured default, not from the decree
 
     def member(self, key: str) -> MemberSpec | None:
         return next((m for m in self.members if m.key == key), None)
@@ -106,15 +108,20 @@ GROUPS: dict[str, GroupSpec] = {
             MemberSpec("health_insurance", "Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi", "2.000986", "BHXH",
                        (2, "working_days")),
         )),
-    # Time limits other than the death registration's are not retrieved [open]: no due time for them. The funeral
-    # allowance has no catalog record: the group is refused with that reason until it is imported.
+    # Death registration is the same working day (after 15:00 the next one; domain.md §4). The other limits are NOT
+    # in the decree's text we hold: [open] configured default, not from the decree — group 1's analogues (2 working
+    # days per member, 3 for the group), overridable with MOTCUA_GROUP_LIMITS (see :func:`member_limit`). The funeral
+    # allowance / survivor benefit has no procedure record of its own in the catalog: like group 1's card it is
+    # handled under an existing code, the group's procedure 1.000656, at Vietnam Social Security (BHXH).
     "LT-KT-XTT-MT": GroupSpec(
-        code="LT-KT-XTT-MT", parent_procedure="1.000656", limit=None,
+        code="LT-KT-XTT-MT", parent_procedure="1.000656", limit=(3, "working_days"), limit_open=True,
         members=(
             MemberSpec("death", "Đăng ký khai tử", "1.000656", RECEIVING, (0, "same_day"),
                        passes_to=("residence_removal", "funeral_allowance")),
-            MemberSpec("residence_removal", "Xóa đăng ký thường trú", "1.003197", "BCA", None),
-            MemberSpec("funeral_allowance", "Giải quyết trợ cấp mai táng, tử tuất", "", "BHXH", None),
+            MemberSpec("residence_removal", "Xóa đăng ký thường trú", "1.003197", "BCA", (2, "working_days"),
+                       limit_open=True),
+            MemberSpec("funeral_allowance", "Giải quyết trợ cấp mai táng, tử tuất", "1.000656", "BHXH",
+                       (2, "working_days"), limit_open=True),
         )),
 }
 
@@ -157,6 +164,53 @@ def member_due(calendar: WorkingCalendar, submitted_at: datetime, limit: tuple[i
 
 def group_spec(code: str) -> GroupSpec | None:
     return GROUPS.get(code)
+
+
+OPEN_LIMIT_NOTE = "[open] configured default, not from the decree"
+GROUP_KEY = "group"  # MOTCUA_GROUP_LIMITS key for the whole group's limit
+
+
+def _limit_override(spec: GroupSpec, key: str) -> tuple[int, str] | bool | None:
+    """MOTCUA_GROUP_LIMITS = {"<group>": {"<member key>" or "group": [amount, unit] or None}}; False when unset.
+
+    ``unit`` is one of ``core.calendar.Unit`` (working_days, same_day, calendar_days…); None means no due time."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from motcua.core.calendar import Unit
+
+    overrides = (getattr(settings, "MOTCUA_GROUP_LIMITS", None) or {}).get(spec.code, {})
+    if key not in overrides:
+        return False
+    value = overrides[key]
+    if value is None:
+        return None
+    try:
+        amount, unit = value
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise ValueError(amount)
+        return amount, Unit(unit).value
+    except (TypeError, ValueError) as bad:
+        raise ImproperlyConfigured(f"MOTCUA_GROUP_LIMITS[{spec.code!r}][{key!r}] must be [amount >= 0, unit] "
+                                   f"with a unit of {[u.value for u in Unit]}, or None; got {value!r}.") from bad
+
+
+def member_limit(spec: GroupSpec, member: MemberSpec) -> tuple[int, str] | None:
+    """The member's limit: the setting's when configured, else the spec's (decree or [open] default)."""
+    value = _limit_override(spec, member.key)
+    return member.limit if value is False else value
+
+
+def group_limit(spec: GroupSpec) -> tuple[int, str] | None:
+    value = _limit_override(spec, GROUP_KEY)
+    return spec.limit if value is False else value
+
+
+def open_limits(spec: GroupSpec) -> dict:
+    """The limits that are configured defaults, not from the decree, as recorded in the parent's data [open]."""
+    found = {m.key: member_limit(spec, m) for m in spec.members if m.limit_open}
+    if spec.limit_open:
+        found[GROUP_KEY] = group_limit(spec)
+    return {"note": OPEN_LIMIT_NOTE, "limits": {k: list(v) if v else None for k, v in found.items()}} if found else {}
 
 
 def member_agency(spec: GroupSpec, member: MemberSpec, receiving: str) -> str:
@@ -251,20 +305,24 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
     with transaction.atomic():
         parent = services.submit(spec.parent_procedure, agency_code, channel, applicant, form_data, actor, at,
                                  role=role, channel_by_law=True)
-        due = member_due(_calendar(agency_code, calendars), at, spec.limit)
+        limit = group_limit(spec)
+        due = member_due(_calendar(agency_code, calendars), at, limit)
         # The parent row is new in this transaction: nobody else sees it, so it is changed without a lock and
         # saved once, with its group_open event (_append).
         parent.group_code, parent.due_at, parent.index_due_at = spec.code, due, due
-        parent.time_limit_amount = spec.limit[0] if spec.limit else None
-        parent.time_limit_unit = spec.limit[1] if spec.limit else ""
-        parent.deadline_flag = "" if spec.limit else "no_time_limit"
+        parent.time_limit_amount = limit[0] if limit else None
+        parent.time_limit_unit = limit[1] if limit else ""
+        parent.deadline_flag = "" if limit else "no_time_limit"
         listed = []
         for member in spec.members:
             row = _open_member(parent, spec, member, 1, agency_code, channel, applicant, form_data, actor, at, role,
                                calendars, messaging, peers=peers, results={})
             listed.append({"key": row.key, "name": row.name, "agency": row.agency_code, "child": row.child_code,
                            "deployment": row.deployment, "due_at": row.due_at})
-        _append(parent, action=GROUP_OPEN, at=at, data={"group": spec.code, "due_at": due, "members": listed})
+        opened = {"group": spec.code, "due_at": due, "members": listed}
+        if open_limits(spec):
+            opened["open_limits"] = open_limits(spec)  # [open] configured defaults, not from the decree
+        _append(parent, action=GROUP_OPEN, at=at, data=opened)
     return parent
 
 
@@ -274,7 +332,7 @@ def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: 
     """Create one member's child: here with :func:`.services.submit`, or as a message to the deployment that owns
     its agency. ``results``: what earlier members passed on (looked up when not given)."""
     agency = member_agency(spec, member, receiving)
-    due = member_due(_calendar(agency, calendars), at, member.limit)
+    due = member_due(_calendar(agency, calendars), at, member_limit(spec, member))
     peer = messaging.route(agency, peers)
     if results is None:
         results = _results_for(parent, member.key)
@@ -305,7 +363,7 @@ def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: 
 
 def _make_child(child: Dossier, spec: GroupSpec, member: MemberSpec, *, parent_code: str, parent: Dossier | None,
                 origin: str, due: datetime | None) -> None:
-    limit = member.limit
+    limit = member_limit(spec, member)
     _set_group_fields(child, group_code=spec.code, parent=parent, group_parent_code=parent_code, group_origin=origin,
                       due_at=due, index_due_at=due, time_limit_amount=limit[0] if limit else None,
                       time_limit_unit=limit[1] if limit else "", deadline_flag="" if limit else "no_time_limit")
@@ -318,7 +376,8 @@ def submit_remote_child(sender: str, body: dict) -> Dossier:
     if member is None:
         raise ValueError(f"Unknown group member {body.get('group')}/{body.get('key')}.")
     at = datetime.fromisoformat(body["submitted_at"])
-    due = member_due(WorkingCalendar.from_db(Agency.objects.filter(code=body["agency"]).first()), at, member.limit)
+    due = member_due(WorkingCalendar.from_db(Agency.objects.filter(code=body["agency"]).first()), at,
+                     member_limit(spec, member))
     with transaction.atomic():
         child = services.submit(body["procedure"], body["agency"], body["channel"], body["applicant"],
                                 _child_form(body["form_data"], spec, member, body["parent"], body["attempt"], sender),
@@ -522,16 +581,18 @@ def _keep_group_due(child: Dossier, event: DossierEvent) -> None:
     if member is None:
         return
     calendar = WorkingCalendar.from_db(child.agency)
-    due = member_due(calendar, child.submitted_at, member.limit)
+    limit = member_limit(spec, member)
+    due = member_due(calendar, child.submitted_at, limit)
     if child.due_at == due and child.clock_started_at == child.submitted_at:
         return
-    child.time_limit_amount = member.limit[0] if member.limit else None
-    child.time_limit_unit = member.limit[1] if member.limit else ""
-    child.deadline_flag = "" if member.limit else "no_time_limit"
+    child.time_limit_amount = limit[0] if limit else None
+    child.time_limit_unit = limit[1] if limit else ""
+    child.deadline_flag = "" if limit else "no_time_limit"
     child.clock_started_at, child.due_at, child.index_due_at = child.submitted_at, due, due
     if due is not None:
         child.steps = rules.plan_steps(services.process_for(child.procedure, calendar), event.at, due, calendar)
-    _append(child, action=GROUP_DUE, at=event.at, data={"due_at": due, "rule": "Nghị định 63/2024/NĐ-CP",
+    rule = OPEN_LIMIT_NOTE if member.limit_open else "Nghị định 63/2024/NĐ-CP"
+    _append(child, action=GROUP_DUE, at=event.at, data={"due_at": due, "rule": rule,
                                                         "counted_from": child.submitted_at})
 
 
