@@ -236,14 +236,14 @@ def write_results(imports: list[dict], searches: list[dict]) -> None:
 
 
 def dossier_section(results: Path) -> str:
-    """The "## Dossiers" section bench/dossiers.py wrote (issue 3), kept as it is when this script rewrites the file."""
+    """The "## All targets at a glance" index (issues 3–6; each topic's script writes its own RESULTS-*.md), kept as
+    it is when this script rewrites the issue-2 figures."""
     if not results.exists():
         return ""
-    _, found, rest = results.read_text(encoding="utf-8").partition("\n## Dossiers")
+    _, found, rest = results.read_text(encoding="utf-8").partition("\n## All targets at a glance")
     if not found:
         return ""
-    body, _, _ = rest.partition("\n## ")
-    return "\n## Dossiers" + body.rstrip("\n") + "\n"
+    return "\n## All targets at a glance" + rest.rstrip("\n") + "\n"
 
 
 def main() -> None:
