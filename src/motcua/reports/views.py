@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .access import may_draw, scope_choices
 from .monthly import ReportError, build_monthly, parse_scope
@@ -29,7 +30,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
                "scope": request.GET.get("scope") or (choices[0][0] if choices else ""),
                "format": request.GET.get("format") or "pdf", "error": ""}
     if not choices:
-        context["error"] = "Tài khoản của bạn không có quyền lập báo cáo (chỉ lãnh đạo và cán bộ giám sát)."
+        context["error"] = _("Tài khoản của bạn không có quyền lập báo cáo (chỉ lãnh đạo và cán bộ giám sát).")
         return render(request, "reports/monthly.html", context, status=403)
     if "download" not in request.GET:
         return render(request, "reports/monthly.html", context)
@@ -37,7 +38,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
     try:
         scope = parse_scope(context["scope"])
         if not may_draw(request.user, scope):
-            context["error"] = "Bạn không có quyền lập báo cáo cho phạm vi này."
+            context["error"] = _("Bạn không có quyền lập báo cáo cho phạm vi này.")
             return render(request, "reports/monthly.html", context, status=403)
         data = render_report(build_monthly(context["period"], context["scope"]), fmt)
     except ReportError as exc:

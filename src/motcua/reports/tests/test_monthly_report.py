@@ -113,3 +113,9 @@ def test_web_download_is_limited_to_the_scopes_a_user_supervises(history, client
     assert bad.status_code == 400
     client.force_login(_user("citizen", "H01", "desk_officer"))
     assert client.get("/bao-cao/").status_code == 403
+
+
+def test_the_report_page_speaks_english_on_request(history, client):
+    client.force_login(_user("vpcp-en", "VPCP", "supervisor"))
+    page = client.get("/bao-cao/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Monthly report to the Working Group" in page and "Download the report" in page
