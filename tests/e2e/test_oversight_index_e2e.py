@@ -27,7 +27,13 @@ def seeded(transactional_db):
     from motcua.dossiers.tests.factories import procedure, vn
     from motcua.oversight import facts
     from motcua.oversight.tests.conftest import approve, handled
+    from motcua.units.models import Agency
+    from motcua.units.services import load_reference_units
 
+    # ``live_server`` runs on ``transactional_db``, which flushes the tables between tests: the units and agencies of
+    # the data migration may be gone after an earlier transactional test, and the index needs all of them.
+    if not Agency.objects.filter(code="H01.TTPVHCC").exists():
+        load_reference_units()
     procedure()
     received = vn(2026, 2, 13, 10)
     handled(received, approve(vn(2026, 2, 26, 10)))  # on time (Tết 16–20/2: due 27/2 17:00)
