@@ -170,6 +170,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SORT_OPERATION_PARAMETERS": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "motcua.core.schema.drop_backend_integer_limits"],
     # Several packages name a field "kind" or "status": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "ObstacleReportKindEnum": "motcua.steering.models.ReportKind",

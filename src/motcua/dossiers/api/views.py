@@ -220,9 +220,12 @@ class DossierListView(DossierAPIView):
 
         def render(dossier: Dossier) -> tuple[int, dict]:
             if identity_level and not dossier.group_code:
-                # In submit_once's transaction with an Idempotency-Key; right after the submission without one.
-                evidence.record_sources(dossier.code, identity_level=identity_level, prefill=None)
                 dossier.applicant_identity_level = identity_level
+                if not dossier._state.adding:
+                    # Already inserted (SQLite, or without an Idempotency-Key): stored in the same transaction with
+                    # a key, right after the submission without one. On PostgreSQL with a key the response is built
+                    # before the row is inserted (codes.py), and the attribute set above goes into that insert.
+                    evidence.record_sources(dossier.code, identity_level=identity_level, prefill=None)
             represented = _represent(dossier, {"now": timezone.now(), "calendars": {}})
             if dossier.group_code:
                 represented["group"] = groups.describe(dossier)
