@@ -22,22 +22,23 @@ def may_drill(user) -> bool:
 def watch_agencies(user) -> set[int] | None:
     """The agencies whose open dossiers the dashboard's watch list shows to ``user``: every agency (``None``) for the
     Government Office's supervisors and staff, their province's or ministry's agencies for other supervisors, their
-    own agencies (and the units under them) for leaders; an empty set for anyone else."""
+    own agencies (and the units under them) for leaders; an empty set for anyone else. The memberships are read
+    by :func:`motcua.dossiers.api.access.viewer_for`, as for every other visibility rule."""
     from django.db.models import Q
 
-    from motcua.dossiers.api.access import GOVERNMENT_OFFICE
+    from motcua.dossiers.api.access import viewer_for
     from motcua.units.models import Agency
 
     if not may_drill(user):
         return set()
     if user.is_staff or user.is_superuser:
         return None
-    rows = list(Membership.objects.filter(user=user, role__in=DRILL_ROLES).values_list("agency__code", "role"))
-    roots = {code.split(".")[0] for code, role in rows if role == "supervisor"}
-    if GOVERNMENT_OFFICE in roots:
+    viewer = viewer_for(user)
+    if viewer.supervises_all:
         return None
-    led = {code for code, role in rows if role == "leader"}
+    led = {aid for aid, roles in viewer.roles_by_agency.items() if "leader" in roles}
+    codes = set(viewer.supervisor_roots) | set(Agency.objects.filter(pk__in=led).values_list("code", flat=True))
     match = Q(pk__in=[])
-    for code in roots | led:
+    for code in codes:
         match |= Q(code=code) | Q(code__startswith=code + ".")
     return set(Agency.objects.filter(match).values_list("pk", flat=True))

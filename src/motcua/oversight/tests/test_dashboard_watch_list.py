@@ -62,3 +62,17 @@ def test_dashboard_shows_the_watch_list_to_supervisors_only(history, client):
     assert "Vướng mắc của Hội đồng tư vấn" in page  # the Government Office also sees the obstacles
     client.force_login(_member("desk", "H01", "desk_officer"))
     assert "Cần xử lý ngay" not in client.get("/giam-sat/").content.decode()
+
+
+def test_watch_scope_follows_the_supervisors_province_and_the_leaders_agency():
+    from django.db.models import Q
+
+    from motcua.oversight.access import watch_agencies
+
+    hanoi = set(Agency.objects.filter(Q(code="H01") | Q(code__startswith="H01.")).values_list("pk", flat=True))
+    assert watch_agencies(_member("h01-sup", "H01", "supervisor")) == hanoi
+    centre = set(Agency.objects.filter(Q(code="H01.TTPVHCC") | Q(code__startswith="H01.TTPVHCC."))
+                 .values_list("pk", flat=True))
+    assert watch_agencies(_member("centre-lead", "H01.TTPVHCC", "leader")) == centre
+    assert watch_agencies(_member("vpcp-sup2", "VPCP", "supervisor")) is None
+    assert watch_agencies(_member("desk2", "H01", "desk_officer")) == set()
