@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
+from types import MappingProxyType
 
 from django.db.models import CharField, F, Func, Q, QuerySet
 
@@ -57,6 +61,7 @@ def calendar_for(agency: Agency | None, stamp: tuple[int, int] | None = None) ->
 
 def clear_calendar_cache(**_ignored) -> None:
     _calendars.clear()
+    _stamp.clear()  # the queue's recent_exceptions_stamp (below)
 
 
 def person_name(user) -> str:
@@ -137,12 +142,119 @@ class Folded(Func):
         return self.as_sql(compiler, connection, function="motcua_fold", **extra_context)
 
 
-def officer_roles(user) -> dict[int, list[str]]:
+# Per-process caches of the officer pages (issue 3 "Speed": the queue's first page ran nine queries, four of them
+# the same answer for every page of the same officer). Like the API token cache (core/auth.py) and for the same
+# reasons: a change made in this process applies at once (signals below: a membership, an agency or a user saved or
+# deleted; a calendar exception, through clear_calendar_cache), a change made in another process or by a bulk
+# write within MOTCUA_QUEUE_CACHE_SECONDS (default 5; 0 turns the caches off).
+QUEUE_CACHE_DEFAULT_SECONDS = 5.0
+_CACHE_MAX_ENTRIES = 10_000
+_cache_lock = threading.Lock()
+_scopes: dict[int, tuple[float, Mapping[int, tuple[str, ...]]]] = {}
+_agency_lists: dict[tuple[int, ...], tuple[float, tuple[tuple[int, str, str], ...]]] = {}
+_stamp: list = []  # [expires at, stamp] once read
+_signals_connected = False
+
+
+def queue_cache_seconds() -> float:
+    """``MOTCUA_QUEUE_CACHE_SECONDS`` (Django setting, else the environment), default 5."""
+    from django.conf import settings
+
+    value = getattr(settings, "MOTCUA_QUEUE_CACHE_SECONDS", None)
+    if value is None:
+        value = os.environ.get("MOTCUA_QUEUE_CACHE_SECONDS", QUEUE_CACHE_DEFAULT_SECONDS)
+    return float(value)
+
+
+def clear_queue_caches(**_ignored) -> None:
+    """Forget the officer scopes, agency lists and exceptions stamp of this process (signal receiver; tests)."""
+    with _cache_lock:
+        _scopes.clear()
+        _agency_lists.clear()
+        _stamp.clear()
+
+
+def _connect_signals() -> None:
+    """Clear the caches when a membership, an agency or a user changes (connected on first use, as core/auth.py
+    does: the apps are ready by then)."""
+    global _signals_connected
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    for sender in (Membership, Agency, get_user_model()):
+        for signal in (post_save, post_delete):
+            signal.connect(clear_queue_caches, sender=sender, weak=False,
+                           dispatch_uid=f"motcua.dossiers.queue_caches.{signal}.{sender.__name__}")
+    _signals_connected = True
+
+
+def _remember(cache: dict, key, value, ttl: float, now: float) -> None:
+    with _cache_lock:
+        if len(cache) >= _CACHE_MAX_ENTRIES:
+            expired = [k for k, (until, _v) in cache.items() if until <= now]
+            for k in expired or list(cache)[: _CACHE_MAX_ENTRIES // 2]:
+                cache.pop(k, None)
+        cache[key] = (now + ttl, value)
+
+
+def recent_exceptions_stamp() -> tuple[int, int]:
+    """:func:`exceptions_stamp`, read at most once per ``MOTCUA_QUEUE_CACHE_SECONDS`` in this process; an exception
+    saved or deleted here clears it at once (clear_calendar_cache)."""
+    ttl = queue_cache_seconds()
+    if ttl <= 0:
+        return exceptions_stamp()
+    now = monotonic()
+    entry = _stamp[:]
+    if entry and entry[0] > now:
+        return entry[1]
+    stamp = exceptions_stamp()
+    with _cache_lock:
+        _stamp[:] = [now + ttl, stamp]
+    return stamp
+
+
+def agencies_by_code(agency_ids: Iterable[int]) -> tuple[tuple[int, str, str], ...]:
+    """``(id, code, name)`` of the given agencies in code order, cached per process briefly (the queue's agency
+    filter: the same list on every page of the same officer)."""
+    ids = tuple(sorted(agency_ids))
+    ttl = queue_cache_seconds()
+    now = monotonic()
+    if ttl > 0:
+        if not _signals_connected:
+            _connect_signals()
+        entry = _agency_lists.get(ids)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+    rows = tuple(Agency.objects.filter(pk__in=ids).order_by("code").values_list("pk", "code", "name"))
+    if ttl > 0:
+        _remember(_agency_lists, ids, rows, ttl, now)
+    return rows
+
+
+def officer_roles(user) -> Mapping[int, tuple[str, ...]]:
     """The dossier roles ``user`` holds, by agency id: each membership's agency and the agencies directly under it
-    (a department sees its own dossiers and those received by its service units)."""
-    scope: dict[int, list[str]] = {}
+    (a department sees its own dossiers and those received by its service units).
+
+    Cached per process by user id (see above); the answer is read-only (a mapping of tuples) since it is shared by
+    the user's requests."""
     if user is None or not user.is_authenticated:
-        return scope
+        return MappingProxyType({})
+    ttl = queue_cache_seconds()
+    now = monotonic()
+    if ttl > 0:
+        if not _signals_connected:
+            _connect_signals()
+        entry = _scopes.get(user.pk)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+    scope = MappingProxyType({agency: tuple(roles) for agency, roles in _officer_roles_from_db(user).items()})
+    if ttl > 0:
+        _remember(_scopes, user.pk, scope, ttl, now)
+    return scope
+
+
+def _officer_roles_from_db(user) -> dict[int, list[str]]:
+    scope: dict[int, list[str]] = {}
     rows = list(Membership.objects.filter(user=user, role__in=OFFICER_ROLES)
                 .values_list("agency_id", "agency__code", "role"))
     memberships = [(agency_id, role) for agency_id, _code, role in rows]

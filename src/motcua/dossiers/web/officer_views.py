@@ -9,6 +9,7 @@ directly under them); any other dossier is a 404, so existence is not revealed.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
@@ -125,11 +126,16 @@ def now() -> datetime:
 # Scope --------------------------------------------------------------------------------------------------------------
 
 
-def _scope(request: HttpRequest) -> dict[int, list[str]]:
-    return queries.officer_roles(request.user)
+def _scope(request: HttpRequest) -> Mapping[int, tuple[str, ...]]:
+    """The user's roles by agency (queries.officer_roles), kept on the request: the nav reads it too
+    (portal.context_processors.nav) instead of asking the database whether the user is an officer."""
+    scope = getattr(request, "officer_scope", None)
+    if scope is None:
+        scope = request.officer_scope = queries.officer_roles(request.user)
+    return scope
 
 
-def _dossier_in_scope(request: HttpRequest, code: str) -> tuple[Dossier, list[str]]:
+def _dossier_in_scope(request: HttpRequest, code: str) -> tuple[Dossier, tuple[str, ...]]:
     """The dossier and the user's roles on it; 404 when it does not exist or is outside the user's agencies."""
     scope = _scope(request)
     dossier = queries.dossier_by_code(code)
@@ -231,12 +237,13 @@ def _queue_row(dossier: Dossier, moment: datetime, calendars: dict, badges: dict
     return row
 
 
-def _agency_filter(form: QueueFilterForm, agency_ids: list[int]) -> list[Agency] | None:
-    """A list of the agencies in scope when they are few; otherwise a text box (code or code prefix)."""
+def _agency_filter(form: QueueFilterForm, agency_ids: list[int]) -> tuple[tuple[int, str, str], ...] | None:
+    """A list of the agencies in scope when they are few (``(id, code, name)``, code order); otherwise a text box
+    (code or code prefix)."""
     if len(agency_ids) <= AGENCY_LIST_MAX:
-        agencies = list(Agency.objects.filter(pk__in=agency_ids).only("code", "name").order_by("code"))
-        form.fields["agency"].choices = [("", _("All my agencies"))] + [(a.code, f"{a.code} — {a.name}")
-                                                                         for a in agencies]
+        agencies = queries.agencies_by_code(agency_ids)
+        form.fields["agency"].choices = [("", _("All my agencies"))] + [(code, f"{code} — {name}")
+                                                                         for _pk, code, name in agencies]
         return agencies
     form.fields["agency"] = forms.CharField(
         label=gettext_lazy("Agency"), required=False, max_length=40,
@@ -245,10 +252,11 @@ def _agency_filter(form: QueueFilterForm, agency_ids: list[int]) -> list[Agency]
     return None
 
 
-def _agencies_matching(value: str, agency_ids: list[int], agencies: list[Agency] | None) -> list[int]:
+def _agencies_matching(value: str, agency_ids: list[int],
+                       agencies: tuple[tuple[int, str, str], ...] | None) -> list[int]:
     value = value.strip().upper()
     if agencies is not None:
-        return [a.pk for a in agencies if a.code == value]
+        return [pk for pk, code, _name in agencies if code == value]
     in_scope = set(agency_ids)
     matching = Agency.objects.filter(Q(code=value) | Q(code__startswith=f"{value}.")).values_list("pk", flat=True)
     return [pk for pk in matching if pk in in_scope]
@@ -306,7 +314,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     moment = now()
     calendars: dict[int, WorkingCalendar] = {}
     badges = _badge_html()
-    stamp = queries.exceptions_stamp()
+    stamp = queries.recent_exceptions_stamp()
     url_prefix = reverse("dossiers_officer:dossier", args=["-"])[:-2]
     rows = [_queue_row(d, moment, calendars, badges, stamp, url_prefix) for d in page.object_list]
     params = request.GET.copy()
@@ -346,7 +354,7 @@ class ProcessRow:
     role: str
 
 
-def _buttons(dossier: Dossier, roles: list[str]) -> list[ActionButton]:
+def _buttons(dossier: Dossier, roles: Sequence[str]) -> list[ActionButton]:
     """The actions the user's roles allow now, each once (with the first role that allows it)."""
     seen: dict[str, ActionButton] = {}
     for role in roles:
@@ -428,7 +436,7 @@ def _documents(dossier: Dossier) -> list[DocumentRow]:
     return [DocumentRow(d, d.pk in results, display_name(d.uploaded_by), role_label(d.uploaded_role)) for d in rows]
 
 
-def _upload_role(dossier: Dossier, roles: list[str]) -> str | None:
+def _upload_role(dossier: Dossier, roles: Sequence[str]) -> str | None:
     """The first of the user's roles that may add a document in the dossier's state (documents.UPLOAD_STATES)."""
     return next((r for r in roles if documents.may_upload(dossier.state, r)), None)
 
@@ -438,7 +446,7 @@ def _assignees(dossier: Dossier) -> list[tuple[str, str]]:
     return [(u.get_username(), display_name(u)) for u in users.distinct().order_by("username")]
 
 
-def _render_dossier(request: HttpRequest, dossier: Dossier, roles: list[str], error: dict | None = None,
+def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str], error: dict | None = None,
                     status: int = 200) -> HttpResponse:
     moment = now()
     events = queries.timeline(dossier)

@@ -1,0 +1,15 @@
+"""Each test starts with empty per-process caches of the officer pages: a rolled-back transaction sends no signal,
+so what one test cached (a scope, a calendar-exceptions stamp) could otherwise outlive its rows into the next."""
+
+import pytest
+
+from motcua.dossiers import queries
+
+
+@pytest.fixture(autouse=True)
+def _fresh_queue_caches():
+    queries.clear_queue_caches()
+    queries.clear_calendar_cache()
+    yield
+    queries.clear_queue_caches()
+    queries.clear_calendar_cache()
