@@ -102,9 +102,13 @@ def deadline_view(dossier: Dossier, now: datetime, calendar: WorkingCalendar | N
     calendar = calendar or calendar_for(dossier.agency)
     finished = dossier.finished_at
     overdue = finished is None and rules.is_overdue(now, dossier.due_at)
-    spent = rules.waited(calendar, dossier.step_started_at, now)
-    at_risk = finished is None and dossier.waiting_since is None and rules.is_at_risk(
-        now, dossier.due_at, rules.remaining_budgets(dossier.steps, dossier.current_step, spent), calendar)
+    at_risk = False
+    # The working time spent on the step is counted only when it can matter: an open dossier with a due time not yet
+    # passed, not waiting (is_at_risk is False otherwise; most rows of a busy queue are overdue or not received).
+    if finished is None and dossier.waiting_since is None and dossier.due_at is not None and not overdue:
+        spent = rules.waited(calendar, dossier.step_started_at, now)
+        at_risk = rules.is_at_risk(now, dossier.due_at,
+                                   rules.remaining_budgets(dossier.steps, dossier.current_step, spent), calendar)
     verdict = rules.index_on_time(finished, dossier.index_due_at, dossier.supplement_count, now=now)
     return DeadlineView(overdue=overdue, at_risk=at_risk, index_on_time=verdict)
 

@@ -1,21 +1,21 @@
 """The officer queue's per-process caches (issue 3 "Speed": the first page went from nine queries to four) never
 change what an officer may see: a membership removed, a holiday added or an agency renamed in this process applies
-at the next page; a change made elsewhere (another process, a bulk write) within MOTCUA_QUEUE_CACHE_SECONDS. The nav
-reads the officer scope the view already has."""
+at the next page; a change made elsewhere (another process, a bulk write) within MOTCUA_QUEUE_CACHE_SECONDS. The rows
+built in Python escape what the applicant typed, and the nav reads the officer scope the view already has."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from motcua.core.models import CalendarException
-from motcua.dossiers import queries
+from motcua.dossiers import queries, services
 from motcua.dossiers.web import officer_views
 from motcua.units.models import Agency, Membership
 
-from .factories import AGENCY, Flow, officer, procedure, submitted, vn
+from .factories import AGENCY, CITIZEN, Flow, officer, procedure, submitted, vn
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -149,6 +149,28 @@ def test_the_cached_scope_cannot_be_changed_by_a_caller(clock):
     assert all(isinstance(roles, tuple) for roles in scope.values())
 
 
+def test_the_rows_escape_the_applicant_name_and_keep_the_markup(client, clock):
+    procedure(amount=5)
+    applicant = dict(CITIZEN, full_name='<script>alert("x")</script> & Co')
+    dossier = services.submit("1.000001", AGENCY, "online", applicant, {}, at=vn(2026, 2, 23, 9))
+    Flow(dossier)("receive", "desk_officer", vn(2026, 2, 23, 10))  # due 2/3 17:00: overdue on 9/3
+    clock["now"] = vn(2026, 3, 9, 16)
+    client.force_login(officer("desk", "desk_officer"))
+    html = _page(client)
+    assert "<script>" not in html
+    assert "<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</td>" in html
+    assert (f'<tr class="is-overdue">\n      <td><a href="/can-bo/ho-so/{dossier.code}/">{dossier.code}</a></td>'
+            in html)
+    assert '<time datetime="2026-03-02T17:00:00+07:00">17:00 02/03/2026</time>' in html
+    assert '<span class="badge badge-overdue">Overdue</span>' in html
+    assert re.search(r'<td>[^<]+ <span class="status-code">\(\d+\)</span></td>', html)
+
+
+def test_a_dossier_not_received_shows_a_dash_for_its_due_time(client, clock):
+    procedure()
+    submitted(at=vn(2026, 3, 2, 9))
+    client.force_login(officer("desk", "desk_officer"))
+    assert "<td>—</td>" in _page(client)
 
 
 def test_the_nav_still_asks_when_the_view_does_not_know(client, django_user_model):
@@ -177,3 +199,12 @@ def test_the_page_is_the_same_with_and_without_the_caches(client, clock, setting
 def _without_csrf(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
+
+def test_every_page_keeps_the_queue_order(client, clock, monkeypatch):
+    """The page's rows are chosen in the queue's order and joined afterwards: the order survives the join."""
+    procedure()
+    monkeypatch.setattr(officer_views, "PAGE_SIZE", 2)
+    made = [submitted(at=vn(2026, 3, 2, 9) + timedelta(minutes=m)) for m in range(5)]
+    client.force_login(officer("desk", "desk_officer"))
+    codes = [re.findall(r'href="/can-bo/ho-so/([^/]+)/"', _page(client, page=n)) for n in (1, 2, 3)]
+    assert codes == [[made[0].code, made[1].code], [made[2].code, made[3].code], [made[4].code]]
