@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from motcua.core.calendar import TZ
 
@@ -43,9 +44,9 @@ _ZERO = timedelta(0)
 # A dossier's outcome ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DossierRaw:
-    """What the facts read of one dossier (its row and a few aggregates of its events)."""
+class DossierRaw(NamedTuple):
+    """What the facts read of one dossier (its row and a few aggregates of its events). A named tuple: a rebuild
+    makes millions of them, straight from the database rows (``DossierRaw._make``)."""
 
     id: int
     agency_id: int
