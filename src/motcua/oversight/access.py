@@ -24,10 +24,9 @@ def watch_agencies(user) -> set[int] | None:
     Government Office's supervisors and staff, their province's or ministry's agencies for other supervisors, their
     own agencies (and the units under them) for leaders; an empty set for anyone else. The memberships are read
     by :func:`motcua.dossiers.api.access.viewer_for`, as for every other visibility rule."""
-    from django.db.models import Q
-
     from motcua.dossiers.api.access import viewer_for
     from motcua.units.models import Agency
+    from motcua.units.queries import under_codes
 
     if not may_drill(user):
         return set()
@@ -38,7 +37,4 @@ def watch_agencies(user) -> set[int] | None:
         return None
     led = {aid for aid, roles in viewer.roles_by_agency.items() if "leader" in roles}
     codes = set(viewer.supervisor_roots) | set(Agency.objects.filter(pk__in=led).values_list("code", flat=True))
-    match = Q(pk__in=[])
-    for code in codes:
-        match |= Q(code=code) | Q(code__startswith=code + ".")
-    return set(Agency.objects.filter(match).values_list("pk", flat=True))
+    return set(Agency.objects.filter(under_codes(codes)).values_list("pk", flat=True))

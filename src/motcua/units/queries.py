@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.core.text import fold
 from motcua.units.models import AdministrativeUnit, Agency, Membership, UnitLevel
@@ -35,6 +35,7 @@ __all__ = [
     "province_agency_code",
     "provinces",
     "resolve_agency_name",
+    "under_codes",
     "user_has_role",
 ]
 
@@ -42,6 +43,16 @@ __all__ = [
 def agency_by_code(code: str) -> Agency | None:
     """The agency with this code (``BTP``, ``H38``, ``H38.STP``, ``H38.X15853``), or ``None``."""
     return Agency.objects.filter(code=code.strip()).first() if code else None
+
+
+def under_codes(codes: Any, field: str = "code") -> Q:
+    """Agencies whose code is one of ``codes`` or below it in the code tree (``H01`` covers ``H01`` and ``H01.*``):
+    the one rule by which a supervisor's province or ministry is read everywhere. ``field`` is the path to the agency
+    code from the model queried (``agency__code`` for dossiers). No codes: a condition nothing matches."""
+    condition = Q(pk__in=[])
+    for code in sorted(set(codes)):
+        condition |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+    return condition
 
 
 def provinces() -> QuerySet[AdministrativeUnit]:

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 
 from motcua.core.identifiers import personal_id_error
 from motcua.units.models import Membership
+from motcua.units.queries import under_codes
 
 from ..models import Dossier
 from ..transitions import Role, allowed_actions
@@ -79,8 +80,8 @@ def visible(viewer: Viewer, queryset: QuerySet[Dossier] | None = None) -> QueryS
     if viewer.roles_by_agency:
         agencies = viewer.officer_agencies
         condition |= Q(agency_id__in=agencies) | Q(agency__parent_id__in=agencies)
-    for root in viewer.supervisor_roots:
-        condition |= Q(agency__code=root) | Q(agency__code__startswith=f"{root}.")
+    if viewer.supervisor_roots:
+        condition |= under_codes(viewer.supervisor_roots, "agency__code")
     return queryset.filter(condition)
 
 
