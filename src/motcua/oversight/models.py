@@ -76,7 +76,9 @@ class DossierFact(models.Model):
 
     dossier = models.OneToOneField("dossiers.Dossier", primary_key=True, on_delete=models.DO_NOTHING,
                                    db_constraint=False, related_name="+")
-    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: agency is the first column of the key and of the other indexes.
+    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                               db_index=False)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.DO_NOTHING, db_constraint=False,
                                   related_name="+")
     channel = models.CharField(max_length=10)
@@ -127,7 +129,9 @@ def _counter() -> models.BigIntegerField:
 class DailyFact(models.Model):
     """Additive counters per agency × procedure × day (the counters: :data:`DAILY_COUNTERS`)."""
 
-    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: agency is the first column of the key and of the other indexes.
+    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                               db_index=False)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.DO_NOTHING, db_constraint=False,
                                   related_name="+")
     day = models.DateField()
@@ -172,7 +176,9 @@ class AgencyMonthFact(models.Model):
     """The same counters per agency × month (``month`` is the first day): bounded by agencies × months whatever the
     number of dossiers, so the index of every province for a year reads ~100,000 rows at most."""
 
-    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: agency is the first column of the key and of the other indexes.
+    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                               db_index=False)
     month = models.DateField()
 
     class Meta:
@@ -191,7 +197,9 @@ class ProcedureMonthFact(models.Model):
     """Per agency × procedure × month, only where the procedure received an online dossier or an online payment:
     which online services received dossiers (3.2) and which fee-bearing procedures were paid online (4.2)."""
 
-    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: agency is the first column of the key and of the other indexes.
+    agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                               db_index=False)
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.DO_NOTHING, db_constraint=False,
                                   related_name="+")
     month = models.DateField()
