@@ -141,6 +141,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/dang-nhap/"
+# Database sessions and the password backend, each signed-in request's session and user rows kept per process for
+# MOTCUA_SESSION_CACHE_SECONDS (default 5, 0 = off; motcua.core.sessions says what applies at once and what within it).
+SESSION_ENGINE = "motcua.core.sessions"
+AUTHENTICATION_BACKENDS = ["motcua.core.sessions.CachedModelBackend"]
+if os.environ.get("MOTCUA_SESSION_CACHE_SECONDS"):
+    MOTCUA_SESSION_CACHE_SECONDS = float(os.environ["MOTCUA_SESSION_CACHE_SECONDS"])
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -17,7 +17,7 @@ from .models import IdentityAccount, Level, SignIn
 
 SESSION_LEVEL = "motcua_identity_level"
 SESSION_PROVIDER = "motcua_identity_provider"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "motcua.core.sessions.CachedModelBackend"  # settings.AUTHENTICATION_BACKENDS
 
 
 class IdentityRefused(Exception):
