@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from .pgtypes import use_c_timestamptz_loader
+        from .pgtypes import cache_statements_with_many_parameters, use_c_timestamptz_loader
 
+        cache_statements_with_many_parameters()
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="motcua.core.c_timestamptz_loader")

@@ -10,6 +10,7 @@ too (the event's ``seq`` is the version after the change).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -149,25 +150,20 @@ def _clean_applicant(applicant: dict, errors: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def _submission_targets(procedure_code: str, agency_code: str, channel: str
-                        ) -> tuple[Procedure | None, ProcedureVersion | None, bool, Agency | None, int | None]:
-    """The procedure with its version in force, whether that version is offered on ``channel``, the agency, and on
-    PostgreSQL a new dossier id drawn from the table's sequence (``None`` elsewhere).
-
-    One round trip instead of three ORM queries (the submission path's main cost was building them): the
-    procedure and version carry only the columns a dossier and its representation need (the others load on access;
-    a version's verbatim source record is large), the agency all of its columns.
-    """
+@functools.cache
+def _targets_sql(db: str, vendor: str) -> tuple[str, tuple[str, ...]]:
+    """The statement of :func:`_submission_targets` and the agency's fields, built once per database (the quoting of
+    some sixty column names was a tenth of the submission's Python work)."""
     qn = connection.ops.quote_name
     p_meta, v_meta, a_meta, c_meta = (Procedure._meta, ProcedureVersion._meta, Agency._meta, Channel._meta)
 
     def columns(meta, alias: str, names: list[str]) -> list[str]:
         return [f"{alias}.{qn(meta.get_field(name).column)}" for name in names]
 
-    agency_fields = [f.attname for f in a_meta.concrete_fields]
+    agency_fields = tuple(f.attname for f in a_meta.concrete_fields)
     select = [*columns(p_meta, "p", SUBMIT_PROCEDURE_FIELDS), *columns(v_meta, "v", SUBMIT_VERSION_FIELDS),
               *columns(a_meta, "a", agency_fields)]
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         # The dossier's id, drawn now (ids may have gaps, codes may not): the event and the response are built before
         # the number is taken, which is the last statement (see codes.py).
         d_meta = Dossier._meta
@@ -180,6 +176,19 @@ def _submission_targets(procedure_code: str, agency_code: str, channel: str
            f"LEFT JOIN {qn(v_meta.db_table)} v ON v.{qn(v_meta.pk.column)} = "
            f"p.{qn(p_meta.get_field('current_version').column)} "
            f"LEFT JOIN {qn(a_meta.db_table)} a ON a.{qn(a_meta.get_field('code').column)} = %s")
+    return sql, agency_fields
+
+
+def _submission_targets(procedure_code: str, agency_code: str, channel: str
+                        ) -> tuple[Procedure | None, ProcedureVersion | None, bool, Agency | None, int | None]:
+    """The procedure with its version in force, whether that version is offered on ``channel``, the agency, and on
+    PostgreSQL a new dossier id drawn from the table's sequence (``None`` elsewhere).
+
+    One round trip instead of three ORM queries (the submission path's main cost was building them): the
+    procedure and version carry only the columns a dossier and its representation need (the others load on access;
+    a version's verbatim source record is large), the agency all of its columns.
+    """
+    sql, agency_fields = _targets_sql(connection.alias, connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [channel, procedure_code, agency_code])
         row = cursor.fetchone()
@@ -194,15 +203,13 @@ def _submission_targets(procedure_code: str, agency_code: str, channel: str
     def load(model, names, values):
         if values[0] is None:
             return None
-        model_fields = [model._meta.get_field(name) for name in names]
+        attnames, converters = _row_loader(model, tuple(names), db)
         converted = []
-        for model_field, value in zip(model_fields, values, strict=True):
-            # What the ORM's compiler applies: the backend's converters (SQLite times…), then the field's.
-            column = model_field.get_col(model._meta.db_table)
-            for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
+        for (column, column_converters), value in zip(converters, values, strict=True):
+            for converter in column_converters:
                 value = converter(value, column, connection)
             converted.append(value)
-        return model.from_db(db, [f.attname for f in model_fields], converted)
+        return model.from_db(db, attnames, converted)
 
     procedure = load(Procedure, SUBMIT_PROCEDURE_FIELDS, p_row)
     version = load(ProcedureVersion, SUBMIT_VERSION_FIELDS, v_row) if procedure is not None else None
@@ -212,13 +219,31 @@ def _submission_targets(procedure_code: str, agency_code: str, channel: str
     return procedure, version, bool(row[-1]), agency, drawn_id
 
 
+@functools.cache
+def _row_loader(model: type, names: tuple[str, ...], db: str) -> tuple[list[str], tuple]:
+    """The attribute names of ``names`` and, per column, what the ORM's compiler applies to a value read: the
+    backend's converters (SQLite times…), then the field's. Worked out once per process."""
+    fields = [model._meta.get_field(name) for name in names]
+    converters = []
+    for model_field in fields:
+        column = model_field.get_col(model._meta.db_table)
+        converters.append((column, (*connection.ops.get_db_converters(column),
+                                    *column.get_db_converters(connection))))
+    return [f.attname for f in fields], tuple(converters)
+
+
 def _insert_parts(obj: Dossier | DossierEvent) -> tuple[str, list[str], list[Any]]:
     """Table, quoted columns and adapted values of ``obj``'s INSERT (its id included when already drawn)."""
-    meta = obj._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key or obj.pk is not None]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    table, fields, columns = _insert_columns(type(obj), obj.pk is not None, connection.vendor)
+    return table, list(columns), [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+@functools.cache
+def _insert_columns(model: type, with_pk: bool, vendor: str) -> tuple[str, tuple, tuple[str, ...]]:
+    """The quoted table, the fields and their quoted columns of a model's INSERT, worked out once per process."""
     qn = connection.ops.quote_name
-    return qn(meta.db_table), [qn(f.column) for f in fields], values
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key or with_pk)
+    return qn(model._meta.db_table), fields, tuple(qn(f.column) for f in fields)
 
 
 def _insert(obj: Dossier | DossierEvent) -> None:
