@@ -502,8 +502,8 @@ QUEUE_NOTES = [
     "PostgreSQL's own CPU per page 2.4 → 1.5 ms (measured on its backend process).",
     "",
     "Over HTTP with this script on the quiet machine (8 clients): p50 46.9 / p95 58.7 ms (166 pages/s) before that "
-    "work → 32.6 / 40.7 ms (240 pages/s) after the first two steps → 28.2 / 36.2 ms (275 pages/s, 07:20 UTC) and the "
-    "table above (07:27) after all of them. Runs vary "
+    "work → 32.6 / 40.7 ms (240 pages/s) after the first two steps → 28.2 / 36.2 ms (275 pages/s, 07:20 UTC), 27.4 / "
+    "34.4 ms (07:27) and the table above (08:00, after the submission-path change) after all of them. Runs vary "
     "by about ±10 % on this machine from one minute to the next (32.6 to 39.7 ms for the same code). The API list "
     "(not the target, shown for integrators) serialises 25 dossiers with their status and deadline fields.",
     "",
