@@ -16,40 +16,44 @@ Each request gets its own copy of the user, built from the cached column values,
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
 from rest_framework.authentication import TokenAuthentication
 
-DEFAULT_TTL = 5.0
-MAX_ENTRIES = 10_000
+from .ttlcache import MISSING, TTLCache
 
-_lock = threading.Lock()
-# key → (expires at, user's column values by attname, token)
-_cache: dict[str, tuple[float, dict[str, Any], Any]] = {}
+DEFAULT_TTL = 5.0
 
 
 def cache_seconds() -> float:
     return float(getattr(settings, "MOTCUA_TOKEN_CACHE_SECONDS", DEFAULT_TTL))
 
 
+def _token_senders() -> tuple[type, ...]:
+    from rest_framework.authtoken.models import Token
+
+    return (Token, get_user_model())
+
+
+# key → (user's column values by attname, token)
+_tokens = TTLCache("tokens", cache_seconds, _token_senders)
+
+
 def clear_token_cache(**_ignored: Any) -> None:
     """Forget every cached token of this process (signal receiver; also for tests and tools)."""
-    with _lock:
-        _cache.clear()
+    _tokens.clear()
 
 
-def _user_values(user) -> dict[str, Any]:
+def user_values(user) -> dict[str, Any]:
+    """A user's column values by attname: what the caches keep instead of the instance."""
     return {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
 
 
-def _fresh_user(values: dict[str, Any]):
-    user_model = get_user_model()
-    return user_model.from_db("default", list(values), list(values.values()))
+def fresh_user(values: dict[str, Any]):
+    """A new user instance from :func:`user_values` (each request gets its own)."""
+    return get_user_model().from_db("default", list(values), list(values.values()))
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -58,37 +62,11 @@ class BearerTokenAuthentication(TokenAuthentication):
     keyword = "Bearer"
 
     def authenticate_credentials(self, key: str):
-        ttl = cache_seconds()
-        if ttl <= 0:
+        if not _tokens.enabled:
             return super().authenticate_credentials(key)
-        if not _connected:
-            _connect()
-        now = time.monotonic()
-        entry = _cache.get(key)
-        if entry is not None and entry[0] > now:
-            return _fresh_user(entry[1]), entry[2]
+        entry = _tokens.get(key)
+        if entry is not MISSING:
+            return fresh_user(entry[0]), entry[1]
         user, token = super().authenticate_credentials(key)  # raises for unknown keys and inactive users
-        values = _user_values(user)
-        with _lock:
-            if len(_cache) >= MAX_ENTRIES:
-                expired = [k for k, (until, _v, _t) in _cache.items() if until <= now]
-                for k in expired or list(_cache)[: MAX_ENTRIES // 2]:
-                    _cache.pop(k, None)
-            _cache[key] = (now + ttl, values, token)
+        _tokens.put(key, (user_values(user), token))
         return user, token
-
-
-_connected = False
-
-
-def _connect() -> None:
-    """Clear the cache when a token or a user changes (connected on first use: the apps are ready by then)."""
-    global _connected
-    from rest_framework.authtoken.models import Token
-
-    user_model = get_user_model()
-    for signal, sender in ((post_delete, Token), (post_save, Token), (post_save, user_model),
-                           (post_delete, user_model)):
-        signal.connect(clear_token_cache, sender=sender, dispatch_uid=f"motcua.core.auth.{signal}.{sender}",
-                       weak=False)
-    _connected = True

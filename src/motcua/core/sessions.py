@@ -16,90 +16,62 @@ values, from which each request gets its own instance: nothing a request sets re
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.db import SessionStore as DBSessionStore
-from django.db.models.signals import post_delete, post_save
+
+from .auth import fresh_user, user_values
+from .ttlcache import MISSING, TTLCache
 
 DEFAULT_TTL = 5.0
-MAX_ENTRIES = 10_000
-
-_lock = threading.Lock()
-_sessions: dict[str, tuple[float, str]] = {}  # session key → (expires at, stored session data)
-_users: dict[Any, tuple[float, dict[str, Any]]] = {}  # user id → (expires at, column values by attname)
-_connected = False
 
 
 def cache_seconds() -> float:
     return float(getattr(settings, "MOTCUA_SESSION_CACHE_SECONDS", DEFAULT_TTL))
 
 
-def clear_session_caches(**_ignored: Any) -> None:
-    """Forget every cached session and user of this process (signal receiver; tests and tools)."""
-    with _lock:
-        _sessions.clear()
-        _users.clear()
-
-
-def _forget_session(key: str | None) -> None:
-    if key:
-        with _lock:
-            _sessions.pop(key, None)
-
-
-def _remember(cache: dict, key: Any, value: Any, ttl: float) -> None:
-    now = time.monotonic()
-    with _lock:
-        if len(cache) >= MAX_ENTRIES:
-            expired = [k for k, (until, _v) in cache.items() if until <= now]
-            for k in expired or list(cache)[: MAX_ENTRIES // 2]:
-                cache.pop(k, None)
-        cache[key] = (now + ttl, value)
-
-
-def _connect() -> None:
-    """Clear the caches when a user or a session row changes (connected on first use: the apps are ready)."""
-    global _connected
+def _senders() -> tuple[type, ...]:
     from django.contrib.sessions.models import Session
 
-    for sender in (get_user_model(), Session):
-        for signal in (post_save, post_delete):
-            signal.connect(clear_session_caches, sender=sender, weak=False,
-                           dispatch_uid=f"motcua.core.sessions.{signal}.{sender.__name__}")
-    _connected = True
+    return (get_user_model(), Session)
+
+
+_sessions = TTLCache("sessions", cache_seconds, _senders)  # session key → stored session data
+_users = TTLCache("session-users", cache_seconds, _senders)  # user id → column values by attname
+
+
+def clear_session_caches(**_ignored: Any) -> None:
+    """Forget every cached session and user of this process (tests and tools)."""
+    _sessions.clear()
+    _users.clear()
 
 
 class SessionStore(DBSessionStore):
     """Django's database sessions, the row's data kept per process for ``MOTCUA_SESSION_CACHE_SECONDS``."""
 
     def load(self) -> dict[str, Any]:
-        ttl = cache_seconds()
         key = self.session_key
-        if ttl <= 0 or not key:
+        if not key or not _sessions.enabled:
             return super().load()
-        if not _connected:
-            _connect()
-        entry = _sessions.get(key)
-        if entry is not None and entry[0] > time.monotonic():
-            return self.decode(entry[1])
-        row = self._get_session_from_db()
-        if row is None:
-            self._session_key = None
-            return {}
-        _remember(_sessions, key, row.session_data, ttl)
-        return self.decode(row.session_data)
+        data = _sessions.get(key)
+        if data is MISSING:
+            row = self._get_session_from_db()
+            if row is None:
+                self._session_key = None
+                return {}
+            data = row.session_data
+            _sessions.put(key, data)
+        return self.decode(data)
 
     def save(self, must_create: bool = False) -> None:
         super().save(must_create)
-        _forget_session(self.session_key)
+        _sessions.pop(self.session_key)
 
     def delete(self, session_key: str | None = None) -> None:
-        _forget_session(session_key or self.session_key)
+        _sessions.pop(session_key or self.session_key)
         super().delete(session_key)
 
 
@@ -107,18 +79,13 @@ class CachedModelBackend(ModelBackend):
     """Django's ``ModelBackend`` whose ``get_user`` (every signed-in request) is kept per process briefly."""
 
     def get_user(self, user_id: Any):
-        ttl = cache_seconds()
-        if ttl <= 0:
+        if not _users.enabled:
             return super().get_user(user_id)
-        if not _connected:
-            _connect()
-        entry = _users.get(user_id)
-        if entry is not None and entry[0] > time.monotonic():
-            user_model = get_user_model()
-            user = user_model.from_db("default", list(entry[1]), list(entry[1].values()))
+        values = _users.get(user_id)
+        if values is not MISSING:
+            user = fresh_user(values)
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)
         if user is not None:
-            _remember(_users, user_id, {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields},
-                      ttl)
+            _users.put(user_id, user_values(user))
         return user

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 from types import MappingProxyType
 
 from django.db.models import CharField, F, Func, Q, QuerySet
 
 from motcua.core.calendar import TZ, WorkingCalendar
 from motcua.core.text import fold
+from motcua.core.ttlcache import MISSING, TTLCache
 from motcua.units.models import Agency, Membership
 
 from . import rules
@@ -148,16 +147,10 @@ class Folded(Func):
 
 # Per-process caches of the officer pages (issue 3 "Speed": the queue's first page ran nine queries, four of them
 # the same answer for every page of the same officer). Like the API token cache (core/auth.py) and for the same
-# reasons: a change made in this process applies at once (signals below: a membership, an agency or a user saved or
-# deleted; a calendar exception, through clear_calendar_cache), a change made in another process or by a bulk
+# reasons (core.ttlcache): a change made in this process applies at once (a membership, an agency or a user saved
+# or deleted; a calendar exception, through clear_calendar_cache), a change made in another process or by a bulk
 # write within MOTCUA_QUEUE_CACHE_SECONDS (default 5; 0 turns the caches off).
 QUEUE_CACHE_DEFAULT_SECONDS = 5.0
-_CACHE_MAX_ENTRIES = 10_000
-_cache_lock = threading.Lock()
-_scopes: dict[int, tuple[float, Mapping[int, tuple[str, ...]]]] = {}
-_agency_lists: dict[tuple[int, ...], tuple[float, tuple[tuple[int, str, str], ...]]] = {}
-_stamp: list = []  # [expires at, stamp] once read
-_signals_connected = False
 
 
 def queue_cache_seconds() -> float:
@@ -170,50 +163,32 @@ def queue_cache_seconds() -> float:
     return float(value)
 
 
-def clear_queue_caches(**_ignored) -> None:
-    """Forget the officer scopes, agency lists and exceptions stamp of this process (signal receiver; tests)."""
-    with _cache_lock:
-        _scopes.clear()
-        _agency_lists.clear()
-        _stamp.clear()
-
-
-def _connect_signals() -> None:
-    """Clear the caches when a membership, an agency or a user changes (connected on first use, as core/auth.py
-    does: the apps are ready by then)."""
-    global _signals_connected
+def _queue_senders() -> tuple[type, ...]:
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
 
-    for sender in (Membership, Agency, get_user_model()):
-        for signal in (post_save, post_delete):
-            signal.connect(clear_queue_caches, sender=sender, weak=False,
-                           dispatch_uid=f"motcua.dossiers.queue_caches.{signal}.{sender.__name__}")
-    _signals_connected = True
+    return (Membership, Agency, get_user_model())
 
 
-def _remember(cache: dict, key, value, ttl: float, now: float) -> None:
-    with _cache_lock:
-        if len(cache) >= _CACHE_MAX_ENTRIES:
-            expired = [k for k, (until, _v) in cache.items() if until <= now]
-            for k in expired or list(cache)[: _CACHE_MAX_ENTRIES // 2]:
-                cache.pop(k, None)
-        cache[key] = (now + ttl, value)
+_scopes = TTLCache("officer-scopes", queue_cache_seconds, _queue_senders)  # user id → roles by agency
+_agency_lists = TTLCache("queue-agencies", queue_cache_seconds, _queue_senders)  # agency ids → (id, code, name)
+# The calendar-exceptions stamp; cleared with the calendars (clear_calendar_cache, on CalendarException changes).
+_stamp = TTLCache("exceptions-stamp", queue_cache_seconds)
+
+
+def clear_queue_caches(**_ignored) -> None:
+    """Forget the officer scopes, agency lists and exceptions stamp of this process (tests and tools)."""
+    _scopes.clear()
+    _agency_lists.clear()
+    _stamp.clear()
 
 
 def recent_exceptions_stamp() -> tuple[int, int]:
     """:func:`exceptions_stamp`, read at most once per ``MOTCUA_QUEUE_CACHE_SECONDS`` in this process; an exception
     saved or deleted here clears it at once (clear_calendar_cache)."""
-    ttl = queue_cache_seconds()
-    if ttl <= 0:
-        return exceptions_stamp()
-    now = monotonic()
-    entry = _stamp[:]
-    if entry and entry[0] > now:
-        return entry[1]
-    stamp = exceptions_stamp()
-    with _cache_lock:
-        _stamp[:] = [now + ttl, stamp]
+    stamp = _stamp.get(None)
+    if stamp is MISSING:
+        stamp = exceptions_stamp()
+        _stamp.put(None, stamp)
     return stamp
 
 
@@ -221,17 +196,10 @@ def agencies_by_code(agency_ids: Iterable[int]) -> tuple[tuple[int, str, str], .
     """``(id, code, name)`` of the given agencies in code order, cached per process briefly (the queue's agency
     filter: the same list on every page of the same officer)."""
     ids = tuple(sorted(agency_ids))
-    ttl = queue_cache_seconds()
-    now = monotonic()
-    if ttl > 0:
-        if not _signals_connected:
-            _connect_signals()
-        entry = _agency_lists.get(ids)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-    rows = tuple(Agency.objects.filter(pk__in=ids).order_by("code").values_list("pk", "code", "name"))
-    if ttl > 0:
-        _remember(_agency_lists, ids, rows, ttl, now)
+    rows = _agency_lists.get(ids)
+    if rows is MISSING:
+        rows = tuple(Agency.objects.filter(pk__in=ids).order_by("code").values_list("pk", "code", "name"))
+        _agency_lists.put(ids, rows)
     return rows
 
 
@@ -243,17 +211,10 @@ def officer_roles(user) -> Mapping[int, tuple[str, ...]]:
     the user's requests."""
     if user is None or not user.is_authenticated:
         return MappingProxyType({})
-    ttl = queue_cache_seconds()
-    now = monotonic()
-    if ttl > 0:
-        if not _signals_connected:
-            _connect_signals()
-        entry = _scopes.get(user.pk)
-        if entry is not None and entry[0] > now:
-            return entry[1]
-    scope = MappingProxyType({agency: tuple(roles) for agency, roles in _officer_roles_from_db(user).items()})
-    if ttl > 0:
-        _remember(_scopes, user.pk, scope, ttl, now)
+    scope = _scopes.get(user.pk)
+    if scope is MISSING:
+        scope = MappingProxyType({agency: tuple(roles) for agency, roles in _officer_roles_from_db(user).items()})
+        _scopes.put(user.pk, scope)
     return scope
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from motcua.core import auth
+from motcua.core import auth, ttlcache
 from motcua.dossiers.api.testing import user
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_a_deletion_by_another_process_is_seen_when_the_entry_expires(client, mo
     account = user("desk", ("desk_officer", AGENCY))
     key = Token.objects.create(user=account).key
     clock = [1000.0]
-    monkeypatch.setattr(auth.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(ttlcache, "now", lambda: clock[0])
     assert _get(client, key).status_code == 200
     with connection.cursor() as cursor:  # as another process would: no signal reaches this one
         cursor.execute("DELETE FROM authtoken_token WHERE key = %s", [key])

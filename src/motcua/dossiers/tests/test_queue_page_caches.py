@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from motcua.core import ttlcache
 from motcua.core.models import CalendarException
 from motcua.dossiers import queries, services
 from motcua.dossiers.web import officer_views
@@ -30,10 +31,10 @@ def caches(settings):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The page's time (officer_views.now) and the caches' clock (queries.monotonic), both movable."""
+    """The page's time (officer_views.now) and the caches' clock (core.ttlcache.now), both movable."""
     moment = {"now": vn(2026, 3, 2, 11), "monotonic": 1000.0}
     monkeypatch.setattr(officer_views, "now", lambda: moment["now"])
-    monkeypatch.setattr(queries, "monotonic", lambda: moment["monotonic"])
+    monkeypatch.setattr(ttlcache, "now", lambda: moment["monotonic"])
     return moment
 
 
