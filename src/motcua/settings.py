@@ -195,3 +195,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "WARNING")},
 }
+
+
+# --- Law (issue 11): rule sets and configurable legal choices ---------------------------------------------------------
+
+
+# --- Security (issue 12): production hardening, sign-in throttling, trusted proxies, audit keys -------------------
+
+
+# --- Production (issue 13): cache, background work, storage, health, metrics, logs ---------------------------------
