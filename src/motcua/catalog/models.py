@@ -50,7 +50,8 @@ class AgencyRole(models.TextChoices):
 
 
 class Sector(models.Model):
-    """Lĩnh vực. The portal gives names only; ``code`` (``MX1X2-LV``, Circular 01/2018 Art. 20) when known."""
+    """Lĩnh vực. The portal gives names only; ``code`` (``MX1X2-LV``; Decree 118/2025 Art. 35(1)(h); the format
+    is the one used before 1/7/2025, history: Circular 01/2018 Art. 20) when known."""
 
     name = models.CharField(max_length=255, unique=True)
     code = models.CharField(max_length=40, blank=True)

@@ -692,7 +692,7 @@ class Generator:
 
         sim.do("assign", "leader", sim.work(rng.uniform(0.2, 4) * 3600))
         if rng.random() < SUPPLEMENT_IN_APPRAISAL:
-            # Decree 61/2018 Art. 19: the notice goes out within 3 working days of receipt.
+            # Decree 118/2025 Art. 19(5): the notice goes out within 3 working days of receipt.
             ask = sim.work(rng.uniform(0.5, 14) * 3600)
             if ask <= rules.supplement_notice_deadline(sim.calendar, d.received_at):
                 sim.do("request_supplement", "specialist", ask, data={"missing": self._missing(procedure)})

@@ -1,4 +1,4 @@
-"""Dossier codes: ``<agency code>-YYMMDD-XXXX`` (Circular 01/2018/TT-VPCP Art. 19).
+"""Dossier codes: ``<agency code>-YYMMDD-XXXX`` (Decree 118/2025 Art. 17(3), 28(2); Circular 03/2025/TT-VPCP).
 
 The receiving agency's identifier, the receipt date (Asia/Ho_Chi_Minh) and a sequence within the agency and day,
 starting at 0001, with no gap and no duplicate. Past 9,999 in a day the number widens (``10000``) instead of

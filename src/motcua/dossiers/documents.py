@@ -130,7 +130,7 @@ def scanner() -> Callable[..., None]:
 
 # Who may add documents in which states. The applicant adds them while the dossier is theirs to complete (before
 # receipt, or to answer a supplement request: issue 3 point 7); officers scan papers at the desk and attach working
-# documents while the dossier is open (Decree 107/2021 Art. 21a); nobody adds to a closed dossier.
+# documents while the dossier is open (Decree 118/2025 Art. 17(1)(c)); nobody adds to a closed dossier.
 _OPEN = frozenset({State.SUBMITTED, State.RECEIPT_SUPPLEMENT_REQUESTED, State.RECEIVED, State.PROCESSING,
                    State.CONSULTING, State.SUPPLEMENT_REQUESTED, State.PAYMENT_REQUESTED, State.APPROVED,
                    State.RESULT_ISSUED})

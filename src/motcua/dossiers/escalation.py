@@ -1,7 +1,7 @@
 """Late consultations escalate (issue 3 point 4: "Consultations carry their own deadlines; late replies escalate").
 
 When a dossier is sent to another unit for its opinion (``consult``), the service stores the unit and the answer's
-due time on the dossier (``consultation_unit``, ``consultation_due_at``; Decree 61/2018 Art. 19(2)(c): the consulted
+due time on the dossier (``consultation_unit``, ``consultation_due_at``; Decree 118/2025 Art. 19(4)(c): the consulted
 unit answers within the time asked and is accountable for a late answer). ``answer_consultation`` clears both. So a
 consultation is overdue when the dossier is still open, a unit is named and its due time has passed.
 

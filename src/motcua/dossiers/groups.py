@@ -6,7 +6,7 @@ How it works
 - :func:`submit_group` registers the **parent** with :func:`.services.submit` under the group's linked procedure at
   the receiving agency, then one **child** per member at that member's agency, also with :func:`.services.submit`,
   all in one transaction. Codes: every dossier, parent or child, gets the code of the agency that holds it
-  (Circular 01/2018 Art. 19): the parent and the birth-registration child number at the receiving commune
+  (Decree 118/2025 Art. 28(2)): the parent and the birth-registration child number at the receiving commune
   (``H01.X00070-261130-0001`` and ``-0002``), the residence child at its police body (``BCA-261130-0001``), the
   health-insurance child at Vietnam Social Security (``BHXH-261130-0001``). The child's agency decides the code, not
   the parent's, so each agency's daily sequence stays gap-free. The channel is the group's, by law

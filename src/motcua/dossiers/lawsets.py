@@ -32,11 +32,12 @@ class OneStopRules:
     effective_from: date
     effective_to: date | None
     # Does receipt after the cut-off (15:00) move the start of the time limit to the next working day?
-    # Decree 61/2018 practice: yes. Decree 118/2025 Art. 18(2): no, it moves only the hand-over of the paper file.
+    # Before 1/7/2025 (history, Decree 61/2018 practice): yes. Decree 118/2025 Art. 18(2): no, it moves only the
+    # hand-over of the paper file.
     cutoff_moves_limit_start: bool
     # Art. 19(5) Decree 118/2025: supplement notice within 3 working days of receipt.
     supplement_notice_working_days: int
-    # Art. 16(3), 17(2)(a): one request listing everything at once (None: no cap, as read under Decree 61/2018).
+    # Art. 16(3), 17(2)(a): one request listing everything at once (None: no cap, as read before 1/7/2025).
     max_supplement_requests: int | None
     # Art. 17(2)(c): online dossiers received or sent back within 8 working hours (None: no such deadline).
     online_receipt_working_hours: int | None
@@ -61,7 +62,8 @@ class OneStopRules:
 RULE_SETS: tuple[OneStopRules, ...] = (
     OneStopRules(
         key="nd61-2018",
-        basis="Decree 61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP; Circular 01/2018/TT-VPCP (repealed 1/7/2025)",
+        basis=("Decree 61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP; Circular 01/2018/TT-VPCP "
+               "(history: before 1/7/2025)"),
         effective_from=date(2018, 6, 21),
         effective_to=date(2025, 6, 30),
         cutoff_moves_limit_start=True,

@@ -48,8 +48,8 @@ class Dossier(models.Model):
     apology); ``index_due_at`` is the service index's (waiting for a supplement is added, not restarted).
     """
 
-    code = models.CharField(max_length=80, unique=True, help_text="<agency code>-YYMMDD-XXXX (Circular 01/2018 "
-                            "Art. 19).")
+    code = models.CharField(max_length=80, unique=True, help_text="<agency code>-YYMMDD-XXXX (Decree 118/2025 "
+                            "Art. 28).")
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers")
     procedure_version = models.ForeignKey("catalog.ProcedureVersion", on_delete=models.PROTECT,
                                           related_name="dossiers",
@@ -248,7 +248,7 @@ class DossierEvent(models.Model):
 
 
 class DossierCounter(models.Model):
-    """The last sequence number given for an agency on a receipt day (Circular 01/2018 Art. 19)."""
+    """The last sequence number given for an agency on a receipt day (Decree 118/2025 Art. 28(2)(b))."""
 
     agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
@@ -314,7 +314,7 @@ def document_upload_to(instance: DossierDocument, filename: str) -> str:
 
 
 class DossierDocument(models.Model):
-    """A file of a dossier (thành phần hồ sơ): uploaded online, or scanned at the desk (Decree 107/2021 Art. 21a).
+    """A file of a dossier (thành phần hồ sơ): uploaded online, or scanned at the desk (Decree 118/2025 Art. 17(1)(c)).
 
     ``content_type`` is detected from the bytes (:mod:`.documents`), never taken from the client; ``filename`` is the
     client's name cleaned for display; the stored name is generated. Written only by ``services.add_document``.

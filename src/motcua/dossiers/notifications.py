@@ -5,8 +5,8 @@ It enqueues one ``notify`` job (:func:`motcua.core.notify.send_later`) that runs
 back action notifies nobody and a failed send is retried without touching the dossier.
 
 Notified (issue 3 point 9): the receipt and appointment (form 01), a supplement request listing everything missing
-(form 02; Decree 61/2018 Art. 16: all missing items at once), an apology with its new date (form 04; Decree 61/2018
-Art. 19: the applicant is told at least 1 working day before the due time), and a result ready to collect or
+(Decree 118/2025 Art. 16(3), 17(2)(a): all missing items at once), an apology with its new date (Decree 118/2025
+Art. 19(6): the applicant is told at least 1 working day before the due time), and a result ready to collect or
 download (Decree 45/2020: an electronic result is as valid as paper). E-mail goes to the applicant's e-mail address,
 SMS to their phone, whichever they gave.
 """

@@ -329,9 +329,9 @@ def _step_closing_actions(key: str) -> set[str]:
 
 def process_control(dossier: Dossier, events: list[DossierEvent] | None = None,
                     now: datetime | None = None) -> list[StepControl]:
-    """Each step of the dossier's process snapshot with the hand-over times read from its events (Circular 01/2018,
-    form 05: each hand-over with its time). A step is received when the previous one is handed over (the first at
-    receipt); it is handed over by the event that records its key."""
+    """Each step of the dossier's process snapshot with the hand-over times read from its events (Circular
+    03/2025/TT-VPCP process-control slip: each hand-over with its time). A step is received when the previous one
+    is handed over (the first at receipt); it is handed over by the event that records its key."""
     events = timeline(dossier) if events is None else events
     closed: dict[str, DossierEvent] = {}
     for event in events:

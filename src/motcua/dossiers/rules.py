@@ -4,7 +4,7 @@ motcua keeps two clocks per dossier:
 
 - the **legal clock** (``due_at``): starts at receipt from the channel's time limit; stops while the applicant is
   asked for a supplement during appraisal and *restarts from zero* when the complete dossier comes back
-  (Decree 61/2018 Art. 19(4)); may be moved once by an apology (form 04);
+  (Decree 118/2025 Art. 19(5)); may be moved once by an apology (Art. 19(6));
 - the **index clock** (``index_due_at``) used by the service index (Decision 766/QĐ-TTg indicator 2.1, DVCQG
   [practice]): starts with the legal due time; the working time spent waiting for the applicant's supplement is added
   instead of restarting, and more than one supplement request makes the dossier late whatever the times.
@@ -26,10 +26,10 @@ from motcua.core.calendar import TZ, Unit, WorkingCalendar
 
 ZERO = timedelta(0)
 
-# Decree 61/2018 Art. 19 (domain.md §3 "Supplement during appraisal"): the supplement notice goes out within
+# Decree 118/2025 Art. 19(5) (domain.md §3 "Supplement during appraisal"): the supplement notice goes out within
 # 3 working days of receipt.
 SUPPLEMENT_NOTICE_WORKING_DAYS = 3
-# domain.md §3 "Overdue" (Decree 61/2018 Art. 19; Circular 01/2018): the apology goes out at least 1 working day
+# domain.md §3 "Overdue" (Decree 118/2025 Art. 19(6)): the apology goes out at least 1 working day
 # before the deadline, and the date may be moved only once.
 APOLOGY_LEAD_WORKING_DAYS = 1
 MAX_APOLOGIES = 1
@@ -137,7 +137,7 @@ def extend(calendar: WorkingCalendar, due_at: datetime | None, by: timedelta) ->
 
 def supplement_notice_deadline(calendar: WorkingCalendar, received_at: datetime) -> datetime:
     """The latest instant for a supplement notice during appraisal: the end of the 3rd working day after the
-    effective receipt day (Decree 61/2018 Art. 19; domain.md §3; receipt day not counted, Civil Code Art. 147)."""
+    effective receipt day (Decree 118/2025 Art. 19(5); domain.md §3; receipt day not counted, Civil Code Art. 147)."""
     receipt_day = calendar.effective_receipt_day(received_at)
     return calendar.end_of_day(calendar.add_working_days(receipt_day, SUPPLEMENT_NOTICE_WORKING_DAYS))
 
@@ -154,7 +154,7 @@ def check_supplement_request(calendar: WorkingCalendar, at: datetime, received_a
         raise RuleViolation(
             "supplement_notice_late",
             f"A supplement may only be requested within {SUPPLEMENT_NOTICE_WORKING_DAYS} working days of receipt "
-            f"(until {deadline.isoformat()}); Decree 61/2018 Art. 19.",
+            f"(until {deadline.isoformat()}); Decree 118/2025 Art. 19(5).",
             deadline=deadline,
         )
 

@@ -268,7 +268,7 @@ def _insert(obj: Dossier | DossierEvent) -> None:
 
 def submit(procedure_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
            at: datetime | None = None, *, role: str | None = None, channel_by_law: bool = False) -> Dossier:
-    """Register a dossier: validate, give it its code (Circular 01/2018 Art. 19), state ``submitted``, first event.
+    """Register a dossier: validate, give it its code (Decree 118/2025 Art. 28), state ``submitted``, first event.
 
     ``role`` defaults to the applicant online and to the desk officer at the desk or for post. ``channel_by_law``:
     the channel is set by a rule above the catalog record and is not checked against the version's channels (a
@@ -515,7 +515,7 @@ def _request_supplement(ctx: Context) -> None:
     d = ctx.dossier
     missing = _missing_items(ctx)
     if ctx.target == State.SUPPLEMENT_REQUESTED:
-        # Decree 61/2018 Art. 19 (domain.md §3): notice within 3 working days of receipt; the clock stops.
+        # Decree 118/2025 Art. 19(5) (domain.md §3): notice within 3 working days of receipt; the clock stops.
         rules.check_supplement_request(ctx.calendar, ctx.at, d.received_at, missing)
         d.supplement_count += 1
         d.waiting_since = ctx.at
@@ -530,7 +530,7 @@ def _submit_supplement(ctx: Context) -> None:
         d.supplement_wait_seconds += int(wait.total_seconds())
         # Index clock: the wait is subtracted (the due time moves later by it) [practice].
         d.index_due_at = rules.extend(ctx.calendar, d.index_due_at, wait)
-        # Decree 61/2018 Art. 19(4): the time limit restarts from zero when the complete dossier comes back.
+        # Decree 118/2025 Art. 19(5): the time limit restarts from zero when the complete dossier comes back.
         _start_legal_clock(ctx, ctx.at)
         d.steps = rules.replan_from(d.steps, d.current_step, ctx.at, ctx.calendar)
         d.step_started_at = rules.clock_start(ctx.calendar, ctx.at)
@@ -554,8 +554,8 @@ def _assign(ctx: Context) -> None:
 
 
 def _check_step_holder(dossier: Dossier, actor, role: str) -> None:
-    """Only the officer in charge closes a step (Decree 61/2018 Art. 18(2)-(3), Decree 107/2021: the handler
-    assigned by the leader appraises and hands over; the process control form 05 names who handled each step):
+    """Only the officer in charge closes a step (Decree 118/2025 Art. 19(1)-(3): the handler
+    assigned by the head appraises and submits; the process-control slip names who handled each step):
     the dossier's assignee, or — before any assignment — an officer holding the step's role (in the step's unit
     when the process names one). A leader of the receiving agency's tree may close any step (_check_actor has
     already checked that the actor holds the role there). Anyone else → :class:`ActorNotAllowed` (403)."""

@@ -1,9 +1,9 @@
 """The dossier lifecycle as data: states, their national sync status codes, and who may do what in which state.
 
-Sources: domain.md §3 (Decree 61/2018 amended by Decree 107/2021, Circular 01/2018/TT-VPCP). The national portal
-(DVCQG) synchronises ten statuses [practice]; several internal states share one code, because motcua needs to know
-more than the portal (e.g. whether a supplement was asked for at receipt or during appraisal, because only the latter
-restarts the legal clock).
+Sources: domain.md §3 (Decree 118/2025/NĐ-CP as amended by Decree 309/2026, Circular 03/2025/TT-VPCP). The national
+portal (DVCQG) synchronises ten statuses [practice]; several internal states share one code, because motcua needs to
+know more than the portal (e.g. whether a supplement was asked for at receipt or during appraisal, because only the
+latter restarts the legal clock).
 
 Everything here is pure: :func:`next_state` and :func:`allowed_actions` read the table :data:`TRANSITIONS`. Rules that
 depend on times or counters (the 3-working-day supplement notice, the one apology) live in :mod:`.rules`, and the
@@ -151,7 +151,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.REQUEST_SUPPLEMENT, {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT_REQUESTED, {R.DESK_OFFICER, R.SPECIALIST},
        "During appraisal, within 3 working days of receipt; the clock stops."),
     _t(A.SUBMIT_SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, S.PROCESSING, {R.APPLICANT, R.DESK_OFFICER},
-       "The complete dossier is back: the legal clock restarts from zero (Decree 61/2018 Art. 19(4))."),
+       "The complete dossier is back: the legal clock restarts from zero (Decree 118/2025 Art. 19(5))."),
     _t(A.ASSIGN, {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {R.LEADER, R.DESK_OFFICER},
        "The head assigns (or reassigns) a handler; the desk forwards to the processing unit."),
     _t(A.COMPLETE_STEP, {S.PROCESSING}, S.PROCESSING, {R.SPECIALIST, R.LEADER}),

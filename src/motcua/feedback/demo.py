@@ -49,7 +49,7 @@ def load_demo() -> int:
             for action, role, days, payload in (
                     ("classify", "desk_officer", 1, {"classification": "in_competence"}),
                     ("draft_answer", "specialist", 3, {"answer": "Từ tháng này giấy tiếp nhận ghi rõ giờ hẹn trả "
-                                                                 "kết quả theo mẫu 01 của Thông tư 01/2018/TT-VPCP."}),
+                                                                 "kết quả theo mẫu 01 của Thông tư 03/2025/TT-VPCP."}),
                     ("approve", "leader", 4, {}), ("publish", "leader", 4, {})):
                 services.act(item.code, action, actor=officers[role], role=role, at=start + timedelta(days=days,
                                                                                                       hours=1),

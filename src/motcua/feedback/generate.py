@@ -55,6 +55,7 @@ MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Hữu", "Đức", "Thu", "Thanh", 
 GIVEN = ("An", "Bình", "Châu", "Dung", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khánh", "Lan", "Linh",
          "Long", "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Việt",
          "Yến")
+# law-citation: data — the regulations petitions are about, not rules motcua applies.
 REGULATIONS = ("Nghị định 15/2020/NĐ-CP", "Nghị định 63/2010/NĐ-CP", "Thông tư 01/2018/TT-VPCP",
                "Nghị định 61/2018/NĐ-CP", "Nghị định 45/2020/NĐ-CP", "Thông tư 04/2020/TT-BTP",
                "Nghị định 123/2015/NĐ-CP", "Nghị định 104/2022/NĐ-CP", "Luật Cư trú 2020", "Nghị định 01/2021/NĐ-CP")

@@ -143,7 +143,8 @@ def _evaluation_args(p) -> None:
 
 
 def _evaluation(options: dict, stdout, stderr) -> None:
-    """Print the one-stop evaluation (Circular 01/2018: nine indicators 0/1/2, bands) per agency."""
+    """Print the one-stop evaluation (history, before 1/7/2025: Circular 01/2018: nine indicators 0/1/2, bands)
+    per agency."""
     try:
         table = queries.evaluation_table(options["period"], options.get("scope"))
     except (index.IndexError_, rules.PeriodError) as error:
@@ -160,7 +161,7 @@ def _evaluation(options: dict, stdout, stderr) -> None:
             writer.writerow([r["rank"], r["code"], r["name"], f"{r['total']:.2f}", r["band"], r["dossiers"],
                              *["N/A" if s is None else f"{s:.2f}" for s in r["scores"]]])
         return
-    stdout.write(f"Đánh giá giải quyết TTHC (Thông tư 01/2018) — {table['period_label']}\n")
+    stdout.write(f"Đánh giá giải quyết TTHC (Thông tư 01/2018, trước 1/7/2025) — {table['period_label']}\n")
     stdout.write(f"{'Hạng':>4}  {'Mã':<16} {'Tổng':>6} {'Xếp loại':<11} "
                  + " ".join(f"{'TC' + str(i['number']):>5}" for i in table["indicators"]) + "\n")
     for r in table["rows"]:

@@ -1,4 +1,5 @@
-"""The one-stop evaluation (Decree 61/2018 Art. 30–32, Circular 01/2018/TT-VPCP Art. 13–15; domain.md §7): nine
+"""The one-stop evaluation as scored before 1/7/2025 (history: Decree 61/2018 Art. 30–32, Circular 01/2018/TT-VPCP
+Art. 13–15; Decree 118/2025 Chapter V replaces it, issue 11 point 10; domain.md §7): nine
 indicators scored 0/1/2 per agency and period, the total (at most 18) and the band (Xuất sắc ≥ 15, Tốt 12–<15, Khá
 9–<12, Trung bình 6–<9, Yếu < 6). Indicators 1–4 and 7 are per dossier (averaged), 5, 6, 8, 9 per agency.
 
@@ -54,7 +55,7 @@ class EvalRow:
 
 
 def scores_for(s: list[int], cat: CatalogCounts, pakn: dict | None) -> list[Decimal | None]:
-    """The nine scores from an agency's period sums (Circular 01/2018 Art. 13)."""
+    """The nine scores from an agency's period sums (history, before 1/7/2025: Circular 01/2018 Art. 13)."""
     g = lambda name: s[CI[name]]  # noqa: E731
     ended, on_time, early = g("ended"), g("ended_on_time"), g("ended_early")
     out: list[Decimal | None] = []

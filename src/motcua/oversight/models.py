@@ -29,7 +29,7 @@ DAILY_COUNTERS: tuple[str, ...] = (
     "not_received",             # dossiers that ended without being received (refused at receipt, withdrawn, stopped)
     "ended",                    # received dossiers whose processing ended, by that day (Decision 766 indicator 2.1)
     "ended_on_time",            # ... on time for the index
-    "ended_early",              # ... before the due day (Circular 01/2018 Art. 13 evaluation: "trước hạn")
+    "ended_early",              # ... before the due day (evaluation before 1/7/2025, "trước hạn")
     "ended_late",               # ... late for the index
     "ended_multi_supplement",   # ... with more than one supplement request (late whatever the times)
     "ended_supplemented",       # ... with at least one supplement request during appraisal

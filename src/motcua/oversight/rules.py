@@ -1,6 +1,6 @@
 """Pure rules of oversight (no ORM): a dossier's outcome facts and their daily contributions, periods, the service
-index's indicators and scoring (Decision 766/QĐ-TTg, domain.md §7), and the one-stop evaluation (Circular 01/2018,
-Decree 61/2018 Art. 30–32).
+index's indicators and scoring (Decision 766/QĐ-TTg, domain.md §7), and the one-stop evaluation as scored
+before 1/7/2025 (history: Circular 01/2018, Decree 61/2018 Art. 30–32).
 """
 
 from __future__ import annotations
@@ -407,7 +407,7 @@ def rank(rows: list[dict], key: str = "total") -> list[dict]:
     return ordered
 
 
-# The one-stop evaluation (Circular 01/2018 Art. 13–15; Decree 61/2018 Art. 30–32) ------------------------------------
+# The one-stop evaluation before 1/7/2025 (history: Circular 01/2018 Art. 13–15; Decree 61/2018 Art. 30–32) -----------
 
 
 @dataclass(frozen=True)
@@ -447,7 +447,8 @@ BANDS: tuple[tuple[Decimal, str], ...] = (
 
 
 def band(total_points: Decimal) -> str:
-    """Circular 01/2018 Art. 15: ≥ 15 Xuất sắc; 12–<15 Tốt; 9–<12 Khá; 6–<9 Trung bình; < 6 Yếu."""
+    """History, before 1/7/2025 (Circular 01/2018 Art. 15): ≥ 15 Xuất sắc; 12–<15 Tốt; 9–<12 Khá; 6–<9 Trung
+    bình; < 6 Yếu."""
     for floor, name in BANDS:
         if total_points >= floor:
             return name

@@ -146,6 +146,7 @@ def _demo_reports(users: dict, standing, today: date) -> int:
                   "difficulty": "Người dân phải nộp bản sao giấy tờ đã có trong Cơ sở dữ liệu quốc gia về dân cư.",
                   "effect": "Tăng chi phí tuân thủ, kéo dài thời gian chuẩn bị hồ sơ.",
                   "proposal": "Khai thác dữ liệu dân cư thay cho yêu cầu nộp bản sao."}
+    # law-citation: data — the regulation an obstacle report is about.
     obstacle_b = {"legal_document": "Thông tư 01/2018/TT-VPCP",
                   "difficulty": "Biểu mẫu theo dõi hồ sơ chưa thống nhất giữa các địa phương.",
                   "effect": "Khó tổng hợp, so sánh kết quả giải quyết TTHC.",

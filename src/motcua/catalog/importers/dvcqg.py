@@ -559,7 +559,8 @@ _STATED_ONLINE = [(re.compile(r"(?i)trực tuyến\s+toàn trình"), OnlineLevel
 
 
 def online_level(channels: list[ChannelRecord], texts: Iterable[str]) -> str:
-    """Full or partial online service (Decree 42/2022): stated in the text, else inferred (module docstring)."""
+    """Full or partial online service (Decree 224/2026 Art. 14): stated in the text, else inferred (module
+    docstring)."""
     for text in texts:
         for pattern, level in _STATED_ONLINE:
             if text and pattern.search(text):

@@ -168,7 +168,7 @@ class DossierListView(DossierAPIView):
         summary="Submit a dossier",
         description=(
             "Online, the authenticated user is the applicant; in person or by post, a desk officer of the receiving "
-            "agency enters it. The dossier gets its code (`<agency>-YYMMDD-XXXX`, Circular 01/2018 Art. 19) and "
+            "agency enters it. The dossier gets its code (`<agency>-YYMMDD-XXXX`, Decree 118/2025 Art. 28) and "
             "state `submitted` (status 1). With `Idempotency-Key`, a retry with the same body returns the same "
             "dossier (201, same body, `Idempotent-Replayed: true`); the same key with another body is refused (422)."
         ),

@@ -1,4 +1,4 @@
-"""Dossier codes ``<agency>-YYMMDD-XXXX`` (Circular 01/2018 Art. 19): per agency and day from 0001, no gap, no
+"""Dossier codes ``<agency>-YYMMDD-XXXX`` (Decree 118/2025 Art. 28(2)): per agency and day from 0001, no gap, no
 duplicate, widening past 9,999, and contiguous under concurrent submissions on PostgreSQL."""
 
 import threading

@@ -1,6 +1,6 @@
-"""Forms 01–06 (Circular 01/2018/TT-VPCP Annex) in the official Vietnamese layout: national emblem lines, issuing
-body, number, place and date, title, signature block, and a QR code of the dossier code at the top left
-(Circular 01/2023); HTML with print CSS (A5, the register A4 landscape) and PDF."""
+"""Forms 01–06 (the layout before 1/7/2025, history: Circular 01/2018/TT-VPCP Annex) in the official Vietnamese layout:
+national emblem lines, issuing body, number, place and date, title, signature block, and a QR code of the dossier code
+at the top left (Circular 01/2023); HTML with print CSS (A5, the register A4 landscape) and PDF."""
 
 import contextlib
 import re

@@ -1,4 +1,4 @@
-"""Decree 61/2018 Art. 19 (domain.md §3): the supplement notice goes out within 3 working days of receipt."""
+"""Decree 118/2025 Art. 19(5) (domain.md §3): the supplement notice goes out within 3 working days of receipt."""
 
 import pytest
 

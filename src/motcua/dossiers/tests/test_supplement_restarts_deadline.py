@@ -1,4 +1,4 @@
-"""Supplement during appraisal: the legal clock restarts from zero (Decree 61/2018 Art. 19(4)); the index clock adds
+"""Supplement during appraisal: the legal clock restarts from zero (Decree 118/2025 Art. 19(5)); the index clock adds
 the waiting time instead, and counts the requests (domain.md §3)."""
 
 import pytest

@@ -231,7 +231,8 @@ class SubmissionForm(forms.Form):
         for doc in RequiredDocument.objects.filter(version=version).order_by("position"):
             name = f"document_{doc.pk}"
             # Documents listed under a case (trường hợp) apply to that case only, and registry data replaces a
-            # paper the agency can look up itself (Decree 107/2021): neither can be demanded of every applicant.
+            # paper the agency can look up itself (Decree 118/2025 Art. 5(1)(i), 17(1)(b)): neither can be
+            # demanded of every applicant.
             required = not doc.case and not doc.replaceable_by_registry
             help_parts = []
             if doc.case:

@@ -1,5 +1,6 @@
-"""The official one-stop forms 01–06 (Circular 01/2018/TT-VPCP, Annex; domain.md §3 and §8) as data, and their
-renderings: inline SVG QR codes for the HTML pages and a pure-Python PDF (fpdf2).
+"""The one-stop forms 01–06 as laid out before 1/7/2025 (history: Circular 01/2018/TT-VPCP Annex; the set of
+Circular 03/2025/TT-VPCP replaces them, issue 11 point 9; domain.md §3 and §8) as data, and their renderings:
+inline SVG QR codes for the HTML pages and a pure-Python PDF (fpdf2).
 
 A form is built once as an :class:`OfficialDocument` (emblem lines, issuing body, number, place and date, title,
 body blocks, signature blocks) and rendered by one HTML template (``dossiers/forms/document.html``) and by
@@ -10,7 +11,7 @@ administrative documents are written in Vietnamese). Every printed form carries 
 top left (Circular 01/2023/TT-VPCP).
 
 Where a form has a "Số" (number) line, motcua prints the dossier code: it is the unique identifier of the dossier
-(Circular 01/2018 Art. 19) and what the QR code carries; agencies keep no separate numbering of these slips.
+(Decree 118/2025 Art. 17(3), 28) and what the QR code carries; agencies keep no separate numbering of these slips.
 """
 
 from __future__ import annotations
@@ -286,8 +287,8 @@ def form_03(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
 
 
 def form_04(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
-    """Apology and new appointment (Mẫu số 04): at least 1 working day before the due time, once (Decree 61/2018
-    Art. 19; domain.md §3 "Overdue")."""
+    """Apology and new appointment (Mẫu số 04): at least 1 working day before the due time, once (Decree 118/2025
+    Art. 19(6); domain.md §3 "Overdue")."""
     event = _last_event(events, "apologise")
     if event is None:
         raise FormNotAvailable("No apology was given.")

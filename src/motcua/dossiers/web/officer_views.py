@@ -757,7 +757,7 @@ def _entry_form(request: HttpRequest, version, agencies: list[Agency]) -> citize
 @require_http_methods(["GET", "POST"])
 def desk_entry(request: HttpRequest) -> HttpResponse:
     """``/can-bo/tiep-nhan/moi/?procedure=<code>``: the desk officer enters a dossier brought to the desk or arrived by
-    post, for the applicant, and scans each paper (Decree 61/2018 Art. 15; Decree 107/2021 Art. 21a: papers received
+    post, for the applicant, and scans each paper (Decree 118/2025 Art. 15, 17(1)(c): papers received
     at the desk are digitised). One transaction: the dossier and its files, or nothing."""
     agencies = _desk_agencies(request)
     if not agencies:

@@ -3,10 +3,10 @@
 - :func:`evidence_kind`: what kind of evidence a document name is (identity card, residence, birth certificate…),
   from its folded words. Kinds connect a procedure's required document to a registry that holds the same data, and
   to documents in a citizen's store.
-- :func:`catalog_flags`: whether a required document can be replaced by registry data (Decree 107/2021 Art. 6, Project
-  06: papers whose data the population, civil-status, residence, business or insurance databases hold are not asked
-  for again) and whether it can be reused from an earlier procedure's result (Decree 45/2020 Art. 10, 11: an
-  electronic result is valid for later procedures).
+- :func:`catalog_flags`: whether a required document can be replaced by registry data (Decree 118/2025 Art. 5(1)(i),
+  17(1)(b), Project 06: papers whose data the population, civil-status, residence, business or insurance databases hold
+  are not asked for again) and whether it can be reused from an earlier procedure's result (Decree 45/2020 Art. 10, 11:
+  an electronic result is valid for later procedures).
 - :func:`matches`: whether a stored item answers a required document.
 """
 

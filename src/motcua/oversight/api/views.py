@@ -170,7 +170,8 @@ class ProceduresView(APIView):
 
 @extend_schema(parameters=[PERIOD, SCOPE], responses=FIGURES)
 class EvaluationView(APIView):
-    """The one-stop evaluation (Circular 01/2018): per agency nine scores 0/1/2 (``null`` = N/A), total, band."""
+    """The one-stop evaluation (history, before 1/7/2025: Circular 01/2018): per agency nine scores 0/1/2
+    (``null`` = N/A), total, band."""
 
     permission_classes = [AllowAny]
 

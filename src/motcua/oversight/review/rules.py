@@ -256,8 +256,8 @@ class VersionTerms:
 
 
 def extra_demands(local: VersionTerms, national: VersionTerms) -> list[str]:
-    """Flags where a province's localised version asks more than the national one (Decree 61/2018 Art. 5 prohibits
-    asking for documents beyond the published list; Announcement 437 asks for equal treatment)."""
+    """Flags where a province's localised version asks more than the national one (Decree 118/2025 Art. 5(1)(đ)
+    prohibits asking for documents beyond the law; Announcement 437 asks for equal treatment)."""
     flags = []
     if local.documents > national.documents:
         flags.append("more_documents")
