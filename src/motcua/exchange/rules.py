@@ -4,7 +4,8 @@
 citizen, the dossier and the legal purpose. Two ways in:
 
 1. *Official use* — an officer (or the system, for automatic steps of a linked group) acting for an agency: the
-   officer must hold the role in that agency, the call must name a dossier handled by that agency, and the agency
+   officer must hold a handling role (desk, specialist, leader) in that agency, the call must name an open dossier
+   handled by that agency whose applicant (or a person its form names) is the subject, and the agency
    must hold an active :class:`~motcua.exchange.models.AccessGrant` for the registry that covers the dossier's
    procedure. Revocation takes effect at the next call (grants are read from the database on every call, never
    cached).
@@ -23,6 +24,10 @@ from dataclasses import dataclass
 SELF_SERVICE = "citizen"
 SYSTEM = "system"
 OFFICER_ROLES = frozenset({"desk_officer", "specialist", "leader", "supervisor", "catalog_officer"})
+# The roles that handle a dossier (receive, appraise, approve): only they read registries for it. Supervisors and
+# catalog officers never handle a dossier (Law on Personal Data Protection 2025 Art. 3: purpose limitation, minimum
+# data) — they read no registry data through a dossier.
+HANDLING_ROLES = frozenset({"desk_officer", "specialist", "leader"})
 ROLES = OFFICER_ROLES | {SELF_SERVICE, SYSTEM}
 MAX_PURPOSE = 500
 
@@ -59,8 +64,14 @@ def self_service(*, subject: str, own_personal_id: str | None, identifier_kind: 
 
 
 def official_use(*, role: str, is_member: bool, dossier_given: bool, dossier_exists: bool, dossier_agency_matches: bool,
-                 grants: list[tuple[int, list[str]]], procedure_code: str) -> tuple[Decision, int | None]:
-    """An officer's (or the system's) lookup for an agency; returns the decision and the grant used."""
+                 grants: list[tuple[int, list[str]]], procedure_code: str, dossier_open: bool = True,
+                 subject_named: bool = True) -> tuple[Decision, int | None]:
+    """An officer's (or the system's) lookup for an agency; returns the decision and the grant used.
+
+    Purpose binding (Law on Personal Data Protection 2025; Decree 47/2020/NĐ-CP Art. 4 on sharing data for a stated
+    purpose): the dossier must be open (``dossier_open``), the subject its applicant or a person its form names
+    (``subject_named``), the role one that handles dossiers (:data:`HANDLING_ROLES`), and the agency's grant must cover
+    the dossier's procedure."""
     if role != SYSTEM and not is_member:
         return refuse("Cán bộ không giữ vai trò này tại cơ quan yêu cầu.", "not_member"), None
     if not dossier_given:
@@ -69,6 +80,14 @@ def official_use(*, role: str, is_member: bool, dossier_given: bool, dossier_exi
         return refuse("Không có hồ sơ mang mã này.", "unknown_dossier"), None
     if not dossier_agency_matches:
         return refuse("Hồ sơ không do cơ quan yêu cầu giải quyết.", "dossier_of_other_agency"), None
+    if role != SYSTEM and role not in HANDLING_ROLES:
+        return refuse("Vai trò này không giải quyết hồ sơ nên không được khai thác dữ liệu.", "role_not_handling"), None
+    if not dossier_open:
+        return refuse("Hồ sơ đã kết thúc (đã trả, rút, dừng hoặc không tiếp nhận): không còn mục đích khai thác "
+                      "dữ liệu.", "dossier_closed"), None
+    if not subject_named:
+        return refuse("Chỉ được tra cứu dữ liệu của người nộp hồ sơ hoặc người được nêu trong hồ sơ.",
+                      "subject_not_in_dossier"), None
     if not grants:
         return refuse("Cơ quan chưa được cấp quyền khai thác cơ sở dữ liệu này.", "no_grant"), None
     for grant_id, procedures in grants:
@@ -110,3 +129,16 @@ def pick(value, path: str):
     if path and isinstance(value, dict):
         return value.get(path)
     return value
+
+
+def persons_named(form_data) -> set[str]:
+    """Personal IDs of the persons a dossier's form names besides the applicant (``{"child": {"personal_id": …}}``,
+    ``deceased``, ``spouse``…): one level of objects (or lists of objects) holding a ``personal_id``."""
+    found: set[str] = set()
+    if not isinstance(form_data, dict):
+        return found
+    for value in form_data.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and isinstance(item.get("personal_id"), str) and item["personal_id"].strip():
+                found.add(item["personal_id"].strip())
+    return found

@@ -235,13 +235,15 @@ def _authorize(spec, identifier: str, *, agency, actor, role: str, dossier_code:
                procedure_code: str, own=_UNKNOWN) -> tuple[rules.Decision, int | None, str]:
     """The decision, the grant used and the procedure code (taken from the dossier when not given)."""
     from motcua.dossiers.models import Dossier
+    from motcua.dossiers.transitions import TERMINAL_STATES
 
     from .queries import personal_id_of
 
     dossier = None
     if dossier_code:
         dossier = (Dossier.objects.filter(code=dossier_code)
-                   .values("agency_id", "applicant_user_id", "applicant_personal_id", "procedure__code").first())
+                   .values("agency_id", "applicant_user_id", "applicant_personal_id", "applicant_enterprise_code",
+                           "procedure__code", "state", "form_data").first())
     if dossier and not procedure_code:
         procedure_code = dossier["procedure__code"] or ""
     if role == rules.SELF_SERVICE:
@@ -269,8 +271,16 @@ def _authorize(spec, identifier: str, *, agency, actor, role: str, dossier_code:
     decision, grant_id = rules.official_use(
         role=role, is_member=is_member, dossier_given=bool(dossier_code), dossier_exists=bool(dossier),
         dossier_agency_matches=bool(dossier) and dossier["agency_id"] == agency.pk, grants=grants,
-        procedure_code=procedure_code)
+        procedure_code=procedure_code, dossier_open=bool(dossier) and dossier["state"] not in TERMINAL_STATES,
+        subject_named=bool(dossier) and identifier in _subjects(dossier))
     return decision, grant_id, procedure_code
+
+
+def _subjects(dossier: dict) -> set[str]:
+    """Whose data a dossier's handling may read: its applicant (person or enterprise) and the persons its form
+    names."""
+    own = {dossier["applicant_personal_id"], dossier["applicant_enterprise_code"]} - {"", None}
+    return own | rules.persons_named(dossier["form_data"])
 
 
 def _agency(value):

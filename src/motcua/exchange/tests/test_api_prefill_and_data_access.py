@@ -4,8 +4,10 @@ paginated; the web page; bad input and faults as clear problems, never 500."""
 import pytest
 from django.test import Client
 
+from motcua.dossiers import services as dossiers
+from motcua.dossiers.tests.factories import CITIZEN, vn
 from motcua.exchange import registries, services
-from motcua.exchange.errors import RegistryUnavailable
+from motcua.exchange.errors import AccessRefused, RegistryUnavailable
 from motcua.exchange.registries.simulated import SimulatedRegistry
 
 from .factories import AGENCY, AN, BINH, PROCEDURE, citizen, officer, officer_case, procedure
@@ -76,8 +78,9 @@ def test_data_access_lists_only_my_entries_newest_first_and_paginates():
     for i in range(5):
         services.fetch("population", AN, attributes=["full_name"], agency=AGENCY, actor=user, role="specialist",
                        dossier_code=dossier.code, purpose=f"Thẩm định lần {i}")
-    services.fetch("population", BINH, agency=AGENCY, actor=user, role="specialist", dossier_code=dossier.code,
-                   purpose="Xác minh người liên quan")
+    with pytest.raises(AccessRefused):  # not a person of this dossier: refused, and the refusal is shown to Bình
+        services.fetch("population", BINH, agency=AGENCY, actor=user, role="specialist", dossier_code=dossier.code,
+                       purpose="Xác minh người liên quan")
     page1 = _client(citizen(AN)).get("/api/v1/me/data-access", {"page_size": 2}).json()
     assert page1["count"] == 5 and len(page1["results"]) == 2 and page1["previous"] is None
     first = page1["results"][0]
@@ -128,7 +131,10 @@ def test_lookup_api_outcomes():
                      content_type="application/json")
     assert ok.status_code == 200 and ok.json()["values"] == {"sex": "male"}
     assert ok.json()["provenance"]["source"] == "Cơ sở dữ liệu quốc gia về dân cư"
-    missing = client.post("/api/v1/registries/population/lookup", {**body, "identifier": "001090000000"},
+    unknown_person = dossiers.submit(PROCEDURE, AGENCY, "online", {**CITIZEN, "personal_id": "001090000000"}, {},
+                                     at=vn(2026, 3, 2, 9))
+    missing = client.post("/api/v1/registries/population/lookup",
+                          {**body, "dossier": unknown_person.code, "identifier": "001090000000"},
                           content_type="application/json")
     assert missing.status_code == 404
     refused = client.post("/api/v1/registries/residence/lookup", {**body, "identifier": AN},
