@@ -446,6 +446,10 @@ def _check_actor(dossier: Dossier, actor, role: str) -> None:
     if role == Role.APPLICANT:
         if dossier.applicant_user_id is not None and (actor is None or actor.pk != dossier.applicant_user_id):
             raise ActorNotAllowed("Only the applicant acts as the applicant.")
+        if dossier.applicant_user_id is None and actor is not None and not _is_applicant_person(dossier, actor):
+            # A desk-entered dossier has no account: "no owner yet" is not ownership (issue 12 point 2). Only the
+            # person whose verified personal ID (e-identification) is the applicant's acts as the applicant.
+            raise ActorNotAllowed("Only the applicant acts as the applicant.")
         return
     if actor is None:
         raise ActorNotAllowed(f"A {role} action needs the officer who takes it.")
@@ -456,6 +460,14 @@ def _check_actor(dossier: Dossier, actor, role: str) -> None:
     if any(_agency_root(a) == root for a in agencies):
         return
     raise ActorNotAllowed(f"{actor} is not a {role} of {dossier.agency.code} or its parent bodies.")
+
+
+def _is_applicant_person(dossier: Dossier, actor) -> bool:
+    """``actor``'s verified personal ID (its e-identification link) is the dossier's applicant's."""
+    from motcua.exchange.queries import personal_id_of
+
+    own = personal_id_of(actor)
+    return bool(own) and own == dossier.applicant_personal_id
 
 
 def _require_reason(ctx: Context) -> None:

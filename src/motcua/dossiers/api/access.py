@@ -6,8 +6,8 @@
 - **Supervisors** see, read-only, every dossier of their province or ministry (agencies whose code is the root code
   of their own, ``H01`` and ``H01.*``), or every dossier when they supervise at the Government Office (``VPCP``).
 - **Applicants** see their own dossiers: those they submitted online (``Dossier.applicant_user``) and those whose
-  applicant's personal identification number is their user name (accounts from a VNeID-style identity provider are
-  named by the personal identification number).
+  applicant's personal identification number is their verified one (the e-identification's link; outside
+  production, the demo convention of a citizen account named by it).
 - Anything else is not found (404): the existence of a dossier is not revealed.
 """
 
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from motcua.core.identifiers import personal_id_error
 from motcua.units.models import Membership
 from motcua.units.queries import under_codes
 
@@ -61,9 +60,11 @@ def viewer_for(user) -> Viewer:
             if root == GOVERNMENT_OFFICE:
                 viewer.supervises_all = True
             viewer.supervisor_roots.add(root)
-    username = user.get_username()
-    if personal_id_error(username) is None:
-        viewer.personal_id = username
+    # The verified personal ID (the e-identification link; the user-name convention only outside production and
+    # only for accounts without an officer role): a user name alone proves nothing (issue 12 point 2).
+    from motcua.exchange.queries import personal_id_of
+
+    viewer.personal_id = personal_id_of(user) or ""
     return viewer
 
 

@@ -46,12 +46,20 @@ def _kind_of(*names: str) -> str:
 
 
 def owner_of(dossier: Dossier):
-    """The citizen whose store receives the dossier's result: the applicant's account, or the account whose user name
-    is the applicant's personal ID (citizens sign in with it)."""
+    """The citizen whose store receives the dossier's result: the applicant's account, or the account whose verified
+    personal ID (e-identification link; the user-name convention outside production) is the applicant's."""
     if dossier.applicant_user_id:
         return dossier.applicant_user
     if dossier.applicant_personal_id:
-        return get_user_model().objects.filter(username=dossier.applicant_personal_id, is_staff=False).first()
+        from motcua.exchange.models import PersonLink
+        from motcua.exchange.queries import personal_id_of
+
+        link = PersonLink.objects.filter(personal_id=dossier.applicant_personal_id).select_related("user").first()
+        if link is not None:
+            return link.user
+        user = get_user_model().objects.filter(username=dossier.applicant_personal_id).first()
+        if user is not None and personal_id_of(user) == dossier.applicant_personal_id:
+            return user  # outside production only (the demo convention), never an officer account
     return None
 
 
