@@ -15,6 +15,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from motcua.core.badinput import refusal
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -62,6 +64,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+    refused = refusal(exc)
+    if refused is not None:  # a body too large, too many fields, JSON nested too deeply: the client's, a 4xx
+        status_code, title, detail = refused
+        return ProblemResponse(problem(status_code, title, detail), status_code)
 
     if _is_contention(exc):
         # The database gave up on the transaction because of another one (a deadlock between two officers acting

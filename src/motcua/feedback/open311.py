@@ -40,11 +40,13 @@ from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from motcua.core.badinput import refusal
 from motcua.core.calendar import TZ
 
 from .models import Channel, Feedback, Kind, RefusalGround, Topic
@@ -155,12 +157,16 @@ def _open311_view(methods: tuple[str, ...]):
                 response = error(fmt, 405, f"Phương thức {request.method} không được hỗ trợ.")
                 response["Allow"] = ", ".join(methods)
                 return response
-            params = request.POST if request.method == "POST" else request.GET
-            jurisdiction = params.get("jurisdiction_id", "")
-            if jurisdiction and jurisdiction != jurisdiction_id():
-                return error(fmt, 404, f"Không có jurisdiction_id {jurisdiction!r}; dùng {jurisdiction_id()!r}.")
             try:
+                params = request.POST if request.method == "POST" else request.GET
+                jurisdiction = params.get("jurisdiction_id", "")
+                if jurisdiction and jurisdiction != jurisdiction_id():
+                    return error(fmt, 404, f"Không có jurisdiction_id {jurisdiction!r}; dùng {jurisdiction_id()!r}.")
                 return func(request, fmt, **kwargs)
+            except (SuspiciousOperation, RecursionError) as exc:  # a body too large, too many fields
+                status, _title, _detail = refusal(exc) or (400, "", "")
+                return error(fmt, status, "Dữ liệu gửi lên quá lớn." if status == 413 else
+                             "Không đọc được dữ liệu gửi lên (quá nhiều trường hoặc sai định dạng).")
             except Open311Error as exc:
                 return error(fmt, exc.code, exc.description)
             except Exception:  # never an HTML stack trace: the specification's error format, logged

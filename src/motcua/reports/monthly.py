@@ -57,7 +57,7 @@ def parse_scope(text: str | None) -> ReportScope:
     if kind == "province" and code:
         unit_code = code[1:] if code[:1] in "Hh" else code
         unit = (AdministrativeUnit.objects.filter(code=int(unit_code), level="province").first()
-                if unit_code.isdigit() else None)
+                if unit_code.isascii() and unit_code.isdigit() and len(unit_code) <= 4 else None)
         if unit is None:
             raise ReportError(f"No province with code {code!r}.")
         from motcua.oversight.index import unit_agencies

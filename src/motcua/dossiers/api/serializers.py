@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
+from motcua.core.params import DayField
 
 from .. import rules
 from ..models import ApplicantKind, ChannelKind, Dossier, DossierDocument, DossierEvent, Rating
@@ -111,10 +112,10 @@ class DossierQuerySerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, help_text="Past the legal due time and not finished.")
     at_risk = serializers.BooleanField(required=False, help_text=(
         "Not overdue, but the working time left is less than the remaining steps' budgets."))
-    received_from = serializers.DateField(required=False, help_text="Received on or after this date (Vietnam).")
-    received_to = serializers.DateField(required=False, help_text="Received on or before this date.")
-    due_from = serializers.DateField(required=False, help_text="Due on or after this date.")
-    due_to = serializers.DateField(required=False, help_text="Due on or before this date.")
+    received_from = DayField(required=False, help_text="Received on or after this date (Vietnam).")
+    received_to = DayField(required=False, help_text="Received on or before this date.")
+    due_from = DayField(required=False, help_text="Due on or after this date.")
+    due_to = DayField(required=False, help_text="Due on or before this date.")
     cursor = serializers.CharField(required=False, max_length=500, help_text="From the previous page's `next`.")
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
 

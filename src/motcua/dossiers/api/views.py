@@ -21,14 +21,16 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.api.serializers import ProblemSerializer
+from motcua.core.badinput import JSONParser
 from motcua.core.calendar import TZ
+from motcua.core.params import entity_tag_versions
 from motcua.core.problems import ProblemResponse, problem
 from motcua.units.models import Agency
 
@@ -76,12 +78,7 @@ def etag(version: int) -> str:
 
 def _if_match_versions(header: str) -> set[int]:
     """The versions named by an ``If-Match`` header (weak tags accepted); unparseable tags name none."""
-    versions = set()
-    for tag in header.split(","):
-        tag = tag.strip().removeprefix("W/").strip('"')
-        if tag.isdigit():
-            versions.add(int(tag))
-    return versions
+    return entity_tag_versions(header)
 
 
 def _problem_errors(errors: dict[str, str]) -> dict[str, list[str]]:

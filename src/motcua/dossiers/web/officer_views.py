@@ -36,6 +36,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.models import Procedure, RequiredDocument, VersionStatus
 from motcua.core.calendar import TZ, WorkingCalendar
+from motcua.core.params import day_or
 from motcua.dossiers import documents, escalation, queries, rules, services
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
@@ -648,10 +649,7 @@ def _register(request: HttpRequest) -> tuple[forms_docs.OfficialDocument, Regist
 
 
 def _parse_date(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    return day_or(value, default)
 
 
 @login_required

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.badinput import JSONParser
 from motcua.core.calendar import TZ
+from motcua.core.params import BIG_INT, api_day, api_int, entity_tag_versions
 from motcua.core.problems import ProblemResponse, problem
 from motcua.units.models import Agency
 
@@ -59,10 +60,7 @@ def _user(request: Request):
 
 
 def _page(request: Request) -> int:
-    try:
-        return max(1, min(int(request.query_params.get("page", "1")), 10_000))
-    except ValueError as error:
-        raise exceptions.ValidationError({"page": ["A positive integer."]}) from error
+    return max(1, min(api_int(request.query_params.get("page", "1"), "page", low=-BIG_INT), 10_000))
 
 
 class ItemsView(APIView):
@@ -191,10 +189,10 @@ class ActionView(APIView):
         expected = None
         if_match = request.headers.get("If-Match")
         if if_match:
-            try:
-                expected = int(if_match.strip().strip('W/').strip('"'))
-            except ValueError:
+            versions = entity_tag_versions(if_match)
+            if len(versions) != 1:
                 return _problem(400, "Invalid request", "If-Match must be the item's ETag, e.g. \"3\".")
+            expected = versions.pop()
         try:
             item = services.act(code, action, actor=user, role=able[0], expected_version=expected, **payload)
         except services.InvalidFeedback as error:
@@ -269,10 +267,7 @@ class QueueView(APIView):
 
 
 def _day(value: str, name: str) -> datetime:
-    day = parse_date(value or "")
-    if day is None:
-        raise exceptions.ValidationError({name: ["A date, YYYY-MM-DD."]})
-    return datetime.combine(day, time(0), tzinfo=TZ)
+    return datetime.combine(api_day(value, name), time(0), tzinfo=TZ)
 
 
 class FiguresView(APIView):

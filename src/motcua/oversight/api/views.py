@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.params import BIG_INT, api_int
+
 from .. import access, index, queries, rules
 
 
@@ -116,12 +118,9 @@ class DrillView(APIView):
         for name in ("level", "code", "indicator"):
             if not q.get(name):
                 raise exceptions.ValidationError({name: ["This parameter is required."]})
-        try:
-            offset = max(0, int(q.get("offset", 0)))
-            limit = max(1, min(500, int(q.get("limit", 50))))
-            procedure = int(q["procedure"]) if q.get("procedure") else None
-        except ValueError as error:
-            raise exceptions.ValidationError({"offset": ["offset, limit and procedure are whole numbers."]}) from error
+        offset = max(0, api_int(q.get("offset", 0), "offset", low=-BIG_INT))
+        limit = max(1, min(500, api_int(q.get("limit", 50), "limit", low=-BIG_INT)))
+        procedure = api_int(q["procedure"], "procedure", low=1) if q.get("procedure") else None
         return Response(
             _run(
                 lambda: queries.drill(

@@ -1,0 +1,71 @@
+"""One place where input the server refuses to read becomes a 4xx, for the API and the pages alike.
+
+Django raises :class:`~django.core.exceptions.RequestDataTooBig` (a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``),
+:class:`~django.core.exceptions.TooManyFieldsSent` / ``TooManyFilesSent`` (more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
+/ ``_FILES``) when a view first reads the body, and Python's JSON decoder raises ``RecursionError`` on deeply nested
+arrays (``[`` × 100,000). :func:`refusal` names the status and message for each; the DRF exception handler
+(``core.problems``) and :class:`BadInputMiddleware` (plain Django views) both use it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser as _DRFJSONParser
+
+
+def refusal(exc: BaseException) -> tuple[int, str, str] | None:
+    """``(status, title, detail)`` for an exception that means "the client sent what we will not read", else None."""
+    if isinstance(exc, RequestDataTooBig):
+        return 413, "Request too large", "The request body is larger than the server accepts."
+    if isinstance(exc, RecursionError):
+        return 400, "Invalid request", "The request body is nested too deeply."
+    if isinstance(exc, SuspiciousOperation):  # TooManyFieldsSent, TooManyFilesSent, SuspiciousMultipartForm, …
+        return 400, "Invalid request", "The request cannot be read (too many fields or a malformed body)."
+    return None
+
+
+class JSONParser(_DRFJSONParser):
+    """DRF's JSON parser, with nesting too deep for the decoder a parse error (400) instead of a crash."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` for request bodies read by hand: ``ValueError`` for too deep nesting, like any bad JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply.") from None
+
+
+class BadInputMiddleware:
+    """Turns the refusals above raised by a plain Django view into a 4xx: problem+json under ``/api/``, a page
+    elsewhere. (DRF views answer through ``core.problems``; Open311 in its own error format.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        found = refusal(exception)
+        if found is None:
+            return None
+        status, title, detail = found
+        if request.path.startswith("/api/"):
+            from motcua.core.problems import json_problem
+
+            return json_problem(status, title, detail)
+        return render(request, "portal/400.html", {"status": status}, status=status)
