@@ -77,6 +77,10 @@ def _dt(value) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+# The states in which the dossier waits for the applicant (its index clock paused): rules.WAITING_STATES.
+_WAITING = "(" + ", ".join(f"'{s}'" for s in sorted(rules.WAITING_STATES)) + ")"
+
+
 def _raw_sql(where_d: str, where_e: str) -> str:
     d, e, r = _qn(Dossier._meta.db_table), _qn(DossierEvent._meta.db_table), _qn(Result._meta.db_table)
     return f"""
@@ -88,13 +92,18 @@ def _raw_sql(where_d: str, where_e: str) -> str:
                       AND s.to_state = 'supplement_requested' ORDER BY s.seq LIMIT 1 OFFSET 1) END,
                a.requests, a.electronic,
                CASE WHEN EXISTS (SELECT 1 FROM {r} r WHERE r.version_id = d.procedure_version_id) THEN 1 ELSE 0 END,
-               a.payment, a.paid_online
+               a.payment, a.paid_online,
+               CASE WHEN d.state IN {_WAITING} OR a.ended_waiting = 1 THEN a.wait_start END
         FROM {d} d JOIN (
             SELECT dossier_id,
                    SUM(CASE WHEN action = 'request_supplement' THEN 1 ELSE 0 END) AS requests,
                    MAX(CASE WHEN action = 'return_result' AND role = 'system' THEN 1 ELSE 0 END) AS electronic,
                    MAX(CASE WHEN action = 'request_payment' THEN 1 ELSE 0 END) AS payment,
-                   MAX(CASE WHEN action = 'confirm_payment' AND role = 'system' THEN 1 ELSE 0 END) AS paid_online
+                   MAX(CASE WHEN action = 'confirm_payment' AND role = 'system' THEN 1 ELSE 0 END) AS paid_online,
+                   MAX(CASE WHEN to_state IN {_WAITING} AND from_state NOT IN {_WAITING} THEN at END)
+                       AS wait_start,
+                   MAX(CASE WHEN action IN ('withdraw', 'stop') AND from_state IN {_WAITING} THEN 1 ELSE 0 END)
+                       AS ended_waiting
             FROM {e} WHERE {where_e} GROUP BY dossier_id
         ) a ON a.dossier_id = d.id
         WHERE {where_d}
@@ -114,7 +123,7 @@ def _as_raw(rows: list[tuple]) -> Iterator[rules.DossierRaw]:
                 supplement_count=r[10], supplement_wait_seconds=r[11], rating=r[12] or "", rated_at=_dt(r[13]),
                 version=r[14], second_supplement_at=_dt(r[15]), supplement_requests=int(r[16] or 0),
                 electronic_result=bool(r[17]), issues_document=bool(r[18]), payment_requested=bool(r[19]),
-                paid_online=bool(r[20]))
+                paid_online=bool(r[20]), paused_at=_dt(r[21]))
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -199,7 +208,12 @@ def _raw_sql_ids(marks: str) -> str:
                {has("s.action = 'return_result' AND s.role = 'system'")},
                (SELECT COUNT(*) FROM {r} r WHERE r.version_id = d.procedure_version_id),
                {has("s.action = 'request_payment'")},
-               {has("s.action = 'confirm_payment' AND s.role = 'system'")}
+               {has("s.action = 'confirm_payment' AND s.role = 'system'")},
+               CASE WHEN d.state IN {_WAITING} OR EXISTS (
+                       SELECT 1 FROM {e} s WHERE s.dossier_id = d.id AND s.action IN ('withdraw', 'stop')
+                          AND s.from_state IN {_WAITING})
+                    THEN (SELECT MAX(s.at) FROM {e} s WHERE s.dossier_id = d.id AND s.to_state IN {_WAITING}
+                             AND s.from_state NOT IN {_WAITING}) END
         FROM {d} d
         WHERE d.id IN ({marks}) AND EXISTS (SELECT 1 FROM {e} s WHERE s.dossier_id = d.id)
         ORDER BY d.id"""

@@ -69,6 +69,9 @@ class DossierRaw(NamedTuple):
     issues_document: bool  # the dossier's procedure version issues a document (has a result)
     payment_requested: bool
     paid_online: bool  # the payment was confirmed by the online gateway (confirm_payment by the system)
+    # When the wait for the applicant (supplement, payment) began, for a dossier that is waiting now or whose
+    # processing was ended (stopped, withdrawn) while it waited; None otherwise.
+    paused_at: datetime | None = None
 
 
 # The columns of DossierFact in the order of :func:`dossier_outcome`'s tuple.
@@ -102,14 +105,20 @@ def dossier_outcome(r: DossierRaw) -> tuple:
         candidates = []
         if multi and r.second_supplement_at is not None:
             candidates.append(r.second_supplement_at)
+        # The clock stood still from the start of a wait for the applicant: a wait cut short by a stop or a
+        # withdrawal is subtracted like a finished one (the index clock ends where the wait began), and a dossier
+        # waiting now is late only if it was late before the wait began.
+        paused = r.paused_at
         if ended_at is not None:
-            due_late = r.index_due_at is not None and ended_at > r.index_due_at
+            clock_end = paused if paused is not None and paused < ended_at else ended_at
+            due_late = r.index_due_at is not None and clock_end > r.index_due_at
             on_time = not (multi or due_late)
             if due_late:
                 candidates.append(r.index_due_at)
             if multi and r.second_supplement_at is None:  # defensive: the event is missing, late at the end
                 candidates.append(ended_at)
-        elif r.index_due_at is not None and r.state not in WAITING_STATES:
+        elif r.index_due_at is not None and (r.state not in WAITING_STATES
+                                             or (paused is not None and paused > r.index_due_at)):
             candidates.append(r.index_due_at)
         late_at = min(candidates) if candidates else None
     return (

@@ -1,6 +1,7 @@
-"""Forms 01–06 (the layout before 1/7/2025, history: Circular 01/2018/TT-VPCP Annex) in the official Vietnamese layout:
-national emblem lines, issuing body, number, place and date, title, signature block, and a QR code of the dossier code
-at the top left (Circular 01/2023); HTML with print CSS (A5, the register A4 landscape) and PDF."""
+"""The official forms (Circular 03/2025/TT-VPCP Annex I from 1/7/2025; before, Circular 01/2018 forms 01–06) in the
+official Vietnamese layout: national emblem lines, issuing
+body, number, place and date, title, signature block, and a QR code of the dossier code at the top left
+(Circular 01/2023); HTML with print CSS (A5, the register A4 landscape) and PDF."""
 
 import contextlib
 import re
@@ -47,7 +48,7 @@ def _pdf_text_free(body: bytes) -> bytes:
     return b"\n".join(parts)
 
 
-@pytest.mark.parametrize("form", ["01", "02", "04", "05"])
+@pytest.mark.parametrize("form", ["01", "02", "04", "06"])
 def test_each_dossier_form_renders_with_the_qr_code_and_the_emblem_lines(client, handled, form):
     flow, _ = handled
     _login(client, flow)
@@ -55,7 +56,8 @@ def test_each_dossier_form_renders_with_the_qr_code_and_the_emblem_lines(client,
     assert response.status_code == 200
     html = response.content.decode()
     assert all(line in html for line in EMBLEM)
-    assert forms_docs.FORM_TITLES[form] in html
+    definition = next(f for f in forms_docs.FORM_SETS["tt03-2025"].values() if f.number == form)
+    assert definition.title in html and f"Mẫu số {form}" in html
     qr = html.index('<div class="qr"')
     assert html.index("<svg", qr) < html.index("CỘNG HÒA")  # QR first: top left
     assert f"<title>{flow.code}</title>" in html
@@ -81,7 +83,7 @@ def test_the_forms_carry_the_facts_of_the_dossier(client, handled):
     assert "Bản sao giấy khai sinh" in supplement
     apology = client.get(f"/can-bo/ho-so/{flow.code}/mau/04/").content.decode()
     assert "17 giờ 00 phút, ngày 11/03/2026" in apology and "17 giờ 00 phút, ngày 13/03/2026" in apology
-    control = client.get(f"/can-bo/ho-so/{flow.code}/mau/05/").content.decode()
+    control = client.get(f"/can-bo/ho-so/{flow.code}/mau/06/").content.decode()
     assert "Tiếp nhận hồ sơ" in control and "specialist-H01.TTPVHCC" in control and "Đang xử lý" in control
 
 
@@ -90,10 +92,12 @@ def test_a_form_the_dossier_has_not_reached_is_not_found(client, handled):
     _login(client, flow)
     assert client.get(f"/can-bo/ho-so/{flow.code}/mau/03/").status_code == 404
     assert client.get(f"/can-bo/ho-so/{refused.code}/mau/01/").status_code == 404
-    assert client.get(f"/can-bo/ho-so/{flow.code}/mau/07/").status_code == 404
+    assert client.get(f"/can-bo/ho-so/{flow.code}/mau/05/").status_code == 404  # not stopped
+    assert client.get(f"/can-bo/ho-so/{flow.code}/mau/07/").status_code == 404  # the register is not a dossier form
+    assert client.get(f"/can-bo/ho-so/{flow.code}/mau/08/").status_code == 404
 
 
-@pytest.mark.parametrize("form", ["01", "02", "04", "05"])
+@pytest.mark.parametrize("form", ["01", "02", "04", "06"])
 def test_each_form_downloads_as_a_pdf_with_the_dossier_code(client, handled, form):
     flow, _ = handled
     _login(client, flow)
@@ -132,3 +136,97 @@ def test_without_a_vietnamese_font_the_pdf_says_what_to_install(client, handled,
     settings.MOTCUA_PDF_FONTS = None
     response = client.get(f"/can-bo/ho-so/{flow.code}/mau/01.pdf")
     assert response.status_code == 503 and b"fonts-liberation2" in response.content
+
+
+# The form sets by date (Circular 03/2025/TT-VPCP Annex I from 1/7/2025; Circular 01/2018 before) -----------------
+
+NEW_SET = [("01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), ("02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+           ("03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+           ("04", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"), ("05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
+           ("06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), ("07", "SỔ THEO DÕI HỒ SƠ")]
+
+
+@pytest.mark.parametrize(("number", "title"), NEW_SET, ids=[f"TT03-2025 form {n}" for n, _ in NEW_SET])
+def test_circular_03_2025_numbers_and_titles(number, title):
+    by_number = {f.number: f for f in forms_docs.FORM_SETS["tt03-2025"].values()}
+    assert by_number[number].title == title and by_number[number].fields
+
+
+@pytest.mark.parametrize(("day", "key"), [
+    (vn(2025, 6, 30, 16).date(), "tt01-2018"),  # Circular 01/2018 (history: Decree 61/2018 until 30/6/2025)
+    (vn(2025, 7, 1, 8).date(), "tt03-2025"),  # Decree 118/2025 in force
+    (vn(2026, 8, 5, 8).date(), "tt03-2025"),  # as amended by Decree 309/2026
+])
+def test_the_form_set_follows_the_date(day, key):
+    assert forms_docs.set_key_for(day) == key
+
+
+def test_each_form_shows_the_fields_the_law_requires(client, handled):
+    """Every built form of the new set contains its definition's required fields (Decree 118/2025 Art. 17, 19)."""
+    flow, refused = handled
+    _login(client, flow)
+    defs = forms_docs.FORM_SETS["tt03-2025"]
+    for code, kind in [(flow.code, "receipt"), (flow.code, "supplement"), (refused.code, "refusal"),
+                       (flow.code, "apology"), (flow.code, "control")]:
+        html = client.get(f"/can-bo/ho-so/{code}/mau/{defs[kind].number}/").content.decode()
+        for required in defs[kind].fields:
+            assert required in html, (kind, required)
+
+
+def test_the_receipt_shows_the_return_date(client, handled):
+    """Form 01 carries the appointment (Decree 118/2025 Art. 17(3): the limit is shown on the receipt)."""
+    flow, _ = handled
+    _login(client, flow)
+    html = client.get(f"/can-bo/ho-so/{flow.code}/mau/01/").content.decode()
+    assert "5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 09/03/2026" in html
+
+
+def test_a_stopped_dossier_has_the_stop_notice(client, handled):
+    flow, _ = handled
+    flow("stop", "leader", vn(2026, 3, 6, 10), reason="Người nộp đề nghị dừng giải quyết")
+    _login(client, flow)
+    html = client.get(f"/can-bo/ho-so/{flow.code}/mau/05/").content.decode()
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in html and "Người nộp đề nghị dừng giải quyết" in html
+    assert "10 giờ 00 phút, ngày 06/03/2026" in html
+    page = client.get(f"/can-bo/ho-so/{flow.code}/").content.decode()
+    assert f"/can-bo/ho-so/{flow.code}/mau/05/" in page
+
+
+def test_a_dossier_received_before_1_7_2025_keeps_the_old_forms(client, monkeypatch):
+    """History: received 30/6/2025 → Circular 01/2018 numbering (05 is the control slip, no stop notice)."""
+    monkeypatch.setattr(officer_views, "now", lambda: vn(2025, 7, 3, 9))
+    procedure(amount=5)
+    flow = Flow(submitted(at=vn(2025, 6, 30, 9)))
+    flow("receive", "desk_officer", vn(2025, 6, 30, 10))
+    _login(client, flow)
+    control = client.get(f"/can-bo/ho-so/{flow.code}/mau/05/").content.decode()
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Mẫu số 05" in control
+    assert client.get(f"/can-bo/ho-so/{flow.code}/mau/06/").status_code == 404
+    html = client.get("/can-bo/so-theo-doi/", {"agency": "H01.TTPVHCC", "from": "2025-06-01",
+                                               "to": "2025-06-30"}).content.decode()
+    assert "Mẫu số 06" in html and "SỔ THEO DÕI HỒ SƠ" in html
+
+
+def test_the_layout_is_configuration(settings):
+    settings.MOTCUA_FORM_SETS = {"tt03-2025": {"stop": {"number": "05", "title": "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ"}}}
+    assert forms_docs.form_set("tt03-2025")["stop"].title == "THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ"
+
+
+MARKDOWN_NAME = "[x](https://evil.example/)"
+
+
+def test_user_text_is_never_markup_in_the_forms(client, handled):
+    """Issue 12 point 6: a name written as a Markdown link stays plain text in the HTML and the PDF (no link)."""
+    flow, _ = handled
+    from motcua.dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=flow.dossier.pk).update(applicant_name=MARKDOWN_NAME + " <b>Bold</b>",
+                                                      applicant_address="**Phố** _Huế_ [y](javascript:alert(1))")
+    _login(client, flow)
+    html = client.get(f"/can-bo/ho-so/{flow.code}/mau/01/").content.decode()
+    assert "[x](https://evil.example/) &lt;b&gt;Bold&lt;/b&gt;" in html
+    assert 'href="https://evil' not in html and "<b>Bold" not in html
+    for number in ("01", "02", "04"):
+        body = _pdf_text_free(client.get(f"/can-bo/ho-so/{flow.code}/mau/{number}.pdf").content)
+        # fpdf2's Markdown turns "[x](url)" into a link annotation: none may exist.
+        assert b"/URI" not in body and b"/Annots" not in body and b"evil.example" not in body

@@ -66,5 +66,5 @@ def test_printed_form_05_shows_vietnamese_names_role_labels_and_unit_names(clien
     for code in ("desk_officer", "specialist", "supervisor", "leader", "H01.STP"):
         assert code not in printed
     client.force_login(flow.users["leader"])
-    html = client.get(f"/can-bo/ho-so/{flow.code}/mau/05/").content.decode()
+    html = client.get(f"/can-bo/ho-so/{flow.code}/mau/06/").content.decode()  # Circular 03/2025: control slip
     assert "Nguyễn Thị Lan" in html and "Cán bộ giám sát" in html and "supervisor" not in html

@@ -1,10 +1,22 @@
-"""The one-stop forms 01–06 as laid out before 1/7/2025 (history: Circular 01/2018/TT-VPCP Annex; the set of
-Circular 03/2025/TT-VPCP replaces them, issue 11 point 9; domain.md §3 and §8) as data, and their renderings:
+"""The official one-stop forms as data (a :class:`FormDefinition` per set, number and kind) and their renderings:
 inline SVG QR codes for the HTML pages and a pure-Python PDF (fpdf2).
+
+Two sets (docs/law.md "Official forms"), chosen through ``motcua.dossiers.lawsets.rules_for(date).forms``:
+
+- ``tt03-2025`` — Circular 03/2025/TT-VPCP Annex I (guiding Decree 118/2025): 01 receipt and appointment, 02 request
+  to complete, 03 refusal, 04 apology and extension request, 05 stop notice, 06 process-control slip, 07 register.
+  The Annex's text was not found (only the list of its forms, quoted in ``shared/law/circular-03-2025-vpcp.md`` from a
+  secondary source): the layouts follow the decree's wording (Art. 17(2)(c), 19(5)–(6), 21) and can be overridden
+  per set with ``settings.MOTCUA_FORM_SETS`` (number and title per kind).
+- ``tt01-2018`` — history: Circular 01/2018/TT-VPCP Annex, forms 01–06, for dossiers received before 1/7/2025.
+
+A dossier's forms follow the set in force on the day it was received (or submitted, before receipt): the receipt
+slip fixes the numbering the applicant holds. The register follows the set in force on its period's first day.
 
 A form is built once as an :class:`OfficialDocument` (emblem lines, issuing body, number, place and date, title,
 body blocks, signature blocks) and rendered by one HTML template (``dossiers/forms/document.html``) and by
-:func:`render_pdf`, so the HTML and the PDF never disagree.
+:func:`render_pdf`, so the HTML and the PDF never disagree. User text (names, addresses, reasons) is always plain
+text: escaped in HTML, never interpreted as Markdown or markup in the PDF.
 
 The forms are legal documents and stay in Vietnamese whatever the interface language (Decree 30/2020 Art. 8:
 administrative documents are written in Vietnamese). Every printed form carries a QR code of the dossier code at the
@@ -17,7 +29,7 @@ Where a form has a "Số" (number) line, motcua prints the dossier code: it is t
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +39,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 from motcua.core.calendar import TZ
+from motcua.dossiers.lawsets import rules_for
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.queries import StepControl, person_name, process_control
 from motcua.units.models import Agency
@@ -34,15 +47,82 @@ from motcua.units.models import Agency
 EMBLEM_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 EMBLEM_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
-FORM_TITLES: dict[str, str] = {
-    "01": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-    "02": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-    "03": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
-    "04": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-    "05": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-    "06": "SỔ THEO DÕI HỒ SƠ",
+# The kinds of form (what motcua builds); each set gives them a number and a title.
+KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "register")
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    """One official form of a set: its number, title and the fields the law requires it to show (labels or
+    phrases that the built document contains; the tests check them)."""
+
+    number: str
+    kind: str
+    title: str
+    fields: tuple[str, ...] = ()
+
+
+_RECEIPT_FIELDS = ("Mã hồ sơ", "Thành phần hồ sơ", "Thời gian giải quyết hồ sơ theo quy định",
+                   "Thời gian nhận hồ sơ", "Thời gian trả kết quả giải quyết hồ sơ")
+_SUPPLEMENT_FIELDS = ("Mã hồ sơ", "Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau")
+_REFUSAL_FIELDS = ("Mã hồ sơ", "lý do")
+_APOLOGY_FIELDS = ("Mã hồ sơ", "Thời gian hẹn trả kết quả giải quyết hồ sơ", "Lý do")
+_CONTROL_FIELDS = ("Mã hồ sơ", "Hạn trả kết quả", "Người, đơn vị xử lý")
+
+FORM_SETS: dict[str, dict[str, FormDefinition]] = {
+    # Circular 03/2025/TT-VPCP Annex I (list of forms as quoted in shared/law/circular-03-2025-vpcp.md); Decree
+    # 118/2025 Art. 17(2)(c) (receipt, request to complete, refusal), 19(5) (request to complete), 19(6) (apology
+    # with the extension request, once), 21 (stop).
+    "tt03-2025": {f.kind: f for f in (
+        FormDefinition("01", "receipt", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _RECEIPT_FIELDS),
+        FormDefinition("02", "supplement", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", _SUPPLEMENT_FIELDS),
+        FormDefinition("03", "refusal", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", _REFUSAL_FIELDS),
+        FormDefinition("04", "apology", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+                       (*_APOLOGY_FIELDS, "Thời gian đề nghị gia hạn trả kết quả")),
+        FormDefinition("05", "stop", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+                       ("Mã hồ sơ", "Thời điểm dừng giải quyết", "Lý do dừng giải quyết")),
+        FormDefinition("06", "control", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", _CONTROL_FIELDS),
+        FormDefinition("07", "register", "SỔ THEO DÕI HỒ SƠ", ("Mã hồ sơ", "Hẹn trả kết quả", "Trả kết quả")),
+    )},
+    # History: Circular 01/2018/TT-VPCP Annex (repealed with Decree 61/2018 on 1/7/2025), dossiers received before.
+    "tt01-2018": {f.kind: f for f in (
+        FormDefinition("01", "receipt", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _RECEIPT_FIELDS),
+        FormDefinition("02", "supplement", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", _SUPPLEMENT_FIELDS),
+        FormDefinition("03", "refusal", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", _REFUSAL_FIELDS),
+        FormDefinition("04", "apology", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", _APOLOGY_FIELDS),
+        FormDefinition("05", "control", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", _CONTROL_FIELDS),
+        FormDefinition("06", "register", "SỔ THEO DÕI HỒ SƠ", ("Mã hồ sơ", "Hẹn trả kết quả", "Trả kết quả")),
+    )},
 }
-DOSSIER_FORMS = ("01", "02", "03", "04", "05")
+
+
+def form_set(key: str) -> dict[str, FormDefinition]:
+    """The forms of set ``key`` by kind, with ``settings.MOTCUA_FORM_SETS[key][kind]`` (a dict with ``number``
+    and/or ``title``) applied on top: the Annex's layout can be corrected without a code change."""
+    forms = dict(FORM_SETS[key])
+    for kind, override in (getattr(settings, "MOTCUA_FORM_SETS", None) or {}).get(key, {}).items():
+        if kind in forms:
+            forms[kind] = replace(forms[kind], **{k: v for k, v in override.items() if k in ("number", "title")})
+    return forms
+
+
+def set_key_for(day: date | datetime) -> str:
+    """The form set in force on ``day`` (Decree 118/2025 from 1/7/2025; lawsets.rules_for)."""
+    return rules_for(day).forms
+
+
+def dossier_set(dossier: Dossier) -> dict[str, FormDefinition]:
+    """The forms of a dossier: the set in force when it was received (or submitted)."""
+    return form_set(set_key_for(dossier.received_at or dossier.submitted_at))
+
+
+def kind_of(dossier: Dossier, number: str) -> str | None:
+    """The kind of form ``number`` in the dossier's set (None: no such form for dossiers)."""
+    for kind, definition in dossier_set(dossier).items():
+        if definition.number == number and kind != "register":
+            return kind
+    return None
+
 
 STEP_STATUS_VI = {
     "early": "Trước hạn",
@@ -220,20 +300,23 @@ def _last_event(events: list[DossierEvent], action: str, to_states: set[str] | N
     return None
 
 
-def _base(dossier: Dossier, form: str, moment: datetime, blocks: list[Block], signatures: list[Signature],
+def _base(dossier: Dossier, kind: str, moment: datetime, blocks: list[Block], signatures: list[Signature],
           subtitle: str = "") -> OfficialDocument:
+    definition = dossier_set(dossier)[kind]
     superior, issuing = _bodies(dossier.agency)
-    return OfficialDocument(form=form, qr_text=dossier.code, superior_body=superior, issuing_body=issuing,
-                            number=f"Mã hồ sơ: {dossier.code}", place_date=place_date(dossier.agency, moment),
-                            title=FORM_TITLES[form], subtitle=subtitle, blocks=blocks, signatures=signatures,
-                            filename=f"mau-{form}-{dossier.code}.pdf")
+    return OfficialDocument(form=definition.number, qr_text=dossier.code, superior_body=superior,
+                            issuing_body=issuing, number=f"Mã hồ sơ: {dossier.code}",
+                            place_date=place_date(dossier.agency, moment), title=definition.title, subtitle=subtitle,
+                            blocks=blocks, signatures=signatures,
+                            filename=f"mau-{definition.number}-{dossier.code}.pdf")
 
 
-# Forms 01–05 --------------------------------------------------------------------------------------------------------
+# The dossier's forms --------------------------------------------------------------------------------------------
 
 
 def form_01(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
-    """Receipt and appointment slip (Mẫu số 01): issued when the complete dossier is received."""
+    """Receipt and appointment slip (form 01 of both sets; Decree 118/2025 Art. 17(2)(c), (3)): issued when the
+    complete dossier is received; it carries the dossier code and the return date."""
     receipt = _last_event(events, "receive")
     if receipt is None:
         raise FormNotAvailable("The dossier has not been received.")
@@ -249,14 +332,15 @@ def form_01(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
               Block("p", text=f"6. Đăng ký nhận kết quả tại: {dossier.agency.name} "
                               f"(nộp {CHANNEL_VI.get(dossier.channel, dossier.channel).lower()})"),
               Block("p", text="Vào Sổ theo dõi hồ sơ, Quyển số: …… Số thứ tự: ……")]
-    return _base(dossier, "01", receipt.at, blocks,
+    return _base(dossier, "receipt", receipt.at, blocks,
                  [Signature("NGƯỜI NỘP HỒ SƠ", name=dossier.applicant_name),
                   Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", name=_actor_name(receipt))],
                  subtitle="Liên: Lưu / Giao người nộp hồ sơ")
 
 
 def form_02(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
-    """Supplement request (Mẫu số 02): everything missing, listed at once (một lần đầy đủ)."""
+    """Request to complete the dossier (form 02; Decree 118/2025 Art. 16(3), 17(2)(c), 19(5)): everything missing,
+    listed at once (một lần đầy đủ)."""
     event = _last_event(events, "request_supplement")
     if event is None:
         raise FormNotAvailable("No supplement was requested.")
@@ -270,11 +354,12 @@ def form_02(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
         blocks.append(Block("field", label="Lý do", text=event.reason))
     blocks.append(Block("p", text="Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, ông/bà liên hệ với "
                                   f"{_actor_name(event) or '…………'} tại {dossier.agency.name} để được hướng dẫn."))
-    return _base(dossier, "02", event.at, blocks, [Signature("NGƯỜI HƯỚNG DẪN", name=_actor_name(event))])
+    return _base(dossier, "supplement", event.at, blocks, [Signature("NGƯỜI HƯỚNG DẪN", name=_actor_name(event))])
 
 
 def form_03(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
-    """Refusal (Mẫu số 03): the reasons, in writing — at receipt or after appraisal."""
+    """Refusal (form 03; Decree 118/2025 Art. 17(2)(c), 19(3)): the reasons, in writing — at receipt or after
+    appraisal."""
     event = _last_event(events, "refuse")
     if event is None:
         raise FormNotAvailable("The dossier was not refused.")
@@ -283,12 +368,12 @@ def form_03(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
                               "với lý do cụ thể như sau:"),
               Block("list", items=[line for line in event.reason.splitlines() if line.strip()] or ["…………"]),
               Block("p", text="Xin thông báo cho ông/bà được biết và thực hiện./.")]
-    return _base(dossier, "03", event.at, blocks, [Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", name=_actor_name(event))])
+    return _base(dossier, "refusal", event.at, blocks, [Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", name=_actor_name(event))])
 
 
 def form_04(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
-    """Apology and new appointment (Mẫu số 04): at least 1 working day before the due time, once (Decree 118/2025
-    Art. 19(6); domain.md §3 "Overdue")."""
+    """Apology and extension request (form 04): at least 1 day before the due date, the date moved only once
+    (Decree 118/2025 Art. 19(6); before 1/7/2025 the apology slip of Circular 01/2018)."""
     event = _last_event(events, "apologise")
     if event is None:
         raise FormNotAvailable("No apology was given.")
@@ -306,12 +391,16 @@ def form_04(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
               Block("p", text=f"Sự chậm trễ này đã gây phiền hà cho ông/bà. {dossier.agency.name} xin lỗi ông/bà "
                               f"và hẹn trả kết quả vào {vn_moment(new_due)}."),
               Block("p", text="Xin trân trọng cảm ơn./.")]
-    return _base(dossier, "04", event.at, blocks,
+    if "stop" in dossier_set(dossier):  # the Circular 03/2025 set
+        # Decree 118/2025 Art. 19(6): the letter states the reason and the extension requested.
+        blocks.insert(-1, Block("field", label="Thời gian đề nghị gia hạn trả kết quả", text=vn_moment(new_due)))
+    return _base(dossier, "apology", event.at, blocks,
                  [Signature("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", note="(Ký tên, đóng dấu)", name=_actor_name(event))])
 
 
 def form_05(dossier: Dossier, events: list[DossierEvent], now: datetime) -> OfficialDocument:
-    """Process-control slip (Mẫu số 05): each hand-over with its times, the handler and whether it was on time."""
+    """Process-control slip (form 06, before 1/7/2025 form 05): each hand-over with its times, the handler and
+    whether it was on time."""
     if _last_event(events, "receive") is None:
         raise FormNotAvailable("The dossier has not been received.")
     control = process_control(dossier, events, now)
@@ -325,7 +414,25 @@ def form_05(dossier: Dossier, events: list[DossierEvent], now: datetime) -> Offi
               Block("table", headers=["Bước", "Người, đơn vị xử lý", "Nhận hồ sơ", "Hạn xử lý", "Giao hồ sơ",
                                       "Kết quả (trước / đúng / quá hạn)", "Ký"],
                     rows=rows, widths=[19, 21, 18, 18, 18, 17, 9])]
-    return _base(dossier, "05", now, blocks, [])
+    return _base(dossier, "control", now, blocks, [])
+
+
+def form_stop(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
+    """Stop notice (Circular 03/2025 form 05; Decree 118/2025 Art. 21(1)–(2), 19(5)): processing stopped at the
+    applicant's request (withdrawal) or by the agency (e.g. the dossier closed after an unanswered request)."""
+    if "stop" not in dossier_set(dossier):
+        raise FormNotAvailable("This dossier's form set has no stop notice.")
+    event = _last_event(events, "stop") or _last_event(events, "withdraw")
+    if event is None or (dossier.received_at is None and event.action == "withdraw"):
+        raise FormNotAvailable("Processing of the dossier was not stopped.")
+    asked = "theo đề nghị của ông/bà" if event.action == "withdraw" else "theo quy định"
+    blocks = [Block("p", text=f"{dossier.agency.name} tiếp nhận hồ sơ của:"), *_applicant_fields(dossier),
+              Block("field", label="Thời điểm dừng giải quyết", text=vn_moment(event.at)),
+              Block("field", label="Lý do dừng giải quyết", text=event.reason or "…………"),
+              Block("p", text=f"{dossier.agency.name} thông báo dừng giải quyết hồ sơ {asked}. Hồ sơ giấy và phí, "
+                              "lệ phí (nếu có) được trả lại theo quy định của pháp luật chuyên ngành./.")]
+    return _base(dossier, "stop", event.at, blocks,
+                 [Signature("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", note="(Ký tên, đóng dấu)", name=_actor_name(event))])
 
 
 def role_vi(role: str) -> str:
@@ -348,35 +455,43 @@ def _actor_name(event: DossierEvent | None) -> str:
 
 
 def dossier_form(form: str, dossier: Dossier, events: list[DossierEvent], now: datetime) -> OfficialDocument:
-    """Build form ``01``–``05`` of the dossier; raises :class:`FormNotAvailable` (or KeyError for another number)."""
-    builders = {"01": form_01, "02": form_02, "03": form_03, "04": form_04}
-    if form == "05":
+    """Build form number ``form`` of the dossier's set; raises :class:`FormNotAvailable` (also for a number that
+    is not a dossier form of that set)."""
+    kind = kind_of(dossier, form)
+    builders = {"receipt": form_01, "supplement": form_02, "refusal": form_03, "apology": form_04,
+                "stop": form_stop}
+    if kind == "control":
         return form_05(dossier, events, now)
-    return builders[form](dossier, events)
+    if kind not in builders:
+        raise FormNotAvailable("No such form.")
+    return builders[kind](dossier, events)
 
 
-def available_forms(events: list[DossierEvent]) -> list[str]:
-    """The forms that exist for a dossier with these events."""
+def available_forms(events: list[DossierEvent], dossier: Dossier | None = None) -> list[str]:
+    """The numbers of the forms that exist for a dossier with these events (in the dossier's set)."""
     actions = {e.action for e in events}
-    forms = []
+    numbers = form_set(set_key_for(dossier.received_at or dossier.submitted_at)) if dossier else form_set("tt03-2025")
+    kinds = []
     if "receive" in actions:
-        forms.append("01")
+        kinds += ["receipt", "control"]
     if "request_supplement" in actions:
-        forms.append("02")
+        kinds.append("supplement")
     if "refuse" in actions:
-        forms.append("03")
+        kinds.append("refusal")
     if "apologise" in actions:
-        forms.append("04")
-    if "receive" in actions:
-        forms.append("05")
-    return sorted(forms)
+        kinds.append("apology")
+    if "stop" in actions or ("withdraw" in actions and "receive" in actions):
+        kinds.append("stop")
+    return sorted(numbers[k].number for k in kinds if k in numbers)
 
 
 # Form 06: the tracking register ---------------------------------------------------------------------------------
 
 
 def form_06(agency: Agency, start: date, end: date, dossiers: list[Dossier], now: datetime) -> OfficialDocument:
-    """Tracking register (Mẫu số 06, A4 landscape): every dossier received by the agency in the period."""
+    """Tracking register (Circular 03/2025 form 07; before 1/7/2025 form 06; A4 landscape): every dossier received
+    by the agency in the period. The set is the one in force on the period's first day."""
+    definition = form_set(set_key_for(start))["register"]
     rows = []
     for index, d in enumerate(dossiers, start=1):
         contact = ", ".join(part for part in (d.applicant_address, d.applicant_phone) if part)
@@ -395,10 +510,10 @@ def form_06(agency: Agency, start: date, end: date, dossiers: list[Dossier], now
                              "Nhận hồ sơ", "Hẹn trả kết quả", "Trả kết quả", "Ký nhận", "Ghi chú"],
                     rows=rows or [["", "", "Không có hồ sơ trong kỳ", "", "", "", "", "", "", "", "", ""]],
                     widths=[4, 13, 20, 6, 12, 14, 12, 9, 9, 9, 6, 8])]
-    return OfficialDocument(form="06", qr_text=f"{agency.code} {start:%Y%m%d}-{end:%Y%m%d}", superior_body=superior,
+    return OfficialDocument(form=definition.number, qr_text=f"{agency.code} {start:%Y%m%d}-{end:%Y%m%d}", superior_body=superior,
                             issuing_body=issuing, number=f"Đơn vị: {agency.code}", place_date=place_date(agency, now),
-                            title=FORM_TITLES["06"], subtitle=period, blocks=blocks, signatures=[], landscape=True,
-                            filename=f"mau-06-{agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
+                            title=definition.title, subtitle=period, blocks=blocks, signatures=[],
+                            landscape=True, filename=f"mau-{definition.number}-{agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
 
 
 # PDF ------------------------------------------------------------------------------------------------------------------
@@ -513,8 +628,13 @@ def render_pdf(doc: OfficialDocument) -> bytes:
         if block.kind == "p":
             pdf.multi_cell(width, 5, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         elif block.kind == "field":
-            pdf.multi_cell(width, 5, f"**{block.label}:** {block.text}", markdown=True,
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            # The label in bold, then the value as plain text: user text (a name, an address, a reason) is never
+            # read as Markdown or markup (issue 12 point 6: "[x](https://…)" stays those characters, no link).
+            pdf.set_font("Serif", "B", size)
+            pdf.write(5, f"{block.label}: ")
+            pdf.set_font("Serif", "", size)
+            pdf.write(5, block.text)
+            pdf.ln(5)
         elif block.kind == "list":
             for number, item in enumerate(block.items, start=1):
                 pdf.set_x(pdf.l_margin + 4)

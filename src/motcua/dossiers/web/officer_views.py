@@ -502,7 +502,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
         "consultation_escalated_at": escalation.escalated_at(dossier) if consultation_overdue else None,
         "required_documents": list(dossier.procedure_version.documents.order_by("position")),
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
-        "forms": forms_docs.available_forms(events), "error": error, "assignees": _assignees(dossier),
+        "forms": forms_docs.available_forms(events, dossier), "error": error, "assignees": _assignees(dossier),
         "roles": [str(ROLE_LABELS[r]) for r in roles], "reason_required": REASON_REQUIRED,
         "handler_name": display_name(dossier.assigned_to),
     }, status=status)
@@ -579,13 +579,11 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(reverse("dossiers_officer:dossier", args=[code]))
 
 
-# Forms 01–06 ------------------------------------------------------------------------------------------------------
+# Official forms ------------------------------------------------------------------------------------------------------
 
 
 def _dossier_document(request: HttpRequest, code: str, form: str) -> forms_docs.OfficialDocument:
     dossier, _roles = _dossier_in_scope(request, code)
-    if form not in forms_docs.DOSSIER_FORMS:
-        raise Http404(_("No such form."))
     try:
         return forms_docs.dossier_form(form, dossier, queries.timeline(dossier), now())
     except forms_docs.FormNotAvailable as missing:
@@ -609,7 +607,7 @@ def _pdf_response(doc: forms_docs.OfficialDocument) -> HttpResponse:
 
 @login_required
 def form_html(request: HttpRequest, code: str, form: str) -> HttpResponse:
-    """``/can-bo/ho-so/<code>/mau/<01..05>/``: the form, printable (A5)."""
+    """``/can-bo/ho-so/<code>/mau/<01..07>/``: a form of the dossier's set, printable (A5)."""
     doc = _dossier_document(request, code, form)
     return _render_document(request, doc, reverse("dossiers_officer:form_pdf", args=[code, form]),
                             {"back_url": reverse("dossiers_officer:dossier", args=[code])})

@@ -13,8 +13,8 @@ urlpatterns = [
     path("ho-so/<str:code>/hanh-dong/", views.dossier_action, name="action"),
     path("ho-so/<str:code>/tai-lieu/", views.document_upload, name="document_upload"),
     path("ho-so/<str:code>/tai-lieu/<int:document_id>/", views.document_file, name="document"),
-    re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-5])/$", views.form_html, name="form"),
-    re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-5])\.pdf$", views.form_pdf, name="form_pdf"),
+    re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-7])/$", views.form_html, name="form"),
+    re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-7])\.pdf$", views.form_pdf, name="form_pdf"),
     path("so-theo-doi/", views.register_html, name="register"),
     path("so-theo-doi.pdf", views.register_pdf, name="register_pdf"),
 ]
