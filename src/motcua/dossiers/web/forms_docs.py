@@ -510,10 +510,11 @@ def form_06(agency: Agency, start: date, end: date, dossiers: list[Dossier], now
                              "Nhận hồ sơ", "Hẹn trả kết quả", "Trả kết quả", "Ký nhận", "Ghi chú"],
                     rows=rows or [["", "", "Không có hồ sơ trong kỳ", "", "", "", "", "", "", "", "", ""]],
                     widths=[4, 13, 20, 6, 12, 14, 12, 9, 9, 9, 6, 8])]
-    return OfficialDocument(form=definition.number, qr_text=f"{agency.code} {start:%Y%m%d}-{end:%Y%m%d}", superior_body=superior,
-                            issuing_body=issuing, number=f"Đơn vị: {agency.code}", place_date=place_date(agency, now),
-                            title=definition.title, subtitle=period, blocks=blocks, signatures=[],
-                            landscape=True, filename=f"mau-{definition.number}-{agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
+    return OfficialDocument(form=definition.number, qr_text=f"{agency.code} {start:%Y%m%d}-{end:%Y%m%d}",
+                            superior_body=superior, issuing_body=issuing, number=f"Đơn vị: {agency.code}",
+                            place_date=place_date(agency, now), title=definition.title, subtitle=period,
+                            blocks=blocks, signatures=[], landscape=True,
+                            filename=f"mau-{definition.number}-{agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
 
 
 # PDF ------------------------------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def fact(d) -> DossierFact:
 
 
 def test_a_wait_cut_short_by_a_stop_or_withdrawal_is_not_late(waits):
-    on_time, stopped, withdrawn, late = waits
+    _, stopped, withdrawn, late = waits
     assert fact(stopped).on_time is True and fact(stopped).late_day is None
     assert fact(withdrawn).on_time is True and fact(withdrawn).late_day is None
     assert fact(late).on_time is False and fact(late).late_day == date(2026, 2, 27)
@@ -80,11 +80,11 @@ def test_a_rebuild_gives_the_same_verdicts(waits):
 
 def test_outcome_rule_table():
     """The pure rule: the clock ends where the wait began (Decision 766 indicator 2.1 [practice])."""
-    base = dict(id=1, agency_id=1, procedure_id=1, channel="online", submitted_at=vn(2026, 10, 1, 8),
-                received_at=vn(2026, 10, 1, 9), returned_at=None, index_due_at=vn(2026, 10, 8, 17),
-                supplement_count=1, supplement_wait_seconds=0, rating="", rated_at=None, version=5,
-                second_supplement_at=None, supplement_requests=1, electronic_result=False, issues_document=False,
-                payment_requested=False, paid_online=False)
+    base = {"id": 1, "agency_id": 1, "procedure_id": 1, "channel": "online", "submitted_at": vn(2026, 10, 1, 8),
+            "received_at": vn(2026, 10, 1, 9), "returned_at": None, "index_due_at": vn(2026, 10, 8, 17),
+            "supplement_count": 1, "supplement_wait_seconds": 0, "rating": "", "rated_at": None, "version": 5,
+            "second_supplement_at": None, "supplement_requests": 1, "electronic_result": False,
+            "issues_document": False, "payment_requested": False, "paid_online": False}
     cases = [
         # (state, finished_at, paused_at, on_time, late_at)
         ("stopped", vn(2026, 10, 20, 9), vn(2026, 10, 5, 9), True, None),
