@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
         from .pgtypes import cache_statements_with_many_parameters, use_c_timestamptz_loader
 
         cache_statements_with_many_parameters()
+        from django.contrib import admin
+
+        from .signin_forms import AdminSignInForm
+
+        admin.site.login_form = AdminSignInForm  # says why a demo account is refused in production
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="motcua.core.c_timestamptz_loader")

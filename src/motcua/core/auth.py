@@ -63,10 +63,20 @@ class BearerTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str):
         if not _tokens.enabled:
-            return super().authenticate_credentials(key)
+            return self._checked(key)
         entry = _tokens.get(key)
         if entry is not MISSING:
             return fresh_user(entry[0]), entry[1]
-        user, token = super().authenticate_credentials(key)  # raises for unknown keys and inactive users
+        user, token = self._checked(key)  # raises for unknown keys, inactive users and demo accounts in production
         _tokens.put(key, (user_values(user), token))
+        return user, token
+
+    def _checked(self, key: str):
+        from rest_framework.exceptions import AuthenticationFailed
+
+        from .demo_accounts import REFUSED_MESSAGE, refused
+
+        user, token = super().authenticate_credentials(key)
+        if refused(user):  # issue 12 point 4: a demo account's token does not authenticate in production
+            raise AuthenticationFailed(REFUSED_MESSAGE)
         return user, token

@@ -76,15 +76,30 @@ class SessionStore(DBSessionStore):
 
 
 class CachedModelBackend(ModelBackend):
-    """Django's ``ModelBackend`` whose ``get_user`` (every signed-in request) is kept per process briefly."""
+    """Django's ``ModelBackend`` whose ``get_user`` (every signed-in request) is kept per process briefly.
+
+    In production it refuses demo accounts (:mod:`motcua.core.demo_accounts`) and the demo password: at sign-in (web
+    and admin) and for an existing session. A user is cached only once it passed that check."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from .demo_accounts import DEMO_PASSWORD, in_production
+
+        if in_production() and password == DEMO_PASSWORD:
+            return None  # issue 12 point 4: the demo password never signs in in production, marker or not
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def user_can_authenticate(self, user) -> bool:
+        from .demo_accounts import refused
+
+        return super().user_can_authenticate(user) and not refused(user)
 
     def get_user(self, user_id: Any):
         if not _users.enabled:
             return super().get_user(user_id)
         values = _users.get(user_id)
         if values is not MISSING:
-            user = fresh_user(values)
-            return user if self.user_can_authenticate(user) else None
+            user = fresh_user(values)  # cached only after user_can_authenticate passed (demo check included)
+            return user if ModelBackend.user_can_authenticate(self, user) else None
         user = super().get_user(user_id)
         if user is not None:
             _users.put(user_id, user_values(user))

@@ -98,11 +98,13 @@ def create_demo_accounts() -> list[str]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
+    from motcua.core.demo_accounts import mark
     from motcua.demo.services import DEMO_PASSWORD
     from motcua.units.models import Agency, Membership
 
     User = get_user_model()
     created: list[str] = []
+    marked = []
     hashed = None  # hashed once: one slow key derivation for all the demo accounts
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[*OFFICER_AGENCIES, *SUPERVISOR_AGENCIES])}
     with transaction.atomic():
@@ -121,6 +123,8 @@ def create_demo_accounts() -> list[str]:
                 created.append(account.username)
             if agency is not None:
                 Membership.objects.get_or_create(user=user, agency=agency, role=account.role)
+            marked.append(user)
+        mark(marked)  # refused in production (issue 12 point 4)
     return created
 
 
@@ -151,3 +155,41 @@ def list_demo_accounts() -> list[dict]:
             rows.append({"username": user.username, "role": role, "agency": code,
                          "name": user.get_full_name(), "personal_id": ""})
     return rows
+
+
+@dataclass
+class Removal:
+    deleted: list[str]
+    disabled: list[str]  # referenced by records (dossiers, events…): kept for the history, unable to sign in
+
+
+def remove_demo_accounts() -> Removal:
+    """Remove every account carrying the demo marker (``motcua demo remove-accounts``; meant for production, where
+    they are refused anyway — issue 12 point 4). An account no record refers to is deleted; one that dossiers or
+    events refer to is kept for the history but disabled: inactive, no usable password, no staff or administrator
+    status, no role, no API token. The marker stays, so it is refused even if re-enabled by mistake."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+    from django.db.models import ProtectedError, RestrictedError
+    from rest_framework.authtoken.models import Token
+
+    from motcua.core.demo_accounts import DEMO_GROUP
+    from motcua.units.models import Membership
+
+    removal = Removal([], [])
+    for user in get_user_model().objects.filter(groups__name=DEMO_GROUP).order_by("username"):
+        try:
+            with transaction.atomic():
+                user.delete()
+            removal.deleted.append(user.username)
+            continue
+        except (ProtectedError, RestrictedError, DatabaseError):
+            pass
+        with transaction.atomic():
+            Token.objects.filter(user=user).delete()
+            Membership.objects.filter(user=user).delete()
+            user.is_active = user.is_staff = user.is_superuser = False
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "is_staff", "is_superuser", "password"])
+        removal.disabled.append(user.username)
+    return removal

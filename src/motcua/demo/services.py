@@ -13,8 +13,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from motcua.core.demo_accounts import DEMO_PASSWORD  # demo sign-in only; refused in production
+
 DEMO_RECORDS = Path(__file__).resolve().parent.parent / "catalog" / "data" / "dvcqg" / "procedures.jsonl.gz"
-DEMO_PASSWORD = "motcua-demo"  # demo sign-in only; load_demo refuses to run in production
 
 
 @dataclass
@@ -86,11 +87,14 @@ def create_demo_users() -> list[str]:
     from motcua.units.models import Agency, Membership, Role
 
     User = get_user_model()
+    from motcua.core.demo_accounts import mark
+
     created = []
     with transaction.atomic():
         if not User.objects.filter(username="demo-admin").exists():
             User.objects.create_superuser("demo-admin", password=DEMO_PASSWORD, first_name="Quản trị (demo)")
             created.append("demo-admin")
+        mark(User.objects.filter(username="demo-admin"))  # refused in production (issue 12 point 4)
         agency = Agency.objects.filter(code="BTP").first()
         if agency is None:
             return created
@@ -103,6 +107,7 @@ def create_demo_users() -> list[str]:
                 user.save()
                 created.append(username)
             Membership.objects.get_or_create(user=user, agency=agency, role=role)
+            mark([user])
     return created
 
 

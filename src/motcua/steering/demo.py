@@ -89,6 +89,9 @@ def _people() -> dict[str, object]:
             services.grant_role(user, person.role, organisation=person.organisation, title=person.title,
                                 phone=person.phone, since=date(2023, 10, 1))
         users[person.username] = user
+    from motcua.core.demo_accounts import mark
+
+    mark(list(users.values()))  # refused in production (issue 12 point 4)
     standing = users["demo-vpcp-standing"]
     vpcp = Agency.objects.filter(code=services.standing_agency_code()).first()
     if vpcp is not None:

@@ -1,5 +1,6 @@
 """``motcua demo load`` (the demo catalog and sign-ins, once), ``motcua demo scale N`` (a larger catalog),
-``motcua demo generate`` (a realistic dossier history at any scale) and ``motcua demo accounts`` (the demo sign-ins)."""
+``motcua demo generate`` (a realistic dossier history at any scale), ``motcua demo accounts`` (the demo sign-ins) and
+``motcua demo remove-accounts`` (delete or disable them, e.g. on a production database that had demo data)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                                   "refreshed every time (incremental).")
         accounts = sub.add_parser("accounts", help="List the demo accounts (username, role, agency).")
         accounts.add_argument("--format", choices=("json", "table"), default="table")
+        sub.add_parser("remove-accounts", help="Remove the demo accounts (those marked by 'load'): delete them, or "
+                       "disable those that records refer to. Run it on a production database that had demo data.")
 
     def handle(self, *args, action: str, **options) -> None:
         from motcua.demo import services
@@ -64,6 +67,14 @@ class Command(BaseCommand):
             self._generate(options)
         elif action == "analyse":
             self._analyse(options["once"])
+        elif action == "remove-accounts":
+            from motcua.demo.accounts import remove_demo_accounts
+
+            removal = remove_demo_accounts()
+            self.stdout.write(f"Demo accounts deleted: {len(removal.deleted)}; disabled (kept for the records that "
+                              f"refer to them): {len(removal.disabled)}.")
+            for name in removal.disabled:
+                self.stdout.write(f"  disabled {name}")
         else:
             self._accounts(options["format"])
 
