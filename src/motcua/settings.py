@@ -199,6 +199,16 @@ LOGGING = {
 
 
 # --- Law (issue 11): rule sets and configurable legal choices ---------------------------------------------------------
+# Digitisation and signatures (issue 11 point 8; motcua.core.signing): PKCS#12 files per officer and per agency under
+# MOTCUA_SIGNING_DIR (officers/<user name>.p12, agencies/<agency code>.p12), their passphrase, the trusted roots
+# (comma-separated PEM/DER files), and a demo CA under $MOTCUA_VAR_DIR/signing-demo/ for signers without a file
+# (on by default outside production; refused in production).
+MOTCUA_SIGNING_DIR = os.environ.get("MOTCUA_SIGNING_DIR", str(VAR_DIR / "signing"))
+MOTCUA_SIGNING_PASSPHRASE = os.environ.get("MOTCUA_SIGNING_PASSPHRASE", "")
+MOTCUA_SIGNING_TRUST_ROOTS = os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "")
+MOTCUA_SIGNING_DEMO_CA = os.environ.get("MOTCUA_SIGNING_DEMO_CA", "0" if ENVIRONMENT == "production" else "1") == "1"
+if ENVIRONMENT == "production" and MOTCUA_SIGNING_DEMO_CA:
+    raise ImproperlyConfigured("MOTCUA_SIGNING_DEMO_CA must not be 1 when MOTCUA_ENV=production.")
 
 
 # --- Security (issue 12): production hardening, sign-in throttling, trusted proxies, audit keys -------------------

@@ -345,6 +345,23 @@ class DossierDocument(models.Model):
     from_personal_store = models.BooleanField(default=False, help_text="Taken from the citizen's personal store.")
     replaced_by_population_data = models.BooleanField(default=False, help_text="Replaced by a population-database "
                                                       "lookup.")
+    # Digitisation (issue 11 point 8; motcua.dossiers.digitisation). ``file`` stays the original as received; the
+    # signed PDF is beside it. Decree 118/2025 Art. 17(1)(c): a paper scanned at receipt carries the receiving
+    # officer's digital signature; Art. 19(2), 22(1): a result or digitised component carries the agency's.
+    signed_file = models.FileField(upload_to=document_upload_to, max_length=300, blank=True,
+                                   help_text="The signed PDF (PAdES); images are wrapped into a PDF first.")
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    signature_kind = models.CharField(max_length=10, blank=True,
+                                      choices=[("officer", _("Chữ ký số cá nhân của cán bộ")),
+                                               ("agency", _("Chữ ký số của cơ quan"))])
+    signed_by = models.CharField(max_length=255, blank=True, help_text="The signing certificate's common name.")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    # Decree 118/2025 Art. 19(2): the minimum data fields of the document; Art. 22(4): its document code (holder's
+    # identifier + document-type code).
+    document_type_code = models.CharField(max_length=60, blank=True)
+    document_code = models.CharField(max_length=100, blank=True, db_index=True)
+    digital_data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder,
+                                    help_text="Art. 19(2) minimum fields, as embedded in the signed PDF.")
 
     class Meta:
         ordering = ["dossier", "uploaded_at", "pk"]

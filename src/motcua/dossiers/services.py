@@ -33,7 +33,7 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.units.models import Agency, Membership
 
-from . import documents, rules
+from . import digitisation, documents, rules
 from .codes import code_prefix, counter_cte, format_code, next_sequence, receipt_date, sequence_sql
 from .models import (
     ApplicantKind,
@@ -900,7 +900,8 @@ def _inspect_upload(upload) -> tuple[documents.FileType, int, str]:
 
 
 def add_document(dossier_code: str, upload, *, actor, role: str, required_document: int | None = None,
-                 name: str = "", expected_version: int | None = None, at: datetime | None = None) -> DossierDocument:
+                 name: str = "", expected_version: int | None = None, at: datetime | None = None,
+                 digital_data: dict | None = None) -> DossierDocument:
     """Store an uploaded file as a document of the dossier (issue 3 point 8) and append an ``upload_document`` event.
 
     ``upload`` is a Django ``File`` (``UploadedFile``). Checked before anything is stored: size and type limits
@@ -940,13 +941,17 @@ def add_document(dossier_code: str, upload, *, actor, role: str, required_docume
             document.file.save(documents.stored_name(file_type), upload, save=False)
             stored = document.file.name
             document.save(force_insert=True)
+            # Decree 118/2025 Art. 17(1)(c), 19(2), 22(4): officers' scans and results are signed and described.
+            digitised = digitisation.digitise(document, dossier, actor=actor, role=role, at=at, given=digital_data)
             _record_change(dossier, action=documents.UPLOAD_ACTION, actor=actor, role=role, at=at, fields=[],
                            data={"document": document.pk, "name": display, "filename": filename,
                                  "content_type": file_type.mime, "size": size, "sha256": sha256,
-                                 "required_document": component.pk if component else None})
+                                 "required_document": component.pk if component else None, **digitised})
     except BaseException:
         if stored:
             DossierDocument._meta.get_field("file").storage.delete(stored)
+            if document.signed_file:
+                DossierDocument._meta.get_field("signed_file").storage.delete(document.signed_file.name)
         raise
     return document
 
