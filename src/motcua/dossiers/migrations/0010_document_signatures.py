@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_document_reuse'),
+        ('dossiers', '0009_code_help_text_decree_118'),
     ]
 
     operations = [
