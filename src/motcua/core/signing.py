@@ -15,8 +15,9 @@ Keys and certificates (``MOTCUA_SIGNING_*`` settings, README's configuration tab
 - ``MOTCUA_SIGNING_TRUST_ROOTS``: comma-separated PEM or DER files of the root certificates a signature must chain
   to (e.g. the Government's specialised CA and the public CAs); the demo root is added when the demo CA is on.
 - ``MOTCUA_SIGNING_DEMO_CA``: ``1`` (default outside production) issues a certificate from a demo CA generated on
-  first use under ``$MOTCUA_VAR_DIR/signing-demo/`` to any signer that has no PKCS#12 file. Its names say
-  "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ". Refused when ``MOTCUA_ENV=production``.
+  first use under ``$MOTCUA_VAR_DIR/signing-demo/`` to any signer that has no PKCS#12 file. Its certificates say
+  "(DEMO)" in the common name and "DEMO — KHÔNG CÓ GIÁ TRỊ PHÁP LÝ" as organisational unit, and the pages show it.
+  Refused when ``MOTCUA_ENV=production``.
 
 :func:`sign_pdf` adds one PAdES baseline (B-B) signature, SHA-256, in an incremental update, with the given
 metadata written into the document information dictionary in the same revision; :func:`verify_pdf` checks every
@@ -160,19 +161,26 @@ def trust_roots() -> list[x509.Certificate]:
 _lock = threading.Lock()
 
 
-def _name(common: str, organisation: str = "") -> x509.Name:
+def _clip(text: str, limit: int = 64) -> str:
+    """At most ``limit`` UTF-8 bytes (X.520's upper bound for these names), cut on a character boundary."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore").strip() or "?"
+
+
+def _name(common: str, organisation: str = "", unit: str = "") -> x509.Name:
     parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
-    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common[:64]))
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, _clip(organisation)))
+    if unit:
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, _clip(unit)))
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, _clip(common)))
     return x509.Name(parts)
 
 
-def make_root(common: str, *, days: int = 3650) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+def make_root(common: str, *, unit: str = "", days: int = 3650) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     """A self-signed root CA certificate and its key (P-256). Used for the demo CA and in tests."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
-    name = _name(common)
+    name = _name(common, unit=unit)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=days))
@@ -186,11 +194,11 @@ def make_root(common: str, *, days: int = 3650) -> tuple[x509.Certificate, ec.El
 
 
 def issue(root: x509.Certificate, root_key: ec.EllipticCurvePrivateKey, common: str, organisation: str = "", *,
-          days: int = 730) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+          unit: str = "", days: int = 730) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     """A signing certificate (non-repudiation, digital signature) issued by ``root``."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(_name(common, organisation)).issuer_name(root.subject)
+    cert = (x509.CertificateBuilder().subject_name(_name(common, organisation, unit)).issuer_name(root.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=days))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -243,7 +251,7 @@ def _demo_root() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         if not cert_path.exists():
             with _FileLock(folder / ".lock"):
                 if not cert_path.exists():
-                    cert, key = make_root(f"motcua CA {DEMO_MARK}")
+                    cert, key = make_root("motcua DEMO CA", unit=DEMO_MARK)
                     _write_atomic(key_path, key.private_bytes(serialization.Encoding.PEM,
                                                               serialization.PrivateFormat.PKCS8,
                                                               serialization.NoEncryption()))
@@ -259,15 +267,14 @@ def _demo_pkcs12(ref: SignerRef) -> Path:
     root, root_key = _demo_root()
     with _FileLock(demo_dir() / ".lock"):
         if not path.exists():
-            common = f"{ref.name or ref.key} ({DEMO_MARK})"
-            cert, key = issue(root, root_key, common, ref.organisation)
+            cert, key = issue(root, root_key, f"{ref.name or ref.key} (DEMO)", ref.organisation, unit=DEMO_MARK)
             _write_atomic(path, pkcs12_bytes(cert, key, [root]))
     return path
 
 
 # Signing -------------------------------------------------------------------------------------------------------------
 
-_signers: dict[tuple[str, float, bool], object] = {}
+_signers: dict[tuple[str, float, bytes | None], object] = {}
 
 
 def pkcs12_path(ref: SignerRef) -> Path:
@@ -284,7 +291,7 @@ def _signer(path: Path):
     from pyhanko.sign import signers
 
     demo = path.is_relative_to(demo_dir())
-    cache_key = (str(path), path.stat().st_mtime, demo)
+    cache_key = (str(path), path.stat().st_mtime, None if demo else _passphrase())
     signer = _signers.get(cache_key)
     if signer is None:
         try:
@@ -334,11 +341,16 @@ def _sign(pdf: bytes, signer, *, reason: str, location: str, metadata: Mapping[s
     from pyhanko.sign import fields, signers
 
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    if metadata:
+    entries = {f"/{INFO_PREFIX}{key}": _text(value) for key, value in (metadata or {}).items()}
+    # Written straight into the information dictionary: pyHanko only updates entries that exist once it also
+    # writes XMP (PDF 2.0 output), and it sets the same values in the XMP below.
+    entries.update({k: v for k, v in (("/Title", title), ("/Subject", subject), ("/Keywords", ",".join(keywords)))
+                    if v})
+    if entries:
         info_ref = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
         info = info_ref.get_object() if info_ref is not None else generic.DictionaryObject()
-        for key, value in metadata.items():
-            info[generic.NameObject(f"/{INFO_PREFIX}{key}")] = generic.TextStringObject(_text(value))
+        for key, value in entries.items():
+            info[generic.NameObject(key)] = generic.TextStringObject(value)
         if info_ref is not None:
             writer.mark_update(info_ref)
         else:
@@ -409,14 +421,16 @@ def verify_pdf(pdf: bytes, roots: Sequence[x509.Certificate] | None = None) -> l
         cert = status.signing_cert
         signer = _common_name(cert) if cert is not None else ""
         when = status.signer_reported_dt
-        changed = status.modification_level not in (None, ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+        # Later signatures and form filling are allowed updates; anything else (a page, new content) is a change.
+        changed = status.modification_level == ModificationLevel.OTHER or status.docmdp_ok is False
         if not status.intact or not status.valid or changed:
             result = "tampered"
         elif not status.trusted:
             result = "untrusted"
         else:
             result = "valid"
-        found.append(Verification(result, signer=signer, signed_at=when, demo=DEMO_MARK in signer,
+        demo = cert is not None and cert.subject.native.get("organizational_unit_name") == DEMO_MARK
+        found.append(Verification(result, signer=signer, signed_at=when, demo=demo,
                                   detail=status.summary()))
     return found
 

@@ -280,3 +280,21 @@ def verification(document) -> signing.Verification | None:
     except FileNotFoundError:
         return signing.Verification("error", detail="missing file")
     return signing.verdict(signing.verify_pdf(content))
+
+
+POSTED_FIELDS = ("document_type_code", "summary", "valid_until", "validity_scope", "holder_birth_year", "issued_on",
+                 "issuer")
+
+
+def posted_data(post) -> dict:
+    """The Art. 19(2) fields an officer typed on the upload form (empty ones left out)."""
+    data = {k: str(post.get(k, "")).strip() for k in POSTED_FIELDS if str(post.get(k, "")).strip()}
+    if post.get("valid_indefinitely"):
+        data["valid_indefinitely"] = True
+    return data
+
+
+def signed_filename(document) -> str:
+    """The download name of a signed PDF: the original's stem with ``-da-ky.pdf``."""
+    stem = document.filename.rsplit(".", 1)[0] if "." in document.filename else document.filename
+    return f"{stem or 'tai-lieu'}-da-ky.pdf"

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionAgency, VersionStatus
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
-from motcua.dossiers import queries, services
+from motcua.dossiers import digitisation, queries, services
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
@@ -537,11 +537,14 @@ def details(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _details_or_404(request, code)
     documents = _documents(dossier)
     results = _result_documents(dossier, documents)
+    for document in results:  # the signature's verdict, shown with each result (issue 11 point 8)
+        document.signature = digitisation.verification(document)
     state = State(dossier.state)
     can_rate = state is State.RETURNED and not dossier.rating
     return render(request, "dossiers/citizen/details.html", {
         "dossier": dossier, **_status(dossier), "timeline": _timeline(queries.timeline(dossier)),
-        "documents": [d for d in documents if d not in results], "results": results,
+        "documents": [d for d in documents if d not in results],
+        "results": results,
         "can_supplement": state in SUPPLEMENT_STATES,
         "can_withdraw": "withdraw" in queries.actions_for(dossier, Role.APPLICANT),
         "can_rate": can_rate, "rating": dossier.get_rating_display() if dossier.rating else "",
@@ -625,6 +628,9 @@ def result(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     dossier = _details_or_404(request, code)
     for document in _result_documents(dossier, _documents(dossier)):
         if document.pk == document_id:
+            if document.signed_file:  # the signed PDF is the electronic result (Decree 118/2025 Art. 22(1), (4))
+                return FileResponse(document.signed_file.open("rb"), as_attachment=True,
+                                    filename=digitisation.signed_filename(document), content_type="application/pdf")
             return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
                                 content_type=document.content_type)
     raise Http404

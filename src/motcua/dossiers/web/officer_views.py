@@ -35,9 +35,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.models import Procedure, RequiredDocument, VersionStatus
+from motcua.core import signing
 from motcua.core.calendar import TZ, WorkingCalendar
 from motcua.core.params import day_or
-from motcua.dossiers import documents, escalation, queries, rules, services
+from motcua.dossiers import digitisation, documents, escalation, queries, rules, services
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
 from motcua.units.models import Agency
@@ -453,6 +454,8 @@ class DocumentRow:
     is_result: bool
     uploaded_by: str
     role: str
+    # The signature's verdict against the configured trust roots (issue 11 point 8); None for unsigned uploads.
+    signature: signing.Verification | None = None
 
 
 def result_document_ids(dossier: Dossier) -> set[int]:
@@ -470,7 +473,8 @@ def result_document_ids(dossier: Dossier) -> set[int]:
 def _documents(dossier: Dossier) -> list[DocumentRow]:
     results = result_document_ids(dossier)
     rows = DossierDocument.objects.filter(dossier=dossier).select_related("uploaded_by").order_by("uploaded_at", "pk")
-    return [DocumentRow(d, d.pk in results, display_name(d.uploaded_by), role_label(d.uploaded_role)) for d in rows]
+    return [DocumentRow(d, d.pk in results, display_name(d.uploaded_by), role_label(d.uploaded_role),
+                        digitisation.verification(d)) for d in rows]
 
 
 def _upload_role(dossier: Dossier, roles: Sequence[str]) -> str | None:
@@ -675,12 +679,17 @@ def document_file(request: HttpRequest, code: str, document_id: int) -> FileResp
     document = DossierDocument.objects.filter(dossier=dossier, pk=document_id).first()
     if document is None:
         raise Http404(_("No such document in this dossier."))
+    # ``?signed=1``: the signed PDF (issue 11 point 8) instead of the original as received.
+    signed = request.GET.get("signed") == "1"
+    if signed and not document.signed_file:
+        raise Http404(_("No such document in this dossier."))
     try:
-        handle = document.file.open("rb")
+        handle = (document.signed_file if signed else document.file).open("rb")
     except FileNotFoundError as missing:
         raise Http404(_("The stored file is missing.")) from missing
-    response = FileResponse(handle, as_attachment=request.GET.get("download") == "1", filename=document.filename,
-                            content_type=document.content_type)
+    response = FileResponse(handle, as_attachment=request.GET.get("download") == "1",
+                            filename=digitisation.signed_filename(document) if signed else document.filename,
+                            content_type="application/pdf" if signed else document.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -707,7 +716,7 @@ def document_upload(request: HttpRequest, code: str) -> HttpResponse:
     try:
         services.add_document(code, upload, actor=request.user, role=role, name=request.POST.get("name", "")[:500],
                               required_document=int(component) if component.isdigit() else None,
-                              expected_version=expected)
+                              expected_version=expected, digital_data=digitisation.posted_data(request.POST))
     except services.VersionConflict as conflict:
         return _render_dossier(request, conflict.current, roles, status=409, error={
             "kind": "conflict", "message": _("The dossier has just been updated by someone else. Here is its "

@@ -1,0 +1,176 @@
+"""PAdES signatures (issue 11 point 8, Decree 118/2025 Art. 17(1)(c), 19(2)): a key from configuration (a PKCS#12
+file of the documented layout), a test certificate authority generated here (root → officer certificate, with
+``cryptography``), verification against the configured trust roots: valid, tampered, untrusted, unsigned."""
+
+from __future__ import annotations
+
+import time
+from io import BytesIO
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.core.exceptions import ImproperlyConfigured
+from fpdf import FPDF
+
+from motcua.core import signing
+
+PASSPHRASE = "mat-khau-thu"
+OFFICER = signing.SignerRef(signing.OFFICER, "can.bo@h01", "Nguyễn Văn Tiếp Nhận", "UBND phường Hoàn Kiếm")
+
+
+def one_page_pdf(text: str = "Giay khai sinh - ban sao") -> bytes:
+    pdf = FPDF()
+    pdf.set_compression(False)  # the page text stays visible in the bytes, so a test can change it
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+class FakeCA:
+    """A root and the PKCS#12 files it issues, written where MOTCUA_SIGNING_DIR points."""
+
+    def __init__(self, folder, name: str = "Test root CA"):
+        self.folder = folder
+        self.root, self.key = signing.make_root(name)
+        self.root_path = folder / f"{name.replace(' ', '-')}.pem"
+        self.root_path.write_bytes(self.root.public_bytes(serialization.Encoding.PEM))
+
+    def issue(self, ref: signing.SignerRef, base=None) -> None:
+        cert, key = signing.issue(self.root, self.key, ref.name, ref.organisation)
+        path = (base or self.folder / "keys") / ("officers" if ref.kind == signing.OFFICER else "agencies")
+        path.mkdir(parents=True, exist_ok=True)
+        (path / signing.file_name(ref.key)).write_bytes(
+            signing.pkcs12_bytes(cert, key, [self.root], passphrase=PASSPHRASE.encode()))
+
+
+@pytest.fixture
+def ca(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.MOTCUA_SIGNING_DIR = str(tmp_path / "keys")
+    settings.MOTCUA_SIGNING_PASSPHRASE = PASSPHRASE
+    settings.MOTCUA_SIGNING_DEMO_CA = False
+    authority = FakeCA(tmp_path)
+    settings.MOTCUA_SIGNING_TRUST_ROOTS = str(authority.root_path)
+    authority.issue(OFFICER)
+    return authority
+
+
+def test_a_pdf_signed_with_the_configured_key_verifies_as_valid(ca):
+    signed = signing.sign_pdf(one_page_pdf(), OFFICER, reason="Art. 17(1)(c)")
+    [found] = signing.verify_pdf(signed)
+    assert found.status == "valid" and found.ok
+    assert found.signer == "Nguyễn Văn Tiếp Nhận" and not found.demo
+    assert found.signed_at is not None
+    assert signing.signer_name(OFFICER) == "Nguyễn Văn Tiếp Nhận"
+
+
+def test_a_byte_of_the_page_changed_after_signing_is_detected_as_tampered(ca):
+    signed = signing.sign_pdf(one_page_pdf("So 123/2026"), OFFICER)
+    assert b"So 123/2026" in signed
+    tampered = signed.replace(b"So 123/2026", b"So 923/2026")
+    [found] = signing.verify_pdf(tampered)
+    assert found.status == "tampered" and not found.ok
+
+
+def test_a_page_added_after_signing_is_detected_as_tampered(ca):
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signed = signing.sign_pdf(one_page_pdf(), OFFICER)
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    writer.insert_page(generic.DictionaryObject({generic.pdf_name("/Type"): generic.pdf_name("/Page"),
+                                                 generic.pdf_name("/MediaBox"): generic.ArrayObject(
+                                                     [generic.NumberObject(n) for n in (0, 0, 595, 842)])}))
+    out = BytesIO()
+    writer.write(out)
+    [found] = signing.verify_pdf(out.getvalue())
+    assert found.status == "tampered"
+
+
+def test_a_signer_whose_certificate_another_ca_issued_is_reported_untrusted(ca, tmp_path, settings):
+    stranger = FakeCA(tmp_path, "Stranger CA")
+    other = signing.SignerRef(signing.OFFICER, "ke-gia-mao", "Kẻ giả mạo")
+    stranger.issue(other)
+    signed = signing.sign_pdf(one_page_pdf(), other)
+    [found] = signing.verify_pdf(signed)  # trust roots: only the configured test root
+    assert found.status == "untrusted" and found.signer == "Kẻ giả mạo"
+    [with_both] = signing.verify_pdf(signed, [ca.root, stranger.root])
+    assert with_both.status == "valid"
+
+
+def test_a_pdf_without_signature_is_reported_unsigned_and_garbage_as_unreadable(ca):
+    assert [v.status for v in signing.verify_pdf(one_page_pdf())] == ["unsigned"]
+    assert [v.status for v in signing.verify_pdf(b"%PDF-1.4\nnot really")] == ["error"]
+
+
+def test_the_documents_data_are_written_into_the_signed_revision(ca):
+    signed = signing.sign_pdf(one_page_pdf(), OFFICER, metadata={"DocumentCode": "001090012345.KQ.G01.00262",
+                                                                  "Summary": "Khai sinh cho Nguyễn Văn B"},
+                              title="Giấy khai sinh", keywords=["001090012345.KQ.G01.00262"])
+    assert signing.read_metadata(signed) == {"DocumentCode": "001090012345.KQ.G01.00262",
+                                             "Summary": "Khai sinh cho Nguyễn Văn B"}
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    info = PdfFileReader(BytesIO(signed)).trailer_view["/Info"]
+    assert str(info["/Title"]) == "Giấy khai sinh"
+    # The data are inside what the signature covers: changing them breaks it.
+    changed = signed.replace(b"001090012345.KQ", b"001090099999.KQ")
+    assert changed != signed and signing.verify_pdf(changed)[0].status == "tampered"
+
+
+def test_a_second_signature_keeps_the_first_valid(ca):
+    agency = signing.SignerRef(signing.AGENCY, "H01.X00070", "UBND phường Hoàn Kiếm")
+    ca.issue(agency)
+    twice = signing.sign_pdf(signing.sign_pdf(one_page_pdf(), OFFICER), agency)
+    assert [(v.status, v.signer) for v in signing.verify_pdf(twice)] == [
+        ("valid", "Nguyễn Văn Tiếp Nhận"), ("valid", "UBND phường Hoàn Kiếm")]
+
+
+def test_without_a_key_file_and_without_the_demo_ca_nothing_is_signed(ca):
+    nobody = signing.SignerRef(signing.OFFICER, "khong-co-khoa")
+    with pytest.raises(signing.SigningUnavailable):
+        signing.sign_pdf(one_page_pdf(), nobody)
+
+
+def test_a_wrong_passphrase_is_reported_as_unavailable_not_a_crash(ca, settings):
+    settings.MOTCUA_SIGNING_PASSPHRASE = "sai"
+    with pytest.raises(signing.SigningUnavailable):
+        signing.sign_pdf(one_page_pdf(), OFFICER)
+
+
+def test_the_demo_ca_signs_for_anyone_and_says_demo(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.MOTCUA_SIGNING_DIR = str(tmp_path / "none")
+    settings.MOTCUA_SIGNING_TRUST_ROOTS = ""
+    settings.MOTCUA_SIGNING_DEMO_CA = True
+    signed = signing.sign_pdf(one_page_pdf(), OFFICER)
+    [found] = signing.verify_pdf(signed)
+    assert found.status == "valid" and found.demo and found.signer == "Nguyễn Văn Tiếp Nhận (DEMO)"
+    assert (tmp_path / "var" / "signing-demo" / "root.pem").exists()
+    assert (tmp_path / "var" / "signing-demo" / "officers" / "can.bo_h01.p12").exists()
+
+
+def test_the_demo_ca_is_refused_in_production(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.MOTCUA_SIGNING_DIR = str(tmp_path / "none")
+    settings.MOTCUA_SIGNING_DEMO_CA = True
+    settings.ENVIRONMENT = "production"
+    with pytest.raises(ImproperlyConfigured):
+        signing.sign_pdf(one_page_pdf(), OFFICER)
+    assert not (tmp_path / "var" / "signing-demo").exists()
+
+
+@pytest.mark.parametrize(("key", "name"), [("can.bo@h01", "can.bo_h01.p12"), ("H01.X00070", "H01.X00070.p12"),
+                                           ("../../etc/passwd", "_.._etc_passwd.p12")])
+def test_key_file_names_cannot_leave_their_folder(key, name):
+    assert signing.file_name(key) == name
+
+
+def test_signing_a_one_page_pdf_takes_tens_of_milliseconds(ca):
+    pdf = one_page_pdf()
+    signing.sign_pdf(pdf, OFFICER)  # loads the key once
+    start = time.perf_counter()
+    for _ in range(5):
+        signing.sign_pdf(pdf, OFFICER)
+    assert (time.perf_counter() - start) / 5 < 0.5
