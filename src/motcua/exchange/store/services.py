@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import RequiredDocument
+from motcua.dossiers import digitisation, evidence
 from motcua.dossiers import documents as dossier_documents
-from motcua.dossiers import evidence
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import Role, State
@@ -86,6 +86,10 @@ def keep_results(dossier: Dossier, at: datetime | None = None) -> list[StoreItem
                          issuer=dossier.agency.name[:255], filename=document.filename,
                          content_type=document.content_type, size=document.size, sha256=document.sha256, added_at=at)
         item.file.name = document.file.name  # the same stored file: the result is not copied
+        if document.signed_file:  # the signed PDF with its document code is what is kept (Decree 118/2025 Art. 22(4))
+            item.file.name, item.content_type = document.signed_file.name, "application/pdf"
+            item.filename, item.sha256 = digitisation.signed_filename(document), document.signed_sha256
+            item.size = document.signed_file.size
         try:
             with transaction.atomic():
                 item.save(force_insert=True)
