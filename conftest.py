@@ -7,13 +7,16 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_queue_caches():
+    from motcua.core.auth import clear_token_cache
     from motcua.core.sessions import clear_session_caches
     from motcua.dossiers import queries
 
     queries.clear_queue_caches()
     queries.clear_calendar_cache()
     clear_session_caches()
+    clear_token_cache()
     yield
     queries.clear_queue_caches()
     queries.clear_calendar_cache()
     clear_session_caches()
+    clear_token_cache()

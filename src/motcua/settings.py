@@ -215,3 +215,84 @@ if ENVIRONMENT == "production" and MOTCUA_SIGNING_DEMO_CA:
 
 
 # --- Production (issue 13): cache, background work, storage, health, metrics, logs ---------------------------------
+# Every setting of this block is read from the environment once, here; docs/operations.md lists them all.
+#
+# MOTCUA_REDIS_URL (or REDIS_URL): the shared cache (Django's RedisCache) for API tokens, sessions, signed-in users,
+# the officer pages' scopes and calendars, and rate limits. Unset (the embedded default): local-memory cache, which is
+# right for one process only.
+MOTCUA_REDIS_URL = os.environ.get("MOTCUA_REDIS_URL") or os.environ.get("REDIS_URL") or ""
+if MOTCUA_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MOTCUA_REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
+                          "TIMEOUT": 300}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua",
+                          "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
+                          "TIMEOUT": 300, "OPTIONS": {"MAX_ENTRIES": 50_000}}}
+
+# MOTCUA_BROKER_URL: Celery's broker (redis://127.0.0.1:6379/1 or amqp://guest:guest@127.0.0.1:5672//). Unset (the
+# embedded default): no broker, jobs run inline after the commit (MOTCUA_JOBS_INLINE, default 1 without a broker).
+MOTCUA_BROKER_URL = os.environ.get("MOTCUA_BROKER_URL", "")
+MOTCUA_JOBS_INLINE = os.environ.get("MOTCUA_JOBS_INLINE", "0" if MOTCUA_BROKER_URL else "1") == "1"
+# MOTCUA_JOBS_QUEUE: the Celery queue of the outbox and scheduled tasks (default "motcua").
+MOTCUA_JOBS_QUEUE = os.environ.get("MOTCUA_JOBS_QUEUE", "motcua")
+# MOTCUA_BROKER_VISIBILITY_TIMEOUT: seconds after which a Redis-broker message taken by a worker that died is handed
+# to another worker (default 3600; must exceed the longest job).
+MOTCUA_BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("MOTCUA_BROKER_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_URL = MOTCUA_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not MOTCUA_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = MOTCUA_JOBS_QUEUE
+CELERY_TASK_ACKS_LATE = True  # a message is acknowledged after its task ran: a killed worker's job comes back
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": MOTCUA_BROKER_VISIBILITY_TIMEOUT}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_ENABLE_UTC = True
+
+# MOTCUA_STORAGE: "local" (default: files under MOTCUA_VAR_DIR/media) or "s3" (an S3-compatible store through
+# django-storages, with MOTCUA_S3_BUCKET, MOTCUA_S3_ENDPOINT_URL, MOTCUA_S3_REGION, MOTCUA_S3_ACCESS_KEY_ID,
+# MOTCUA_S3_SECRET_ACCESS_KEY). Documents are always served through the application's permission check.
+MOTCUA_STORAGE = os.environ.get("MOTCUA_STORAGE", "local")
+if MOTCUA_STORAGE == "s3":
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ.get("MOTCUA_S3_BUCKET", "motcua"),
+        "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("MOTCUA_S3_REGION") or None,
+        "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("MOTCUA_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": "private", "querystring_auth": True, "querystring_expire": 300,
+        "file_overwrite": False, "addressing_style": "path",
+    }}
+elif MOTCUA_STORAGE == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MOTCUA_STORAGE must be 'local' or 's3'.")
+STORAGES = {"default": _default_storage,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# MOTCUA_METRICS_TOKEN: a bearer token that /metrics requires; MOTCUA_METRICS_ALLOW: comma-separated client addresses
+# or networks allowed without it (default 127.0.0.1,::1). PROMETHEUS_MULTIPROC_DIR (prometheus-client's own
+# variable): set it for gunicorn's several worker processes.
+MOTCUA_METRICS_TOKEN = os.environ.get("MOTCUA_METRICS_TOKEN", "")
+MOTCUA_METRICS_ALLOW = [a.strip() for a in os.environ.get("MOTCUA_METRICS_ALLOW", "127.0.0.1,::1").split(",")
+                        if a.strip()]
+# MOTCUA_LOG_FORMAT: "text" (default) or "json" (one JSON object a line with the request id; python-json-logger).
+MOTCUA_LOG_FORMAT = os.environ.get("MOTCUA_LOG_FORMAT", "text")
+MIDDLEWARE.insert(0, "motcua.core.observability.RequestIdMetricsMiddleware")
+LOGGING["filters"] = {"request_id": {"()": "motcua.core.observability.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if MOTCUA_LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                                      "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                                      "rename_fields": {"asctime": "time", "levelname": "level"}}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# MOTCUA_BEAT_EVERY_SECONDS: run every beat entry at this interval instead of its schedule (tests, drills; default
+# 0 = the schedule of motcua.core.schedule).
+MOTCUA_BEAT_EVERY_SECONDS = float(os.environ.get("MOTCUA_BEAT_EVERY_SECONDS", "0"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A broker that is down must not hold a request: one quick retry, then the row waits for beat's dispatch_due.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.5}

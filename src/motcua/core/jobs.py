@@ -8,8 +8,13 @@ Where jobs run (settings, read with ``getattr`` so that nothing is required):
 
 - ``MOTCUA_JOBS_INLINE`` (default ``True``, the embedded default): right after the commit, in the same process. A
   failure is caught, logged and recorded on the row; the caller never sees it.
-- otherwise rows wait for a worker: ``motcua jobs run`` (once, or ``--loop``) processes the due ones. A Celery task
-  calling :func:`run_job` is the production path (architecture.md: "Celery workers with Redis or RabbitMQ").
+- with a broker (``MOTCUA_BROKER_URL``, the production path): after the commit the job's id is handed to Celery
+  (:mod:`motcua.core.tasks`); a worker runs it with :func:`run_job_atomically`: the claim, the handler's database
+  writes and the outcome commit together, and the message is acknowledged only afterwards (acks late), so a worker
+  killed mid-job leaves the row pending and its message is delivered again: the job runs again, once, and its
+  database effect is not doubled. Celery beat's ``dispatch_due`` hands over the due rows whose message was lost
+  (the broker was down at the commit) and the retries after back-off.
+- otherwise rows wait for ``motcua jobs run`` (once, or ``--loop``), which processes the due ones.
 
 A failed run is retried after ``MOTCUA_JOBS_BACKOFF_SECONDS`` × 2^(attempt-1) (default 60 s, capped at 6 h), up to
 ``MOTCUA_JOBS_MAX_ATTEMPTS`` (default 5) attempts; then the job stays ``failed``.
@@ -31,7 +36,7 @@ from django.utils import timezone
 
 from .models import Job, JobStatus
 
-__all__ = ["Job", "backoff", "enqueue", "handler", "handlers", "run_due", "run_job"]
+__all__ = ["Job", "backoff", "enqueue", "handler", "handlers", "run_due", "run_job", "run_job_atomically"]
 
 logger = logging.getLogger(__name__)
 
@@ -101,10 +106,27 @@ def enqueue(kind: str, payload: dict, *, key: str | None = None, max_attempts: i
         if key is None:
             raise
         return Job.objects.get(key=key)
+    job_id = job.pk
     if _inline():
-        job_id = job.pk
         transaction.on_commit(lambda: _run_quietly(job_id))
+    elif getattr(settings, "MOTCUA_BROKER_URL", ""):
+        transaction.on_commit(lambda: dispatch(job_id))
     return job
+
+
+def dispatch(job_id: int) -> bool:
+    """Hand a job to Celery; ``False`` (logged) when the broker cannot be reached: the row stays pending and beat's
+    ``dispatch_due`` hands it over later. Never raises into the caller."""
+    from .observability import current_request_id
+
+    try:
+        from .tasks import run_outbox_job
+
+        run_outbox_job.apply_async(args=[job_id], kwargs={"request_id": current_request_id()})
+    except Exception:  # the broker is down: nothing is lost, the row waits in the outbox
+        logger.warning("Job %s could not be handed to the broker; it stays in the outbox.", job_id, exc_info=True)
+        return False
+    return True
 
 
 def _run_quietly(job_id: int) -> None:
@@ -138,23 +160,63 @@ def run_job(job_id: int, now: datetime | None = None) -> str:
             raise LookupError(f"No handler registered for job kind {job.kind!r}.")
         func(job)
     except Exception as exc:  # any failure of a handler is recorded and retried
-        job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if job.attempts >= job.max_attempts:
-            job.status = JobStatus.FAILED
-            job.finished_at = now
-            logger.error("Job %s (%s) failed for good after %s attempts: %s", job.pk, job.kind, job.attempts,
-                         job.last_error)
-        else:
-            job.status = JobStatus.PENDING
-            job.run_after = now + backoff(job.attempts)
-            logger.warning("Job %s (%s) failed (attempt %s of %s), retry after %s: %s", job.pk, job.kind,
-                           job.attempts, job.max_attempts, job.run_after.isoformat(), job.last_error)
+        _failed(job, exc, now)
     else:
-        job.status = JobStatus.DONE
-        job.finished_at = now
-        job.last_error = ""
+        _succeeded(job, now)
     job.save(update_fields=["status", "finished_at", "last_error", "run_after", "payload", "updated_at"])
     return job.status
+
+
+def run_job_atomically(job_id: int, now: datetime | None = None) -> str:
+    """Run one due pending job in one transaction (the Celery path): claim, the handler's database writes and the
+    outcome commit together or not at all. The row is locked (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite's
+    immediate transactions serialise writers), so two deliveries of the same job never both run it; a process that
+    dies mid-job leaves the row pending. A failing handler's writes are rolled back (savepoint) while its progress in
+    ``job.payload`` is kept. Returns the status afterwards, or ``"skipped"``.
+    """
+    from .observability import JOBS_RUN
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = (Job.objects.select_for_update(skip_locked=True)
+               .filter(pk=job_id, status=JobStatus.PENDING, run_after__lte=now).first())
+        if job is None:
+            return "skipped"
+        job.attempts += 1
+        func = handlers().get(job.kind)
+        try:
+            with transaction.atomic():
+                if func is None:
+                    raise LookupError(f"No handler registered for job kind {job.kind!r}.")
+                func(job)
+        except Exception as exc:  # any failure of a handler is recorded and retried
+            _failed(job, exc, now)
+        else:
+            _succeeded(job, now)
+        job.save(update_fields=["status", "attempts", "finished_at", "last_error", "run_after", "payload",
+                                "updated_at"])
+    JOBS_RUN.labels(job.kind, job.status).inc()
+    return job.status
+
+
+def _succeeded(job: Job, now: datetime) -> None:
+    job.status = JobStatus.DONE
+    job.finished_at = now
+    job.last_error = ""
+
+
+def _failed(job: Job, exc: Exception, now: datetime) -> None:
+    job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if job.attempts >= job.max_attempts:
+        job.status = JobStatus.FAILED
+        job.finished_at = now
+        logger.error("Job %s (%s) failed for good after %s attempts: %s", job.pk, job.kind, job.attempts,
+                     job.last_error)
+    else:
+        job.status = JobStatus.PENDING
+        job.run_after = now + backoff(job.attempts)
+        logger.warning("Job %s (%s) failed (attempt %s of %s), retry after %s: %s", job.pk, job.kind,
+                       job.attempts, job.max_attempts, job.run_after.isoformat(), job.last_error)
 
 
 def run_due(now: datetime | None = None, limit: int | None = None) -> dict[str, int]:

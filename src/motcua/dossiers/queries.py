@@ -21,20 +21,31 @@ from .models import Dossier, DossierEvent
 from .transitions import State, allowed_actions, is_terminal
 
 # Working calendars per agency, per process (issue 3 "Speed": a calendar built per request starts with cold
-# per-year indexes, the largest part of a queue page's deadline badges). The key holds a stamp of the calendar
-# exceptions (their count and highest id: one index-only query) and the agency's office hours, so an exception
-# added or deleted anywhere, or a change of hours, applies at the next request; an exception edited in place is
-# seen at once in this process (signals, apps.py) and within MOTCUA_CALENDAR_CACHE_SECONDS (default 60) elsewhere.
+# per-year indexes, the largest part of a queue page's deadline badges). A per-process cache that cannot be wrong:
+# the key holds a stamp of the calendar exceptions (their count, highest id, and the shared edit counter that every
+# exception saved or deleted through the ORM moves on in the shared cache, signals in apps.py) and the agency's office
+# hours, so any change applies on every server at the next request. Entries expire after
+# MOTCUA_CALENDAR_CACHE_SECONDS (default 60) only to bound memory.
 _calendars: dict[tuple, tuple[float, WorkingCalendar]] = {}
 
 
-def exceptions_stamp() -> tuple[int, int]:
+def exceptions_stamp() -> tuple[int, int, int]:
     from django.db.models import Count, Max
 
     from motcua.core.models import CalendarException
 
     stamp = CalendarException.objects.aggregate(n=Count("id"), top=Max("id"))
-    return stamp["n"], stamp["top"] or 0
+    return stamp["n"], stamp["top"] or 0, _calendar_edits()
+
+
+_CALENDAR_EDITS_KEY = "calendar-exceptions:edits"
+
+
+def _calendar_edits() -> int:
+    """How many calendar exceptions were saved or deleted through the ORM (the shared cache; 0 when evicted)."""
+    from django.core.cache import cache
+
+    return cache.get(_CALENDAR_EDITS_KEY, 0)
 
 
 def calendar_for(agency: Agency | None, stamp: tuple[int, int] | None = None) -> WorkingCalendar:
@@ -59,6 +70,16 @@ def calendar_for(agency: Agency | None, stamp: tuple[int, int] | None = None) ->
 
 
 def clear_calendar_cache(**_ignored) -> None:
+    """A calendar exception changed: every server's next stamp differs (shared edit counter), this process's
+    calendars are dropped (signal receiver, apps.py)."""
+    import time
+
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_CALENDAR_EDITS_KEY)
+    except ValueError:  # no counter yet (or evicted): start one no earlier stamp carries
+        cache.set(_CALENDAR_EDITS_KEY, int(time.time() * 1000), timeout=None)
     _calendars.clear()
     _stamp.clear()  # the queue's recent_exceptions_stamp (below)
 
@@ -145,10 +166,10 @@ class Folded(Func):
         return self.as_sql(compiler, connection, function="motcua_fold", **extra_context)
 
 
-# Per-process caches of the officer pages (issue 3 "Speed": the queue's first page ran nine queries, four of them
+# Shared caches of the officer pages (issue 3 "Speed": the queue's first page ran nine queries, four of them
 # the same answer for every page of the same officer). Like the API token cache (core/auth.py) and for the same
-# reasons (core.ttlcache): a change made in this process applies at once (a membership, an agency or a user saved
-# or deleted; a calendar exception, through clear_calendar_cache), a change made in another process or by a bulk
+# reasons (core.ttlcache, Django's default cache): a change through the ORM applies on every server at once (a
+# membership, an agency or a user saved or deleted; a calendar exception, through clear_calendar_cache), a bulk
 # write within MOTCUA_QUEUE_CACHE_SECONDS (default 5; 0 turns the caches off).
 QUEUE_CACHE_DEFAULT_SECONDS = 5.0
 
@@ -182,7 +203,7 @@ def clear_queue_caches(**_ignored) -> None:
     _stamp.clear()
 
 
-def recent_exceptions_stamp() -> tuple[int, int]:
+def recent_exceptions_stamp() -> tuple[int, int, int]:
     """:func:`exceptions_stamp`, read at most once per ``MOTCUA_QUEUE_CACHE_SECONDS`` in this process; an exception
     saved or deleted here clears it at once (clear_calendar_cache)."""
     stamp = _stamp.get(None)
@@ -213,9 +234,9 @@ def officer_roles(user) -> Mapping[int, tuple[str, ...]]:
         return MappingProxyType({})
     scope = _scopes.get(user.pk)
     if scope is MISSING:
-        scope = MappingProxyType({agency: tuple(roles) for agency, roles in _officer_roles_from_db(user).items()})
+        scope = {agency: tuple(roles) for agency, roles in _officer_roles_from_db(user).items()}
         _scopes.put(user.pk, scope)
-    return scope
+    return MappingProxyType(scope)
 
 
 def _officer_roles_from_db(user) -> dict[int, list[str]]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Channel, Procedure, ProcedureVersion, RequiredDocument, VersionStatus
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
+from motcua.core.observability import dossier_submitted
 from motcua.units.models import Agency, Membership
 
 from . import digitisation, documents, rules
@@ -348,6 +349,7 @@ def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict
                 outcome.status_code, outcome.response = outcome.render(dossier)
                 _store_outcome(outcome.record_id, dossier.pk, outcome.status_code, outcome.response)
         notify_for_event(event)  # queued in this transaction, sent after commit (architecture.md, data flow 2)
+        dossier_submitted(channel)  # motcua_dossiers_submitted_total, counted after the commit
     return dossier
 
 

@@ -93,6 +93,21 @@ class HttpRegistry:
 
     def lookup(self, identifier: str, attributes: Sequence[str], context: CallContext | None = None) -> dict[str,
                                                                                                              Any]:
+        """One lookup, timed and counted (``motcua_registry_call_*`` metrics; failures by code)."""
+        from motcua.core.observability import REGISTRY_FAILURES, REGISTRY_LATENCY
+
+        started = time.perf_counter()
+        try:
+            return self._lookup(identifier, attributes, context)
+        except RegistryUnavailable as exc:
+            REGISTRY_FAILURES.labels(self.spec.name, getattr(exc, "code", "") or "unavailable").inc()
+            raise
+        finally:
+            REGISTRY_LATENCY.labels(self.spec.name).observe(time.perf_counter() - started)
+
+    def _lookup(self, identifier: str, attributes: Sequence[str], context: CallContext | None) -> dict[str, Any]:
+        from motcua.core.observability import current_request_id
+
         context = context or CallContext()
         if not self.breaker.allow():
             raise RegistryUnavailable(
@@ -103,7 +118,8 @@ class HttpRegistry:
         params = {"attributes": ",".join(attributes)} if attributes else {}
         headers = {"Accept": "application/json", "X-Motcua-Agency": context.agency, "X-Motcua-Actor": context.actor,
                    "X-Motcua-Role": context.role, "X-Motcua-Dossier": context.dossier_code,
-                   "X-Motcua-Purpose": quote(context.purpose), "X-Motcua-Procedure": context.procedure_code}
+                   "X-Motcua-Purpose": quote(context.purpose), "X-Motcua-Procedure": context.procedure_code,
+                   "X-Request-ID": current_request_id()}
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:

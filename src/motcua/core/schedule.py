@@ -1,0 +1,49 @@
+"""Celery beat's schedule: the periodic commands of a production deployment (times in Asia/Ho_Chi_Minh).
+
+Each entry runs a ``motcua`` management command through :func:`motcua.core.tasks.run_command`, which holds a lock
+in the shared cache so that a slow run is never overlapped by the next one, and skips (with a warning) a command
+that this version does not have. ``MOTCUA_BEAT_EVERY_SECONDS`` (tests, drills) runs every entry at that interval.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from celery.schedules import crontab
+from django.conf import settings
+
+# name → (schedule, command, arguments). Arguments "{previous_month}" are filled in at run time.
+ENTRIES: dict[str, tuple[Any, str, tuple[str, ...]]] = {
+    # The outbox: due rows whose message was lost (broker down at the commit) and retries after back-off.
+    "jobs-dispatch-due": (timedelta(seconds=30), "@dispatch_due", ()),
+    # Oversight facts brought up to date, then the index pages' caches warmed.
+    "oversight-refresh-warm": (crontab(minute="*/15"), "oversight", ("refresh", "--warm")),
+    # Consultations past their answer time escalated (idempotent).
+    "dossiers-escalate": (crontab(minute="*/10"), "dossiers", ("escalate",)),
+    # Decree 118/2025: online dossiers not received within 8 working hours flagged.
+    "decree118-flag-late-receipts": (crontab(minute="*/15"), "dossiers", ("flag-late-receipts",)),
+    # Decree 118/2025: dossiers whose supplement notice went unanswered for 15 days closed.
+    "decree118-close-expired": (crontab(minute=5, hour="*"), "dossiers", ("close-expired",)),
+    # PAKN items past a due time (the command lists them; the metric motcua_overdue counts them).
+    "feedback-overdue": (crontab(minute=0, hour=7), "feedback", ("overdue",)),
+    # Advisory Council members who have not reported for the past month reminded (1st of the month).
+    "steering-remind": (crontab(minute=0, hour=8, day_of_month=1), "steering", ("remind", "--period",
+                                                                                  "{previous_month}")),
+    # The past month's national report written to the document store (2nd of the month).
+    "report-monthly": (crontab(minute=0, hour=2, day_of_month=2), "@monthly_report", ("{previous_month}",)),
+}
+
+
+def beat_schedule() -> dict[str, dict]:
+    every = getattr(settings, "MOTCUA_BEAT_EVERY_SECONDS", 0)
+    schedule = {}
+    for name, (when, command, args) in ENTRIES.items():
+        task = "motcua.jobs.dispatch_due" if command == "@dispatch_due" else "motcua.command"
+        schedule[name] = {
+            "task": task,
+            "schedule": timedelta(seconds=every) if every else when,
+            "args": () if task == "motcua.jobs.dispatch_due" else (command, *args),
+            "options": {"expires": 3600},
+        }
+    return schedule
