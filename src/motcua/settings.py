@@ -296,3 +296,5 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A broker that is down must not hold a request: one quick retry, then the row waits for beat's dispatch_due.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.5}
+# MOTCUA_JOBS_MODULES: comma-separated modules with extra job handlers to import in workers (default none).
+MOTCUA_JOBS_MODULES = tuple(m.strip() for m in os.environ.get("MOTCUA_JOBS_MODULES", "").split(",") if m.strip())

@@ -17,3 +17,13 @@ class CoreConfig(AppConfig):
 
         admin.site.login_form = AdminSignInForm  # says why a demo account is refused in production
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="motcua.core.c_timestamptz_loader")
+
+        # Every process that can change a user, a token, a session or a membership (web, worker, a shell, a command)
+        # must move the shared caches' generations on: the modules that define them are imported and connected here.
+        import importlib
+
+        from .ttlcache import connect_all
+
+        for module in ("motcua.core.auth", "motcua.core.sessions", "motcua.dossiers.queries"):
+            importlib.import_module(module)
+        connect_all()

@@ -8,9 +8,10 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
+
+from motcua.celery import app
 
 from . import jobs
 from .models import Job, JobStatus
@@ -23,7 +24,7 @@ COMMAND_LOCK_SECONDS = 3600
 DISPATCH_GRACE_SECONDS = 300
 
 
-@shared_task(name="motcua.jobs.run", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@app.task(name="motcua.jobs.run", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_outbox_job(job_id: int, request_id: str = "") -> str:
     """Run one outbox job (acknowledged after it ran: a killed worker's job is delivered again)."""
     token = set_request_id(request_id or None)
@@ -35,7 +36,7 @@ def run_outbox_job(job_id: int, request_id: str = "") -> str:
         reset_request_id(token)
 
 
-@shared_task(name="motcua.jobs.dispatch_due", ignore_result=True)
+@app.task(name="motcua.jobs.dispatch_due", ignore_result=True)
 def dispatch_due(limit: int = 1000) -> int:
     """Hand the due pending rows to the workers (those not handed over in the last few minutes); rows left
     ``running`` by the old runner (``motcua jobs run``) of a process that died go back to pending first."""
@@ -56,7 +57,7 @@ def previous_month(today=None) -> str:
     return f"{last:%Y-%m}"
 
 
-@shared_task(name="motcua.command", ignore_result=True)
+@app.task(name="motcua.command", ignore_result=True)
 def run_command(command: str, *args: str) -> str:
     """Run a ``motcua`` management command once at a time across all workers (a lock in the shared cache)."""
     from django.core.management import call_command, get_commands

@@ -24,6 +24,14 @@ from typing import Any
 
 MISSING: Any = object()
 PREFIX = "ttl:v1"
+_ALL: list[TTLCache] = []
+
+
+def connect_all() -> None:
+    """Connect every cache's signals (core's ``AppConfig.ready``: a process that only writes clears them too)."""
+    for cache in _ALL:
+        if not cache._connected:
+            cache._connect()
 
 
 def now() -> float:
@@ -47,6 +55,7 @@ class TTLCache:
         self.name, self.seconds, self.senders = name, seconds, senders
         self._connected = False
         self._generation_key = f"{PREFIX}:{name}:generation"
+        _ALL.append(self)
 
     @property
     def enabled(self) -> bool:
