@@ -102,6 +102,19 @@ class DocumentInputSerializer(serializers.Serializer):
     required_document = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                                  help_text="Id of the catalog component (thành phần hồ sơ) it answers.")
     name = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    # Decree 118/2025 Art. 19(2): the document's minimum data fields, for officers' scans and results (issue 11
+    # point 8); the holder's identifier and name come from the dossier, a result's type code from the catalog.
+    document_type_code = serializers.RegexField(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,59}$", required=False,
+                                                help_text="Mã loại giấy tờ (a result's default: the procedure's "
+                                                          "result code).")
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=1000,
+                                    help_text="Trích yếu nội dung chính.")
+    valid_until = serializers.DateField(required=False, help_text="Thời hạn có hiệu lực (last day).")
+    valid_indefinitely = serializers.BooleanField(required=False, help_text="No time limit.")
+    validity_scope = serializers.CharField(required=False, allow_blank=True, max_length=500,
+                                           help_text="Phạm vi có hiệu lực, if any.")
+
+    DIGITAL_FIELDS = ("document_type_code", "summary", "valid_until", "valid_indefinitely", "validity_scope")
 
 
 class DossierQuerySerializer(serializers.Serializer):
@@ -219,7 +232,8 @@ class DossierDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = DossierDocument
         fields = ["id", "name", "filename", "required_document", "content_type", "size", "sha256", "uploaded_by",
-                  "uploaded_role", "uploaded_at"]
+                  "uploaded_role", "uploaded_at", "signature_kind", "signed_by", "signed_at", "signed_sha256",
+                  "document_type_code", "document_code", "digital_data"]
         read_only_fields = fields
 
     def get_uploaded_by(self, document: DossierDocument) -> str | None:

@@ -455,7 +455,8 @@ class DossierDocumentsView(DossierAPIView):
         try:
             document = services.add_document(code, data["file"], actor=request.user, role=role,
                                               required_document=data.get("required_document"),
-                                              name=data.get("name", ""), expected_version=expected)
+                                              name=data.get("name", ""), expected_version=expected,
+                                              digital_data={k: data[k] for k in upload.DIGITAL_FIELDS if k in data})
         except services.UploadRejected as rejected:
             status_code = UPLOAD_STATUS.get(rejected.rule, 422)
             errors = {"required_document": [str(rejected)]} if rejected.rule == "unknown_required_document" else (

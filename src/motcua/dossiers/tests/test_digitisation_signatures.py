@@ -300,3 +300,21 @@ def test_another_citizen_cannot_download_the_signed_result(ca, client):
     flow("issue_result", "specialist", vn(2026, 3, 3, 14))
     client.post(f"/ho-so/tra-cuu/?code={flow.code}", {"code": flow.code, "secret": "079201006789"})
     assert client.get(f"/ho-so/{flow.code}/ket-qua/{document.pk}/").status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db
+def test_an_officer_uploads_a_result_through_the_api_with_its_data(ca):
+    from motcua.dossiers.api.testing import client_for
+
+    flow = _approved()
+    client = client_for(flow.users["specialist"])
+    response = client.post(f"/api/v1/dossiers/{flow.code}/documents", {
+        "file": SimpleUploadedFile("kq.pdf", one_page_pdf()), "name": "Giấy khai sinh", "summary": "Khai sinh",
+        "valid_until": "2036-03-03", "document_type_code": "kq.g01.00262"}, format="multipart")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["document_code"], body["signature_kind"]) == ("001090012345.KQ.G01.00262", "agency")
+    assert body["digital_data"]["valid_until"] == "2036-03-03" and body["digital_data"]["missing"] == []
+    bad = client.post(f"/api/v1/dossiers/{flow.code}/documents", {
+        "file": SimpleUploadedFile("kq.pdf", one_page_pdf()), "valid_until": "2036-02-30"}, format="multipart")
+    assert bad.status_code == 400 and bad["Content-Type"].startswith("application/problem+json")
