@@ -14,6 +14,7 @@ Everything that differs between the embedded default and production comes from t
 from __future__ import annotations
 
 import contextlib
+import json as _json
 import os
 from pathlib import Path
 
@@ -209,6 +210,18 @@ MOTCUA_SIGNING_TRUST_ROOTS = os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "")
 MOTCUA_SIGNING_DEMO_CA = os.environ.get("MOTCUA_SIGNING_DEMO_CA", "0" if ENVIRONMENT == "production" else "1") == "1"
 if ENVIRONMENT == "production" and MOTCUA_SIGNING_DEMO_CA:
     raise ImproperlyConfigured("MOTCUA_SIGNING_DEMO_CA must not be 1 when MOTCUA_ENV=production.")
+
+# law-forms-eval (docs/law.md "Evaluation and the service index", "Roles that moved"):
+# - MOTCUA_NATIONAL_EVALUATOR: the agency code of the national evaluator of service quality (Decree 118/2025
+#   Art. 30(4)); empty (default) = by date: VPCP until 4/8/2026, BTP (Ministry of Justice) from 5/8/2026
+#   (Decree 309/2026 Art. 11).
+# - MOTCUA_STEERING_STANDING_AGENCY: the agency code of the standing agency of the Working Group / Advisory Council
+#   (default VPCP, Announcement 437/TB-VPCP; no text read moves it, set BTP when the deployment's instrument says so).
+# - MOTCUA_EVALUATION_BANDS: JSON [[floor, "name"], …] over the 100 points of Decree 118/2025 Art. 32(1); the
+#   decree sets no bands: default [[90, "Xuất sắc"], [80, "Tốt"], [65, "Khá"], [50, "Trung bình"], [0, "Yếu"]].
+MOTCUA_NATIONAL_EVALUATOR = os.environ.get("MOTCUA_NATIONAL_EVALUATOR", "")
+MOTCUA_STEERING_STANDING_AGENCY = os.environ.get("MOTCUA_STEERING_STANDING_AGENCY", "VPCP")
+MOTCUA_EVALUATION_BANDS = _json.loads(os.environ.get("MOTCUA_EVALUATION_BANDS") or "null")
 
 
 # --- Security (issue 12): production hardening, sign-in throttling, trusted proxies, audit keys -------------------

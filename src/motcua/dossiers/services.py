@@ -958,9 +958,12 @@ def add_document(dossier_code: str, upload, *, actor, role: str, required_docume
     return document
 
 
-def rate(dossier_code: str, satisfied: bool, *, actor, at: datetime | None = None) -> Dossier:
+def rate(dossier_code: str, satisfied: bool, *, actor, at: datetime | None = None, role: str = Role.APPLICANT,
+         data: dict | None = None) -> Dossier:
     """The applicant rates the handling, satisfied or not (issue 3 point 7; Decision 766/QĐ-TTg group 6), once the
-    result is returned and only once. Appends a ``rate`` event that keeps the state.
+    result is returned and only once. Appends a ``rate`` event that keeps the state. A desk officer of the agency may
+    record the applicant's paper evaluation (``role=desk_officer``; Decree 118/2025 Art. 31(1)(a)); ``data`` adds
+    to the event's data (e.g. the channel).
 
     ``actor`` is the applicant's user; when the dossier has none (entered at the desk), the caller must have checked
     the applicant otherwise (e.g. by the ID number). Raises :class:`~motcua.dossiers.rules.RuleViolation`
@@ -969,13 +972,15 @@ def rate(dossier_code: str, satisfied: bool, *, actor, at: datetime | None = Non
     at = _now(at)
     with transaction.atomic():
         dossier = _lock(dossier_code, None)
-        _check_actor(dossier, actor, Role.APPLICANT)
+        if role not in (Role.APPLICANT, Role.DESK_OFFICER):
+            raise ActorNotAllowed("Only the applicant rates, or the desk records the applicant's paper rating.")
+        _check_actor(dossier, actor, role)
         if dossier.state != State.RETURNED:
             raise rules.RuleViolation("rating_before_return", "The handling can be rated once the result is returned.")
         if dossier.rating:
             raise rules.RuleViolation("already_rated", "The handling of this dossier has already been rated.")
         dossier.rating = Rating.SATISFIED if satisfied else Rating.NOT_SATISFIED
         dossier.rated_at = at
-        _record_change(dossier, action="rate", actor=actor, role=Role.APPLICANT, at=at,
-                       fields=["rating", "rated_at"], data={"rating": dossier.rating})
+        _record_change(dossier, action="rate", actor=actor, role=role, at=at,
+                       fields=["rating", "rated_at"], data={**(data or {}), "rating": dossier.rating})
     return dossier

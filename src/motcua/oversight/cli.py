@@ -143,8 +143,8 @@ def _evaluation_args(p) -> None:
 
 
 def _evaluation(options: dict, stdout, stderr) -> None:
-    """Print the one-stop evaluation (history, before 1/7/2025: Circular 01/2018: nine indicators 0/1/2, bands)
-    per agency."""
+    """Print the evaluation per agency under the law of the period's end: Decree 118/2025 Art. 32(1) criteria a–đ
+    (since 1/7/2025), or the history (before 1/7/2025: Circular 01/2018, nine indicators 0/1/2, bands)."""
     try:
         table = queries.evaluation_table(options["period"], options.get("scope"))
     except (index.IndexError_, rules.PeriodError) as error:
@@ -153,20 +153,27 @@ def _evaluation(options: dict, stdout, stderr) -> None:
     if fmt == "json":
         stdout.write(json.dumps(table, ensure_ascii=False, indent=2) + "\n")
         return
+    new = table.get("kind") == "nd118-ch5"
+    heads = ([f"TC{c['letter']}" for c in table["criteria"]] if new
+             else [f"TC{i['number']}" for i in table["indicators"]])
+
+    def values(r: dict) -> list:
+        return r["criteria"] if new else r["scores"]
+
     if fmt == "csv":
         writer = csv.writer(stdout)
-        writer.writerow(["rank", "code", "name", "total", "band", "dossiers",
-                         *[f"TC{i['number']}" for i in table["indicators"]]])
+        writer.writerow(["rank", "code", "name", "total", "band", "dossiers", *heads])
         for r in table["rows"]:
             writer.writerow([r["rank"], r["code"], r["name"], f"{r['total']:.2f}", r["band"], r["dossiers"],
-                             *["N/A" if s is None else f"{s:.2f}" for s in r["scores"]]])
+                             *["N/A" if s is None else f"{s:.2f}" for s in values(r)]])
         return
-    stdout.write(f"Đánh giá giải quyết TTHC (Thông tư 01/2018, trước 1/7/2025) — {table['period_label']}\n")
-    stdout.write(f"{'Hạng':>4}  {'Mã':<16} {'Tổng':>6} {'Xếp loại':<11} "
-                 + " ".join(f"{'TC' + str(i['number']):>5}" for i in table["indicators"]) + "\n")
+    title = ("Đánh giá giải quyết TTHC (Nghị định 118/2025, Điều 32)" if new
+             else "Đánh giá giải quyết TTHC (Thông tư 01/2018, trước 1/7/2025)")
+    stdout.write(f"{title} — {table['period_label']}\n")
+    stdout.write(f"{'Hạng':>4}  {'Mã':<16} {'Tổng':>6} {'Xếp loại':<11} " + " ".join(f"{h:>6}" for h in heads) + "\n")
     for r in table["rows"]:
         stdout.write(f"{r['rank']:>4}  {r['code']:<16} {r['total']:>6.2f} {r['band']:<11} "
-                     + " ".join(f"{_fmt(s):>5}" for s in r["scores"]) + "\n")
+                     + " ".join(f"{_fmt(s):>6}" for s in values(r)) + "\n")
 
 
 def _status_args(p) -> None:

@@ -1,10 +1,19 @@
-"""The one-stop evaluation as scored before 1/7/2025 (history: Decree 61/2018 Art. 30–32, Circular 01/2018/TT-VPCP
-Art. 13–15; Decree 118/2025 Chapter V replaces it, issue 11 point 10; domain.md §7): nine
-indicators scored 0/1/2 per agency and period, the total (at most 18) and the band (Xuất sắc ≥ 15, Tốt 12–<15, Khá
-9–<12, Trung bình 6–<9, Yếu < 6). Indicators 1–4 and 7 are per dossier (averaged), 5, 6, 8, 9 per agency.
+"""The evaluation of the handling of administrative procedures, chosen by the rule set in force at the period's end
+(``motcua.dossiers.lawsets.rules_for(period.end).evaluation``; docs/law.md "Evaluation and the service index"):
 
-Computed from the fact tables only. Where motcua holds no source for an indicator (4: agencies the applicant had to
-contact outside the system) the score is N/A and counts 0 in the total, so the band is conservative.
+- ``nd118-ch5`` — since 1/7/2025, Decree 118/2025 Chapter V: per agency the criteria of Art. 32(1) (publicity and
+  transparency; progress and results; digitisation; online services; satisfaction), each measured by the service
+  index groups the software computes (Art. 32(2)); the applicants' own evaluations of Art. 33(1)(a)–(i)
+  (:class:`~.models.CitizenEvaluation`), published per Art. 34(1); bands are configuration
+  (``MOTCUA_EVALUATION_BANDS``, no bands in the decree). The national evaluator of service quality (Art. 30(4)) is
+  configuration by date (:mod:`.roles`).
+- ``tt01-2018`` — history, for periods ending before 1/7/2025: the one-stop evaluation of Circular 01/2018/TT-VPCP
+  Art. 13–15 (Decree 61/2018 Art. 30–32): nine indicators scored 0/1/2 per agency and period, the total (at most
+  18) and the band (Xuất sắc ≥ 15, Tốt 12–<15, Khá 9–<12, Trung bình 6–<9, Yếu < 6). Indicators 1–4 and 7 are per
+  dossier (averaged), 5, 6, 8, 9 per agency. Where motcua holds no source for an indicator (4: agencies the applicant
+  had to contact outside the system) the score is N/A and counts 0 in the total, so the band is conservative.
+
+A period that straddles 1/7/2025 (e.g. the year 2025) is evaluated under the law in force at its end.
 """
 
 from __future__ import annotations
@@ -15,9 +24,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 
-from . import rules
+from motcua.dossiers.lawsets import rules_for
+
+from . import index, roles, rules
 from .index import CatalogCounts, Scope, _catalog_counts, _catalog_key, _pakn, directory, unit_of
-from .models import CatalogFact, DailyFact
+from .models import CatalogFact, CitizenEvaluation, DailyFact
 
 COUNTERS = ("received", "received_online", "ended", "ended_on_time", "ended_early", "contacts_0", "contacts_1",
             "contacts_more", "rated", "rated_not_satisfied", "returned")
@@ -85,9 +96,20 @@ def scores_for(s: list[int], cat: CatalogCounts, pakn: dict | None) -> list[Deci
 
 
 def compute(period: str | rules.Period, scope: str | Scope | None = None) -> dict:
-    """Every agency (inside ``scope``) with dossiers, catalog or PAKN figures in the period, best first."""
+    """The evaluation of every agency (inside ``scope``) for the period, best first, under the rule set in force at
+    the period's end: ``kind`` says which (``nd118-ch5`` or the history ``tt01-2018``)."""
     p = period if isinstance(period, rules.Period) else rules.parse_period(period)
     sc = scope if isinstance(scope, Scope) or scope is None else Scope.parse(scope)
+    law = rules_for(p.end)
+    if law.evaluation == "tt01-2018":
+        return {**compute_tt01(p, sc), "kind": "tt01-2018", "basis": law.basis,
+                "evaluator": roles.national_evaluator(p.end)}
+    return compute_nd118(p, sc)
+
+
+def compute_tt01(p: rules.Period, sc: Scope | None) -> dict:
+    """History (periods ending before 1/7/2025): Circular 01/2018 Art. 13–15, every agency with dossiers, catalog or
+    PAKN figures in the period, best first."""
     d = directory()
     within = sc.agencies(d) if sc else None
     sums = _sums(p, within)
@@ -115,4 +137,71 @@ def compute(period: str | rules.Period, scope: str | Scope | None = None) -> dic
                        for i in rules.EVALUATION],
         "rows": [{**r, "total": float(r["total"]),
                   "scores": [float(x) if x is not None else None for x in r["scores"]]} for r in ranked],
+    }
+
+
+# Since 1/7/2025: Decree 118/2025 Chapter V --------------------------------------------------------------------------
+
+
+def _bands() -> tuple[tuple[Decimal, str], ...]:
+    return rules.bands_118(getattr(settings, "MOTCUA_EVALUATION_BANDS", None))
+
+
+def citizen_results(p: rules.Period, agencies: set[int] | None) -> dict[int, dict]:
+    """Per agency: the applicants' evaluations given in the period (Art. 33(1)): how many, how many satisfied
+    overall, each criterion (a)–(h) as a share of the best answer, how many reported costs outside the law."""
+    qs = CitizenEvaluation.objects.filter(day__gte=p.start, day__lte=p.end)
+    if agencies is not None:
+        qs = qs.filter(agency_id__in=agencies)
+    fields = [c.field for c in rules.CITIZEN_CRITERIA]
+    grouped: dict[int, list[tuple]] = {}
+    for row in qs.values_list("agency_id", "satisfied", "extra_costs", *fields):
+        grouped.setdefault(row[0], []).append(row[1:])
+    out = {}
+    for agency_id, rows in grouped.items():
+        satisfied = sum(1 for r in rows if r[0])
+        out[agency_id] = {
+            "count": len(rows), "satisfied": satisfied,
+            "satisfied_percent": float(rules.round2(Decimal(satisfied) / Decimal(len(rows)) * 100)),
+            "extra_costs": sum(1 for r in rows if r[1]),
+            "criteria": [_f(rules.answers_percent([r[2 + i] for r in rows])) for i in range(len(fields))],
+        }
+    return out
+
+
+def _f(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def compute_nd118(p: rules.Period, sc: Scope | None) -> dict:
+    """Decree 118/2025 Art. 32(1) per agency from the service index of the period (each criterion the share of its
+    index groups' points; the total the index total out of 100), the band (configuration), and the applicants'
+    evaluations of Art. 33(1) beside it. Agencies with no figure at all are left out."""
+    table = index.compute(p, "agency", sc)
+    d = directory()
+    within = sc.agencies(d) if sc else None
+    citizens = citizen_results(p, within)
+    by_code = {info.code: info.id for info in d.agencies.values()}
+    bands = _bands()
+    rows = []
+    for r in table.rows:
+        criteria = [rules.criterion_percent(r["scores"], c.groups) for c in rules.AGENCY_CRITERIA]
+        agency_id = by_code.get(r["code"])
+        citizen = citizens.get(agency_id)
+        if all(c is None for c in criteria) and citizen is None:
+            continue
+        ended = next((s.denominator for s in r["scores"] if s.code == "2.1"), None) or 0
+        rows.append({"code": r["code"], "name": r["name"], "total": r["total"],
+                     "band": rules.band_118(r["total"], bands), "dossiers": ended,
+                     "criteria": [_f(c) for c in criteria], "citizen": citizen})
+    ranked = rules.rank(rows)
+    return {
+        "kind": "nd118-ch5", "basis": rules_for(p.end).basis,
+        "period": p.key, "period_label": p.label(), "scope": str(sc) if sc else None,
+        "evaluator": roles.national_evaluator(p.end),
+        "criteria": [{"letter": c.letter, "name": c.name, "groups": list(c.groups), "note": c.note}
+                     for c in rules.AGENCY_CRITERIA],
+        "citizen_criteria": [{"letter": c.letter, "name": c.name} for c in rules.CITIZEN_CRITERIA],
+        "bands": [{"floor": float(floor), "name": name} for floor, name in bands],
+        "rows": [{**r, "total": float(r["total"])} for r in ranked],
     }

@@ -19,6 +19,7 @@ and reports read these tables, never the raw history, inside a web request (docs
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 # The additive counters of DailyFact, in a fixed order (facts.py builds rows in this order).
@@ -282,3 +283,37 @@ class IndexSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} {self.level} {self.scope} @{self.watermark}"
+
+
+class CitizenEvaluation(models.Model):
+    """One applicant's evaluation of the handling of a dossier (Decree 118/2025 Art. 33(1)(a)–(i)), given online on
+    the dossier page after the result (Art. 31(1)(c)) or on paper at the desk and recorded by the officer
+    (Art. 31(1)(a)). Source data (not a fact table): published per agency (Art. 34(1), ``/cong-khai/danh-gia/``).
+
+    Each of (a)–(h) is 2 (satisfied), 1 (acceptable) or 0 (not satisfied), or empty when the applicant gave no
+    answer; (i) is free text. ``satisfied`` is the overall verdict (the dossier's ``rating``, used by index 6.3).
+    """
+
+    CHANNELS = (("online", "Trực tuyến"), ("desk", "Phiếu giấy tại Bộ phận Một cửa"))
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="citizen_evaluation")
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=CHANNELS)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    at = models.DateTimeField()
+    day = models.DateField(help_text="The day of the evaluation in Vietnam (the period it counts in).")
+    satisfied = models.BooleanField()
+    time_vs_limit = models.SmallIntegerField(null=True, blank=True)  # (a)
+    agencies_contacted = models.SmallIntegerField(null=True, blank=True)  # (b)
+    contacts_to_complete = models.SmallIntegerField(null=True, blank=True)  # (c)
+    information_accuracy = models.SmallIntegerField(null=True, blank=True)  # (d)
+    officer_conduct = models.SmallIntegerField(null=True, blank=True)  # (e)
+    lawfulness_and_costs = models.SmallIntegerField(null=True, blank=True)  # (f)
+    extra_costs = models.BooleanField(null=True, blank=True)  # (f) costs outside the law were asked for
+    explanations = models.SmallIntegerField(null=True, blank=True)  # (g)
+    online_service = models.SmallIntegerField(null=True, blank=True)  # (h)
+    other = models.TextField(blank=True)  # (i)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "agency"], name="citizen_eval_day_agency")]

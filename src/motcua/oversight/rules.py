@@ -492,3 +492,83 @@ class Evaluation:
     @property
     def band(self) -> str:
         return band(self.total)
+
+
+# The evaluation since 1/7/2025 (Decree 118/2025 Chapter V, Art. 29–34) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    letter: str  # the point of the article: a, b, c, …
+    name: str  # Vietnamese, as the decree words it
+    groups: tuple[int, ...] = ()  # agency criteria: the service index groups that measure it
+    field: str = ""  # citizen criteria: the CitizenEvaluation column
+    note: str = ""
+
+
+# Art. 32(1): the competent authority's criteria. They are the groups of the service index (Decision 766), which the
+# software already computes (Art. 32(2): "tổng hợp kết quả đánh giá từ phần mềm"); the mapping of point d to groups 3
+# (online services) and 4 (online payment) is motcua's reading [open]. Point e (others set by the Government) has no
+# text yet.
+AGENCY_CRITERIA: tuple[Criterion, ...] = (
+    Criterion("a", "Công khai, minh bạch", (1,)),
+    Criterion("b", "Tiến độ, kết quả giải quyết", (2,)),
+    Criterion("c", "Số hóa hồ sơ", (5,)),
+    Criterion("d", "Cung cấp dịch vụ trực tuyến", (3, 4), note="Nhóm 3 (dịch vụ công trực tuyến) và nhóm 4 "
+                                                               "(thanh toán trực tuyến) của Bộ chỉ số 766."),
+    Criterion("đ", "Mức độ hài lòng", (6,)),
+)
+
+# Art. 33(1)(a)–(i): what the applicant evaluates. Answers: 2 satisfied, 1 acceptable, 0 not satisfied.
+CITIZEN_CRITERIA: tuple[Criterion, ...] = (
+    Criterion("a", "Thời gian trả kết quả so với quy định", field="time_vs_limit"),
+    Criterion("b", "Số lượng cơ quan, đơn vị phải liên hệ để hoàn thiện hồ sơ", field="agencies_contacted"),
+    Criterion("c", "Số lần phải liên hệ với cơ quan tiếp nhận để hoàn thiện hồ sơ", field="contacts_to_complete"),
+    Criterion("d", "Tính chính xác, đầy đủ, kịp thời của thông tin TTHC được công khai", field="information_accuracy"),
+    Criterion("đ", "Thái độ ứng xử của cán bộ hướng dẫn, tiếp nhận, giải quyết hồ sơ", field="officer_conduct"),
+    Criterion("e", "Sự phù hợp với pháp luật của kết quả và chi phí thực hiện TTHC", field="lawfulness_and_costs"),
+    Criterion("g", "Thời gian và chất lượng giải trình đối với phản ánh, kiến nghị, khiếu nại, tố cáo",
+              field="explanations"),
+    Criterion("h", "Tiến độ và chất lượng cung cấp dịch vụ công trực tuyến", field="online_service"),
+)
+ANSWERS: tuple[tuple[int, str], ...] = ((2, "Hài lòng"), (1, "Bình thường"), (0, "Không hài lòng"))
+
+# No bands are set by Decree 118/2025 [open]: the default below (share of the 100 points of the criteria) is
+# motcua's, overridable with settings.MOTCUA_EVALUATION_BANDS = [[floor, name], …] (highest floor first).
+DEFAULT_BANDS_118: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), "Xuất sắc"), (Decimal(80), "Tốt"), (Decimal(65), "Khá"), (Decimal(50), "Trung bình"),
+    (Decimal(0), "Yếu"),
+)
+
+
+def bands_118(configured=None) -> tuple[tuple[Decimal, str], ...]:
+    """The bands of the evaluation since 1/7/2025: ``configured`` (settings) or the documented default."""
+    if not configured:
+        return DEFAULT_BANDS_118
+    return tuple(sorted(((Decimal(str(floor)), str(name)) for floor, name in configured), reverse=True))
+
+
+def band_118(points: Decimal, bands: tuple[tuple[Decimal, str], ...] = DEFAULT_BANDS_118) -> str:
+    for floor, name in bands:
+        if points >= floor:
+            return name
+    return bands[-1][1]
+
+
+def criterion_percent(scores: list[Score], groups: tuple[int, ...]) -> Decimal | None:
+    """A criterion of Art. 32(1) as the share (0–100 %) of its index groups' points; N/A indicators count 0, and a
+    criterion whose indicators are all N/A is N/A."""
+    inside = [s for s in scores if INDICATOR_BY_CODE[s.code].group in groups and s.max_points]
+    if not inside or all(s.points is None for s in inside):
+        return None
+    earned = sum((s.points or Decimal(0) for s in inside), Decimal(0))
+    return round2(earned / sum((s.max_points for s in inside), Decimal(0)) * 100)
+
+
+def answers_percent(values: list[int | None]) -> Decimal | None:
+    """The applicants' answers to one criterion as a share (0–100 %): the mean of 2/1/0 over the answers given,
+    divided by 2; None with no answer."""
+    given = [v for v in values if v is not None]
+    if not given:
+        return None
+    return round2(Decimal(sum(given)) / Decimal(2 * len(given)) * 100)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("chi-so/don-vi/", views.unit_page, name="unit"),
     path("chi-so/ho-so/", views.dossiers_page, name="dossiers"),
     path("danh-gia/", views.evaluation_page, name="evaluation"),
+    path("danh-gia/cong-khai/", views.public_evaluation, name="public_evaluation"),
+    path("danh-gia/phieu/<str:code>/", views.record_rating, name="record_rating"),
 ]

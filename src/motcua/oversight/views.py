@@ -4,17 +4,20 @@ agency → procedure and trend chart, the dossiers behind a figure, the one-stop
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import access, charts, index, queries, rules
+from . import access, charts, evaluation, index, queries, roles, rules
 
 TREND_PERIODS = 6
 ROWS_PER_PAGE = 100
@@ -206,6 +209,8 @@ def dossiers_page(request: HttpRequest) -> HttpResponse:
 
 
 def evaluation_page(request: HttpRequest) -> HttpResponse:
+    """The evaluation of the period under the law of its end: Decree 118/2025 Art. 32–33 since 1/7/2025, the
+    Circular 01/2018 scoring for periods before (history)."""
     period = request.GET.get("period") or _default_period()
     scope = request.GET.get("scope") or ""
     try:
@@ -217,8 +222,64 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     bands = {}
     for r in table["rows"]:
         bands[r["band"]] = bands.get(r["band"], 0) + 1
+    names = ([b["name"] for b in table["bands"]] if table.get("kind") == "nd118-ch5"
+             else [name for _floor, name in rules.BANDS])
     return render(request, "oversight/evaluation.html", {
         "table": table, "page": page, "period": period, "scope": scope,
-        "bands": [(name, bands.get(name, 0)) for _floor, name in rules.BANDS],
+        "bands": [(name, bands.get(name, 0)) for name in names],
         "query": urlencode({"period": period, "scope": scope}),
     })
+
+
+def public_evaluation(request: HttpRequest) -> HttpResponse:
+    """``/giam-sat/danh-gia/cong-khai/``: the applicants' evaluations per agency, public (Decree 118/2025 Art. 34(1),
+    33(2)); no personal data: counts and shares only."""
+    period = request.GET.get("period") or _default_period()
+    scope = request.GET.get("scope") or ""
+    try:
+        p = rules.parse_period(period)
+        sc = index.Scope.parse(scope or None)
+        d = index.directory()
+        results = evaluation.citizen_results(p, sc.agencies(d) if sc else None)
+    except (index.IndexError_, rules.PeriodError) as error:
+        return render(request, "oversight/public_evaluation.html", {"error": str(error), "period": period,
+                                                                    "scope": scope}, status=400)
+    from motcua.units.models import Agency
+
+    names = {a: (code, name) for a, code, name in Agency.objects.filter(pk__in=list(results)).values_list(
+        "pk", "code", "name")}
+    rows = sorted(({"code": names[a][0], "name": names[a][1], **r} for a, r in results.items() if a in names),
+                  key=lambda r: (-r["satisfied_percent"], r["name"]))
+    return render(request, "oversight/public_evaluation.html", {
+        "period": period, "scope": scope, "label": p.label(), "rows": rows, "criteria": rules.CITIZEN_CRITERIA,
+        "evaluator": roles.national_evaluator(p.end)})
+
+
+@require_POST
+@login_required
+def record_rating(request: HttpRequest, code: str) -> HttpResponse:
+    """``/giam-sat/danh-gia/phieu/<code>/``: a desk officer enters the applicant's paper evaluation (Decree 118/2025
+    Art. 31(1)(a), 33(1)). Only a desk officer of the dossier's agency (or its parent bodies), once, after the
+    result is returned."""
+    from motcua.dossiers import services
+    from motcua.dossiers.transitions import Role
+
+    from . import citizen
+
+    satisfied = request.POST.get("satisfied")
+    if satisfied not in ("yes", "no"):
+        return HttpResponseBadRequest("satisfied: yes or no.")
+    answers = {name: request.POST.get(name, "") for name in (*citizen.FIELDS, "extra_costs", "other")}
+    try:
+        citizen.record(code, satisfied == "yes", answers, actor=request.user, role=Role.DESK_OFFICER)
+    except citizen.BadEvaluation as error:
+        return HttpResponseBadRequest(str(error))
+    except services.DossierNotFound as missing:
+        raise Http404(str(missing)) from missing
+    except services.ActorNotAllowed as refused:
+        raise PermissionDenied(str(refused)) from refused
+    except services.RuleViolation as violation:
+        messages.error(request, str(violation))
+    else:
+        messages.success(request, "Đã ghi nhận phiếu đánh giá của người nộp hồ sơ.")
+    return redirect(reverse("dossiers_officer:dossier", args=[code]))

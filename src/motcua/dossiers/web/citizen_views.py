@@ -548,6 +548,7 @@ def details(request: HttpRequest, code: str) -> HttpResponse:
         "can_supplement": state in SUPPLEMENT_STATES,
         "can_withdraw": "withdraw" in queries.actions_for(dossier, Role.APPLICANT),
         "can_rate": can_rate, "rating": dossier.get_rating_display() if dossier.rating else "",
+        "rating_criteria": _rating_criteria() if can_rate else [],
         "flash": request.GET.get("done", ""),
     })
 
@@ -636,15 +637,28 @@ def result(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     raise Http404
 
 
+def _rating_criteria() -> list[dict]:
+    """The questions of Decree 118/2025 Art. 33(1)(a)–(h) for the rating form, with their answers."""
+    from motcua.oversight.rules import ANSWERS, CITIZEN_CRITERIA
+
+    return [{"letter": c.letter, "name": c.name, "field": c.field, "answers": ANSWERS} for c in CITIZEN_CRITERIA]
+
+
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    """``/ho-so/<code>/danh-gia/``: satisfied or not, once, after the result is returned."""
+    """``/ho-so/<code>/danh-gia/``: satisfied or not, with the answers to Decree 118/2025 Art. 33(1)(a)–(i), once,
+    after the result is returned."""
+    from motcua.oversight import citizen  # the evaluation of Decree 118/2025 Art. 33(1) is oversight's record
+
     dossier = _details_or_404(request, code)
     choice = request.POST.get("satisfied")
     if choice not in ("yes", "no"):
         return _redirect_details(dossier.code)
+    answers = {name: request.POST.get(name, "") for name in (*citizen.FIELDS, "extra_costs", "other")}
     try:
-        services.rate(dossier.code, choice == "yes", actor=_actor(request))
+        citizen.record(dossier.code, choice == "yes", answers, actor=_actor(request))
+    except citizen.BadEvaluation:
+        return _redirect_details(dossier.code, done="not_rated")
     except (services.RuleViolation, services.ActorNotAllowed):
         # Already rated, not returned yet, or not the signed-in applicant: the page shows where it stands.
         return _redirect_details(dossier.code, done="not_rated")

@@ -506,7 +506,9 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
         "consultation_escalated_at": escalation.escalated_at(dossier) if consultation_overdue else None,
         "required_documents": list(dossier.procedure_version.documents.order_by("position")),
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
-        "forms": forms_docs.available_forms(events, dossier), "error": error, "assignees": _assignees(dossier),
+        "forms": forms_docs.available_forms(events, dossier),
+        "rating_criteria": _rating_criteria() if dossier.state == "returned" and not dossier.rating else [],
+        "error": error, "assignees": _assignees(dossier),
         "roles": [str(ROLE_LABELS[r]) for r in roles], "reason_required": REASON_REQUIRED,
         "handler_name": display_name(dossier.assigned_to),
     }, status=status)
@@ -581,6 +583,13 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("No dossier with this code in your agencies.")) from missing
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)})
     return redirect(reverse("dossiers_officer:dossier", args=[code]))
+
+
+def _rating_criteria() -> list[dict]:
+    """The questions of Decree 118/2025 Art. 33(1)(a)–(h), for the desk to enter a paper evaluation."""
+    from motcua.oversight.rules import ANSWERS, CITIZEN_CRITERIA
+
+    return [{"letter": c.letter, "name": c.name, "field": c.field, "answers": ANSWERS} for c in CITIZEN_CRITERIA]
 
 
 # Official forms ------------------------------------------------------------------------------------------------------

@@ -169,8 +169,10 @@ class ProceduresView(APIView):
 
 @extend_schema(parameters=[PERIOD, SCOPE], responses=FIGURES)
 class EvaluationView(APIView):
-    """The one-stop evaluation (history, before 1/7/2025: Circular 01/2018): per agency nine scores 0/1/2
-    (``null`` = N/A), total, band."""
+    """The evaluation under the law of the period's end (``kind``): since 1/7/2025 Decree 118/2025 Art. 32(1) — per
+    agency the criteria a–đ in % (``null`` = N/A), the index total, the band (configuration), the applicants'
+    evaluations (Art. 33(1)) and the national evaluator (Art. 30(4)); before 1/7/2025 (history, Circular 01/2018)
+    nine scores 0/1/2, total, band."""
 
     permission_classes = [AllowAny]
 

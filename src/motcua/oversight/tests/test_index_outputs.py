@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from motcua.dossiers.tests.factories import AGENCY, officer, vn
+from motcua.dossiers.tests.factories import AGENCY, officer, procedure, vn
 from motcua.oversight import facts
 from motcua.oversight.models import IndexSnapshot
 
@@ -93,15 +93,33 @@ def test_drill_down_is_for_supervisors(tet_dossiers):
 
 
 def test_evaluation_everywhere(tet_dossiers):
+    """2026-Q1 is under Decree 118/2025 Chapter V: criteria a–đ of Art. 32(1) from the index."""
     body = Client().get("/api/v1/oversight/evaluation", {"period": "2026-Q1"}).json()
+    assert body["kind"] == "nd118-ch5" and body["evaluator"]["code"] == "VPCP"
     row = next(r for r in body["rows"] if r["code"] == AGENCY)
-    # Four dossiers ended in Q1: d1 early (26/2 < 27/2) → 2, the other three late → 0: average 0.5.
-    # Indicator 3: d1 and d2 no supplement → 2, d3 one → 1, d4 two → 0: (2 + 2 + 1 + 0) / 4 = 1.25.
-    assert row["scores"][0] == 0.5 and row["scores"][2] == 1.25
-    assert row["scores"][3] is None  # no source for agencies contacted
+    # b) progress: index 2.1 = 1 of 4 on time (d1) → 5 of 20 points → 25 %.
+    assert row["criteria"][1] == 25.0
     assert row["band"] in ("Yếu", "Trung bình", "Khá", "Tốt", "Xuất sắc")
-    assert "TC1" in run("evaluation", "--period", "2026-Q1")
+    assert "TCđ" in run("evaluation", "--period", "2026-Q1")
+    assert "TCb" in run("evaluation", "--period", "2026-Q1", "--format", "csv")
     assert Client().get("/giam-sat/danh-gia/", {"period": "2026-Q1"}).status_code == 200
+
+
+def test_the_history_evaluation_everywhere():
+    """A period before 1/7/2025 keeps the nine indicators of Circular 01/2018 (history)."""
+    procedure()
+    received = vn(2025, 5, 5, 10)
+    handled(received, approve(vn(2025, 5, 6, 10)))  # early
+    handled(received, approve(vn(2025, 6, 20, 10)))  # late
+    facts.refresh()
+    body = Client().get("/api/v1/oversight/evaluation", {"period": "2025-Q2"}).json()
+    assert body["kind"] == "tt01-2018"
+    row = next(r for r in body["rows"] if r["code"] == AGENCY)
+    assert row["scores"][0] == 1.0  # early 2, late 0: average 1
+    assert row["scores"][3] is None  # no source for agencies contacted
+    assert "TC1" in run("evaluation", "--period", "2025-Q2")
+    html = Client().get("/giam-sat/danh-gia/", {"period": "2025-Q2"}).content.decode()
+    assert "Thông tư 01/2018/TT-VPCP, trước 1/7/2025" in html
 
 
 def test_a_refresh_drops_the_snapshots(tet_dossiers):
