@@ -88,16 +88,22 @@ def _month(period: str):
 
 def _issuer(scope: ReportScope) -> tuple[str, str, str, str, Signature, list[str]]:
     """(superior body, issuing body, symbol, place, signature, recipients) for the scope (Decree 30/2020 Annex I)."""
+    from motcua.steering.services import standing_agency_code, standing_agency_name
+
+    # The national report goes to the Working Group from its standing agency (configuration: roles that moved,
+    # docs/law.md; default the Government Office, Announcement 437/TB-VPCP).
+    standing_code, standing_name = standing_agency_code(), standing_agency_name()
     if scope.kind == "national":
-        return ("", "Văn phòng Chính phủ", "BC-VPCP", "Hà Nội",
-                Signature("KT. BỘ TRƯỞNG, CHỦ NHIỆM", "PHÓ CHỦ NHIỆM"),
+        signature = (Signature("KT. BỘ TRƯỞNG, CHỦ NHIỆM", "PHÓ CHỦ NHIỆM") if standing_code == "VPCP"
+                     else Signature("KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"))
+        return ("", standing_name, f"BC-{standing_code}", "Hà Nội", signature,
                 ["Thủ tướng Chính phủ (để báo cáo)", "Tổ công tác của Thủ tướng Chính phủ",
                  "Các bộ, cơ quan ngang bộ", "UBND các tỉnh, thành phố trực thuộc trung ương"])
     if scope.kind == "province":
         short = scope.name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
         return ("", f"Ủy ban nhân dân {scope.name}", "BC-UBND", short,
                 Signature("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
-                ["Văn phòng Chính phủ (Cục Kiểm soát thủ tục hành chính)", "Thường trực Tỉnh ủy, HĐND tỉnh",
+                [f"{standing_name} (cơ quan thường trực Tổ công tác)", "Thường trực Tỉnh ủy, HĐND tỉnh",
                  "Các sở, ban, ngành", "UBND các xã, phường"])
     agency = Agency.objects.select_related("parent").get(code=scope.code)
     superior = agency.parent.name if agency.parent_id else ""

@@ -68,8 +68,21 @@ def now() -> datetime:
 
 
 def standing_agency_code() -> str:
-    """The standing agency of the Working Group (Announcement 437: the Government Office)."""
-    return getattr(settings, "MOTCUA_STEERING_STANDING_AGENCY", "VPCP")
+    """The standing agency of the Working Group and of its Advisory Council (Announcement 437/TB-VPCP: the
+    Government Office). Configuration (``MOTCUA_STEERING_STANDING_AGENCY``, default ``VPCP``): Decree 309/2026 moves
+    the Government Office's one-stop tasks to the Ministry of Justice but no text read here moves this role
+    [open]; a deployment sets ``BTP`` when its instrument says so (docs/law.md "Roles that moved")."""
+    return getattr(settings, "MOTCUA_STEERING_STANDING_AGENCY", "") or "VPCP"
+
+
+STANDING_NAMES = {"VPCP": "Văn phòng Chính phủ", "BTP": "Bộ Tư pháp"}
+
+
+def standing_agency_name() -> str:
+    """The standing agency's name: from the agency directory, else the known names, else its code."""
+    code = standing_agency_code()
+    return (Agency.objects.filter(code=code).values_list("name", flat=True).first()
+            or STANDING_NAMES.get(code, code))
 
 
 def default_obstacle_working_days() -> int:
@@ -572,7 +585,7 @@ def remind(period: str | Period, *, at: datetime | None = None) -> ReminderResul
                 continue
             subject = f"Nhắc gửi báo cáo vướng mắc kỳ {period.label.lower()}"
             body = (f"Kính gửi {user.get_full_name() or user.username},\n"
-                    f"Cơ quan thường trực Tổ công tác cải cách TTHC (Văn phòng Chính phủ) chưa nhận được báo cáo "
+                    f"Cơ quan thường trực Tổ công tác cải cách TTHC ({standing_agency_name()}) chưa nhận được báo cáo "
                     f"vướng mắc, khó khăn định kỳ {period.label.lower()} của {member.organisation or 'Quý vị'}. "
                     f"Đề nghị gửi báo cáo (kể cả khi không phát sinh vướng mắc) tại {link}")
             messages = []

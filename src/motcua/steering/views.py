@@ -1,9 +1,9 @@
 """Web pages of the Working Group's follow-up, mounted at ``/chi-dao/`` (issue 5 points 5 and 6).
 
-Council members send their reports; the standing agency (Government Office) triages and assigns obstacles, records
-directives and follows every task; ministries and provinces report on what is assigned to them; the Working Group's
-leader reads the consolidated monthly view. Thin views: reads through :mod:`.queries`, writes through
-:mod:`.services`; anything a person may not see is a 404.
+Council members send their reports; the standing agency (configuration, default the Government Office) triages and
+assigns obstacles, records directives and follows every task; ministries and provinces report on what is assigned to
+them; the Working Group's leader reads the consolidated monthly view. Thin views: reads through :mod:`.queries`,
+writes through :mod:`.services`; anything a person may not see is a 404.
 """
 
 from __future__ import annotations
@@ -168,7 +168,8 @@ def new_report(request: HttpRequest) -> HttpResponse:
                              % {"period": report.period, "count": report.obstacles.count()})
             return redirect("steering:reports")
     return render(request, "steering/new_report.html", {"form": form, "obstacle_forms": obstacle_forms,
-                                                        "errors": errors},
+                                                        "errors": errors,
+                                                        "standing_name": services.standing_agency_name()},
                   status=400 if errors else 200)
 
 
