@@ -24,7 +24,8 @@ def _manageable(request, qs: QuerySet) -> QuerySet:
 class ChannelInline(admin.TabularInline):
     model = m.Channel
     extra = 0
-    fields = ["position", "kind", "time_limit_amount", "time_limit_unit", "time_limit_text", "description"]
+    fields = ["position", "kind", "time_limit_amount", "time_limit_unit", "cutoff_moves_start", "time_limit_text",
+              "description"]
 
 
 class DocumentInline(admin.TabularInline):

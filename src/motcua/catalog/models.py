@@ -167,6 +167,13 @@ class Channel(models.Model):
     time_limit_unit = models.CharField(max_length=15, choices=TimeUnit.choices, blank=True,
                                        help_text="Empty when the source states no time limit.")
     time_limit_text = models.TextField(blank=True, help_text="The source's words for the time limit, verbatim.")
+    # Decree 118/2025 Art. 17(3), 18(2): the 15:00 cut-off moves only the hand-over of the paper file, unless the
+    # procedure's own law moves the start of its limit (same-day limits; Decree 63/2024 Art. 7 as replaced by Decree
+    # 301/2026 Art. 5). None: by the law (on for same-day limits, off otherwise; dossiers.lawsets.cutoff_moves_start).
+    cutoff_moves_start = models.BooleanField(
+        null=True, blank=True, verbose_name=_("Sau 15 giờ tính từ ngày làm việc tiếp theo"),
+        help_text=_("Để trống: theo luật (bật với thời hạn trong ngày, tắt với thời hạn khác). Chỉ bật khi văn bản "
+                    "quy định thủ tục nói hồ sơ nhận sau 15 giờ được tính từ ngày làm việc tiếp theo."))
     description = models.TextField(blank=True)
 
     class Meta:

@@ -10,14 +10,22 @@ Which days are working days:
   :meth:`WorkingCalendar.from_db`; they take effect on the next calculation, without a code change.
 
 How a due time is computed (time zone Asia/Ho_Chi_Minh), Civil Code 2015 Art. 147–148: the day of the event is not
-counted, and a period ending on a day off ends on the next working day.
+counted, and a period ending on a day off ends on the next working day. Decree 118/2025 Art. 17(3): the time limit
+runs from the receipt of the complete dossier; Art. 18(2): the 15:00 cut-off moves only the hand-over of a paper
+file, not the start of the limit. Whether the cut-off moves the start is therefore a per-time-limit setting
+(``cutoff_moves_start`` of :meth:`WorkingCalendar.due`): on for same-day limits (their own law: after 15:00 the result
+is due the next working day) and for limits whose law says so (Decree 63/2024 Art. 7 as replaced by Decree 301/2026
+Art. 5), and for every limit of a dossier received before 1/7/2025 (history: the practice under Decree 61/2018;
+chosen by ``dossiers.lawsets``); off otherwise. With S the start and D its date:
 
-1. The effective receipt day R is the date of the start S when that date is a working day and S is at or before the
-   cut-off (15:00 by default); otherwise the next working day after S's date.
+1. The counting day R: with the cut-off moving the start, D when D is a working day and S is at or before the
+   cut-off (15:00:00 counts, 15:00:01 does not), otherwise the next working day after D (the *effective receipt
+   day*); without it, D itself (not counted, whatever the hour; D may be a day off).
 2. N working days: end of office hours of the N-th working day after R.
-3. Same day ("trong ngày"): end of office hours of R.
-4. N working hours: counted through office hours only, from S when S's date is R (from when office hours resume if
-   S is before opening or in the lunch break), otherwise from the start of office hours on R.
+3. Same day ("trong ngày"): end of office hours of R, or of the next working day when R is a day off.
+4. N working hours: counted through office hours only, from S (from when office hours resume if S is before
+   opening, in the lunch break, after closing or on a day off); with the cut-off moving the start and S after it,
+   from the start of office hours on R.
 5. N calendar days: R + N days at the end of office hours, or the end of the next working day if that is a day off.
 
 Everything here is pure; only :meth:`WorkingCalendar.from_db` touches the database, and only when called.
@@ -27,7 +35,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -48,7 +56,9 @@ __all__ = [
     "OfficeHours",
     "Unit",
     "WorkingCalendar",
+    "cutoff_rule",
     "due_date",
+    "register_limit_start_rule",
 ]
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -299,7 +309,7 @@ class WorkingCalendar:
     # Instants -------------------------------------------------------------------------------------------------
 
     def effective_receipt_day(self, start: datetime) -> date:
-        """Rule 1: the day a dossier received at ``start`` counts as received.
+        """Rule 1 with the cut-off moving the start: the day a dossier received at ``start`` counts as received.
 
         The date of ``start`` (in Asia/Ho_Chi_Minh) when that is a working day and ``start`` is at or before the
         cut-off — 15:00:00 counts that day, 15:00:01 does not; otherwise the next working day. Naive datetimes raise
@@ -311,30 +321,48 @@ class WorkingCalendar:
             return day
         return self.next_working_day(day)
 
-    def due(self, start: datetime, amount: int, unit: Unit | str) -> datetime:
-        """When a time limit of ``amount`` ``unit`` that starts at ``start`` ends (rules 2–5 of domain.md §2).
+    def counting_day(self, start: datetime, cutoff_moves_start: bool) -> date:
+        """Rule 1: the day after which the days of a limit starting at ``start`` are counted (itself not counted).
+
+        With ``cutoff_moves_start`` the effective receipt day (:meth:`effective_receipt_day`); without it the date of
+        ``start`` in Asia/Ho_Chi_Minh, whatever the hour and even on a day off (Decree 118/2025 Art. 17(3); Civil
+        Code 2015 Art. 147).
+        """
+        if cutoff_moves_start:
+            return self.effective_receipt_day(start)
+        return _local(start).date()
+
+    def due(self, start: datetime, amount: int, unit: Unit | str, *,
+            cutoff_moves_start: bool | None = None) -> datetime:
+        """When a time limit of ``amount`` ``unit`` that starts at ``start`` ends (rules 1–5 of domain.md §2).
 
         Civil Code 2015 Art. 147–148: the receipt day is not counted and a period ending on a day off ends on the
-        next working day. For ``same_day`` the amount is ignored ("trong ngày" is one day). The result is aware, in
-        Asia/Ho_Chi_Minh. A negative amount, an unknown unit or a naive start raise ``ValueError``.
+        next working day. ``cutoff_moves_start``: whether a start after the cut-off (15:00) counts from the next
+        working day; ``None`` gives the default of the law in force (Decree 118/2025 Art. 17(3), 18(2)): on for
+        ``same_day``, off otherwise — a dossier's own setting and date are applied by ``dossiers.rules.legal_due``.
+        For ``same_day`` the amount is ignored ("trong ngày" is one day). The result is aware, in Asia/Ho_Chi_Minh.
+        A negative amount, an unknown unit or a naive start raise ``ValueError``.
         """
         unit = Unit(unit)
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise TypeError("amount must be an int.")
         if amount < 0:
             raise ValueError("amount must not be negative.")
+        if cutoff_moves_start is None:
+            cutoff_moves_start = unit is Unit.SAME_DAY
         local = _local(start)
-        receipt_day = self.effective_receipt_day(local)
+        receipt_day = self.effective_receipt_day(local) if cutoff_moves_start else local.date()
         if unit is Unit.WORKING_DAYS:
             return self.end_of_day(self.add_working_days(receipt_day, amount))
         if unit is Unit.SAME_DAY:
-            return self.end_of_day(receipt_day)
+            return self.end_of_day(self.add_working_days(receipt_day, 0))
         if unit is Unit.CALENDAR_DAYS:
             last = receipt_day + timedelta(days=amount)
             if not self.is_working_day(last):
                 last = self.next_working_day(last)
             return self.end_of_day(last)
-        # Rule 4: working hours count from S on the receipt day itself, else from the opening of the receipt day.
+        # Rule 4: working hours count from S (when office hours resume), or — the cut-off moving the start and S
+        # after it — from the opening of the effective receipt day.
         counting_from = local if local.date() == receipt_day else _at(receipt_day, self.hours.opening)
         return self._add_office_time(counting_from, timedelta(hours=amount))
 
@@ -378,10 +406,36 @@ class WorkingCalendar:
 _STATUTORY_CALENDAR = WorkingCalendar()
 
 
-def due_date(start: datetime, amount: int, unit: Unit | str, calendar: WorkingCalendar | None = None) -> datetime:
+def due_date(start: datetime, amount: int, unit: Unit | str, calendar: WorkingCalendar | None = None, *,
+             cutoff_moves_start: bool | None = None) -> datetime:
     """:meth:`WorkingCalendar.due` on ``calendar``, by default the statutory one.
 
     The default knows the public holidays and default office hours only, not the exceptions an administrator
     entered; pass ``WorkingCalendar.from_db(agency)`` where those must count (dossier deadlines).
     """
-    return (calendar or _STATUTORY_CALENDAR).due(start, amount, unit)
+    return (calendar or _STATUTORY_CALENDAR).due(start, amount, unit, cutoff_moves_start=cutoff_moves_start)
+
+
+# Which rule of the start applies to a limit starting at an instant. The calendar knows only the law in force (the
+# default of WorkingCalendar.due); the dossiers app registers the rule sets by date (dossiers.lawsets) when it loads,
+# so the calendar API follows the law of each start's date without core importing dossiers.
+LimitStartRule = Callable[[datetime, Unit], bool]
+
+
+def _in_force_start_rule(start: datetime, unit: Unit) -> bool:
+    return unit is Unit.SAME_DAY
+
+
+_limit_start_rule: LimitStartRule = _in_force_start_rule
+
+
+def register_limit_start_rule(rule: LimitStartRule) -> None:
+    """Set the rule deciding, from a start and a unit, whether the cut-off moves the start (see :func:`cutoff_rule`)."""
+    global _limit_start_rule
+    _limit_start_rule = rule
+
+
+def cutoff_rule(start: datetime, unit: Unit | str) -> bool:
+    """Whether the cut-off moves the start of a limit of ``unit`` starting at ``start``, by the law of its date when
+    the dossiers app registered its rule sets, else by the law in force."""
+    return _limit_start_rule(start, Unit(unit))

@@ -8,9 +8,14 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from motcua.core.calendar import register_limit_start_rule
         from motcua.core.models import CalendarException
 
+        from .lawsets import limit_start_rule
         from .queries import clear_calendar_cache
+
+        # The calendar API follows the rule of the start in force on each start's date (lawsets).
+        register_limit_start_rule(limit_start_rule)
 
         for signal in (post_save, post_delete):
             signal.connect(clear_calendar_cache, sender=CalendarException,

@@ -152,11 +152,13 @@ def derive_parent_state(states: list[str]) -> str:
 
 
 def member_due(calendar: WorkingCalendar, submitted_at: datetime, limit: tuple[int, str] | None) -> datetime | None:
-    """The due time of a member (or of the group) counted from the submission, cut-off included."""
+    """The due time of a member (or of the group) counted from the submission, cut-off included: after 15:00 from
+    the next working day (Decree 63/2024 Art. 7, replaced by Decree 301/2026 Art. 5 from 1/9/2026; the death
+    group's members as configured [open])."""
     if limit is None:
         return None
     amount, unit = limit
-    return calendar.due(submitted_at, amount, unit)
+    return calendar.due(submitted_at, amount, unit, cutoff_moves_start=True)
 
 
 # Configuration ---------------------------------------------------------------------------------------------------

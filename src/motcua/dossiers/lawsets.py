@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from motcua.core.calendar import TZ
+from motcua.core.calendar import TZ, Unit
 
 
 @dataclass(frozen=True)
@@ -118,10 +118,95 @@ RULE_SETS: tuple[OneStopRules, ...] = (
 )
 
 
+def _day(moment: date | datetime) -> date:
+    return moment.astimezone(TZ).date() if isinstance(moment, datetime) else moment
+
+
 def rules_for(moment: date | datetime) -> OneStopRules:
     """The rule set in force on ``moment``'s date (Vietnam time). Dates before the first set get the first set."""
-    day = moment.astimezone(TZ).date() if isinstance(moment, datetime) else moment
+    day = _day(moment)
     for rules in reversed(RULE_SETS):
         if rules.effective_from <= day:
             return rules
     return RULE_SETS[0]
+
+
+def cutoff_moves_start(received_at: date | datetime, unit: str, setting: bool | None = None) -> bool:
+    """Whether receipt after the cut-off (15:00) moves the start of a time limit of ``unit`` to the next working day.
+
+    Received before 1/7/2025 (history: the practice under Decree 61/2018): always. From 1/7/2025 (Decree 118/2025
+    Art. 17(3), 18(2)): only where the procedure's own law says so — the time limit's ``setting``
+    (``catalog.Channel.cutoff_moves_start``) when given, else on for same-day ("trong ngày") limits, off otherwise.
+    """
+    if rules_for(received_at).cutoff_moves_limit_start:
+        return True
+    if setting is not None:
+        return setting
+    return unit == Unit.SAME_DAY
+
+
+def limit_start_rule(start: datetime, unit: Unit) -> bool:
+    """:func:`cutoff_moves_start` without a per-limit setting: registered as the calendar API's rule
+    (``core.calendar.register_limit_start_rule``)."""
+    return cutoff_moves_start(start, unit)
+
+
+@dataclass(frozen=True)
+class LinkedGroupRules:
+    """What the law of a linked group (Decree 63/2024) requires, in force from ``effective_from`` (inclusive)."""
+
+    key: str
+    basis: str
+    effective_from: date
+    effective_to: date | None
+    # Receipt after 15:00 counts from the next working day (Art. 7(2)).
+    cutoff_moves_limit_start: bool
+    # The group's limit in working days, and with verification (None: as configured in dossiers.groups).
+    limit_working_days: int | None
+    limit_working_days_with_verification: int | None
+    # The applicant completes a supplement within this many working days, else processing stops (None: no such rule).
+    supplement_completion_working_days: int | None
+
+
+# The linked group birth registration + permanent residence + health-insurance card (+ identity card from 1/9/2026)
+# for children under 6 (dossiers.groups "LT-KS-TT-BHYT").
+BIRTH_GROUP = "LT-KS-TT-BHYT"
+
+LINKED_GROUP_RULE_SETS: tuple[LinkedGroupRules, ...] = (
+    LinkedGroupRules(
+        key="nd63-2024",
+        # The original Art. 7 is not held (../shared/law/decree-63-2024.md): the 15:00 rule as domain.md §4 and the
+        # code applied it, the limits as configured [open]. Decree 301/2026 Art. 18(1): dossiers received before
+        # 1/9/2026 keep these rules.
+        basis="Decree 63/2024/NĐ-CP Art. 7 (original text not held)",
+        effective_from=date(2024, 6, 10),
+        effective_to=date(2026, 8, 31),
+        cutoff_moves_limit_start=True,
+        limit_working_days=None,
+        limit_working_days_with_verification=None,
+        supplement_completion_working_days=None,
+    ),
+    LinkedGroupRules(
+        key="nd63-2024+nd301-2026",
+        basis="Decree 63/2024/NĐ-CP Art. 7 as replaced by Decree 301/2026/NĐ-CP Art. 5",
+        effective_from=date(2026, 9, 1),
+        effective_to=None,
+        # Art. 7(2): "Nếu tiếp nhận hồ sơ sau 15 giờ thì thời gian được tính bắt đầu từ ngày làm việc tiếp theo."
+        cutoff_moves_limit_start=True,
+        # Art. 7(2): "không quá 03 ngày làm việc … trường hợp phải xác minh thì không quá 05 ngày làm việc".
+        limit_working_days=3,
+        limit_working_days_with_verification=5,
+        # Art. 7: "hoàn thiện hồ sơ trong 07 ngày làm việc, nếu quá thời hạn này không bổ sung thì … dừng xử lý".
+        supplement_completion_working_days=7,
+    ),
+)
+
+
+def linked_group_rules_for(moment: date | datetime) -> LinkedGroupRules:
+    """The linked-group rule set in force on ``moment``'s date (the group's submission). Earlier dates get the
+    first set."""
+    day = _day(moment)
+    for rules in reversed(LINKED_GROUP_RULE_SETS):
+        if rules.effective_from <= day:
+            return rules
+    return LINKED_GROUP_RULE_SETS[0]

@@ -82,6 +82,9 @@ class Dossier(models.Model):
     # The channel's time limit, copied at receipt so that a restart uses the same limit.
     time_limit_amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     time_limit_unit = models.CharField(max_length=15, blank=True)
+    time_limit_cutoff_moves_start = models.BooleanField(
+        null=True, blank=True,
+        help_text="The channel's 15:00 setting at receipt (None: by the law of the receipt date).")
     deadline_flag = models.CharField(max_length=30, blank=True,
                                      help_text="Why there is no due time (no_time_limit, fractional_time_limit).")
     # Legal clock.

@@ -9,6 +9,12 @@ motcua keeps two clocks per dossier:
   [practice]): starts with the legal due time; the working time spent waiting for the applicant's supplement is added
   instead of restarting, and more than one supplement request makes the dossier late whatever the times.
 
+Rules that the law changed carry their dates (:mod:`.lawsets`): a dossier follows the rule set in force on the day
+it was received (Decree 118/2025 from 1/7/2025; as amended by Decree 309/2026 from 5/8/2026; the linked group's
+Decree 63/2024 Art. 7 as replaced by Decree 301/2026 from 1/9/2026), through :func:`legal_due`,
+:func:`supplement_notice_deadline`, :func:`apology_deadline`, :func:`limit_start` and
+:func:`group_supplement_stop_deadline`.
+
 Waiting for the applicant's payment runs neither clock: when the payment is confirmed, both due times move later by
 the working time spent waiting (and the wait is totalled on the dossier).
 
@@ -23,16 +29,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from motcua.core.calendar import TZ, Unit, WorkingCalendar
+from motcua.dossiers import lawsets
 
 ZERO = timedelta(0)
 
 # Decree 118/2025 Art. 19(5) (domain.md §3 "Supplement during appraisal"): the supplement notice goes out within
-# 3 working days of receipt.
-SUPPLEMENT_NOTICE_WORKING_DAYS = 3
+# 3 working days of receipt. The values by date are in lawsets (these are the ones in force, for messages).
+SUPPLEMENT_NOTICE_WORKING_DAYS = lawsets.RULE_SETS[-1].supplement_notice_working_days
 # domain.md §3 "Overdue" (Decree 118/2025 Art. 19(6)): the apology goes out at least 1 working day
 # before the deadline, and the date may be moved only once.
-APOLOGY_LEAD_WORKING_DAYS = 1
-MAX_APOLOGIES = 1
+APOLOGY_LEAD_WORKING_DAYS = lawsets.RULE_SETS[-1].apology_lead_working_days
+MAX_APOLOGIES = lawsets.RULE_SETS[-1].max_apologies
 # More than one supplement request ⇒ late for the service index (DVCQG indicator 2.1 [practice]).
 MAX_SUPPLEMENTS_ON_TIME = 1
 
@@ -81,10 +88,13 @@ def previous_working_day(calendar: WorkingCalendar, d: date) -> date:
     return d
 
 
-def clock_start(calendar: WorkingCalendar, start: datetime) -> datetime:
+def clock_start(calendar: WorkingCalendar, start: datetime, *, cutoff_moves_start: bool = True) -> datetime:
     """When counting really starts for an event at ``start``: ``start`` itself if it counts on its own day, else the
-    opening of the effective receipt day (the 15:00 rule, domain.md §2 rule 1)."""
+    opening of the effective receipt day (the 15:00 rule, domain.md §2 rule 1). Without ``cutoff_moves_start``,
+    ``start`` itself (Decree 118/2025 Art. 17(3))."""
     local = start.astimezone(TZ)
+    if not cutoff_moves_start:
+        return local
     receipt_day = calendar.effective_receipt_day(local)
     if local.date() == receipt_day:
         return local
@@ -99,8 +109,16 @@ class LegalDue:
     flag: str = ""
 
 
-def legal_due(calendar: WorkingCalendar, start: datetime, amount: Decimal | int | None, unit: str | None) -> LegalDue:
+def legal_due(calendar: WorkingCalendar, start: datetime, amount: Decimal | int | None, unit: str | None, *,
+              received_at: datetime | None = None, cutoff_setting: bool | None = None) -> LegalDue:
     """The due time of a procedure time limit that starts at ``start`` (receipt, or a complete resubmission).
+
+    The rule of the start follows the law of the dossier's receipt (``received_at``, default ``start``) and the time
+    limit's own setting (``cutoff_setting``, ``catalog.Channel.cutoff_moves_start``; ``lawsets.cutoff_moves_start``):
+    Decree 118/2025 Art. 17(3), 18(2) — from 1/7/2025 the limit runs from receipt, the day of receipt not counted,
+    whatever the hour, except where the limit's law moves a receipt after 15:00 to the next working day (same-day
+    limits by default). Received before 1/7/2025: after 15:00 from the next working day (history, Decree 61/2018
+    practice).
 
     Without a unit or an amount, or with the catalog's ``unknown`` unit, there is no due time and the dossier is
     flagged ``no_time_limit``; a fractional amount (e.g. 0.5 days) is flagged ``fractional_time_limit`` rather than
@@ -108,14 +126,29 @@ def legal_due(calendar: WorkingCalendar, start: datetime, amount: Decimal | int 
     """
     if not unit or unit == "unknown":
         return LegalDue(None, "no_time_limit")
+    moves = lawsets.cutoff_moves_start(received_at or start, unit, cutoff_setting)
     if unit == Unit.SAME_DAY:
-        return LegalDue(calendar.due(start, 0, Unit.SAME_DAY))
+        return LegalDue(calendar.due(start, 0, Unit.SAME_DAY, cutoff_moves_start=moves))
     if amount is None:
         return LegalDue(None, "no_time_limit")
     value = Decimal(amount)
     if value != value.to_integral_value() or value < 0:
         return LegalDue(None, "fractional_time_limit")
-    return LegalDue(calendar.due(start, int(value), Unit(unit)))
+    return LegalDue(calendar.due(start, int(value), Unit(unit), cutoff_moves_start=moves))
+
+
+def limit_start(received_at: datetime, competent_received_at: datetime | None, *,
+                regardless_of_boundary: bool) -> datetime | None:
+    """The instant the time limit of a dossier starts (Decree 118/2025 Art. 17(3)).
+
+    Normally the receipt of the complete dossier (``received_at``). A dossier received regardless of administrative
+    boundary (Art. 14, 20) and received on or after 5/8/2026 counts from the competent authority's receipt
+    (Art. 17(3) as amended by Decree 309/2026 Art. 8(3)): ``competent_received_at``, or ``None`` while the
+    competent authority has not received it (the clock has not started). Received earlier: from the desk's receipt.
+    """
+    if regardless_of_boundary and lawsets.rules_for(received_at).limit_starts_at_competent_receipt:
+        return competent_received_at
+    return received_at
 
 
 def waited(calendar: WorkingCalendar, since: datetime | None, until: datetime) -> timedelta:
@@ -136,10 +169,27 @@ def extend(calendar: WorkingCalendar, due_at: datetime | None, by: timedelta) ->
 
 
 def supplement_notice_deadline(calendar: WorkingCalendar, received_at: datetime) -> datetime:
-    """The latest instant for a supplement notice during appraisal: the end of the 3rd working day after the
-    effective receipt day (Decree 118/2025 Art. 19(5); domain.md §3; receipt day not counted, Civil Code Art. 147)."""
-    receipt_day = calendar.effective_receipt_day(received_at)
-    return calendar.end_of_day(calendar.add_working_days(receipt_day, SUPPLEMENT_NOTICE_WORKING_DAYS))
+    """The latest instant for a supplement notice during appraisal: the end of the 3rd working day after the day of
+    receipt (Decree 118/2025 Art. 19(5): "không quá 03 ngày làm việc kể từ ngày tiếp nhận hồ sơ"; receipt day not
+    counted, Civil Code Art. 147; no 15:00 shift). Received before 1/7/2025 (history): counted after the effective
+    receipt day (after 15:00, the next working day)."""
+    rules = lawsets.rules_for(received_at)
+    day = calendar.counting_day(received_at, rules.cutoff_moves_limit_start)
+    return calendar.end_of_day(calendar.add_working_days(day, rules.supplement_notice_working_days))
+
+
+def group_supplement_stop_deadline(calendar: WorkingCalendar, group_code: str, submitted_at: datetime,
+                                   requested_at: datetime) -> datetime | None:
+    """When processing of a linked-group dossier stops if the supplement requested at ``requested_at`` is not given:
+    the end of the 7th working day after the request (Decree 63/2024 Art. 7 as replaced by Decree 301/2026 Art. 5,
+    for the birth group submitted from 1/9/2026). ``None`` when no such rule applies (then Decree 118/2025
+    Art. 19(5)'s closing applies)."""
+    if group_code != lawsets.BIRTH_GROUP:
+        return None
+    days = lawsets.linked_group_rules_for(submitted_at).supplement_completion_working_days
+    if days is None:
+        return None
+    return calendar.end_of_day(calendar.add_working_days(calendar.counting_day(requested_at, False), days))
 
 
 def check_supplement_request(calendar: WorkingCalendar, at: datetime, received_at: datetime,
@@ -175,7 +225,7 @@ def apology_deadline(calendar: WorkingCalendar, due_at: datetime) -> datetime:
 
 def check_apology(calendar: WorkingCalendar, at: datetime, due_at: datetime | None, new_due_at: datetime | None,
                   apology_count: int) -> None:
-    """An apology (form 04) is accepted only once per dossier, only until 1 working day before the due time, and
+    """An apology (extension form) is accepted only once per dossier, only until 1 working day before the due time, and
     must set a later due time (domain.md §3 "Overdue": the date may be moved only once)."""
     if apology_count >= MAX_APOLOGIES:
         raise RuleViolation("apology_already_given", "The due date of a dossier may be moved only once.")

@@ -496,7 +496,12 @@ def _missing_items(ctx: Context) -> list[str]:
 
 def _start_legal_clock(ctx: Context, start: datetime) -> None:
     d = ctx.dossier
-    due = rules.legal_due(ctx.calendar, start, d.time_limit_amount, d.time_limit_unit)
+    # Decree 118/2025 Art. 17(3), 18(2): the rule of the start is the law of the receipt date and the limit's own
+    # setting; a linked-group child counts after 15:00 from the next working day (Decree 63/2024 Art. 7, as replaced
+    # by Decree 301/2026 Art. 5 from 1/9/2026; the death group's members as configured [open]).
+    setting = True if d.group_parent_code else d.time_limit_cutoff_moves_start
+    due = rules.legal_due(ctx.calendar, start, d.time_limit_amount, d.time_limit_unit,
+                          received_at=d.received_at or start, cutoff_setting=setting)
     d.clock_started_at, d.due_at, d.deadline_flag = start, due.due_at, due.flag
     ctx.event_data["due_at"] = due.due_at
     if due.flag:
@@ -516,6 +521,7 @@ def _receive(ctx: Context) -> None:
         channel = Channel.objects.filter(version=version, kind=d.channel).order_by("position").first()
         d.time_limit_amount = channel.time_limit_amount if channel else None
         d.time_limit_unit = channel.time_limit_unit if channel else ""
+        d.time_limit_cutoff_moves_start = channel.cutoff_moves_start if channel else None
         _start_legal_clock(ctx, ctx.at)
     d.index_due_at = d.due_at
     d.steps = rules.plan_steps(process_for(d.procedure, ctx.calendar), ctx.at, d.due_at, ctx.calendar)

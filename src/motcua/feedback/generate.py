@@ -151,9 +151,9 @@ _DUE_CACHE: dict[tuple, dict[str, datetime]] = {}
 
 
 def _receipt_due_times(cal: WorkingCalendar, at: datetime) -> dict[str, datetime]:
-    """``rules.receipt_due_times``, memoised: with working-day standards the due times depend only on the calendar and
-    the effective receipt day."""
-    key = (id(cal), cal.effective_receipt_day(at))
+    """``rules.receipt_due_times``, memoised: with working-day standards and no 15:00 shift the due times depend only on
+    the calendar and the date of receipt (PAKN rule sets change on dates, so the date is also the rule set's key)."""
+    key = (id(cal), at.astimezone(TZ).date())
     found = _DUE_CACHE.get(key)
     if found is None:
         found = _DUE_CACHE[key] = rules.receipt_due_times(cal, at)
@@ -161,7 +161,7 @@ def _receipt_due_times(cal: WorkingCalendar, at: datetime) -> dict[str, datetime
 
 
 def _publish_due(cal: WorkingCalendar, at: datetime) -> datetime:
-    key = (id(cal), cal.effective_receipt_day(at), "publish")
+    key = (id(cal), at.astimezone(TZ).date(), "publish")
     found = _DUE_CACHE.get(key)
     if found is None:
         found = _DUE_CACHE[key] = rules.publish_due(cal, at)

@@ -1,9 +1,12 @@
 """Pure PAKN rules: time standards and overdue flags, redirection of complaints and denunciations, removal of
 personal data from what is published, likely-spam flags, tracking codes, input limits. No ORM.
 
-Time standards (DVCQG practice, domain.md §5), in working days of the handling agency's calendar, configurable:
+Time standards (domain.md §5), in working days of the handling agency's calendar, chosen by the date of receipt or
+forwarding from :data:`PAKN_RULE_SETS` (Decree 20/2008 as amended by Decree 48/2013: forwarding within 5 working days,
+Art. 9(1)(d); the others are the national portal's practice), each overridable by configuration:
 ``MOTCUA_PAKN_REFUSE_DAYS`` (2), ``MOTCUA_PAKN_FORWARD_DAYS`` (5), ``MOTCUA_PAKN_SUPPLEMENT_DAYS`` (5),
-``MOTCUA_PAKN_ANSWER_DAYS`` (15), ``MOTCUA_PAKN_PUBLISH_DAYS`` (2).
+``MOTCUA_PAKN_ANSWER_DAYS`` (15), ``MOTCUA_PAKN_PUBLISH_DAYS`` (2). They count from receipt or forwarding, the day of
+receipt not counted, with no 15:00 shift (no text applies the cut-off to petitions).
 """
 
 from __future__ import annotations
@@ -12,46 +15,92 @@ import functools
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 
-from motcua.core.calendar import Unit, WorkingCalendar
+from motcua.core.calendar import TZ, Unit, WorkingCalendar
 from motcua.core.text import fold
 
 # Time standards ---------------------------------------------------------------------------------------------------
 
-DEFAULT_DAYS: dict[str, int] = {"refuse": 2, "forward": 5, "supplement": 5, "answer": 15, "publish": 2}
+@dataclass(frozen=True)
+class PaknRules:
+    """The PAKN time standards in force from ``effective_from`` until ``effective_to`` (inclusive), working days."""
+
+    key: str
+    basis: str
+    effective_from: date
+    effective_to: date | None
+    days: dict[str, int]
+    # Whether a receipt after the cut-off (15:00) counts from the next working day: no text says so for petitions.
+    cutoff_moves_start: bool = False
 
 
-def standard_days(stage: str) -> int:
+_PORTAL_PRACTICE = {"refuse": 2, "forward": 5, "supplement": 5, "answer": 15, "publish": 2}
+
+PAKN_RULE_SETS: tuple[PaknRules, ...] = (
+    PaknRules(
+        key="nd20-2008",
+        basis="Decree 20/2008/NĐ-CP Art. 9(1)(d) (forwarding); the national portal's practice (the others)",
+        effective_from=date(2008, 3, 3), effective_to=date(2013, 6, 30), days=dict(_PORTAL_PRACTICE),
+    ),
+    PaknRules(
+        key="nd20-2008+nd48-2013",
+        basis=("Decree 20/2008/NĐ-CP as amended by Decree 48/2013/NĐ-CP, Art. 9(1)(d) (forwarding within 5 working "
+               "days from receipt); the national portal's practice (refuse 2, supplement 5, answer 15, publish 2)"),
+        effective_from=date(2013, 7, 1), effective_to=None, days=dict(_PORTAL_PRACTICE),
+    ),
+)
+
+DEFAULT_DAYS: dict[str, int] = PAKN_RULE_SETS[-1].days
+
+
+def pakn_rules_for(moment: date | datetime) -> PaknRules:
+    """The PAKN rule set in force on ``moment``'s date (Vietnam time); earlier dates get the first set."""
+    day = moment.astimezone(TZ).date() if isinstance(moment, datetime) else moment
+    for rules in reversed(PAKN_RULE_SETS):
+        if rules.effective_from <= day:
+            return rules
+    return PAKN_RULE_SETS[0]
+
+
+def standard_days(stage: str, at: date | datetime | None = None) -> int:
     """Working days allowed for a stage (``refuse``, ``forward``, ``supplement``, ``answer``, ``publish``), from
-    ``settings.MOTCUA_PAKN_<STAGE>_DAYS`` or :data:`DEFAULT_DAYS`."""
-    value = getattr(settings, f"MOTCUA_PAKN_{stage.upper()}_DAYS", DEFAULT_DAYS[stage])
+    ``settings.MOTCUA_PAKN_<STAGE>_DAYS`` or the rule set in force at ``at`` (default: the one in force now)."""
+    rules = pakn_rules_for(at) if at is not None else PAKN_RULE_SETS[-1]
+    value = getattr(settings, f"MOTCUA_PAKN_{stage.upper()}_DAYS", rules.days[stage])
     days = int(value)
     if days < 0:
         raise ValueError(f"MOTCUA_PAKN_{stage.upper()}_DAYS must not be negative.")
     return days
 
 
+def _due(calendar: WorkingCalendar, start: datetime, stage: str) -> datetime:
+    # Decree 20/2008 (domain.md §5): working days from receipt or forwarding, the day itself not counted (Civil Code
+    # Art. 147), no 15:00 shift.
+    return calendar.due(start, standard_days(stage, start), Unit.WORKING_DAYS,
+                        cutoff_moves_start=pakn_rules_for(start).cutoff_moves_start)
+
+
 def receipt_due_times(calendar: WorkingCalendar, received_at: datetime) -> dict[str, datetime]:
     """Due times that start at receipt (or at forwarding, for the new agency).
 
-    DVCQG: refuse ≤ 2, request a supplement ≤ 5, forward ≤ 5 (Decree 20/2008 Art. 13), answer ≤ 15 working days
-    "from submission or forwarding". The receipt day is not counted; a receipt after the cut-off counts from the next
-    working day (``WorkingCalendar.due``).
+    Refuse ≤ 2, request a supplement ≤ 5, forward ≤ 5 (Decree 20/2008 Art. 9(1)(d)), answer ≤ 15 working days
+    "from submission or forwarding" (the national portal's practice). The receipt day is not counted, whatever the
+    hour (no 15:00 shift).
     """
     return {
-        "decision_due_at": calendar.due(received_at, standard_days("refuse"), Unit.WORKING_DAYS),
-        "forward_due_at": calendar.due(received_at, standard_days("forward"), Unit.WORKING_DAYS),
-        "supplement_due_at": calendar.due(received_at, standard_days("supplement"), Unit.WORKING_DAYS),
-        "answer_due_at": calendar.due(received_at, standard_days("answer"), Unit.WORKING_DAYS),
+        "decision_due_at": _due(calendar, received_at, "refuse"),
+        "forward_due_at": _due(calendar, received_at, "forward"),
+        "supplement_due_at": _due(calendar, received_at, "supplement"),
+        "answer_due_at": _due(calendar, received_at, "answer"),
     }
 
 
 def publish_due(calendar: WorkingCalendar, answered_at: datetime) -> datetime:
-    """Publish ≤ 2 working days after the answer is approved."""
-    return calendar.due(answered_at, standard_days("publish"), Unit.WORKING_DAYS)
+    """Publish ≤ 2 working days after the answer is approved (the day of approval not counted)."""
+    return _due(calendar, answered_at, "publish")
 
 
 @dataclass(frozen=True)

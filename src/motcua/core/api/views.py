@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.api.serializers import MAX_AMOUNT, DueDateQuerySerializer, DueDateSerializer, ProblemSerializer
-from motcua.core.calendar import CalendarRangeError, Unit, WorkingCalendar
+from motcua.core.calendar import CalendarRangeError, Unit, WorkingCalendar, cutoff_rule
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -27,8 +27,11 @@ class DueDateView(APIView):
         tags=["calendar"],
         summary="Compute a due time",
         description=(
-            "Applies the 15:00 rule and the Civil Code 2015 Art. 147–148 counting rules (the receipt day is not "
-            "counted; a period ending on a day off ends on the next working day) over working days Monday–Friday "
+            "Applies the law of the start's date (docs/law.md) and the Civil Code 2015 Art. 147–148 counting rules "
+            "(the receipt day is not counted; a period ending on a day off ends on the next working day). From "
+            "1/7/2025 (Decree 118/2025 Art. 17(3), 18(2)) the limit runs from the receipt whatever the hour: a "
+            "receipt after the cut-off (15:00) counts from the next working day only for same_day; for a start "
+            "before 1/7/2025 it does for every unit (the earlier practice). Working days are Monday–Friday "
             "(Decision 188/1999) minus public holidays (Labour Code 2019 Art. 112) and the days off and make-up "
             "working days an administrator entered."
         ),
@@ -72,7 +75,8 @@ class DueDateView(APIView):
         params = query.validated_data
         calendar = WorkingCalendar.from_db(params.get("agency"))
         try:
-            due = calendar.due(params["start"], params["amount"], params["unit"])
+            due = calendar.due(params["start"], params["amount"], params["unit"],
+                               cutoff_moves_start=cutoff_rule(params["start"], params["unit"]))
         except CalendarRangeError as exc:
             raise serializers.ValidationError({"amount": [f"The due time falls outside the calendar: {exc}"]}) from None
         return Response(DueDateSerializer({"due": due}).data)

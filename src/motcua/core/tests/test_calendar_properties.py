@@ -68,8 +68,10 @@ def test_working_hours_elapse_exactly_through_office_hours(start, amount):
     receipt_day = CAL.effective_receipt_day(start)
     counting_from = start if start.date() == receipt_day else datetime.combine(
         receipt_day, CAL.hours.opening, tzinfo=TZ)
-    due = CAL.due(start, amount, Unit.WORKING_HOURS)
+    due = CAL.due(start, amount, Unit.WORKING_HOURS, cutoff_moves_start=True)
     assert CAL.working_time_between(counting_from, due) == timedelta(hours=amount)
+    # Without the cut-off moving the start (the law in force, Decree 118/2025 Art. 17(3)): from the receipt itself.
+    assert CAL.working_time_between(start, CAL.due(start, amount, Unit.WORKING_HOURS)) == timedelta(hours=amount)
 
 
 @common

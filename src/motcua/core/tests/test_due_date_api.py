@@ -23,7 +23,16 @@ def get(client, **params):
     ("params", "due"),
     [
         ({"start": "2026-02-13T10:00:00+07:00", "amount": 5, "unit": "working_days"}, "2026-02-27T17:00:00+07:00"),
-        ({"start": "2026-02-13T15:30:00+07:00", "amount": 5, "unit": "working_days"}, "2026-03-02T17:00:00+07:00"),
+        # Decree 118/2025 Art. 17(3), 18(2): from 1/7/2025 the hour of receipt does not move the start.
+        ({"start": "2026-02-13T15:30:00+07:00", "amount": 5, "unit": "working_days"}, "2026-02-27T17:00:00+07:00"),
+        ({"start": "2026-03-08T10:00:00+07:00", "amount": 1, "unit": "working_days"}, "2026-03-09T17:00:00+07:00"),
+        # Same-day limits: after 15:00, the next working day.
+        ({"start": "2026-02-13T15:30:00+07:00", "unit": "same_day"}, "2026-02-23T17:00:00+07:00"),
+        # Before 1/7/2025 (history, Decree 61/2018 practice): after 15:00, from the next working day.
+        ({"start": "2025-06-30T15:30:00+07:00", "amount": 5, "unit": "working_days"}, "2025-07-08T17:00:00+07:00"),
+        ({"start": "2025-07-01T15:30:00+07:00", "amount": 5, "unit": "working_days"}, "2025-07-08T17:00:00+07:00"),
+        ({"start": "2025-06-30T10:00:00+07:00", "amount": 5, "unit": "working_days"}, "2025-07-07T17:00:00+07:00"),
+        ({"start": "2025-07-01T10:00:00+07:00", "amount": 5, "unit": "working_days"}, "2025-07-08T17:00:00+07:00"),
         ({"start": "2026-02-13T03:00:00Z", "amount": 5, "unit": "working_days"}, "2026-02-27T17:00:00+07:00"),
         ({"start": "2026-02-13T12:00:00+07:00", "amount": 1, "unit": "working_hours"}, "2026-02-13T14:00:00+07:00"),
         ({"start": "2026-02-13T10:00:00+07:00", "unit": "same_day"}, "2026-02-13T17:00:00+07:00"),

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
     ("received_at", "deadline"),
     [
         (vn(2026, 3, 2, 10), vn(2026, 3, 5, 17)),  # Monday → Thursday
-        (vn(2026, 3, 2, 15, 30), vn(2026, 3, 6, 17)),  # after the cut-off: counted from Tuesday
+        (vn(2026, 3, 2, 15, 30), vn(2026, 3, 5, 17)),  # Art. 19(5) "kể từ ngày tiếp nhận": no 15:00 shift
+        (vn(2025, 6, 30, 15, 30), vn(2025, 7, 4, 17)),  # before 1/7/2025 (history): after 15:00 from Tuesday
+        (vn(2025, 6, 30, 10), vn(2025, 7, 3, 17)),
+        (vn(2025, 7, 1, 15, 30), vn(2025, 7, 4, 17)),  # from 1/7/2025: Tuesday not counted, whatever the hour
+        (vn(2025, 7, 1, 10), vn(2025, 7, 4, 17)),
         (vn(2026, 2, 13, 10), vn(2026, 2, 25, 17)),  # Friday before Tết (16–20/2) → Wednesday 25/2
     ],
 )

@@ -20,7 +20,9 @@ def vn(*args) -> datetime:
     (vn(2026, 3, 2, 9), "forward_due_at", "2026-03-09"),    # 5 working days
     (vn(2026, 3, 2, 9), "supplement_due_at", "2026-03-09"),
     (vn(2026, 3, 2, 9), "answer_due_at", "2026-03-23"),     # 15 working days
-    (vn(2026, 3, 6, 16), "decision_due_at", "2026-03-11"),  # Fri after the 15:00 cut-off: counts from Mon
+    # Decree 20/2008 (domain.md §5): no 15:00 shift — a Friday 16:00 receipt counts from Friday, not Monday.
+    (vn(2026, 3, 6, 16), "decision_due_at", "2026-03-10"),
+    (vn(2026, 3, 8, 10), "decision_due_at", "2026-03-10"),  # Sunday: Sunday not counted → Mon, Tue
     (vn(2026, 4, 24, 9), "decision_due_at", "2026-04-29"),  # Fri; Mon 27/4 off (Hùng Kings, observed)
     (vn(2026, 4, 28, 9), "decision_due_at", "2026-05-04"),  # Tue; 30/4 and 1/5 off, then the weekend
 ])
@@ -101,3 +103,26 @@ def test_redirect_hints(text, hint):
 def test_tracking_codes_are_well_formed_and_vary():
     codes = {rules.tracking_code(vn(2026, 3, 2, 9)) for _ in range(200)}
     assert len(codes) == 200 and all(rules.CODE_PATTERN.match(c) for c in codes)
+
+
+@pytest.mark.parametrize(("day", "key"), [
+    pytest.param(vn(2013, 6, 30, 10), "nd20-2008", id="Decree20-2008-before-Decree48-2013"),
+    pytest.param(vn(2013, 7, 1, 10), "nd20-2008+nd48-2013", id="Decree20-2008-as-amended-by-Decree48-2013"),
+    pytest.param(vn(2026, 8, 5, 10), "nd20-2008+nd48-2013", id="Decree20-2008-in-force-2026"),
+])
+def test_pakn_rule_set_is_chosen_by_the_date_of_receipt(day, key):
+    chosen = rules.pakn_rules_for(day)
+    assert chosen.key == key
+    assert chosen.days["forward"] == 5  # Decree 20/2008 Art. 9(1)(d)
+    assert chosen.cutoff_moves_start is False
+
+
+def test_pakn_time_standards_follow_the_rule_set_of_the_receipt_date(monkeypatch):
+    older = rules.PaknRules(key="test-older", basis="test", effective_from=vn(2008, 3, 3).date(),
+                            effective_to=vn(2026, 6, 30).date(), days={**rules.DEFAULT_DAYS, "answer": 10})
+    newer = rules.PaknRules(key="test-newer", basis="test", effective_from=vn(2026, 7, 1).date(), effective_to=None,
+                            days={**rules.DEFAULT_DAYS, "answer": 20})
+    monkeypatch.setattr(rules, "PAKN_RULE_SETS", (older, newer))
+    # Tue 30/6/2026 + 10 working days → Tue 14/7; Wed 1/7/2026 + 20 working days → Wed 29/7.
+    assert rules.receipt_due_times(CAL, vn(2026, 6, 30, 16))["answer_due_at"].date().isoformat() == "2026-07-14"
+    assert rules.receipt_due_times(CAL, vn(2026, 7, 1, 9))["answer_due_at"].date().isoformat() == "2026-07-29"
