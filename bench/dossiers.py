@@ -415,6 +415,7 @@ def bench_due(samples: int = 200_000, rounds: int = 3) -> list[dict]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     sys.path.insert(0, str(ROOT / "src"))
     from motcua.core.calendar import TZ, WorkingCalendar
+    from motcua.dossiers.lawsets import cutoff_moves_start
 
     rng = random.Random(1)
     start0 = dt.datetime(2024, 1, 1, tzinfo=TZ)
@@ -424,17 +425,24 @@ def bench_due(samples: int = 200_000, rounds: int = 3) -> list[dict]:
         "realistic mix (1–60 working days, hours, same day, calendar days)": units,
         "5 working days only (earlier figure: ~230k/s)": [("working_days", 5)],
         "60 working days only": [("working_days", 60)],
+        # Issue 11: the rule of the start chosen by each start's date (before/after 1/7/2025) via dossiers.lawsets.
+        "realistic mix, rule set chosen by each start's date (lawsets.cutoff_moves_start)": units,
     }
     results = []
     for name, pool in mixes.items():
+        by_date = name.startswith("realistic mix, rule set")
         cases = [(start0 + dt.timedelta(seconds=rng.randrange(span)), *rng.choice(pool)) for _ in range(samples)]
         best = 0.0
         for _ in range(rounds):
             calendar = WorkingCalendar()  # a new calendar each round: its caches start cold
             due = calendar.due
             t = time.perf_counter()
-            for start, unit, amount in cases:
-                due(start, amount, unit)
+            if by_date:
+                for start, unit, amount in cases:
+                    due(start, amount, unit, cutoff_moves_start=cutoff_moves_start(start, unit))
+            else:
+                for start, unit, amount in cases:
+                    due(start, amount, unit)
             best = max(best, samples / (time.perf_counter() - t))
         results.append({"mix": name, "samples": samples, "per_second": round(best)})
         log(f"  {results[-1]}")

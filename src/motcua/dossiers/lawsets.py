@@ -17,8 +17,9 @@ Pure: no ORM.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from motcua.core.calendar import TZ, Unit
 
@@ -122,11 +123,17 @@ def _day(moment: date | datetime) -> date:
     return moment.astimezone(TZ).date() if isinstance(moment, datetime) else moment
 
 
+# The first instant of each rule set (00:00 Vietnam time), for choosing by an instant without converting it.
+_STARTS: tuple[datetime, ...] = tuple(datetime.combine(r.effective_from, time(0), tzinfo=TZ) for r in RULE_SETS)
+
+
 def rules_for(moment: date | datetime) -> OneStopRules:
     """The rule set in force on ``moment``'s date (Vietnam time). Dates before the first set get the first set."""
-    day = _day(moment)
+    if isinstance(moment, datetime):
+        # Hot path (every due-time computation): compare instants, no time-zone conversion.
+        return RULE_SETS[max(bisect_right(_STARTS, moment) - 1, 0)]
     for rules in reversed(RULE_SETS):
-        if rules.effective_from <= day:
+        if rules.effective_from <= moment:
             return rules
     return RULE_SETS[0]
 
