@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json as _json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -225,6 +227,69 @@ MOTCUA_EVALUATION_BANDS = _json.loads(os.environ.get("MOTCUA_EVALUATION_BANDS") 
 
 
 # --- Security (issue 12): production hardening, sign-in throttling, trusted proxies, audit keys -------------------
+# docs/security.md explains each; README's configuration table lists the variables.
+PRODUCTION = ENVIRONMENT == "production"
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+# A secret key of real strength in production (Django's own bar: 50 characters, 5 different ones, not the
+# "django-insecure-" prefix): it signs sessions, CSRF tokens and password-reset links.
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    raise ImproperlyConfigured(
+        "MOTCUA_SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'.")
+
+# HTTPS only in production (MOTCUA_SSL_REDIRECT=0 when the reverse proxy already redirects), HSTS for
+# MOTCUA_HSTS_SECONDS (default one year; 0 turns it off), Secure cookies. The health and metrics endpoints are
+# exempt from the redirect (probes speak plain HTTP on the private network).
+SECURE_SSL_REDIRECT = PRODUCTION and _env_flag("MOTCUA_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000")) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_flag("MOTCUA_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The reverse proxy says the request came over HTTPS; believed only in production, where the proxy must set (not
+# pass on) X-Forwarded-Proto.
+if PRODUCTION and _env_flag("MOTCUA_BEHIND_HTTPS_PROXY", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if os.environ.get("MOTCUA_CSRF_TRUSTED_ORIGINS"):
+    CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ["MOTCUA_CSRF_TRUSTED_ORIGINS"].split(",") if o.strip()]
+
+# Content-Security-Policy on every response (motcua.core.csp): the pages carry no inline script or style, every
+# asset is served from this site. MOTCUA_CSP replaces the whole policy.
+MOTCUA_CSP = os.environ.get("MOTCUA_CSP", (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
+
+# The client's address (rate limits, sign-in lock-out, sign-in records): X-Forwarded-For is read, right to left,
+# only through these reverse proxies (addresses or CIDR blocks, comma-separated; none by default: REMOTE_ADDR).
+MOTCUA_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("MOTCUA_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Sign-in brute force (django-axes): after MOTCUA_SIGNIN_FAILURE_LIMIT failed sign-ins (default 5) for one user name
+# or from one address, sign-in is refused for MOTCUA_SIGNIN_COOLOFF_MINUTES (default 15), also with the right
+# password. Counters live in the database (shared by every server process); a success resets them.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["motcua.core.signin.LockoutBackend", *AUTHENTICATION_BACKENDS]
+AXES_ENABLED = _env_flag("MOTCUA_SIGNIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("MOTCUA_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("MOTCUA_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.clientip.client_ip_for_axes"
+AXES_LOCKOUT_CALLABLE = "motcua.core.signin.locked_out"
+AXES_VERBOSE = False
 
 
 # --- Production (issue 13): cache, background work, storage, health, metrics, logs ---------------------------------

@@ -39,7 +39,6 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -48,6 +47,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from motcua.core.badinput import refusal
 from motcua.core.calendar import TZ
+from motcua.core.ratelimit import Limit
 
 from .models import Channel, Feedback, Kind, RefusalGround, Topic
 from .transitions import STATE_LABELS, TERMINAL_STATES, Role, State
@@ -407,18 +407,10 @@ def _client(key: str):
     return Open311Key.objects.select_related("agency").filter(key_hash=hash_open311_key(key), active=True).first()
 
 
-def _limited(client) -> bool:
-    """Posts per key per hour (``MOTCUA_OPEN311_POST_LIMIT``, default 600)."""
-    limit = int(getattr(settings, "MOTCUA_OPEN311_POST_LIMIT", 600))
-    cache_key = f"motcua:open311:post:{client.key_hash[:16]}:{timezone.now():%Y%m%d%H}"
-    if not cache.add(cache_key, 1, 3700):
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:
-            cache.add(cache_key, 1, 3700)
-            count = 1
-        return count > limit
-    return False
+def _limited(request: HttpRequest, client) -> bool:
+    """Posts per key per hour (``MOTCUA_OPEN311_POST_LIMIT``, default 600); counts this post when allowed."""
+    limit = Limit("open311-post", int(getattr(settings, "MOTCUA_OPEN311_POST_LIMIT", 600)), 3600)
+    return not limit.take(request, client=False, extra=[f"key:{client.key_hash[:16]}"])
 
 
 # Submission fields → the request parameters a client sent (for error messages in the client's own words).
@@ -468,7 +460,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
         client = _client((request.POST.get("api_key") or "").strip())
         if client is None:
             raise Open311Error(403, "api_key thiếu hoặc không hợp lệ.")
-        if _limited(client):
+        if _limited(request, client):
             raise Open311Error(429, "Quá số lượng yêu cầu cho phép trong một giờ; thử lại sau.")
         entry = create_request(request.POST, client)
         from motcua.steering.models import Open311Key

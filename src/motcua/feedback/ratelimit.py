@@ -1,15 +1,16 @@
-"""Rate limits for PAKN writes (issue 5 point 7), per client address and per account, in Django's cache.
+"""Rate limits for PAKN writes (issue 5 point 7), per client address and per account: the scopes and their
+figures; the counting is ``motcua.core.ratelimit`` (shared ``default`` cache, trusted-proxy client address).
 
-A fixed window per key: ``MOTCUA_PAKN_<SCOPE>_LIMIT`` hits in ``MOTCUA_PAKN_<SCOPE>_WINDOW_SECONDS``. Scopes and
-defaults: ``submit`` 5 an hour, ``rate`` 30 an hour, ``lookup`` 10 in 10 minutes. With several server processes the
-cache must be shared (database or Redis cache in ``CACHES``), or each process counts on its own.
+``MOTCUA_PAKN_<SCOPE>_LIMIT`` hits in ``MOTCUA_PAKN_<SCOPE>_WINDOW_SECONDS``. Scopes and defaults: ``submit`` 5 an
+hour, ``rate`` 30 an hour, ``lookup`` 10 in 10 minutes.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from motcua.core.ratelimit import Limit
 
 DEFAULTS: dict[str, tuple[int, int]] = {"submit": (5, 3600), "rate": (30, 3600), "lookup": (10, 600)}
 
@@ -20,34 +21,18 @@ def limits(scope: str) -> tuple[int, int]:
             int(getattr(settings, f"MOTCUA_PAKN_{scope.upper()}_WINDOW_SECONDS", window)))
 
 
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is the client's to invent; a reverse proxy sets REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _keys(scope: str, request: HttpRequest) -> list[str]:
-    keys = [f"motcua:pakn:{scope}:ip:{client_ip(request)}"]
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        keys.append(f"motcua:pakn:{scope}:user:{user.pk}")
-    return keys
+def _limit(scope: str) -> Limit:
+    return Limit(f"pakn-{scope}", *limits(scope))
 
 
 def exceeded(scope: str, request: HttpRequest) -> bool:
     """Whether the address or the account has used up its allowance (does not count a hit)."""
-    limit, _window = limits(scope)
-    return any((cache.get(key) or 0) >= limit for key in _keys(scope, request))
+    return _limit(scope).exceeded(request)
 
 
 def hit(scope: str, request: HttpRequest) -> None:
     """Count one write for the address and the account."""
-    _limit, window = limits(scope)
-    for key in _keys(scope, request):
-        if not cache.add(key, 1, window):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, window)
+    _limit(scope).hit(request)
 
 
 def retry_after(scope: str) -> int:

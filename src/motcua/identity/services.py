@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from motcua.core.clientip import UNKNOWN, client_ip
 from motcua.core.identifiers import personal_id_error
 
 from . import config
@@ -42,7 +43,8 @@ class Identified:
 
 
 def _client_ip(request: HttpRequest | None) -> str:
-    return (request.META.get("REMOTE_ADDR", "") if request is not None else "")[:45]
+    address = client_ip(request)
+    return "" if address == UNKNOWN else address[:45]
 
 
 def record_identity(user, who: Identified, request: HttpRequest | None = None) -> IdentityAccount:

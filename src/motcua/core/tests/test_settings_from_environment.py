@@ -11,6 +11,9 @@ PROBE = (
 )
 
 
+STRONG_KEY = "kq3V9x-Hn2uR7wZb0tLs4YcP8eJm1AdGf6oQiK5TgXyN_pWrBvUh"  # 52 characters, many different ones
+
+
 def _settings(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL"))}
     return subprocess.run([sys.executable, "-c", PROBE], env={**clean, **env}, capture_output=True, text=True,
@@ -36,17 +39,17 @@ def test_without_database_url_the_embedded_sqlite_file_under_var_is_used(tmp_pat
 
 
 def test_production_refuses_debug_and_the_demo_secret_key():
-    debug = _settings({"MOTCUA_ENV": "production", "MOTCUA_DEBUG": "1", "MOTCUA_SECRET_KEY": "s" * 50})
+    debug = _settings({"MOTCUA_ENV": "production", "MOTCUA_DEBUG": "1", "MOTCUA_SECRET_KEY": STRONG_KEY})
     assert debug.returncode != 0 and "MOTCUA_DEBUG" in debug.stderr
     demo_key = _settings({"MOTCUA_ENV": "production"})
     assert demo_key.returncode != 0 and "MOTCUA_SECRET_KEY" in demo_key.stderr
-    ok = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50, "MOTCUA_IDENTITY_PROVIDERS": "oidc"})
+    ok = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": STRONG_KEY, "MOTCUA_IDENTITY_PROVIDERS": "oidc"})
     assert ok.returncode == 0, ok.stderr
 
 
 def test_production_refuses_the_demo_identity_provider():
-    default = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50})
+    default = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": STRONG_KEY})
     assert default.returncode != 0 and "demo identity provider" in default.stderr
-    listed = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s" * 50,
+    listed = _settings({"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": STRONG_KEY,
                         "MOTCUA_IDENTITY_PROVIDERS": "oidc, demo"})
     assert listed.returncode != 0 and "MOTCUA_IDENTITY_PROVIDERS=oidc" in listed.stderr

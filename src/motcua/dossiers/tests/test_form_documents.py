@@ -61,7 +61,7 @@ def test_each_dossier_form_renders_with_the_qr_code_and_the_emblem_lines(client,
     qr = html.index('<div class="qr"')
     assert html.index("<svg", qr) < html.index("CỘNG HÒA")  # QR first: top left
     assert f"<title>{flow.code}</title>" in html
-    assert "Hà Nội, ngày" in html and "size: A5 portrait" in html
+    assert "Hà Nội, ngày" in html and "dossiers/page-a5-portrait.css" in html
 
 
 def test_the_refusal_form_gives_the_reasons(client, handled):
@@ -116,7 +116,7 @@ def test_the_tracking_register_lists_the_period_in_a4_landscape(client, handled)
     html = client.get("/can-bo/so-theo-doi/", query).content.decode()
     assert "SỔ THEO DÕI HỒ SƠ" in html and all(line in html for line in EMBLEM) and "<svg" in html
     assert flow.code in html and refused.code not in html  # refused at receipt: never received
-    assert "size: A4 landscape" in html and "Từ ngày 01/03/2026 đến ngày 31/03/2026" in html
+    assert "dossiers/page-a4-landscape.css" in html and "Từ ngày 01/03/2026 đến ngày 31/03/2026" in html
     response = client.get("/can-bo/so-theo-doi.pdf", query)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert b"/MediaBox [0 0 841.89 595.28]" in _pdf_text_free(response.content)  # A4 landscape

@@ -18,7 +18,6 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionAgency, VersionStatus
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
+from motcua.core.ratelimit import Limit
 from motcua.dossiers import digitisation, queries, services
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
@@ -57,36 +57,17 @@ def _digits_phone(value: str) -> str:
     return digits
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is the client's to invent. Behind a reverse proxy, the proxy sets it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _limit() -> tuple[int, int]:
-    return (int(getattr(settings, "MOTCUA_TRACK_ATTEMPTS", 10)),
-            int(getattr(settings, "MOTCUA_TRACK_WINDOW_SECONDS", 600)))
-
-
-def _attempt_keys(request: HttpRequest) -> list[str]:
-    if not request.session.session_key:
-        request.session.save()
-    return [f"motcua:track:ip:{_client_ip(request)}", f"motcua:track:session:{request.session.session_key}"]
+def _tracking_limit() -> Limit:
+    return Limit("track", int(getattr(settings, "MOTCUA_TRACK_ATTEMPTS", 10)),
+                 int(getattr(settings, "MOTCUA_TRACK_WINDOW_SECONDS", 600)))
 
 
 def _too_many_attempts(request: HttpRequest) -> bool:
-    limit, _window = _limit()
-    return any((cache.get(key) or 0) >= limit for key in _attempt_keys(request))
+    return _tracking_limit().exceeded(request, session=True)
 
 
 def _count_failed_attempt(request: HttpRequest) -> None:
-    _limit_count, window = _limit()
-    for key in _attempt_keys(request):
-        if cache.add(key, 1, timeout=window):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+    _tracking_limit().hit(request, session=True)
 
 
 def _may_see_details(request: HttpRequest, dossier: Dossier) -> bool:
