@@ -22,10 +22,12 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from motcua.dossiers.lawsets import rules_for
 from motcua.units.models import AdministrativeUnit, Agency
 
 from . import rules
 from .models import DAILY_COUNTERS, AgencyMonthFact, CatalogFact, DailyFact, DossierFact, PaknFact, ProcedureMonthFact
+from .roles import national_evaluator
 
 LEVELS = ("country", "ministry", "province", "commune", "agency", "procedure")
 LEVEL_NAMES = {"country": "Cả nước", "ministry": "Bộ, ngành", "province": "Tỉnh, thành phố", "commune": "Xã, phường",
@@ -417,9 +419,14 @@ class IndexTable:
     rows: list[dict]
 
     def as_dict(self) -> dict:
+        law = rules_for(self.period.end)
         return {
             "period": self.period.key, "period_label": self.period.label(), "start": self.period.start.isoformat(),
             "end": self.period.end.isoformat(), "level": self.level, "scope": str(self.scope) if self.scope else None,
+            # The one-stop rule set in force at the period's end (lawsets): which evaluation sits beside the index,
+            # who evaluates nationally (Decree 118/2025 Art. 30(4)).
+            "rule_set": {"key": law.key, "basis": law.basis, "evaluation": law.evaluation},
+            "evaluator": national_evaluator(self.period.end),
             "indicators": [{"code": i.code, "group": i.group, "name": i.name, "max_points": float(_points()[i.code]),
                             "threshold": float(t) if (t := _thresholds()[i.code]) is not None else None,
                             "source": i.source} for i in rules.INDICATORS],

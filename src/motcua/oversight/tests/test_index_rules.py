@@ -203,3 +203,31 @@ def test_online_split_is_configuration(settings):
                                               (D(0), "Yếu")])
 def test_evaluation_bands(points, name):
     assert rules.band(points) == name
+
+
+# Decision 766 cross-check (issue 11 point 11): the only text found (a secondary source quoting the decision, in
+# shared/law/decision-766-2022.md) gives these points; domain.md §7 the groups as DVCQG scores them.
+@pytest.mark.parametrize(("what", "got", "expected"), [
+    ("total of the six groups", lambda: sum(i.points for i in rules.INDICATORS), D(100)),
+    ("group 1 publicity and transparency", lambda: sum(i.points for i in rules.INDICATORS if i.group == 1), D(18)),
+    ("1.2 updated and published on time: 4 of 18", lambda: rules.INDICATOR_BY_CODE["1.2"].points, D(4)),
+    ("2.1 dossiers on time: up to 20", lambda: rules.INDICATOR_BY_CODE["2.1"].points, D(20)),
+    ("group 6 satisfaction: 18", lambda: sum(i.points for i in rules.INDICATORS if i.group == 6), D(18)),
+    ("6.3 satisfaction in handling dossiers: 6 of 18", lambda: rules.INDICATOR_BY_CODE["6.3"].points, D(6)),
+    ("group 5 digitisation (domain.md §7): 22", lambda: sum(i.points for i in rules.INDICATORS if i.group == 5), D(22)),
+])
+def test_decision_766_groups_and_points(what, got, expected):
+    assert got() == expected, what
+
+
+@pytest.mark.parametrize(("period", "key", "evaluator"), [
+    ("2025-06", "nd61-2018", "VPCP"),  # history: the old evaluation sits beside the index
+    ("2025-07", "nd118-2025", "VPCP"),  # Decree 118/2025
+    ("2026-09", "nd118-2025+nd309-2026", "BTP"),  # as amended by Decree 309/2026: the Ministry of Justice evaluates
+])
+@pytest.mark.django_db
+def test_the_index_reads_the_rule_set_of_its_period(period, key, evaluator):
+    from motcua.oversight import index
+
+    body = index.compute(period, "province").as_dict()
+    assert body["rule_set"]["key"] == key and body["evaluator"]["code"] == evaluator
