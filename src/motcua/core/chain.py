@@ -1,19 +1,35 @@
-"""Hash chains for append-only logs (issue 4 point 5).
+"""Keyed hash chains for the append-only logs (issue 4 point 5, issue 12 point 3).
 
 Each entry's hash covers its content and the previous entry's hash: editing, deleting or reordering an entry breaks
 every later link, which `motcua audit verify` finds by recomputing the chain. Content is hashed in a canonical JSON
 form (sorted keys, no spaces, UTF-8), so the same values give the same hash on SQLite and PostgreSQL.
+
+The hash is an HMAC-SHA-256 under a key kept **outside the database** (``MOTCUA_AUDIT_KEY_FILE``, default
+``$MOTCUA_VAR_DIR/audit/chain.key``): someone who can write the database but not read that file cannot re-seal an
+edited chain. A stored hash is ``"<key id>:<hex digest>"``, so entries sealed under an earlier key still verify after
+a rotation (`motcua audit rotate-key` appends a key to the file; the last one seals, all of them verify). Hashes
+without a key id are plain SHA-256 from before keys existed: verification accepts them only up to a signed
+checkpoint (:mod:`motcua.core.checkpoints`), never after it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
+import threading
+from pathlib import Path
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
 GENESIS = ""  # the "previous hash" of a chain's first entry
+HASH_LENGTH = 80  # column width of hash / prev_hash: "<key id>:<64 hex>"
+
+# Outcomes of :func:`check_text`.
+OK, BAD, UNKEYED, UNSEALED, UNKNOWN_KEY = "ok", "bad", "unkeyed", "unsealed", "unknown_key"
 
 
 def canonical_json(value: Any) -> str:
@@ -21,6 +37,120 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+# Keys -------------------------------------------------------------------------------------------------------------
+
+class AuditKeyError(Exception):
+    """The audit key file is missing where it must exist, or unreadable."""
+
+
+def key_file() -> Path:
+    """``MOTCUA_AUDIT_KEY_FILE``, default ``$MOTCUA_VAR_DIR/audit/chain.key``."""
+    from django.conf import settings
+
+    configured = getattr(settings, "MOTCUA_AUDIT_KEY_FILE", "") or os.environ.get("MOTCUA_AUDIT_KEY_FILE", "")
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "audit" / "chain.key"
+
+
+_lock = threading.Lock()
+_keys: tuple[Path, dict[str, bytes], str] | None = None  # (file, key id → key, current key id)
+
+
+def _write_new_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = f"{secrets.token_hex(4)} {secrets.token_hex(32)}\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as out:
+        out.write(line)
+
+
+def _auto_create() -> bool:
+    from django.conf import settings
+
+    value = getattr(settings, "MOTCUA_AUDIT_KEY_AUTOCREATE", None)
+    if value is None:
+        value = os.environ.get("MOTCUA_AUDIT_KEY_AUTOCREATE", "1")
+    return str(value).strip().lower() not in ("0", "false", "off", "no")
+
+
+def load_keys() -> tuple[dict[str, bytes], str]:
+    """Every key of the key file (id → bytes) and the id of the current (last) one. The file is created with one new
+    key on first use unless ``MOTCUA_AUDIT_KEY_AUTOCREATE`` is off (production: create it with
+    `motcua audit rotate-key` and back it up)."""
+    global _keys
+    path = key_file()
+    cached = _keys
+    if cached is not None and cached[0] == path:
+        return cached[1], cached[2]
+    with _lock:
+        if not path.exists():
+            if not _auto_create():
+                raise AuditKeyError(f"The audit key file {path} does not exist: run `motcua audit rotate-key`.")
+            _write_new_key(path)
+        keys: dict[str, bytes] = {}
+        current = ""
+        for raw in path.read_text().splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            key_id, _, secret = line.partition(" ")
+            keys[key_id] = bytes.fromhex(secret.strip())
+            current = key_id
+        if not current:
+            raise AuditKeyError(f"The audit key file {path} holds no key.")
+        _keys = (path, keys, current)
+        return keys, current
+
+
+def reset_keys() -> None:
+    """Forget the loaded keys (after a rotation, or when a test changes the key file)."""
+    global _keys
+    _keys = None
+
+
+def rotate_key() -> str:
+    """Append a new key to the key file (it seals from now on; the older ones still verify); return its id."""
+    path = key_file()
+    with _lock:
+        _write_new_key(path)
+    reset_keys()
+    return load_keys()[1]
+
+
+# Hashing ----------------------------------------------------------------------------------------------------------
+
+def link_hash_text(prev_hash: str, content_json: str) -> str:
+    """The keyed link of an entry whose canonical content is ``content_json``: ``"<key id>:<HMAC-SHA-256 hex>"``."""
+    keys, current = load_keys()
+    message = f"{prev_hash}\n{content_json}".encode()
+    return f"{current}:{hmac.digest(keys[current], message, 'sha256').hex()}"
+
+
 def link_hash(prev_hash: str, content: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the previous hash and the entry's canonical content."""
-    return hashlib.sha256(f"{prev_hash}\n{canonical_json(content)}".encode()).hexdigest()
+    """The keyed link of the previous hash and the entry's canonical content."""
+    return link_hash_text(prev_hash, canonical_json(content))
+
+
+def plain_link_hash(prev_hash: str, content_json: str) -> str:
+    """The unkeyed SHA-256 link written before keys existed (verification of old entries only)."""
+    return hashlib.sha256(f"{prev_hash}\n{content_json}".encode()).hexdigest()
+
+
+def check_text(prev_hash: str, content_json: str, stored: str) -> str:
+    """Whether ``stored`` is the link of ``prev_hash`` and ``content_json``: :data:`OK`, :data:`BAD` (it is not),
+    :data:`UNSEALED` (empty), :data:`UNKNOWN_KEY` (its key id is not in the key file) or :data:`UNKEYED` (a plain
+    SHA-256 link that matches — trusted only where a signed checkpoint covers it)."""
+    if not stored:
+        return UNSEALED
+    key_id, sep, digest = stored.partition(":")
+    if not sep:
+        return UNKEYED if hmac.compare_digest(plain_link_hash(prev_hash, content_json), stored) else BAD
+    key = load_keys()[0].get(key_id)
+    if key is None:
+        return UNKNOWN_KEY
+    expected = hmac.digest(key, f"{prev_hash}\n{content_json}".encode(), "sha256").hex()
+    return OK if hmac.compare_digest(expected, digest) else BAD
+
+
+def check(prev_hash: str, content: dict[str, Any], stored: str) -> str:
+    """:func:`check_text` of a content dict."""
+    return check_text(prev_hash, canonical_json(content), stored)

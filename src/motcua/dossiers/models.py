@@ -14,7 +14,9 @@ from django.db import models
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.chain import GENESIS, canonical_json, link_hash
+from motcua.core.chain import HASH_LENGTH, canonical_json
+from motcua.core.eventlog import AppendOnlyError as AppendOnlyError  # re-exported
+from motcua.core.eventlog import AppendOnlyQuerySet, ChainedModel
 
 from .transitions import STATE_STATUS, Role, State
 
@@ -168,22 +170,8 @@ class Dossier(models.Model):
         self.status_code = STATE_STATUS[State(state)]
 
 
-class AppendOnlyError(Exception):
-    """Dossier events are never updated or deleted."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Dossier events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Dossier events are append-only: they cannot be deleted.")
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError("Dossier events are append-only: they cannot be deleted.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Dossier events are append-only: they cannot be updated.")
 
 
 def event_chain_content(dossier_id: int, seq: int, actor_id: int | None, role: str, at, action: str,
@@ -196,11 +184,11 @@ def event_chain_content(dossier_id: int, seq: int, actor_id: int | None, role: s
             "data": json.loads(canonical_json(data))}
 
 
-class DossierEvent(models.Model):
+class DossierEvent(ChainedModel, models.Model):
     """One action on a dossier. ``seq`` equals the dossier's version after the action (1 for the submission).
 
-    Append-only: the ORM refuses updates and deletes, and on PostgreSQL a trigger refuses them too (migration 0002);
-    on SQLite a trigger refuses updates.
+    Append-only (:mod:`motcua.core.eventlog`): the ORM refuses updates and deletes, and so does the database (triggers
+    on PostgreSQL and SQLite). Hash-chained per dossier with keyed links (:mod:`motcua.core.chain`).
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -217,8 +205,8 @@ class DossierEvent(models.Model):
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     # Hash chain per dossier (issue 4 point 5): ``hash`` covers this event's content and ``prev_hash``, the previous
     # event's hash ("" for the first); `motcua audit verify` recomputes it. Written once, at insert.
-    prev_hash = models.CharField(max_length=64, blank=True, default="")
-    hash = models.CharField(max_length=64, blank=True, default="")
+    prev_hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
+    hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -230,24 +218,10 @@ class DossierEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Dossier events are append-only: they cannot be updated.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Dossier events are append-only: they cannot be deleted.")
-
     def chain_content(self) -> dict:
         """What the event's hash covers (see :func:`event_chain_content`)."""
         return event_chain_content(self.dossier_id, self.seq, self.actor_id, self.role, self.at, self.action,
                                    self.from_state, self.to_state, self.step, self.reason, self.data)
-
-    def seal(self, prev_hash: str = GENESIS) -> None:
-        """Link the event to the dossier's previous event (before it is inserted)."""
-        self.prev_hash = prev_hash
-        self.hash = link_hash(prev_hash, self.chain_content())
 
 
 class DossierCounter(models.Model):

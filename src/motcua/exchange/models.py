@@ -21,13 +21,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.chain import GENESIS, link_hash
+from motcua.core.chain import HASH_LENGTH
+from motcua.core.eventlog import AppendOnlyError, AppendOnlyQuerySet, ChainedModel
 
 SHARDS = 64  # chains of the access log; each entry stores its shard, so verification never depends on it
-
-
-class AppendOnlyError(Exception):
-    """An append-only row was to be updated or deleted."""
 
 
 def shard_of(subject: str) -> int:
@@ -107,17 +104,6 @@ class Outcome(models.TextChoices):
     INVALID = "invalid", _("Yêu cầu không hợp lệ")
 
 
-class AppendOnlyLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("The access log is append-only: entries cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("The access log is append-only: entries cannot be deleted.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("The access log is append-only: entries cannot be updated.")
-
-
 def log_chain_content(shard: int, seq: int, at, registry: str, subject: str, attributes: list, agency_code: str,
                       actor_username: str, actor_name: str, role: str, dossier_code: str, procedure_code: str,
                       purpose: str, outcome: str, reason: str, latency_ms: float | None, grant_id: int | None) -> dict:
@@ -135,7 +121,7 @@ CHAIN_COLUMNS = ("shard", "seq", "at", "registry", "subject", "attributes", "age
                  "grant_id")
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(ChainedModel, models.Model):
     """One attempt to read a registry: who, for which agency, dossier, procedure and purpose, which fields, outcome."""
 
     id = models.BigAutoField(primary_key=True)
@@ -156,10 +142,10 @@ class AccessLogEntry(models.Model):
     reason = models.TextField(blank=True)
     latency_ms = models.FloatField(null=True, blank=True)
     grant_id = models.BigIntegerField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=HASH_LENGTH)
+    hash = models.CharField(max_length=HASH_LENGTH)
 
-    objects = AppendOnlyLogQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["shard", "seq"], name="exchange_log_shard_seq")]
@@ -170,21 +156,8 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.shard}#{self.seq} {self.registry} {self.outcome}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only: entries cannot be updated.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The access log is append-only: entries cannot be deleted.")
-
     def chain_content(self) -> dict:
         return log_chain_content(*(getattr(self, c) for c in CHAIN_COLUMNS))
-
-    def seal(self, prev_hash: str = GENESIS) -> None:
-        self.prev_hash = prev_hash
-        self.hash = link_hash(prev_hash, self.chain_content())
 
 
 class AccessLogHead(models.Model):
@@ -192,7 +165,7 @@ class AccessLogHead(models.Model):
 
     shard = models.PositiveSmallIntegerField(primary_key=True)
     seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.shard}#{self.seq}"

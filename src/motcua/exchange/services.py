@@ -111,9 +111,8 @@ def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
 
     Each touched chain's head row is locked only for the append's own short transaction: writers of different chains
     proceed in parallel; writers of one chain are serialised, which the link needs. On PostgreSQL a single record is
-    appended by one statement (lock the head, link, insert, move the head — the hash computed by the server with
-    ``sha256()`` over the same bytes :func:`motcua.core.chain.link_hash` hashes), so an append costs one round trip
-    and one commit; several records go in one transaction. Entries are returned in the order of ``records``.
+    appended by two statements (lock the head; insert and move the head — the keyed hash computed here, the key never
+    sent to the database); several records go in one transaction. Entries are returned in the order of ``records``.
     """
     for record in records:
         record.subject = (record.subject or "")[:32]
@@ -177,43 +176,41 @@ def _durable() -> bool:
 
 
 def _append_one_pg(record: LogRecord) -> AccessLogEntry:
+    """Lock the chain's head, link the entry with the keyed hash (computed here: the key never reaches the
+    database), insert it and move the head — two statements in one short transaction."""
     shard = shard_of(record.subject)
-    entry = _entry(record, shard, _SEQ_MARK)
-    # The canonical content with the sequence number left out: the server puts it in, under the head's lock.
-    prefix, suffix = canonical_json(entry.chain_content()).split(f'"seq":{_SEQ_MARK}')
     head, log = AccessLogHead._meta.db_table, AccessLogEntry._meta.db_table
     # Not durable at commit (MOTCUA_ACCESS_LOG_DURABLE=0): only for an append that is its own transaction.
     relaxed = "" if _durable() or connection.in_atomic_block else (
         " AND set_config('synchronous_commit', 'off', true) IS NOT NULL")
-    sql = f"""
-        WITH h AS (
-            UPDATE {head} AS t
-               SET seq = o.seq + 1,
-                   hash = encode(sha256(convert_to(o.hash || E'\\n' || %s || (o.seq + 1)::text || %s, 'UTF8')),
-                                 'hex')
-              FROM (SELECT shard, seq, hash FROM {head} WHERE shard = %s{relaxed} FOR UPDATE) AS o
-             WHERE t.shard = o.shard
-         RETURNING t.seq AS seq, o.hash AS prev_hash, t.hash AS hash)
+    lock = f"SELECT seq, hash FROM {head} WHERE shard = %s{relaxed} FOR UPDATE"
+    insert = f"""
+        WITH h AS (UPDATE {head} SET seq = %s, hash = %s WHERE shard = %s)
         INSERT INTO {log} ({", ".join(_COLUMNS)})
-        SELECT %s, h.seq, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, h.prev_hash, h.hash FROM h
-        RETURNING id, seq, prev_hash, hash"""
-    params = [prefix + '"seq":', suffix, shard, shard, entry.at, entry.registry, entry.subject,
-              canonical_json(entry.attributes), entry.agency_code, entry.actor_username, entry.actor_name,
-              entry.role, entry.dossier_code, entry.procedure_code, entry.purpose, entry.outcome, entry.reason,
-              entry.latency_ms, entry.grant_id]
+        VALUES (%s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+        RETURNING id"""
     import psycopg
 
-    connection.ensure_connection()
-    # A server-side-binding cursor on Django's own connection (same transaction): psycopg prepares the statement
-    # after a few executions, so the server stops parsing and planning it on every append.
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:  # no head row for this chain yet
-            AccessLogHead.objects.bulk_create([AccessLogHead(shard=shard)], ignore_conflicts=True)
-            cursor.execute(sql, params)
+    with transaction.atomic():
+        connection.ensure_connection()
+        # A server-side-binding cursor on Django's own connection (same transaction): psycopg prepares the
+        # statements after a few executions, so the server stops parsing and planning them on every append.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(lock, [shard])
             row = cursor.fetchone()
-    entry.pk, entry.seq, entry.prev_hash, entry.hash = row
+            if row is None:  # no head row for this chain yet
+                AccessLogHead.objects.bulk_create([AccessLogHead(shard=shard)], ignore_conflicts=True)
+                cursor.execute(lock, [shard])
+                row = cursor.fetchone()
+            seq, prev = row[0] + 1, row[1]
+            entry = _entry(record, shard, seq)
+            entry.seal(prev)
+            cursor.execute(insert, [seq, entry.hash, shard, shard, seq, entry.at, entry.registry, entry.subject,
+                                    canonical_json(entry.attributes), entry.agency_code, entry.actor_username,
+                                    entry.actor_name, entry.role, entry.dossier_code, entry.procedure_code,
+                                    entry.purpose, entry.outcome, entry.reason, entry.latency_ms, entry.grant_id,
+                                    entry.prev_hash, entry.hash])
+            (entry.pk,) = cursor.fetchone()
     entry._state.adding = False
     return entry
 

@@ -18,7 +18,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.chain import GENESIS, canonical_json, link_hash
+from motcua.core.chain import HASH_LENGTH, canonical_json
+from motcua.core.eventlog import AppendOnlyError as AppendOnlyError  # re-exported
+from motcua.core.eventlog import AppendOnlyQuerySet, ChainedModel
 
 from .transitions import ROLE_CHOICES, STATE_CHOICES, State
 
@@ -216,22 +218,8 @@ class Feedback(models.Model):
         return self.published_at is not None
 
 
-class AppendOnlyError(Exception):
-    """Feedback events are never updated or deleted."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Feedback events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Feedback events are append-only: they cannot be deleted.")
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError("Feedback events are append-only: they cannot be deleted.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Feedback events are append-only: they cannot be updated.")
 
 
 def event_chain_content(feedback_id: int, seq: int, actor_id: int | None, role: str, at, action: str,
@@ -243,7 +231,7 @@ def event_chain_content(feedback_id: int, seq: int, actor_id: int | None, role: 
             "data": json.loads(canonical_json(data))}
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(ChainedModel, models.Model):
     """One change of a PAKN item. ``seq`` equals the item's version after the change (1 for the submission).
 
     Append-only: the ORM refuses updates and deletes; hash-chained per item like dossier events.
@@ -260,8 +248,8 @@ class FeedbackEvent(models.Model):
     to_state = models.CharField(max_length=24)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    prev_hash = models.CharField(max_length=64, blank=True, default="")
-    hash = models.CharField(max_length=64, blank=True, default="")
+    prev_hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
+    hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -273,22 +261,9 @@ class FeedbackEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.feedback_id}#{self.seq} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Feedback events are append-only: they cannot be updated.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Feedback events are append-only: they cannot be deleted.")
-
     def chain_content(self) -> dict:
         return event_chain_content(self.feedback_id, self.seq, self.actor_id, self.role, self.at, self.action,
                                    self.from_state, self.to_state, self.note, self.data)
-
-    def seal(self, prev_hash: str = GENESIS) -> None:
-        self.prev_hash = prev_hash
-        self.hash = link_hash(prev_hash, self.chain_content())
 
 
 def attachment_upload_to(instance: FeedbackAttachment, filename: str) -> str:
@@ -315,13 +290,18 @@ class FeedbackAttachment(models.Model):
         return f"{self.feedback_id}: {self.filename}"
 
 
-class PersonalDataAccess(models.Model):
-    """Append-only trace of every look at a submitter's personal data by an officer (who, which item, when, why)."""
+class PersonalDataAccess(ChainedModel, models.Model):
+    """Append-only trace of every look at a submitter's personal data by an officer (who, which item, when, why).
+
+    One hash chain in id order (issue 12 point 3): ``hash`` covers the entry and ``prev_hash``, the previous entry's;
+    appenders take turns for the link (``services.record_personal_data_access``)."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     purpose = models.CharField(max_length=100)
+    prev_hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
+    hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -330,6 +310,15 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.feedback_id} {self.at}"
+
+    def chain_content(self) -> dict:
+        return personal_data_access_content(self.feedback_id, self.user_id, self.at, self.purpose)
+
+
+def personal_data_access_content(feedback_id: int, user_id: int, at, purpose: str) -> dict:
+    """What a personal-data access entry's hash covers: every column but the id and the hashes."""
+    return {"feedback": feedback_id, "user": user_id, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "purpose": purpose}
 
 
 class PublishedEntry(models.Model):

@@ -601,5 +601,8 @@ def recomplain(code: str, content: str, *, actor, at: datetime | None = None) ->
 
 
 def record_access(item: Feedback, user, purpose: str, at: datetime | None = None) -> None:
-    """Trace a look at the submitter's personal data by an officer (append-only)."""
-    PersonalDataAccess.objects.create(feedback=item, user=user, at=_now(at), purpose=purpose[:100])
+    """Trace a look at the submitter's personal data by an officer (append-only, hash-chained)."""
+    from motcua.core.eventlog import append_in_id_order
+
+    append_in_id_order(PersonalDataAccess(feedback=item, user=user, at=_now(at), purpose=purpose[:100]),
+                       "feedback_personaldataaccess")

@@ -21,7 +21,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.chain import GENESIS, canonical_json, link_hash
+from motcua.core.chain import HASH_LENGTH, canonical_json
+from motcua.core.eventlog import AppendOnlyError as AppendOnlyError  # re-exported
+from motcua.core.eventlog import AppendOnlyQuerySet, ChainedModel
 
 from .rules import Actor, ObstacleState, Precision, TaskState, deadline_from_stored
 
@@ -203,25 +205,11 @@ class TaskAssignment(models.Model):
         return deadline_from_stored(self.deadline_precision, self.deadline_date)
 
 
-class AppendOnlyError(Exception):
-    """Steering events are never updated or deleted."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Steering events are append-only: they cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Steering events are append-only: they cannot be deleted.")
-
-    def _raw_delete(self, using):
-        raise AppendOnlyError("Steering events are append-only: they cannot be deleted.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Steering events are append-only: they cannot be updated.")
 
 
-class SteeringEvent(models.Model):
+class SteeringEvent(ChainedModel, models.Model):
     """One change of an obstacle or of a task assignment (exactly one of the two). ``seq`` is the subject's version
     after the change. ``state``, ``agency`` and ``due_date`` are the subject's values after it."""
 
@@ -240,8 +228,8 @@ class SteeringEvent(models.Model):
     due_date = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    prev_hash = models.CharField(max_length=64, blank=True, default="")
-    hash = models.CharField(max_length=64, blank=True, default="")
+    prev_hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
+    hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -259,15 +247,6 @@ class SteeringEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.obstacle_id or self.assignment_id}#{self.seq} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Steering events are append-only: they cannot be updated.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Steering events are append-only: they cannot be deleted.")
-
     def chain_content(self) -> dict:
         """What the hash covers: every column but the id and the hashes."""
         return {"obstacle": self.obstacle_id, "assignment": self.assignment_id, "seq": self.seq,
@@ -276,10 +255,6 @@ class SteeringEvent(models.Model):
                 "state": str(self.state), "agency": self.agency_id,
                 "due": self.due_date.isoformat() if self.due_date else None, "note": self.note or "",
                 "data": json.loads(canonical_json(self.data))}
-
-    def seal(self, prev_hash: str = GENESIS) -> None:
-        self.prev_hash = prev_hash
-        self.hash = link_hash(prev_hash, self.chain_content())
 
 
 class Open311Key(models.Model):

@@ -11,6 +11,10 @@ from __future__ import annotations
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from motcua.core.chain import HASH_LENGTH
+from motcua.core.eventlog import AppendOnlyError as AppendOnlyError  # re-exported
+from motcua.core.eventlog import AppendOnlyQuerySet, ChainedModel
+
 
 class Peer(models.Model):
     """Another motcua deployment this one exchanges messages with."""
@@ -72,19 +76,7 @@ class InboxMessage(models.Model):
         return f"{self.kind} ← {self.sender} ({self.message_id})"
 
 
-class AppendOnlyError(Exception):
-    """The message log is append-only."""
-
-
-class _AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("The message log is append-only.")
-
-    def delete(self):
-        raise AppendOnlyError("The message log is append-only.")
-
-
-class MessageLog(models.Model):
+class MessageLog(ChainedModel, models.Model):
     """One thing that happened to a message. ``hash`` covers the entry and ``prev_hash`` (the previous entry's)."""
 
     at = models.DateTimeField()
@@ -95,10 +87,10 @@ class MessageLog(models.Model):
     kind = models.CharField(max_length=60, blank=True)
     body_sha256 = models.CharField(max_length=64, blank=True)
     detail = models.TextField(blank=True)
-    prev_hash = models.CharField(max_length=64, blank=True, default="")
-    hash = models.CharField(max_length=64, blank=True, default="")
+    prev_hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
+    hash = models.CharField(max_length=HASH_LENGTH, blank=True, default="")
 
-    objects = _AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -106,14 +98,6 @@ class MessageLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.direction} {self.outcome} {self.kind} {self.message_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The message log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The message log is append-only.")
 
     def chain_content(self) -> dict:
         return {"at": self.at.isoformat(timespec="microseconds"), "direction": self.direction,

@@ -33,11 +33,12 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from motcua.core.chain import canonical_json, link_hash
+from motcua.core.chain import canonical_json
+from motcua.core.eventlog import append_in_id_order
 
 from . import keys
 from .models import InboxMessage, MessageLog, OutboxMessage, OutboxStatus, Peer
@@ -103,24 +104,19 @@ def _sha(text: str) -> str:
 def log(direction: str, outcome: str, *, message_id: str = "", peer: str = "", kind: str = "", body_sha256: str = "",
         detail: str = "", at: datetime | None = None) -> MessageLog:
     """Append an entry to the message log, linked to the previous entry's hash."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # one chain: appenders take turns for the link only
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('exchange_messaging_log'))")
-        previous = MessageLog.objects.order_by("-id").values_list("hash", flat=True).first() or ""
-        entry = MessageLog(at=at or timezone.now(), direction=direction, outcome=outcome, message_id=str(message_id),
-                           peer=peer, kind=kind, body_sha256=body_sha256, detail=detail[:2000])
-        entry.prev_hash = previous
-        entry.hash = link_hash(previous, entry.chain_content())
-        entry.save(force_insert=True)
-    return entry
+    entry = MessageLog(at=at or timezone.now(), direction=direction, outcome=outcome, message_id=str(message_id),
+                       peer=peer, kind=kind, body_sha256=body_sha256, detail=detail[:2000])
+    return append_in_id_order(entry, "exchange_messaging_log")
 
 
 def verify_log() -> MessageLog | None:
-    """The first entry whose link does not hold (edited, deleted or reordered), or ``None`` when intact."""
+    """The first entry whose link does not hold (edited, deleted, reordered, unsealed or re-hashed without the key),
+    or ``None`` when intact. Deleted tails are found by `motcua audit verify` against the last signed checkpoint."""
+    from motcua.core.chain import OK, check
+
     previous = ""
     for entry in MessageLog.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.prev_hash != previous or entry.hash != link_hash(previous, entry.chain_content()):
+        if entry.prev_hash != previous or check(previous, entry.chain_content(), entry.hash) != OK:
             return entry
         previous = entry.hash
     return None

@@ -136,12 +136,14 @@ def test_a_deleted_dossier_event_is_found():
     assert (finding.kind, finding.chain, finding.seq) == ("deleted", f"dossier {dossier.code}", len(events))
 
 
-def test_events_written_before_the_chain_existed_are_unsealed_not_tampered():
+def test_an_edited_event_whose_hashes_were_blanked_is_a_failure_not_unsealed():
+    """Issue 12 point 3: blanking ``hash``/``prev_hash`` of an edited event was reported as "unsealed" and intact."""
     dossier, events = _events()
-    sql(EVENTS, "UPDATE dossiers_dossierevent SET hash = '', prev_hash = '' WHERE dossier_id = %s", [dossier.pk])
+    sql(EVENTS, "UPDATE dossiers_dossierevent SET reason = 'sửa', hash = '', prev_hash = '' WHERE id = %s",
+        [events[1].pk])
     report = audit.verify_dossier_events()
-    assert report.intact and report.unsealed == len(events)
-    assert "unsealed" in report.summary()
+    assert not report.intact and report.unsealed == 1
+    assert (report.first.kind, report.first.seq, report.first.entry_id) == ("unsealed", 2, events[1].pk)
 
 
 def test_citizen_self_service_reads_are_in_the_verified_log():

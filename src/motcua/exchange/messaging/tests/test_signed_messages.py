@@ -157,14 +157,9 @@ def test_message_log_is_append_only_and_chained(ministry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:  # the database refuses too
         cursor.execute(f"UPDATE {table} SET detail = 'edited' WHERE id = %s", [entry.pk])
     # Someone with the rights to drop the guard edits an entry: the chain names it.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER exchange_messaging_log_append_only")
-        else:
-            cursor.execute("DROP TRIGGER exchange_messaging_log_no_update")
-        cursor.execute(f"UPDATE {table} SET detail = 'edited' WHERE id = %s", [entry.pk])
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER exchange_messaging_log_append_only")
+    from motcua.exchange.tests.tamper import sql
+
+    sql(table, f"UPDATE {table} SET detail = 'edited' WHERE id = %s", [entry.pk])
     assert services.verify_log().pk == entry.pk
     with pytest.raises(CommandError, match=f"entry {entry.pk}"):
         call_command("exchange", "verify")
