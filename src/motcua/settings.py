@@ -291,6 +291,19 @@ AXES_CLIENT_IP_CALLABLE = "motcua.core.clientip.client_ip_for_axes"
 AXES_LOCKOUT_CALLABLE = "motcua.core.signin.locked_out"
 AXES_VERBOSE = False
 
+# Audit trail (issue 12 point 3; docs/security.md "Audit trail: keys, checkpoints, verification, rotation").
+# The HMAC key file of the hash chains (lines "<key id> <hex key>", the last one seals): keep it outside the database
+# and its backups. Created on first use unless MOTCUA_AUDIT_KEY_AUTOCREATE is off (then `motcua audit rotate-key`).
+MOTCUA_AUDIT_KEY_FILE = os.environ.get("MOTCUA_AUDIT_KEY_FILE", str(VAR_DIR / "audit" / "chain.key"))
+MOTCUA_AUDIT_KEY_AUTOCREATE = os.environ.get("MOTCUA_AUDIT_KEY_AUTOCREATE", "1")
+# Signed checkpoints (`motcua audit checkpoint`): the append-only JSON-lines file, its Ed25519 signing key, and the
+# public key to pin (base64, from `motcua audit public-key`; empty: derived from the signing key file).
+MOTCUA_AUDIT_CHECKPOINT_FILE = os.environ.get("MOTCUA_AUDIT_CHECKPOINT_FILE",
+                                              str(VAR_DIR / "audit" / "checkpoints.jsonl"))
+MOTCUA_AUDIT_SIGNING_KEY_FILE = os.environ.get("MOTCUA_AUDIT_SIGNING_KEY_FILE",
+                                               str(VAR_DIR / "audit" / "checkpoint-key.pem"))
+MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY = os.environ.get("MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY", "")
+
 
 # --- Production (issue 13): cache, background work, storage, health, metrics, logs ---------------------------------
 # Every setting of this block is read from the environment once, here; docs/operations.md lists them all.

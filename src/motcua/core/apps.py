@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from .eventlog import allow_flush_on_sqlite, register_sqlite_guard
+        from .eventlog import register_sqlite_guard
         from .pgtypes import cache_statements_with_many_parameters, use_c_timestamptz_loader
 
         cache_statements_with_many_parameters()
@@ -19,7 +19,6 @@ class CoreConfig(AppConfig):
         admin.site.login_form = AdminSignInForm  # says why a demo account is refused in production
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="motcua.core.c_timestamptz_loader")
         connection_created.connect(register_sqlite_guard, dispatch_uid="motcua.core.sqlite_append_only_guard")
-        allow_flush_on_sqlite()
 
         # Every process that can change a user, a token, a session or a membership (web, worker, a shell, a command)
         # must move the shared caches' generations on: the modules that define them are imported and connected here.

@@ -179,15 +179,15 @@ def register_sqlite_guard(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: give a SQLite connection the function its DELETE triggers ask."""
     if connection.vendor != "sqlite":
         return
+    allow_flush_on_sqlite(type(connection.ops))
     connection.connection.create_function(
         GUARD_FUNCTION, 0, lambda: 0 if getattr(connection, "_motcua_flushing", False) else 1)
 
 
-def allow_flush_on_sqlite() -> None:
+def allow_flush_on_sqlite(DatabaseOperations) -> None:
     """Let Django's flush (and only it) empty append-only tables on SQLite: the test runner's transactional
-    teardown and ``manage.py flush`` delete every row of every table."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
-
+    teardown and ``manage.py flush`` delete every row of every table. ``DatabaseOperations``: the SQLite backend's
+    operations class (patched once, when the first SQLite connection opens)."""
     if getattr(DatabaseOperations.execute_sql_flush, "_motcua", False):
         return
     original = DatabaseOperations.execute_sql_flush

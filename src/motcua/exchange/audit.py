@@ -427,8 +427,24 @@ def verify_dossier_events(*, progress: bool = False, workers: int | None = None,
                     tick(part.entries)
         finally:
             close()
-    _missing_chains(report, pins, lambda d: f"dossier id {d}")
+    _dossiers_without_events(report)
+    seen = {f.chain for f in report.findings}
+    _missing_chains(report, {d: v for d, v in pins.items() if f"dossier id {d}" not in seen},
+                    lambda d: f"dossier id {d}")
     return report
+
+
+def _dossiers_without_events(report: Report) -> None:
+    """Dossiers that record events (``version`` ≥ 1) but have none left: the whole chain was deleted."""
+    from django.db.models import Exists, OuterRef
+
+    from motcua.dossiers.models import Dossier, DossierEvent
+
+    empty = (Dossier.objects.filter(version__gt=0)
+             .exclude(Exists(DossierEvent.objects.filter(dossier=OuterRef("pk")))).values_list("pk", "code", "version"))
+    for pk, code, version in empty.iterator(chunk_size=CHUNK):
+        report.findings.append(Finding("deleted", f"dossier id {pk}", 1, None,
+                                       f"the dossier {code} records {version} events but has none left"))
 
 
 def _verify_dossier_events_orm(*, progress: bool = False, pins: dict[str, list], at: str) -> Report:

@@ -138,7 +138,7 @@ def test_a_deleted_dossier_event_is_found():
 
 def test_an_edited_event_whose_hashes_were_blanked_is_a_failure_not_unsealed():
     """Issue 12 point 3: blanking ``hash``/``prev_hash`` of an edited event was reported as "unsealed" and intact."""
-    dossier, events = _events()
+    _, events = _events()
     sql(EVENTS, "UPDATE dossiers_dossierevent SET reason = 'sửa', hash = '', prev_hash = '' WHERE id = %s",
         [events[1].pk])
     report = audit.verify_dossier_events()
