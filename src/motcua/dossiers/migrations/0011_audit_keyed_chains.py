@@ -12,7 +12,7 @@ from motcua.core.eventlog import AppendOnlyTriggers
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_document_reuse'),
+        ('dossiers', '0010_document_signatures'),
     ]
 
     operations = [
