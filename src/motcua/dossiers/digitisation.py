@@ -168,30 +168,29 @@ def digital_data(dossier, *, name: str, is_result: bool, given: dict | None) -> 
 
 
 def as_pdf(content: bytes, content_type: str) -> bytes | None:
-    """The bytes as a PDF to sign: a PDF as it is; a JPEG, PNG or TIFF (every page) wrapped into a PDF page of the
-    image's size at its resolution (200 dpi when it has none); ``None`` for other types."""
+    """The bytes as a PDF to sign: a PDF as it is; a JPEG, PNG or TIFF (every page) wrapped into PDF pages of the
+    image's size at its resolution (200 dpi when it has none); ``None`` for other types. A JPEG is embedded as it is
+    (no second lossy compression); other images losslessly."""
     if content_type == "application/pdf":
         return content
     if content_type not in SIGNABLE_TYPES:
         return None
+    from fpdf import FPDF
     from PIL import Image, ImageSequence
 
+    pdf = FPDF(unit="pt")
+    pdf.set_creator("motcua")
     with Image.open(BytesIO(content)) as image:
         dpi = image.info.get("dpi") or (200, 200)
-        pages = []
-        for frame in ImageSequence.Iterator(image):
-            frame = frame.convert("RGBA") if frame.mode in ("P", "LA", "PA") else frame
-            if frame.mode == "RGBA":
-                flat = Image.new("RGB", frame.size, "white")
-                flat.paste(frame, mask=frame.split()[-1])
-                frame = flat
-            elif frame.mode not in ("RGB", "L"):
-                frame = frame.convert("RGB")
-            pages.append(frame.copy())
-        out = BytesIO()
-        pages[0].save(out, "PDF", resolution=float(dpi[0] or 200), save_all=len(pages) > 1,
-                      append_images=pages[1:])
-        return out.getvalue()
+        scale = 72.0 / float(dpi[0] or 200), 72.0 / float(dpi[1] or dpi[0] or 200)
+        frames = [BytesIO(content)] if image.format == "JPEG" else [
+            frame.copy() if frame.mode in ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK") else frame.convert("RGB")
+            for frame in ImageSequence.Iterator(image)]
+        width, height = image.size[0] * scale[0], image.size[1] * scale[1]
+        for frame in frames:
+            pdf.add_page(format=(width, height))
+            pdf.image(frame, x=0, y=0, w=width, h=height)
+    return bytes(pdf.output())
 
 
 def _signer(kind: str, dossier, actor) -> signing.SignerRef:

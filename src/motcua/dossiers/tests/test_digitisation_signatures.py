@@ -90,8 +90,11 @@ def test_images_are_wrapped_into_a_pdf_and_pdfs_kept_as_they_are():
     wrapped = digitisation.as_pdf(_png(), "image/png")
     assert wrapped.startswith(b"%PDF-")
     jpeg = BytesIO()
-    Image.new("RGB", (20, 20)).save(jpeg, "JPEG")
-    assert digitisation.as_pdf(jpeg.getvalue(), "image/jpeg").startswith(b"%PDF-")
+    Image.effect_noise((60, 40), 50).convert("RGB").save(jpeg, "JPEG", dpi=(300, 300))
+    wrapped_jpeg = digitisation.as_pdf(jpeg.getvalue(), "image/jpeg")
+    # The scan is embedded as it is (no second lossy compression), on a page of its size at its resolution.
+    assert wrapped_jpeg.startswith(b"%PDF-") and jpeg.getvalue() in wrapped_jpeg
+    assert b"/MediaBox [0 0 14.40 9.60]" in wrapped_jpeg  # 60 x 40 px at 300 dpi = 14.4 x 9.6 pt
     assert digitisation.as_pdf(b"PK\x03\x04", "application/zip") is None
 
 
@@ -318,3 +321,43 @@ def test_an_officer_uploads_a_result_through_the_api_with_its_data(ca):
     bad = client.post(f"/api/v1/dossiers/{flow.code}/documents", {
         "file": SimpleUploadedFile("kq.pdf", one_page_pdf()), "valid_until": "2036-02-30"}, format="multipart")
     assert bad.status_code == 400 and bad["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_multi_page_tiff_becomes_a_pdf_with_every_page():
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    out = BytesIO()
+    pages = [Image.new("L", (30, 40), shade) for shade in (0, 128, 255)]
+    pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:])
+    wrapped = digitisation.as_pdf(out.getvalue(), "image/tiff")
+    assert len(PdfFileReader(BytesIO(wrapped)).root["/Pages"]["/Kids"]) == 3
+
+
+@pytest.mark.django_db
+def test_papers_scanned_when_the_desk_enters_a_dossier_carry_the_officers_signature(ca, client):
+    from motcua.catalog.models import RequiredDocument
+
+    version = procedure()
+    doc = RequiredDocument.objects.get(version=version)
+    client.force_login(officer("desk_officer-H01.TTPVHCC", "desk_officer"))
+    response = client.post("/can-bo/tiep-nhan/moi/?procedure=1.000001", {
+        "procedure": "1.000001", "channel": "in_person", "agency": "H01.TTPVHCC", "kind": "citizen",
+        "full_name": "Lê Văn Cường", "personal_id": "001080011111", "phone": "0903 111 222", "email": "",
+        "address": "Ba Đình, Hà Nội", f"document_{doc.pk}": SimpleUploadedFile("scan.pdf", one_page_pdf())}, **EN)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = DossierDocument.objects.get()
+    assert document.signature_kind == "officer" and document.signed_by == "Cán bộ tiếp nhận"
+    assert signing.verify_pdf(_read(document.signed_file))[0].status == "valid"
+
+
+@pytest.mark.django_db
+def test_a_scan_that_cannot_be_parsed_is_kept_and_shown_as_not_signed(ca, client):
+    flow = _received()
+    document = services.add_document(flow.code, SimpleUploadedFile("hong.pdf", b"%PDF-1.4\n%%EOF\n"),
+                                     actor=flow.users["desk_officer"], role="desk_officer", name="Tệp hỏng")
+    document.refresh_from_db()
+    assert not document.signed_file
+    assert Dossier.objects.get().events.order_by("-seq").first().data["digitised"]["unsigned"] == "unreadable"
+    client.force_login(flow.users["desk_officer"])
+    page = client.get(f"/can-bo/ho-so/{flow.code}/", **EN).content.decode()
+    assert 'data-signature="unsigned"' in page and "Chưa ký số" in page
