@@ -389,3 +389,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
                                     "interval_max": 0.5}
 # MOTCUA_JOBS_MODULES: comma-separated modules with extra job handlers to import in workers (default none).
 MOTCUA_JOBS_MODULES = tuple(m.strip() for m in os.environ.get("MOTCUA_JOBS_MODULES", "").split(",") if m.strip())
+# MOTCUA_TOKEN_CACHE_SECONDS, MOTCUA_QUEUE_CACHE_SECONDS (the shared cache's lifetimes, default 5, see
+# MOTCUA_SESSION_CACHE_SECONDS above) and MOTCUA_CALENDAR_CACHE_SECONDS (each process's built calendars, default 60).
+for _name in ("MOTCUA_TOKEN_CACHE_SECONDS", "MOTCUA_QUEUE_CACHE_SECONDS", "MOTCUA_CALENDAR_CACHE_SECONDS"):
+    if os.environ.get(_name):
+        globals()[_name] = float(os.environ[_name])
