@@ -230,3 +230,13 @@ def test_user_text_is_never_markup_in_the_forms(client, handled):
         body = _pdf_text_free(client.get(f"/can-bo/ho-so/{flow.code}/mau/{number}.pdf").content)
         # fpdf2's Markdown turns "[x](url)" into a link annotation: none may exist.
         assert b"/URI" not in body and b"/Annots" not in body and b"evil.example" not in body
+
+
+def test_the_officer_pages_name_the_forms_of_the_set(client, handled):
+    """The dossier page and the queue give the Circular 03/2025 numbers, in Vietnamese (the default language)."""
+    flow, _ = handled
+    _login(client, flow)
+    page = client.get(f"/can-bo/ho-so/{flow.code}/").content.decode()
+    assert "Phiếu kiểm soát quá trình (mẫu số 06)" in page
+    queue = client.get("/can-bo/").content.decode()
+    assert "Sổ theo dõi hồ sơ (mẫu số 07)" in queue

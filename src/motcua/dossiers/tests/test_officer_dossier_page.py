@@ -60,7 +60,7 @@ def test_posting_an_action_advances_the_dossier(client, clock, dossier):
     assert (fresh.state, fresh.version, fresh.received_at) == ("received", 2, vn(2026, 3, 2, 10))
     html = client.get(_page(dossier), **EN).content.decode()
     assert "The dossier was received and the return date set." in html
-    assert "Process control (form 05)" in html and "Thẩm định, xử lý hồ sơ" in html
+    assert "Process control (form 06)" in html and "Thẩm định, xử lý hồ sơ" in html  # Circular 03/2025 numbering
 
 
 def test_a_stale_version_shows_the_conflict_and_the_fresh_dossier(client, clock, dossier):

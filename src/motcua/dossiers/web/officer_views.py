@@ -362,6 +362,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "role": role, "role_label": ROLE_LABELS[role],
         "query_string": params.urlencode(), "now": moment,
         "can_enter": any(Role.DESK_OFFICER in held for held in scope.values()),
+        "register_number": forms_docs.form_set(forms_docs.set_key_for(now()))["register"].number,
     })
 
 
@@ -507,6 +508,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
         "required_documents": list(dossier.procedure_version.documents.order_by("position")),
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
         "forms": forms_docs.available_forms(events, dossier),
+        "control_number": forms_docs.dossier_set(dossier)["control"].number,
         "rating_criteria": _rating_criteria() if dossier.state == "returned" and not dossier.rating else [],
         "error": error, "assignees": _assignees(dossier),
         "roles": [str(ROLE_LABELS[r]) for r in roles], "reason_required": REASON_REQUIRED,
