@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.observability import dossier_submitted
 from motcua.units.models import Agency, Membership
 
-from . import digitisation, documents, rules
+from . import action_data, digitisation, documents, rules
 from .codes import code_prefix, counter_cte, format_code, next_sequence, receipt_date, sequence_sql
 from .models import (
     ApplicantKind,
@@ -49,7 +50,10 @@ from .models import (
 from .notifications import notify_for_event
 from .transitions import Action, Role, State, TransitionNotAllowed, next_state
 
+ActionDataInvalid = action_data.ActionDataInvalid
+
 __all__ = [
+    "ActionDataInvalid",
     "ActorNotAllowed",
     "DossierNotFound",
     "IdempotencyKeyReused",
@@ -59,6 +63,7 @@ __all__ = [
     "VersionConflict",
     "act",
     "add_document",
+    "assignable",
     "process_for",
     "rate",
     "submit",
@@ -559,17 +564,31 @@ def _submit_supplement(ctx: Context) -> None:
     d.missing_items = []
 
 
+def assignable(dossier: Dossier):
+    """Who may be assigned the dossier's current step (Decree 118/2025 Art. 19(1)-(3): the head assigns a handler
+    of the unit): active officers holding the step's role (specialist when the step names none) in the receiving
+    agency, or in the step's unit when the process names one. Never a citizen, another agency's officer or the
+    administrator as such (issue 12 point 9)."""
+    step = dossier.steps[dossier.current_step] if dossier.current_step < len(dossier.steps or []) else {}
+    role = step.get("role") if step.get("role") in (Role.SPECIALIST, Role.LEADER, Role.DESK_OFFICER) else None
+    agencies = Q(memberships__agency_id=dossier.agency_id)
+    if step.get("unit"):
+        agencies |= Q(memberships__agency__code=step["unit"])
+    return (get_user_model().objects.filter(is_active=True).filter(
+        agencies, memberships__role=role or Role.SPECIALIST).distinct())
+
+
 def _assign(ctx: Context) -> None:
-    assignee = ctx.data.get("assignee")
-    user_model = get_user_model()
-    user = None
-    if isinstance(assignee, int) or (isinstance(assignee, str) and assignee.isdigit()):
-        user = user_model.objects.filter(pk=int(assignee)).first()
-    elif isinstance(assignee, str) and assignee:
-        user = user_model.objects.filter(username=assignee).first()
+    assignee = str(ctx.data.get("assignee") or "").strip()
+    if not assignee:
+        raise rules.RuleViolation("assignee_unknown", "Give the handler to assign (data.assignee: user name).")
+    user = assignable(ctx.dossier).filter(username=assignee).first()
     if user is None:
-        raise rules.RuleViolation("assignee_unknown", "Give the handler to assign (data.assignee: id or username).")
+        raise ActionDataInvalid({"data.assignee": [_(
+            "Chỉ giao được cho cán bộ của cơ quan giải quyết giữ vai trò của bước này: %(name)s không phải.")
+            % {"name": assignee}]})
     ctx.dossier.assigned_to = user
+    # The event names the officer by user name: an officer reference, checked above to be the agency's staff.
     ctx.event_data["assignee"] = user.get_username()
 
 
@@ -739,7 +758,7 @@ def act(dossier_code: str, action: str, *, actor, role: str, expected_version: i
     agency's (``WorkingCalendar.from_db``).
     """
     at = _now(at)
-    data = dict(data or {})
+    data = action_data.check(str(action), data)  # declared keys and types only (issue 12 point 5): 400, not stored
     with transaction.atomic():
         dossier = (Dossier.objects.select_for_update(of=("self",)).select_related("agency", "procedure")
                    .filter(code=dossier_code).first())

@@ -196,6 +196,10 @@ class DossierListView(DossierAPIView):
             if agency and not access.viewer_for(user).is_desk_officer_of(agency["id"], agency["parent_id"]):
                 return _problem(403, "Forbidden", "Dossiers in person or by post are entered by a desk officer of "
                                 "the receiving agency.")
+        if data["channel"] == "online" and data["applicant"].get("kind") == "citizen":
+            refused = _online_identity(user, data["applicant"])
+            if refused is not None:
+                return refused
         identity_level = 0
         if data["channel"] == "online" and data.get("procedure"):
             # Issue 4 point 3: a procedure whose documents registry data replaces needs VNeID level 2; the level is
@@ -546,6 +550,8 @@ class DossierActionView(DossierAPIView):
         try:
             dossier = services.act(code, action, actor=request.user, role=role, expected_version=dossier.version,
                                    reason=data["reason"], data=data["data"])
+        except services.ActionDataInvalid as invalid:  # issue 12 point 5: undeclared keys, wrong types
+            return _problem(400, "Invalid request", str(invalid), errors=invalid.errors)
         except services.VersionConflict as conflict:
             return _precondition_failed(conflict.current)
         except services.TransitionNotAllowed:
@@ -558,6 +564,26 @@ class DossierActionView(DossierAPIView):
         except services.DossierNotFound:
             raise exceptions.NotFound(f"Không tìm thấy hồ sơ {code} (no such dossier).") from None
         return _detail(dossier, viewer, status.HTTP_200_OK)
+
+
+def _online_identity(user, applicant: dict) -> Response | None:
+    """Issue 12 point 12: online, a citizen applicant is the signed-in person — their personal ID is the verified one
+    of the e-identification (``PersonLink``), never a number typed in the body. The body's number, when given, must
+    be that one; when left out, it is filled in."""
+    from motcua.exchange.queries import personal_id_of
+
+    own = personal_id_of(user)
+    if not own:
+        return _problem(403, "E-identification required", "Nộp trực tuyến với tư cách công dân cần đăng nhập bằng "
+                        "tài khoản định danh điện tử (số định danh cá nhân gắn với tài khoản).",
+                        rule="identity_required")
+    given = str(applicant.get("personal_id") or "").strip()
+    if given and given != own:
+        return _problem(403, "Forbidden", "Số định danh cá nhân khác với số của tài khoản định danh điện tử đang "
+                        "đăng nhập: chỉ nộp trực tuyến cho chính mình.", rule="identity_mismatch",
+                        errors={"applicant.personal_id": ["Not the signed-in person's."]})
+    applicant["personal_id"] = own
+    return None
 
 
 def _resubmit_child(request: Request, viewer: access.Viewer, parent: Dossier) -> Response:

@@ -2,6 +2,7 @@
 downloads the electronic result, and rates the handling once, only after the result is returned."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -69,7 +70,8 @@ def test_withdrawal_needs_the_confirmation_then_withdraws(client):
     procedure()
     flow = Flow(submitted())
     flow("receive", "desk_officer", vn(2026, 3, 2, 10))
-    _open(client, flow.dossier)
+    # Withdrawing needs the applicant's authentication (issue 12 point 13): the e-identified applicant signs in.
+    client.force_login(get_user_model().objects.create_user("001090012345"))
     page = client.get(f"/ho-so/{flow.code}/rut/")
     assert page.status_code == 200 and 'name="confirm"' in page.content.decode()
     unconfirmed = client.post(f"/ho-so/{flow.code}/rut/", {"version": flow.dossier.version})
@@ -82,6 +84,21 @@ def test_withdrawal_needs_the_confirmation_then_withdraws(client):
     assert dossier.events.last().reason == "Không còn nhu cầu"
     # Nothing left to withdraw: the page sends back to the dossier.
     assert client.get(f"/ho-so/{flow.code}/rut/").status_code == 302
+
+
+def test_a_dossier_code_and_the_applicants_phone_do_not_withdraw_it(client):
+    """Issue 12 point 13, from the attacker's side: codes are not secrets, and a phone number is easily known."""
+    procedure()
+    flow = Flow(submitted())
+    flow("receive", "desk_officer", vn(2026, 3, 2, 10))
+    client.post(f"/ho-so/tra-cuu/?code={flow.code}", {"code": flow.code, "secret": "0912345678"})
+    assert client.get(f"/ho-so/{flow.code}/").status_code == 200  # following the dossier stays possible
+    response = client.post(f"/ho-so/{flow.code}/rut/", {"version": flow.dossier.version, "confirm": "yes"})
+    assert response.status_code == 403 and "đăng nhập" in response.content.decode()
+    client.force_login(get_user_model().objects.create_user("001185004321"))  # another citizen, signed in
+    assert client.post(f"/ho-so/{flow.code}/rut/", {"version": flow.dossier.version,
+                                                    "confirm": "yes"}).status_code == 403
+    assert _dossier().state == "received"
 
 
 def test_actions_need_the_details_to_be_open(client):

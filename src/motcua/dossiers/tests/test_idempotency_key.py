@@ -17,6 +17,14 @@ URL = "/api/v1/dossiers"
 BODY = {"procedure": "1.000001", "agency": AGENCY, "channel": "online", "applicant": CITIZEN, "form_data": {"a": 1}}
 
 
+def _second_account_of_the_applicant():
+    from motcua.exchange import services as exchange
+
+    account = user("an-second-account")
+    exchange.link_person(account, CITIZEN["personal_id"], source="test")
+    return account
+
+
 def post(client, body, key):
     return client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
 
@@ -24,7 +32,7 @@ def post(client, body, key):
 @pytest.fixture
 def client():
     procedure()
-    return client_for(user("an"))
+    return client_for(user(CITIZEN["personal_id"]))  # online, the applicant is the signed-in person
 
 
 def test_a_retry_with_the_same_key_and_body_returns_the_same_dossier(client):
@@ -53,7 +61,7 @@ def test_without_a_key_each_post_is_a_new_dossier(client):
 
 def test_keys_belong_to_one_client(client):
     post(client, BODY, "shared")
-    other = client_for(user("binh"))
+    other = client_for(_second_account_of_the_applicant())
     assert post(other, {**BODY, "form_data": {"b": 1}}, "shared").status_code == 201
     assert Dossier.objects.count() == 2
 
@@ -80,7 +88,7 @@ def test_the_fingerprint_ignores_key_order_but_not_values():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_retries_with_one_key_make_one_dossier():
     procedure()
-    account = user("an")
+    account = user(CITIZEN["personal_id"])
     client_for(account)
     barrier = threading.Barrier(4)
     responses = []

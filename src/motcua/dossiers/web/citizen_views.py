@@ -70,8 +70,21 @@ def _count_failed_attempt(request: HttpRequest) -> None:
     _tracking_limit().hit(request, session=True)
 
 
+def _is_signed_in_applicant(request: HttpRequest, dossier: Dossier) -> bool:
+    """The signed-in account is the applicant: the account that submitted it, or — for a dossier entered at the desk
+    or submitted without an account — the person whose verified personal ID (e-identification) is the applicant's."""
+    if not request.user.is_authenticated:
+        return False
+    if dossier.applicant_user_id is not None:
+        return dossier.applicant_user_id == request.user.pk
+    from motcua.exchange.queries import personal_id_of
+
+    own = personal_id_of(request.user)
+    return bool(own) and own == dossier.applicant_personal_id
+
+
 def _may_see_details(request: HttpRequest, dossier: Dossier) -> bool:
-    if request.user.is_authenticated and dossier.applicant_user_id == request.user.pk:
+    if _is_signed_in_applicant(request, dossier):
         return True
     return dossier.code in request.session.get(SESSION_VERIFIED, [])
 
@@ -321,6 +334,18 @@ def _fees(version) -> list[FeeLine]:
     return lines
 
 
+def _check_own_identity(request: HttpRequest, applicant: dict) -> None:
+    """Issue 12 point 12: a signed-in citizen whose account carries a verified personal ID (e-identification)
+    submits for themselves — the number is the account's, not whatever the form says."""
+    from motcua.exchange.queries import personal_id_of
+
+    user = _actor(request)
+    own = personal_id_of(user) if user is not None else None
+    if own and applicant.get("kind") == "citizen" and applicant.get("personal_id") != own:
+        raise services.InvalidSubmission({"applicant.personal_id": str(_(
+            "Số định danh cá nhân phải là số của tài khoản định danh điện tử đang đăng nhập."))})
+
+
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     """``/ho-so/nop/<procedure code>/``: the online submission form, and its submission."""
@@ -348,6 +373,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
         data = form.cleaned_data
         applicant, form_data = form.applicant(), form.form_data()
         try:
+            _check_own_identity(request, applicant)
             with transaction.atomic():
                 dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,
                                           actor=_actor(request), role=Role.APPLICANT)
@@ -583,6 +609,13 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     if "withdraw" not in queries.actions_for(dossier, Role.APPLICANT):
         return _redirect_details(dossier.code)
     errors: list[str] = []
+    if not _is_signed_in_applicant(request, dossier):
+        # Issue 12 point 13: a dossier code and a phone number (or the session that submitted) open the details,
+        # but withdrawing needs the applicant's authentication — or the desk, acting for them.
+        return render(request, "dossiers/citizen/withdraw.html", {
+            "dossier": dossier, "sign_in_required": True, **_status(dossier),
+            "errors": [_("Để rút hồ sơ, hãy đăng nhập bằng tài khoản định danh điện tử của người nộp hồ sơ, hoặc "
+                         "đến bộ phận một cửa.")]}, status=403)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             errors.append(_("Tick the box to confirm that you withdraw the dossier."))

@@ -417,29 +417,40 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(str(role), role)) if role else ""
 
 
+def _stored_instant(value) -> datetime | None:
+    """A date-time read back from stored event data, or None for anything else (never an exception)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime) and value.tzinfo is not None else None
+
+
 def _describe(event: DossierEvent, names: dict[str, str] | None = None) -> TimelineEntry:
     details: list[str] = []
-    data = event.data or {}
+    data = event.data if isinstance(event.data, dict) else {}
     if event.reason:
         details.append(_("Reason: %(reason)s") % {"reason": event.reason})
-    if data.get("missing"):
+    if isinstance(data.get("missing"), list) and data["missing"]:
         details.append(_("Missing: %(items)s") % {"items": "; ".join(map(str, data["missing"]))})
     if data.get("assignee"):
-        details.append(_("Handler: %(name)s") % {"name": (names or {}).get(data["assignee"], data["assignee"])})
+        details.append(_("Handler: %(name)s") % {"name": (names or {}).get(str(data["assignee"]), data["assignee"])})
     if data.get("unit"):
         details.append(_("Unit: %(unit)s") % {"unit": data["unit"]})
     for key, label in (("due_at", _("Due: %(when)s")), ("new_due_at", _("New due date: %(when)s"))):
         if data.get(key):
-            moment = data[key]
-            if isinstance(moment, str):
-                moment = datetime.fromisoformat(moment)
-            details.append(label % {"when": forms_docs.vn_short(moment)})
+            # Stored data is read defensively: an event written before the action schemas (issue 12 point 5) may
+            # hold anything; what is not a date-time is not shown rather than breaking the page.
+            moment = _stored_instant(data[key])
+            if moment is not None:
+                details.append(label % {"when": forms_docs.vn_short(moment)})
     return TimelineEntry(event, str(EVENT_TEXTS.get(event.action, event.action)), role_label(event.role), details,
                          display_name(event.actor))
 
 
 def _assignee_names(events: list[DossierEvent]) -> dict[str, str]:
-    usernames = {str(e.data["assignee"]) for e in events if e.data and e.data.get("assignee")}
+    usernames = {str(e.data["assignee"]) for e in events if isinstance(e.data, dict) and e.data.get("assignee")}
     if not usernames:
         return {}
     users = get_user_model().objects.filter(username__in=usernames)
@@ -566,6 +577,9 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     try:
         services.act(code, action, actor=request.user, role=role, expected_version=expected, at=now(),
                      reason=reason, data=data)
+    except services.ActionDataInvalid as invalid:
+        return _render_dossier(request, dossier, roles, status=400, error={"kind": "rule", "rule": "invalid_data",
+                                                                          "message": str(invalid)})
     except services.VersionConflict as conflict:
         return _render_dossier(request, conflict.current, roles, status=409, error={
             "kind": "conflict", "message": _("The dossier has just been updated by someone else. Here is its "

@@ -4,9 +4,10 @@
   with its source; a registry that does not answer leaves ``value: null`` and an ``error`` (200, never 500).
 - ``GET /api/v1/me/data-access?page=&page_size=`` — who looked at the signed-in person's data, newest first.
 - ``GET /api/v1/registries`` — the registries, their identifier and attributes.
-- ``POST /api/v1/registries/<name>/lookup`` — an officer's purpose-bound lookup
-  (``identifier, attributes, agency, role, dossier, purpose``): 200 values with provenance; 400 malformed identifier
-  or request; 403 refused (logged); 404 no record; 503 registry unavailable (``Retry-After``).
+- ``POST /api/v1/registries/<name>/lookup`` — an officer's purpose-bound lookup (``identifier, attributes, dossier``
+  and optionally ``role``): the agency, role and purpose logged come from the signed-in officer and the dossier, never
+  from the body; 200 values with provenance; 400 malformed identifier or request; 403 refused (logged); 404 no
+  record; 503 registry unavailable (``Retry-After``).
 
 Every error is problem+json with a stable ``code``.
 """
@@ -111,11 +112,38 @@ class RegistryListView(APIView):
 class LookupInput(serializers.Serializer):
     identifier = serializers.CharField(max_length=64)
     attributes = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
-    agency = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    role = serializers.ChoiceField(choices=sorted(rules.ROLES - {rules.SYSTEM}))
     dossier = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    role = serializers.ChoiceField(choices=sorted(rules.ROLES - {rules.SYSTEM}), required=False, help_text=(
+        "Which of the roles you hold at the dossier's agency to act in (default: the first that handles "
+        "dossiers). Never trusted beyond that: the logged role and agency are the ones you hold."))
+    # Accepted for compatibility and ignored (issue 12 point 10): the agency is the dossier's (or yours), the
+    # purpose the dossier's procedure.
+    agency = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     procedure = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    purpose = serializers.CharField(max_length=rules.MAX_PURPOSE)
+    purpose = serializers.CharField(max_length=rules.MAX_PURPOSE, required=False, allow_blank=True, default="")
+
+
+def lookup_context(user, dossier_code: str, wanted_role: str | None) -> dict[str, Any]:
+    """Agency, role and purpose of a look-up, from the signed-in actor and the dossier — never from the request body
+    (issue 12 point 10: the person's "who looked at my data" page shows what these say)."""
+    from motcua.dossiers.models import Dossier
+    from motcua.units.models import Membership
+
+    dossier = (Dossier.objects.filter(code=dossier_code).select_related("agency", "procedure").first()
+               if dossier_code else None)
+    held = list(Membership.objects.filter(user=user).select_related("agency").order_by("agency__code", "role"))
+    here = [m for m in held if dossier is not None and m.agency_id == dossier.agency_id]
+    pick = next((m for m in here if m.role == wanted_role), None) or next(
+        (m for m in here if m.role in rules.HANDLING_ROLES), None) or (here[0] if here else None) or (
+        held[0] if held else None)
+    if pick is None:  # no officer role anywhere: a citizen's own look-up
+        purpose = (f"Tự tra cứu dữ liệu của mình cho hồ sơ {dossier.code}" if dossier is not None
+                   else "Tự tra cứu dữ liệu của mình")
+        return {"agency": None, "role": rules.SELF_SERVICE, "purpose": purpose, "procedure_code": None}
+    purpose = (f"Giải quyết hồ sơ {dossier.code}, thủ tục {dossier.procedure.code}" if dossier is not None
+               else "Tra cứu không gắn hồ sơ")
+    return {"agency": pick.agency, "role": pick.role, "purpose": purpose,
+            "procedure_code": dossier.procedure.code if dossier is not None else None}
 
 
 class LookupView(APIView):
@@ -128,10 +156,10 @@ class LookupView(APIView):
         data = LookupInput(data=request.data)
         data.is_valid(raise_exception=True)
         v: dict[str, Any] = data.validated_data
+        context = lookup_context(request.user, v["dossier"], v.get("role"))
         try:
-            result = services.fetch(name, v["identifier"], attributes=v["attributes"], agency=v["agency"] or None,
-                                    actor=request.user, role=v["role"], dossier_code=v["dossier"],
-                                    purpose=v["purpose"], procedure_code=v["procedure"] or None)
+            result = services.fetch(name, v["identifier"], attributes=v["attributes"], actor=request.user,
+                                    dossier_code=v["dossier"], **context)
         except ExchangeError as error:
             return error_response(error)
         return Response({"registry": result.registry, "identifier": result.identifier, "values": result.values,

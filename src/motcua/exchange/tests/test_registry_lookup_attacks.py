@@ -53,7 +53,9 @@ def test_an_officer_of_another_agency_is_refused():
     _, dossier = officer_case("desk_officer")
     outsider = officer("desk-other", "desk_officer", agency="H79.TTPVHCC")
     response = _post(outsider, dossier.code, AN)
-    assert response.status_code == 403 and response.json()["code"] == "not_member"
+    assert response.status_code == 403 and response.json()["code"] == "dossier_of_other_agency"
+    entry = AccessLogEntry.objects.get()
+    assert (entry.agency_code, entry.outcome) == ("H79.TTPVHCC", "refused")  # the outsider's own agency
 
 
 def test_the_applicant_and_a_person_the_form_names_can_be_read_for_an_open_dossier():
@@ -63,3 +65,26 @@ def test_the_applicant_and_a_person_the_form_names_can_be_read_for_an_open_dossi
                             {"child": {"full_name": "Trần Thị Bình", "personal_id": BINH}}, at=vn(2026, 3, 2, 9))
     assert _post(user, named.code, BINH).status_code == 200
     assert list(AccessLogEntry.objects.values_list("outcome", flat=True)) == ["allowed", "allowed"]
+
+
+def test_nobody_plants_an_agency_role_or_purpose_in_someone_elses_data_access_page():
+    """Issue 12 point 10: a citizen claiming to be the police, or an officer claiming another agency and purpose,
+    is logged as who they are, for the dossier's purpose."""
+    user, dossier = officer_case("desk_officer")
+    from .factories import citizen
+
+    attacker = citizen(BINH)
+    client = Client()
+    client.force_login(attacker)
+    claimed = {"identifier": AN, "role": "leader", "agency": "BCA", "dossier": dossier.code,
+               "purpose": "Điều tra hình sự theo yêu cầu của Bộ Công an"}
+    assert client.post(URL.format("population"), claimed, content_type="application/json").status_code == 403
+    client.force_login(user)
+    assert client.post(URL.format("population"), {**claimed, "role": "desk_officer"},
+                       content_type="application/json").status_code == 200
+    client.force_login(citizen(AN))
+    rows = client.get("/api/v1/me/data-access").json()["results"]
+    assert [(r["role"], (r["agency"] or {}).get("code"), r["outcome"]) for r in rows] == [
+        ("desk_officer", AGENCY, "allowed"), ("citizen", None, "refused")]
+    assert not any("Công an" in r["purpose"] for r in rows)
+    assert rows[0]["purpose"] == f"Giải quyết hồ sơ {dossier.code}, thủ tục {PROCEDURE}"
