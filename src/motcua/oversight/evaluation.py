@@ -148,23 +148,39 @@ def _bands() -> tuple[tuple[Decimal, str], ...]:
 
 
 def citizen_results(p: rules.Period, agencies: set[int] | None) -> dict[int, dict]:
-    """Per agency: the applicants' evaluations given in the period (Art. 33(1)): how many, how many satisfied
-    overall, each criterion (a)–(h) as a share of the best answer, how many reported costs outside the law."""
+    """Per agency, the applicants' evaluations in the period (Decree 118/2025 Art. 33(1), published per Art. 34(1)):
+
+    - ``rated``, ``satisfied``, ``satisfied_percent``: every overall rating given in the period (the dossier's
+      rating, from the fact tables: ratings through the detailed form, the short form and the desk alike);
+    - ``count``, ``criteria``, ``extra_costs``: the detailed forms (:class:`CitizenEvaluation`): how many, each
+      criterion (a)–(h) as a share of the best answer (N/A without answers), how many reported costs outside the law.
+    """
+    qn = connection.ops.quote_name
+    where, params = "day >= %s AND day <= %s", [p.start, p.end]
+    if agencies is not None:
+        where += f" AND agency_id IN ({', '.join(['%s'] * len(agencies))})" if agencies else " AND 1 = 0"
+        params += sorted(agencies)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT agency_id, SUM({qn('rated')}), SUM({qn('rated_not_satisfied')}) "
+                       f"FROM {qn(DailyFact._meta.db_table)} WHERE {where} GROUP BY agency_id", params)
+        ratings = {a: (int(r or 0), int(n or 0)) for a, r, n in cursor.fetchall() if r}
     qs = CitizenEvaluation.objects.filter(day__gte=p.start, day__lte=p.end)
     if agencies is not None:
         qs = qs.filter(agency_id__in=agencies)
     fields = [c.field for c in rules.CITIZEN_CRITERIA]
     grouped: dict[int, list[tuple]] = {}
-    for row in qs.values_list("agency_id", "satisfied", "extra_costs", *fields):
+    for row in qs.values_list("agency_id", "extra_costs", *fields):
         grouped.setdefault(row[0], []).append(row[1:])
     out = {}
-    for agency_id, rows in grouped.items():
-        satisfied = sum(1 for r in rows if r[0])
+    for agency_id in set(ratings) | set(grouped):
+        rated, not_satisfied = ratings.get(agency_id, (0, 0))
+        rows = grouped.get(agency_id, [])
         out[agency_id] = {
-            "count": len(rows), "satisfied": satisfied,
-            "satisfied_percent": float(rules.round2(Decimal(satisfied) / Decimal(len(rows)) * 100)),
-            "extra_costs": sum(1 for r in rows if r[1]),
-            "criteria": [_f(rules.answers_percent([r[2 + i] for r in rows])) for i in range(len(fields))],
+            "rated": rated, "satisfied": rated - not_satisfied,
+            "satisfied_percent": (float(rules.round2(Decimal(rated - not_satisfied) / Decimal(rated) * 100))
+                                  if rated else None),
+            "count": len(rows), "extra_costs": sum(1 for r in rows if r[0]),
+            "criteria": [_f(rules.answers_percent([r[1 + i] for r in rows])) for i in range(len(fields))],
         }
     return out
 

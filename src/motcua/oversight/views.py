@@ -249,7 +249,7 @@ def public_evaluation(request: HttpRequest) -> HttpResponse:
     names = {a: (code, name) for a, code, name in Agency.objects.filter(pk__in=list(results)).values_list(
         "pk", "code", "name")}
     rows = sorted(({"code": names[a][0], "name": names[a][1], **r} for a, r in results.items() if a in names),
-                  key=lambda r: (-r["satisfied_percent"], r["name"]))
+                  key=lambda r: (-(r["satisfied_percent"] or 0), r["name"]))
     return render(request, "oversight/public_evaluation.html", {
         "period": period, "scope": scope, "label": p.label(), "rows": rows, "criteria": rules.CITIZEN_CRITERIA,
         "evaluator": roles.national_evaluator(p.end)})

@@ -186,6 +186,7 @@ def test_the_results_are_public_without_personal_data(client):
     flow = returned()
     _open(client, flow.dossier)
     client.post(f"/ho-so/{flow.code}/danh-gia/", {"satisfied": "yes", **ANSWERS})
+    facts.refresh()
     day = CitizenEvaluation.objects.get().day  # rated now: the period of today
     html = Client().get("/giam-sat/danh-gia/cong-khai/", {"period": f"{day:%Y-%m}"}).content.decode()
     assert "Kết quả đánh giá của tổ chức, cá nhân" in html and AGENCY in html
@@ -202,8 +203,23 @@ def test_the_citizen_results_per_criterion():
     citizen.record(flow.code, True, ANSWERS, actor=flow.users["desk_officer"], role="desk_officer",
                    at=vn(2026, 3, 5, 9))
     p = rules.parse_period("2026-03")
+    [detailed] = evaluation.citizen_results(p, None).values()
+    assert (detailed["count"], detailed["rated"], detailed["satisfied_percent"]) == (1, 0, None)  # facts not read yet
+    facts.refresh()
     [result] = evaluation.citizen_results(p, None).values()
     # a) 2 → 100 %; c) 1 → 50 %; d) no answer → N/A; đ) 0 → 0 %.
     assert result["criteria"][0] == 100.0 and result["criteria"][2] == 50.0
     assert result["criteria"][3] is None and result["criteria"][4] == 0.0
-    assert result["count"] == 1 and result["satisfied_percent"] == 100.0 and result["extra_costs"] == 0
+    assert result["count"] == 1 and result["rated"] == 1 and result["satisfied_percent"] == 100.0
+    assert result["extra_costs"] == 0
+
+
+def test_every_overall_rating_counts_in_the_published_satisfaction():
+    """A short rating (satisfied or not, no detailed form) counts in the public share too (Art. 34(1))."""
+    from motcua.dossiers import services
+
+    flow = returned()
+    services.rate(flow.code, False, actor=flow.users["desk_officer"], role="desk_officer", at=vn(2026, 3, 6, 9))
+    facts.refresh()
+    [result] = evaluation.citizen_results(rules.parse_period("2026-03"), None).values()
+    assert (result["rated"], result["satisfied_percent"], result["count"]) == (1, 0.0, 0)
