@@ -2,9 +2,10 @@
 
 Django raises :class:`~django.core.exceptions.RequestDataTooBig` (a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``),
 :class:`~django.core.exceptions.TooManyFieldsSent` / ``TooManyFilesSent`` (more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
-/ ``_FILES``) when a view first reads the body, and Python's JSON decoder raises ``RecursionError`` on deeply nested
-arrays (``[`` × 100,000). :func:`refusal` names the status and message for each; the DRF exception handler
-(``core.problems``) and :class:`BadInputMiddleware` (plain Django views) both use it.
+/ ``_FILES``) when a view first reads the body; Python's JSON decoder raises ``RecursionError`` on deeply nested
+arrays (``[`` × 100,000); PostgreSQL refuses the NUL characters a query string can carry. :func:`refusal` names the
+status and message for each; the DRF exception handler (``core.problems``) and :class:`BadInputMiddleware` (plain
+Django views, and NUL in any address) use it.
 """
 
 from __future__ import annotations
@@ -57,15 +58,23 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A NUL character in the address or the query string: PostgreSQL refuses it in any text value (a 500 on
+        # the first filter that uses it); no page or API reads one. Form and serializer fields refuse it themselves.
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return self._refuse(request, 400, "Invalid request", "The address contains a NUL character.")
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        found = refusal(exception)
-        if found is None:
-            return None
-        status, title, detail = found
+    @staticmethod
+    def _refuse(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             from motcua.core.problems import json_problem
 
             return json_problem(status, title, detail)
         return render(request, "portal/400.html", {"status": status}, status=status)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        found = refusal(exception)
+        if found is None:
+            return None
+        return self._refuse(request, *found)

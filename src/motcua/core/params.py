@@ -13,6 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
+from django import forms
 from rest_framework import exceptions, serializers
 
 EARLIEST_DAY = date(1900, 1, 1)
@@ -116,3 +117,13 @@ def entity_tag_versions(header: str) -> set[int]:
         if _ASCII_INT.match(tag) and not tag.startswith(("+", "-")):
             versions.add(int(tag))
     return versions
+
+
+class DayFormField(forms.DateField):
+    """A Django form ``DateField`` limited to :data:`EARLIEST_DAY` … :data:`LATEST_DAY` (HTML filters and forms)."""
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+            raise forms.ValidationError(
+                f"Ngày phải trong khoảng {EARLIEST_DAY:%d/%m/%Y} – {LATEST_DAY:%d/%m/%Y}.", code="out_of_range")

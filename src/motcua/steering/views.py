@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.core.params import BIG_INT, DayFormField
 from motcua.units.models import Agency
 
 from . import queries, rules, services
@@ -214,11 +215,11 @@ class ObstacleActionForm(forms.Form):
     agency = forms.CharField(label=gettext_lazy("Giao cho (mã bộ, ngành, tỉnh)"), required=False, max_length=40)
     working_days = forms.IntegerField(label=gettext_lazy("Thời hạn (ngày làm việc)"), required=False, min_value=1,
                                       max_value=250)
-    due_date = forms.DateField(label=gettext_lazy("hoặc hạn xử lý (ngày)"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = DayFormField(label=gettext_lazy("hoặc hạn xử lý (ngày)"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=gettext_lazy("Nội dung, lý do"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=BIG_INT)
 
 
 def _event_rows(events) -> list[dict]:
@@ -338,7 +339,7 @@ class DirectiveForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Số, ký hiệu"), max_length=60)
     kind = forms.ChoiceField(label=gettext_lazy("Loại văn bản"), choices=DirectiveKind.choices)
     title = forms.CharField(label=gettext_lazy("Trích yếu"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = DayFormField(label=gettext_lazy("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}))
     issuer = forms.CharField(label=gettext_lazy("Cơ quan ban hành"), max_length=255)
     summary = forms.CharField(label=gettext_lazy("Tóm tắt"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 3}))
@@ -423,7 +424,7 @@ class TaskActionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.CharField(label=gettext_lazy("Thời hạn mới (31/12/2026, 12/2026, quý IV/2026, 2026)"),
                                required=False, max_length=40)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=BIG_INT)
 
 
 @login_required

@@ -124,3 +124,12 @@ def test_an_oversized_open311_body_is_an_open311_error_not_an_html_page():
     assert response.status_code in (400, 413), response.status_code
     assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
     assert json.loads(response.content)[0]["code"] == response.status_code
+
+
+@pytest.mark.parametrize("path", ["/thu-tuc/?q=a%00b", "/api/v1/procedures?q=a%00b", "/ho-so/tra-cuu/?code=%00"])
+def test_a_nul_character_in_the_query_string_is_a_400(path):
+    """PostgreSQL refuses NUL in text: before this, the first filter using the value answered 500 there."""
+    response = Client().get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response["Content-Type"].startswith(PROBLEM)

@@ -37,7 +37,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.catalog.models import Procedure, RequiredDocument, VersionStatus
 from motcua.core import signing
 from motcua.core.calendar import TZ, WorkingCalendar
-from motcua.core.params import day_or
+from motcua.core.params import DayFormField, day_or
 from motcua.dossiers import digitisation, documents, escalation, queries, rules, services
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
@@ -157,10 +157,10 @@ class QueueFilterForm(forms.Form):
     procedure = forms.CharField(label=gettext_lazy("Procedure code"), required=False, max_length=40)
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), required=False,
                                 choices=[("", gettext_lazy("All")), *list(ChannelKind.choices)])
-    due_from = forms.DateField(label=gettext_lazy("Due from"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
-    due_to = forms.DateField(label=gettext_lazy("Due until"), required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}))
+    due_from = DayFormField(label=gettext_lazy("Due from"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    due_to = DayFormField(label=gettext_lazy("Due until"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=gettext_lazy("Code, applicant name or ID number"), required=False, max_length=100)
 
 
@@ -650,8 +650,8 @@ def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
 
 class RegisterForm(forms.Form):
     agency = forms.ChoiceField(label=gettext_lazy("Agency"))
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = DayFormField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = DayFormField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _register(request: HttpRequest) -> tuple[forms_docs.OfficialDocument, RegisterForm]:
