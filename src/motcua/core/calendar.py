@@ -353,18 +353,24 @@ class WorkingCalendar:
         local = _local(start)
         receipt_day = self.effective_receipt_day(local) if cutoff_moves_start else local.date()
         if unit is Unit.WORKING_DAYS:
-            return self.end_of_day(self.add_working_days(receipt_day, amount))
+            return self._not_before(self.end_of_day(self.add_working_days(receipt_day, amount)), local)
         if unit is Unit.SAME_DAY:
-            return self.end_of_day(self.add_working_days(receipt_day, 0))
+            return self._not_before(self.end_of_day(self.add_working_days(receipt_day, 0)), local)
         if unit is Unit.CALENDAR_DAYS:
             last = receipt_day + timedelta(days=amount)
             if not self.is_working_day(last):
                 last = self.next_working_day(last)
-            return self.end_of_day(last)
+            return self._not_before(self.end_of_day(last), local)
         # Rule 4: working hours count from S (when office hours resume), or — the cut-off moving the start and S
         # after it — from the opening of the effective receipt day.
         counting_from = local if local.date() == receipt_day else _at(receipt_day, self.hours.opening)
         return self._add_office_time(counting_from, timedelta(hours=amount))
+
+    def _not_before(self, due: datetime, start: datetime) -> datetime:
+        """A zero-day (or same-day) limit started after the end of office hours ends with the next working day."""
+        if due < start:
+            return self.end_of_day(self.next_working_day(due.date()))
+        return due
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
         """Office-hours time on working days between the instants ``a`` and ``b``; zero when ``b <= a``."""

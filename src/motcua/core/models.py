@@ -36,6 +36,55 @@ class CalendarException(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class CalendarYear(models.Model):
+    """A year of the working calendar as the government decided it (domain.md §2): Tết, the day next to 2/9 and the
+    swaps are set by notices late in the previous year. Until the notice is recorded (number and date) the year's
+    days off and worked days are provisional, and the admin and the calendar API say so.
+
+    A year without a row is provisional when it is later than the latest year with a notice (its days come from the
+    ``holidays`` package's statutory calendar only); earlier years without a row are not flagged (history).
+    """
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    notice_number = models.CharField(_("Số văn bản"), max_length=80, blank=True,
+                                     help_text=_("Số hiệu văn bản thông báo lịch nghỉ (vd. 12729/VPCP-KGVX)."))
+    notice_date = models.DateField(_("Ngày văn bản"), null=True, blank=True)
+    source = models.TextField(_("Nguồn"), blank=True, help_text=_("Nơi đọc được văn bản hoặc tin báo."))
+    note = models.TextField(_("Ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("Lịch làm việc năm")
+        verbose_name_plural = _("Lịch làm việc các năm")
+
+    def __str__(self) -> str:
+        return f"{self.year}{' (tạm tính)' if self.provisional else ''}"
+
+    @property
+    def provisional(self) -> bool:
+        """Provisional until the official notice (number and date) is recorded."""
+        return not (self.notice_number.strip() and self.notice_date)
+
+
+def provisional_years(years: range | list[int]) -> list[int]:
+    """Which of ``years`` are provisional (see :class:`CalendarYear`). One query."""
+    wanted = list(years)
+    if not wanted:
+        return []
+    rows = {y.year: y for y in CalendarYear.objects.all()}
+    official = [year for year, row in rows.items() if not row.provisional]
+    latest_official = max(official, default=None)
+    found = []
+    for year in wanted:
+        row = rows.get(year)
+        if row is not None:
+            if row.provisional:
+                found.append(year)
+        elif latest_official is None or year > latest_official:
+            found.append(year)
+    return found
+
+
 class JobStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     RUNNING = "running", _("Running")

@@ -137,6 +137,27 @@ class DueDateSerializer(serializers.Serializer):
     """The computed due time."""
 
     due = AwareDateTimeField(help_text="The due time, ISO 8601 in Asia/Ho_Chi_Minh (+07:00).")
+    provisional = serializers.BooleanField(
+        help_text="True when the count crosses a year whose days off are provisional (its notice not yet recorded).")
+    provisional_years = serializers.ListField(child=serializers.IntegerField(),
+                                              help_text="The provisional years from the start's to the due time's.")
+
+
+class CalendarDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=["day_off", "working_day"])
+    reason = serializers.CharField()
+
+
+class CalendarYearSerializer(serializers.Serializer):
+    """A year's recorded notice and its nationwide days off and worked days (on top of the statutory holidays)."""
+
+    year = serializers.IntegerField()
+    provisional = serializers.BooleanField(help_text="True until the notice's number and date are recorded.")
+    notice_number = serializers.CharField(allow_blank=True)
+    notice_date = serializers.DateField(allow_null=True)
+    source = serializers.CharField(allow_blank=True)
+    days = CalendarDaySerializer(many=True)
 
 
 class ProblemSerializer(serializers.Serializer):

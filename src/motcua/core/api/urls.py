@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from motcua.core.api.views import DueDateView
+from motcua.core.api.views import CalendarYearsView, DueDateView
 
 urlpatterns = [
     path("due-date", DueDateView.as_view(), name="calendar-due-date"),
+    path("years", CalendarYearsView.as_view(), name="calendar-years"),
 ]

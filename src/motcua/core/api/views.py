@@ -10,8 +10,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.core.api.serializers import MAX_AMOUNT, DueDateQuerySerializer, DueDateSerializer, ProblemSerializer
-from motcua.core.calendar import CalendarRangeError, Unit, WorkingCalendar, cutoff_rule
+from motcua.core.api.serializers import (
+    MAX_AMOUNT,
+    CalendarYearSerializer,
+    DueDateQuerySerializer,
+    DueDateSerializer,
+    ProblemSerializer,
+)
+from motcua.core.calendar import TZ, CalendarRangeError, Unit, WorkingCalendar, cutoff_rule
+from motcua.core.models import CalendarException, CalendarYear, provisional_years
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -64,7 +71,8 @@ class DueDateView(APIView):
         responses={
             200: OpenApiResponse(DueDateSerializer, examples=[
                 OpenApiExample("Received Friday 10:00 before Tết, 5 working days",
-                               value={"due": "2026-02-27T17:00:00+07:00"}),
+                               value={"due": "2026-02-27T17:00:00+07:00", "provisional": False,
+                                      "provisional_years": []}),
             ]),
             (400, PROBLEM_JSON): OpenApiResponse(ProblemSerializer, description="A parameter is missing or invalid."),
         },
@@ -79,4 +87,33 @@ class DueDateView(APIView):
                                cutoff_moves_start=cutoff_rule(params["start"], params["unit"]))
         except CalendarRangeError as exc:
             raise serializers.ValidationError({"amount": [f"The due time falls outside the calendar: {exc}"]}) from None
-        return Response(DueDateSerializer({"due": due}).data)
+        years = provisional_years(range(params["start"].astimezone(TZ).year, due.year + 1))
+        return Response(DueDateSerializer({"due": due, "provisional": bool(years), "provisional_years": years}).data)
+
+
+class CalendarYearsView(APIView):
+    """``GET /api/v1/calendar/years``: each recorded year's notice and days. Public."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="calendar_years",
+        tags=["calendar"],
+        summary="The working calendar's year data",
+        description=(
+            "Each year an administrator recorded: the notice that decided its days off and worked days (number and "
+            "date), whether the year is still provisional (no notice recorded yet: Tết and the day next to 2/9 are "
+            "decided late in the previous year), and the nationwide days off and worked days entered on top of the "
+            "statutory holidays (Labour Code 2019 Art. 112)."
+        ),
+        responses={200: CalendarYearSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        days: dict[int, list[dict]] = {}
+        for row in CalendarException.objects.filter(agency__isnull=True).order_by("date"):
+            days.setdefault(row.date.year, []).append({"date": row.date, "kind": row.kind, "reason": row.reason})
+        years = [{"year": y.year, "provisional": y.provisional, "notice_number": y.notice_number,
+                  "notice_date": y.notice_date, "source": y.source, "days": days.get(y.year, [])}
+                 for y in CalendarYear.objects.order_by("year")]
+        return Response(CalendarYearSerializer(years, many=True).data)

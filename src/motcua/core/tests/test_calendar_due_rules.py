@@ -192,3 +192,13 @@ def test_due_date_convenience_uses_the_statutory_calendar():
     assert due_date(vn("2026-02-13 10:00"), 5, "working_days") == vn("2026-02-27 17:00")
     custom = WorkingCalendar(extra_days_off=[date(2026, 2, 27)])
     assert due_date(vn("2026-02-13 10:00"), 5, "working_days", custom) == vn("2026-03-02 17:00")
+
+
+@pytest.mark.parametrize(("start", "amount", "unit", "due"), [
+    pytest.param("2026-03-02 17:30", 0, Unit.SAME_DAY, "2026-03-03 17:00", id=f"{A148}-same-day-after-closing"),
+    pytest.param("2026-03-02 17:30", 0, Unit.WORKING_DAYS, "2026-03-03 17:00", id=f"{A148}-0wd-after-closing"),
+    pytest.param("2026-03-02 17:30", 0, Unit.CALENDAR_DAYS, "2026-03-03 17:00", id=f"{A148}-0cd-after-closing"),
+    pytest.param("2026-03-02 17:30", 1, Unit.WORKING_DAYS, "2026-03-03 17:00", id=f"{A17}-1wd-after-closing"),
+])
+def test_a_limit_started_after_closing_never_ends_before_it_starts(start, amount, unit, due):
+    assert CAL.due(vn(start), amount, unit, cutoff_moves_start=False) == vn(due)

@@ -45,20 +45,20 @@ def get(client, **params):
 def test_due_date_returns_the_due_time(client, params, due):
     response = get(client, **params)
     assert response.status_code == 200, response.content
-    assert response.json() == {"due": due}
+    assert response.json()["due"] == due
 
 
 def test_unencoded_plus_before_the_offset_is_accepted(client):
     # A raw "+" in a query string decodes as a space.
     response = client.get(f"{URL}?start=2026-02-13T10:00:00+07:00&amount=5&unit=working_days")
     assert response.status_code == 200, response.content
-    assert response.json() == {"due": "2026-02-27T17:00:00+07:00"}
+    assert response.json()["due"] == "2026-02-27T17:00:00+07:00"
 
 
 def test_administrator_day_off_is_applied(client):
     CalendarException.objects.create(date=date(2026, 2, 27), kind=CalendarExceptionKind.DAY_OFF)
     response = get(client, start="2026-02-13T10:00:00+07:00", amount=5, unit="working_days")
-    assert response.json() == {"due": "2026-03-02T17:00:00+07:00"}
+    assert response.json()["due"] == "2026-03-02T17:00:00+07:00"
 
 
 def test_agency_office_hours_are_applied(client):
@@ -66,7 +66,7 @@ def test_agency_office_hours_are_applied(client):
                           level=AgencyLevel.PROVINCE, afternoon_end=time(17, 30), cutoff=time(16, 0))
     response = get(client, start="2026-03-02T15:45:00+07:00", amount=1, unit="working_days", agency="TEST.LATE")
     assert response.status_code == 200, response.content
-    assert response.json() == {"due": "2026-03-03T17:30:00+07:00"}
+    assert response.json()["due"] == "2026-03-03T17:30:00+07:00"
 
 
 GOOD = {"start": "2026-02-13T10:00:00+07:00", "amount": "5", "unit": "working_days"}
