@@ -54,8 +54,8 @@ from . import rules, services
 from .models import Dossier, DossierEvent, GroupMember
 from .transitions import Role, State
 
-__all__ = ["GROUPS", "GroupSpec", "MemberSpec", "apply_child_update", "derive_parent_state", "resubmit_child",
-           "submit_group"]
+__all__ = ["GROUPS", "GroupSpec", "MemberSpec", "apply_child_update", "derive_parent_state", "forwards_only",
+           "resubmit_child", "submit_group"]
 
 RECEIVING = "<receiving>"  # the member is handled by the agency the applicant submitted to
 # Events the group machinery appends itself (the only ones a parent may receive).
@@ -149,6 +149,17 @@ def derive_parent_state(states: list[str]) -> str:
     if any(s in WAITING_SUPPLEMENT for s in open_):
         return State.SUPPLEMENT_REQUESTED
     return State.PROCESSING
+
+
+# How far a group has come; a child's update never moves the parent back (issue 12 point 17: a late "received"
+# had rolled a returned group back to "processing"). Reopening a stopped group is resubmit_child's, not an update's.
+_PROGRESS = {State.SUBMITTED: 0, State.PROCESSING: 1, State.SUPPLEMENT_REQUESTED: 1, State.STOPPED: 2,
+             State.RESULT_ISSUED: 3, State.RETURNED: 4}
+
+
+def forwards_only(current: str, derived: str) -> str:
+    """The parent's state after a child's update: ``derived``, unless that is behind ``current``."""
+    return derived if _PROGRESS.get(derived, 0) >= _PROGRESS.get(current, 0) else current
 
 
 def member_due(calendar: WorkingCalendar, submitted_at: datetime, limit: tuple[int, str] | None) -> datetime | None:
@@ -407,7 +418,7 @@ def _update_of(child: Dossier, event_info: dict, result: dict | None = None) -> 
     update = {"parent": child.group_parent_code, "key": group.get("key"), "attempt": group.get("attempt", 1),
               "child": child.code, "agency": child.agency.code if child.agency_id else "", "state": child.state,
               "status": child.status_code, "due_at": child.due_at.isoformat() if child.due_at else None,
-              **event_info}
+              "version": child.version, **event_info}
     if result:
         update["result"] = result
     return update
@@ -432,6 +443,11 @@ def apply_child_update(parent: Dossier | int, update: dict, *, via: str) -> Doss
                                                                  attempt=update["attempt"]).first()
         if spec is None or member is None:
             raise ValueError(f"{parent.code} has no member {update.get('key')}#{update.get('attempt')}.")
+        version = update.get("version")
+        if isinstance(version, int) and version <= member.child_version:
+            return parent  # stale: overtaken by a later update of the same child (issue 12 point 17)
+        if isinstance(version, int):
+            member.child_version = version
         member.child_code = update["child"]
         member.state = update["state"]
         member.status_code = update["status"]
@@ -440,12 +456,18 @@ def apply_child_update(parent: Dossier | int, update: dict, *, via: str) -> Doss
         if update.get("result"):
             member.result = update["result"]
         member.save()
-        at = _parse(update.get("at")) or timezone.now()
-        target = derive_parent_state(_latest_states(parent))
-        data = {k: update.get(k) for k in ("key", "attempt", "child", "agency", "state", "status", "action")}
+        # Issue 12 point 18: an update from another deployment happens here when it arrives (the receiver's clock);
+        # the sender's time is kept as data. From this deployment's own child, the child's event time.
+        sent_at = _parse(update.get("at"))
+        at = timezone.now() if via else (sent_at or timezone.now())
+        target = forwards_only(parent.state, derive_parent_state(_latest_states(parent)))
+        data = {k: update.get(k) for k in ("key", "attempt", "child", "agency", "state", "status", "action",
+                                           "version")}
         data.update({k: update[k] for k in ("reason", "missing") if update.get(k)})
         if via:
             data["via"] = via
+            if sent_at is not None:
+                data["sent_at"] = sent_at.isoformat()
         _append(parent, action=CHILD_UPDATE, at=at, to_state=target, data=data)
         if update.get("result") and spec.member(member.key):
             for key in spec.member(member.key).passes_to:

@@ -385,6 +385,8 @@ class GroupMember(models.Model):
                                   help_text="The deployment that handles the child; empty for this one.")
     child = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     child_code = models.CharField(max_length=80, blank=True, default="")
+    child_version = models.PositiveIntegerField(default=0, help_text="The child's version in the last update applied "
+                                                "(older updates arriving late are ignored).")
     state = models.CharField(max_length=30, default="pending",
                              help_text="The child's state; 'pending' until another deployment confirms it.")
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)

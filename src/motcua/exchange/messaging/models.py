@@ -38,6 +38,7 @@ class Peer(models.Model):
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "pending"
     ACKED = "acked", "acknowledged"
+    REFUSED = "refused", "refused by the peer"
 
 
 class OutboxMessage(models.Model):

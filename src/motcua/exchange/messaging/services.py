@@ -34,6 +34,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -155,7 +156,8 @@ def _timeout() -> float:
 
 def deliver(message: OutboxMessage, peer: Peer, session: requests.Session | None = None,
             now: datetime | None = None) -> bool:
-    """Post one message; on a 2xx mark it acknowledged, otherwise schedule the next try. Returns whether acked."""
+    """Post one message; on a 2xx mark it acknowledged, on a permanent refusal (:data:`PERMANENT`) mark it refused,
+    otherwise schedule the next try. Returns whether the message is settled (acknowledged or refused)."""
     now = now or timezone.now()
     url = f"{peer.url.rstrip('/')}/api/v1/exchange/messages"
     text = canonical_json(message.envelope)
@@ -171,6 +173,14 @@ def deliver(message: OutboxMessage, peer: Peer, session: requests.Session | None
                 body_sha256=_sha(text), detail=str(answer.get("status", "")))
             return True
         error = f"HTTP {response.status_code}: {response.text[:500]}"
+        if response.status_code in PERMANENT:
+            # Refused for good (bad signature, out of time, unknown kind…): retrying cannot help, and the peer's
+            # later messages must not wait behind it.
+            OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.REFUSED, last_error=error[:500],
+                                                               attempts=message.attempts + 1)
+            log("out", "refused", message_id=str(message.message_id), peer=peer.deployment_id, kind=message.kind,
+                body_sha256=_sha(text), detail=error)
+            return True
     except requests.RequestException as failure:
         error = f"{type(failure).__name__}: {failure}"[:500]
     attempts = message.attempts + 1
@@ -181,25 +191,44 @@ def deliver(message: OutboxMessage, peer: Peer, session: requests.Session | None
     return False
 
 
+PERMANENT = frozenset({400, 403, 404, 410, 413, 422})  # the peer refuses the message itself; 409/429/5xx: retry
+
+
 def send_due(now: datetime | None = None, limit: int = 500) -> dict[str, int]:
-    """Deliver the outbox messages that are due, oldest first. Returns counts (delivered, failed, waiting)."""
+    """Deliver the outbox, per peer in the order the messages were written. Returns counts (delivered, failed,
+    skipped, waiting).
+
+    A peer's turn comes when its oldest pending message is due (its back-off is the peer's); then its messages go
+    in id order, each waiting one released at once (issue 12 point 20: after an outage the first success resets the
+    back-off of the rest), until one fails. So a later message never overtakes an earlier one to the same peer
+    (issue 12 point 17: a stale group update arriving after a newer one)."""
     now = now or timezone.now()
     peers = {p.deployment_id: p for p in Peer.objects.filter(active=True)}
-    blocked: set[str] = set()
     counts = {"delivered": 0, "failed": 0, "skipped": 0}
-    due = list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-               .order_by("id")[:limit])
+    pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+    firsts = {row["recipient"]: row["first"] for row in pending.values("recipient").annotate(first=Min("id"))}
+    due_peers = set(pending.filter(id__in=firsts.values(), next_attempt_at__lte=now)
+                    .values_list("recipient", flat=True))
+    counts["skipped"] = pending.filter(next_attempt_at__lte=now).exclude(recipient__in=due_peers).count()
+    budget = limit
     with requests.Session() as session:
-        for message in due:
-            peer = peers.get(message.recipient)
-            if peer is None or message.recipient in blocked:
-                counts["skipped"] += 1
+        for recipient in sorted(due_peers):
+            peer = peers.get(recipient)
+            if peer is None:
+                counts["skipped"] += pending.filter(recipient=recipient).count()
                 continue
-            if deliver(message, peer, session, now):
-                counts["delivered"] += 1
-            else:
-                counts["failed"] += 1
-                blocked.add(message.recipient)
+            for message in pending.filter(recipient=recipient).order_by("id")[:budget]:
+                budget -= 1
+                if deliver(message, peer, session, now):
+                    counts["delivered"] += 1
+                else:
+                    counts["failed"] += 1
+                    # The peer's later messages wait for this one: its back-off is theirs.
+                    pending.filter(recipient=recipient, id__gt=message.pk).update(
+                        next_attempt_at=now + backoff(message.attempts + 1))
+                    break
+            if budget <= 0:
+                break
     counts["waiting"] = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count()
     return counts
 
@@ -230,6 +259,10 @@ def receive(payload: Any) -> tuple[int, dict]:
     except ValueError:
         log("in", "refused", detail="bad message id", **common)
         raise Refused(400, "malformed", "The message id must be a UUID.") from None
+    stale = _out_of_time(envelope.get("created_at"), timezone.now())
+    if stale:
+        log("in", "refused", detail=stale, **common)
+        raise Refused(400, "out_of_time", stale)
     if envelope.get("recipient") != local_id():
         log("in", "refused", detail=f"addressed to {envelope.get('recipient')!r}", **common)
         raise Refused(400, "wrong_recipient", f"This is {local_id()}, not {envelope.get('recipient')!r}.")
@@ -260,6 +293,32 @@ def receive(payload: Any) -> tuple[int, dict]:
     if isinstance(result, dict):
         answer["result"] = result
     return 200, answer
+
+
+def _seconds(name: str, default: float) -> float:
+    value = getattr(settings, name, None)
+    if value in (None, ""):
+        value = os.environ.get(name, default)
+    return float(value)
+
+
+def _out_of_time(created_at: Any, now: datetime) -> str:
+    """Why a message's signed creation time is refused ("" when it is within bounds; issue 12 point 18): older
+    than ``MOTCUA_EXCHANGE_MAX_MESSAGE_AGE`` seconds (default 7 days) or later than now plus
+    ``MOTCUA_EXCHANGE_MAX_CLOCK_SKEW`` seconds (default 300)."""
+    try:
+        sent = parse_datetime(created_at) if isinstance(created_at, str) else None
+    except ValueError:
+        sent = None
+    if sent is None or sent.tzinfo is None:
+        return "created_at missing or not an ISO 8601 time with an offset"
+    max_age, skew = _seconds("MOTCUA_EXCHANGE_MAX_MESSAGE_AGE", 7 * 86400), _seconds("MOTCUA_EXCHANGE_MAX_CLOCK_SKEW",
+                                                                                     300)
+    if sent < now - timedelta(seconds=max_age):
+        return f"expired: created {sent.isoformat()}, more than {max_age:.0f} s before {now.isoformat()}"
+    if sent > now + timedelta(seconds=skew):
+        return f"from the future: created {sent.isoformat()}, more than {skew:.0f} s after {now.isoformat()}"
+    return ""
 
 
 def parse_instant(value: str) -> datetime | None:
