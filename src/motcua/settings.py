@@ -303,6 +303,10 @@ MOTCUA_AUDIT_CHECKPOINT_FILE = os.environ.get("MOTCUA_AUDIT_CHECKPOINT_FILE",
 MOTCUA_AUDIT_SIGNING_KEY_FILE = os.environ.get("MOTCUA_AUDIT_SIGNING_KEY_FILE",
                                                str(VAR_DIR / "audit" / "checkpoint-key.pem"))
 MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY = os.environ.get("MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY", "")
+# Messages between deployments (issue 12 point 18): a signed message created more than MAX_MESSAGE_AGE seconds ago
+# or more than MAX_CLOCK_SKEW seconds ahead of this deployment's clock is refused (400 out_of_time).
+MOTCUA_EXCHANGE_MAX_MESSAGE_AGE = float(os.environ.get("MOTCUA_EXCHANGE_MAX_MESSAGE_AGE", 7 * 86400))
+MOTCUA_EXCHANGE_MAX_CLOCK_SKEW = float(os.environ.get("MOTCUA_EXCHANGE_MAX_CLOCK_SKEW", 300))
 
 
 # --- Production (issue 13): cache, background work, storage, health, metrics, logs ---------------------------------
