@@ -22,6 +22,8 @@ from rest_framework.authtoken.models import Token
 from motcua.dossiers.tests.factories import officer, procedure
 procedure()
 citizen = User.objects.create_user("cong-dan", password={PASSWORD!r})
+from motcua.exchange.services import link_person
+link_person(citizen, "001090012345", source="test")  # online, the applicant is the e-identified person
 desk = officer("mot-cua", "desk_officer")
 desk.set_password({PASSWORD!r}); desk.save()
 print(Token.objects.create(user=citizen).key, Token.objects.create(user=desk).key)
