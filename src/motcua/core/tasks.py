@@ -60,7 +60,7 @@ def previous_month(today=None) -> str:
 @app.task(name="motcua.command", ignore_result=True)
 def run_command(command: str, *args: str) -> str:
     """Run a ``motcua`` management command once at a time across all workers (a lock in the shared cache)."""
-    from django.core.management import call_command, get_commands
+    from django.core.management import CommandError, call_command, get_commands
 
     args = tuple(a.replace("{previous_month}", previous_month()) for a in args)
     if command == "@monthly_report":
@@ -76,7 +76,10 @@ def run_command(command: str, *args: str) -> str:
     out = io.StringIO()
     try:
         call_command(command, *args, stdout=out, stderr=out)
-    except SystemExit as exc:  # argparse: an unknown subcommand in this version
+    except (SystemExit, CommandError) as exc:
+        if isinstance(exc, CommandError) and "invalid choice" not in str(exc):
+            raise
+        # An unknown subcommand in this version (e.g. a Decree 118 command not yet installed).
         logger.warning("Scheduled command %s %s is not available (%s); skipped.", command, " ".join(args), exc)
         return "missing"
     finally:
