@@ -30,6 +30,8 @@ ENTRIES: dict[str, tuple[Any, str, tuple[str, ...]]] = {
     # Advisory Council members who have not reported for the past month reminded (1st of the month).
     "steering-remind": (crontab(minute=0, hour=8, day_of_month=1), "steering", ("remind", "--period",
                                                                                   "{previous_month}")),
+    # The audit trails verified and a signed checkpoint of every chain appended (issue 12 point 3; docs/security.md).
+    "audit-checkpoint": (crontab(minute=45, hour="*"), "audit", ("checkpoint", "--no-progress")),
     # The past month's national report written to the document store (2nd of the month).
     "report-monthly": (crontab(minute=0, hour=2, day_of_month=2), "@monthly_report", ("{previous_month}",)),
 }

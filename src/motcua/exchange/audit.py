@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,9 @@ from motcua.core.chain import BAD, GENESIS, UNKEYED, UNKNOWN_KEY, UNSEALED, cano
 
 CHUNK = 20_000
 LATEST = object()  # "compare with the last checkpoint in the checkpoint file"
+# Set only by `motcua audit checkpoint --accept-unkeyed` (the first checkpoint after upgrading a deployment whose
+# entries predate the keys): plain SHA-256 links are then checked like keyed ones, and the checkpoint pins them.
+_TRUST_UNKEYED: ContextVar[bool] = ContextVar("trust_unkeyed", default=False)
 
 
 @dataclass
@@ -117,6 +121,7 @@ def _walk(rows: Iterator[tuple], text: Callable[[tuple], str], *, chain_name: Ca
     predecessor. ``ordinal``: the chain is in id order and ``seq`` is the position (a broken link is then a deleted
     entry unless the entry it links to still exists). ``pins``: the last checkpoint's [length, hash] per chain."""
     pins = pins or {}
+    trust_unkeyed = _TRUST_UNKEYED.get()
     none = key = object()
     expected_prev, expected_seq, broken, last_seq, last_hash, previous_id = GENESIS, 1, False, 0, "", None
     count = 0
@@ -166,7 +171,7 @@ def _walk(rows: Iterator[tuple], text: Callable[[tuple], str], *, chain_name: Ca
                                                f"the audit key file")
         elif status == BAD:
             fail("edited", seq, entry_id, "its content no longer matches its hash")
-        elif status == UNKEYED and not (pin and seq <= pin[0]):
+        elif status == UNKEYED and not (pin and seq <= pin[0]) and not trust_unkeyed:
             fail("unkeyed", seq, entry_id, "its hash is plain SHA-256, without the audit key, and no signed "
                                            "checkpoint covers it")
         elif prev_hash != expected_prev or seq != expected_seq:
@@ -569,12 +574,17 @@ def verify_all(*, logs: list[str] | None = None, progress: bool = False) -> list
     return [VERIFIERS[name](progress=progress, checkpoint=latest) for name in (logs or list(VERIFIERS))]
 
 
-def checkpoint(*, progress: bool = False) -> tuple[list[Report], str | None]:
+def checkpoint(*, progress: bool = False, accept_unkeyed: bool = False) -> tuple[list[Report], str | None]:
     """Verify every log and, when all are intact, append a signed checkpoint of their chains; return the reports and
-    the new checkpoint's digest (``None`` when something was broken: nothing is written)."""
+    the new checkpoint's digest (``None`` when something was broken: nothing is written). ``accept_unkeyed``: once,
+    after upgrading, pin the plain SHA-256 entries written before keys existed (docs/security.md)."""
     from motcua.core import checkpoints
 
-    reports = verify_all(progress=progress)
+    token = _TRUST_UNKEYED.set(accept_unkeyed)
+    try:
+        reports = verify_all(progress=progress)
+    finally:
+        _TRUST_UNKEYED.reset(token)
     if not all(r.intact for r in reports):
         return reports, None
     _, digest = checkpoints.write({r.log: r.heads for r in reports})

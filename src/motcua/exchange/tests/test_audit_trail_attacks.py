@@ -296,10 +296,18 @@ def test_plain_sha256_entries_from_before_keys_pass_only_where_a_checkpoint_cove
     head = AccessLogEntry.objects.get(pk=entries[-1].pk).hash
     sql("exchange_accessloghead", "UPDATE exchange_accessloghead SET hash = %s WHERE shard = %s", [head, shard])
     assert audit.verify_access_log().first.kind == "unkeyed"
-    checkpoints.write({"access log": {str(shard): [3, head]}})  # the operator's first checkpoint after upgrading
+    with pytest.raises(CommandError, match="unkeyed"):
+        call_command("audit", "checkpoint", "--no-progress")
+    call_command("audit", "checkpoint", "--no-progress", "--accept-unkeyed")  # once, after upgrading
+    assert checkpoints.latest()["logs"]["access log"][str(shard)] == [3, head]
     assert audit.verify_access_log().intact
     _access(1)  # sealed with the key after the checkpoint
     assert audit.verify_access_log().intact
+    later = AccessLogEntry.objects.filter(shard=shard).order_by("-seq").first()
+    _reseal_plain("exchange_accesslogentry", list(AccessLogEntry.objects.filter(shard=shard).order_by("seq")),
+                  AccessLogEntry.chain_content)  # an attacker's plain re-seal after the checkpoint
+    report = audit.verify_access_log()
+    assert (report.first.kind, report.first.seq) == ("unkeyed", later.seq)
 
 
 def test_a_checkpoint_is_refused_when_a_chain_is_broken():

@@ -35,12 +35,16 @@ class Command(BaseCommand):
         point = sub.add_parser("checkpoint", help="Verify, then append a signed checkpoint of every chain.",
                                called_from_command_line=cli)
         point.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+        point.add_argument("--accept-unkeyed", action="store_true",
+                           help="Once, after upgrading: pin the entries sealed with plain SHA-256 before audit keys "
+                                "existed (check the database first).")
         sub.add_parser("rotate-key", help="Add a new audit key; older keys keep verifying.",
                        called_from_command_line=cli)
         sub.add_parser("public-key", help="Print the public key of the checkpoint signatures.",
                        called_from_command_line=cli)
 
-    def handle(self, *args, subcommand: str, log: str = "all", progress: bool | None = None, **options) -> None:
+    def handle(self, *args, subcommand: str, log: str = "all", progress: bool | None = None,
+               accept_unkeyed: bool = False, **options) -> None:
         from motcua.core import chain, checkpoints
         from motcua.exchange import audit
 
@@ -54,7 +58,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             if subcommand == "checkpoint":
-                reports, digest = audit.checkpoint(progress=show)
+                reports, digest = audit.checkpoint(progress=show, accept_unkeyed=accept_unkeyed)
             else:
                 reports, digest = audit.verify_all(logs=None if log == "all" else [log], progress=show), None
         except checkpoints.CheckpointError as error:
