@@ -702,7 +702,11 @@ class Generator:
                 again = sim.work(rng.uniform(0.5, 6) * 3600)
                 if (rng.random() < SECOND_SUPPLEMENT
                         and again <= rules.supplement_notice_deadline(sim.calendar, d.received_at)):
-                    sim.do("request_supplement", "specialist", again, data={"missing": self._missing(procedure)})
+                    # Decree 118/2025 Art. 16(3), 19(5): one request; from 1/7/2025 a further one is a leader's
+                    # override with the reason (dossiers.receipt.check_second_supplement).
+                    sim.do("request_supplement", "leader", again,
+                           data={"missing": self._missing(procedure),
+                                 "override_reason": "Bổ sung theo yêu cầu mới của cơ quan phối hợp"})
                     if not self._applicant_answers(sim, applicant_role):
                         return
 

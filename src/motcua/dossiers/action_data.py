@@ -69,12 +69,29 @@ def _record(value: Any) -> str | None:
     return None if ok else "an object of plain values"
 
 
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "true or false"
+
+
+def _form_data(value: Any) -> str | None:
+    # The dossier's content as amended online (Decree 118/2025 Art. 21(2)): the submission form's plain values.
+    ok = isinstance(value, dict) and 0 < len(value) <= 200 and all(
+        isinstance(k, str) and len(k) <= 100 and (v is None or isinstance(v, str | int | float | bool))
+        and (not isinstance(v, str) or len(v) <= 5000) for k, v in value.items())
+    return None if ok else "an object of plain values (the form's fields)"
+
+
 Check = Callable[[Any], "str | None"]
 
 # action → {key: check}. An action absent here takes no data.
 SCHEMAS: dict[str, dict[str, Check]] = {
-    "receive": {},
-    "request_supplement": {"missing": _texts},
+    # Decree 118/2025 Art. 17(3) (the return date the desk enters when the time limit has no unit), Art. 14 and 20
+    # (the competent authority chosen on receipt, when it received the file, the nationwide list of Art. 14(4)),
+    # Art. 17(4) (the applicant asks for a receipt slip of a procedure settled at once).
+    "receive": {"return_due_at": _instant, "competent_agency": _text, "competent_received_at": _instant,
+                "nationwide_listed": _flag, "receipt_slip_requested": _flag},
+    # Art. 16(3), 19(5): a further request only as a leader's override with its reason.
+    "request_supplement": {"missing": _texts, "override_reason": _text},
     "submit_supplement": {},
     "refuse": {},
     "assign": {"assignee": _username},
@@ -90,6 +107,7 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     "withdraw": {},
     "stop": {},
     "apologise": {"new_due_at": _instant},
+    "amend": {"form_data": _form_data},
 }
 
 

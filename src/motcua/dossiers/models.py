@@ -134,6 +134,22 @@ class Dossier(models.Model):
     applicant_identity_level = models.PositiveSmallIntegerField(default=0)
     prefill = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
 
+    # Receipt (issue 11 point 4; Decree 118/2025 Art. 17(2)(c)): an online dossier is received or sent back within
+    # 8 working hours of its arrival; ``receipt_late`` is set when that was missed (at the desk's answer, or by
+    # `motcua dossiers flag-late-receipts` while it waits) — the fact oversight counts.
+    receipt_due_at = models.DateTimeField(null=True, blank=True)
+    receipt_late = models.BooleanField(default=False)
+    # Receipt regardless of administrative boundary (issue 11 point 5; Art. 14, 20): the competent authority chosen
+    # on receipt (null: the receiving agency itself) and the deadline of the paper file's hand-over (Art. 20(1)(a)).
+    competent_agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="dossiers_competent")
+    paper_transfer_due_at = models.DateTimeField(null=True, blank=True)
+    paper_transferred_at = models.DateTimeField(null=True, blank=True)
+    # Art. 19(5): the dossier is closed when the supplement notice is unanswered until then.
+    supplement_closes_at = models.DateTimeField(null=True, blank=True)
+    # Art. 21(2): online applicants amend their dossier until the decision; each amendment is an event.
+    amendment_count = models.PositiveSmallIntegerField(default=0)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -249,6 +265,11 @@ class ProcessDefinition(models.Model):
 
     procedure = models.OneToOneField("catalog.Procedure", on_delete=models.CASCADE, related_name="process")
     name = models.CharField(max_length=255, blank=True)
+    # Decree 118/2025 Art. 17(4): the procedure's law says the result is returned at once after receipt (no receipt
+    # slip, form 01, unless the applicant asks for one).
+    settled_at_once = models.BooleanField(default=False)
+    # Art. 19(5): "after 15 days … or the period of the sector law": the sector law's period in days, when it has one.
+    closing_days_after_unanswered_notice = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -414,3 +435,14 @@ def _group_event(sender, instance: DossierEvent, created: bool, **kwargs) -> Non
 
 post_save.connect(_group_event, sender=DossierEvent, dispatch_uid="motcua.dossiers.groups")
 
+
+class DossierCodeAlias(models.Model):
+    """A code a dossier had before it was given the competent authority's identifier on receipt (Decree 118/2025
+    Art. 28(2)(a)): old codes stay valid for lookup."""
+
+    code = models.CharField(max_length=80, unique=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="code_aliases")
+    replaced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.dossier_id}"

@@ -91,6 +91,21 @@ def _texts_result(d: Dossier, e: DossierEvent) -> tuple[str, str, str]:
     return subject, email, sms
 
 
+def _texts_stop(d: Dossier, e: DossierEvent) -> tuple[str, str, str]:
+    """The dossier was closed or stopped (Decree 118/2025 Art. 19(5): closed after an unanswered supplement notice;
+    Art. 21(3): the stop is recorded and the applicant told)."""
+    subject = f"Hồ sơ {d.code} đã dừng xử lý"
+    if e.data.get("closed_unanswered_notice"):
+        why = (f"Hồ sơ đã được yêu cầu bổ sung lúc {_when(e.data.get('notice_at'))} nhưng đến {_when(e.at)} "
+               f"chưa được bổ sung đầy đủ, nên đã được đóng theo khoản 5 Điều 19 Nghị định 118/2025/NĐ-CP.")
+    else:
+        why = f"Lý do: {e.reason}"
+    email = (f"Kính gửi {d.applicant_name},\n\nHồ sơ {d.code} ({d.procedure_version.name}) đã dừng xử lý.\n{why}\n"
+             f"Ông/bà có thể nộp hồ sơ mới khi đã chuẩn bị đủ giấy tờ.\n\nTra cứu: {tracking_url(d.code)}")
+    sms = f"Ho so {d.code} da dung xu ly (dong ho so). Tra cuu: {tracking_url(d.code)}"
+    return subject, email, sms
+
+
 # SMS texts are written without diacritics: a Unicode SMS carries 70 characters per part instead of 160, and
 # brand-name SMS in Vietnam are conventionally sent unaccented [practice].
 # The action of an event → its texts (subject, e-mail body, SMS). Other events notify nobody.
@@ -99,6 +114,7 @@ NOTIFIED_ACTIONS: dict[str, Callable[[Dossier, DossierEvent], tuple[str, str, st
     "request_supplement": _texts_supplement,
     "apologise": _texts_apology,
     "issue_result": _texts_result,
+    "stop": _texts_stop,
 }
 
 

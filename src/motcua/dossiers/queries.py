@@ -82,6 +82,39 @@ def clear_calendar_cache(**_ignored) -> None:
         cache.set(_CALENDAR_EDITS_KEY, int(time.time() * 1000), timeout=None)
     _calendars.clear()
     _stamp.clear()  # the queue's recent_exceptions_stamp (below)
+    _process_settings.clear()
+
+
+def _process_settings_seconds() -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, "MOTCUA_CALENDAR_CACHE_SECONDS", 60))
+
+
+def _process_senders() -> tuple[type, ...]:
+    from .models import ProcessDefinition
+
+    return (ProcessDefinition,)
+
+
+# Procedure id → (settled at once, closing days): read at each receipt and supplement request (and by the history
+# generator for each simulated one), changed rarely; a saved or deleted process definition clears it in this process.
+_process_settings = TTLCache("process-settings", _process_settings_seconds, _process_senders)
+
+
+def process_settings(procedure_id: int) -> tuple[bool, int | None]:
+    """(Decree 118/2025 Art. 17(4) "settled and returned at once", the sector law's closing period of Art. 19(5))
+    from the procedure's process definition; (False, None) without one."""
+    from .models import ProcessDefinition
+
+    cached = _process_settings.get(procedure_id)
+    if cached is not MISSING:
+        return cached
+    row = (ProcessDefinition.objects.filter(procedure_id=procedure_id)
+           .values_list("settled_at_once", "closing_days_after_unanswered_notice").first())
+    value = (bool(row[0]), row[1]) if row else (False, None)
+    _process_settings.put(procedure_id, value)
+    return value
 
 
 def person_name(user) -> str:
@@ -97,7 +130,13 @@ def person_name(user) -> str:
 
 
 def dossier_by_code(code: str) -> Dossier | None:
-    return Dossier.objects.select_related("agency", "procedure", "procedure_version").filter(code=code).first()
+    """The dossier with ``code``, or with ``code`` as an earlier code (given the competent authority's identifier on
+    receipt, Decree 118/2025 Art. 28(2)(a): old codes stay valid for lookup)."""
+    found = Dossier.objects.select_related("agency", "procedure", "procedure_version").filter(code=code).first()
+    if found is None:
+        found = (Dossier.objects.select_related("agency", "procedure", "procedure_version")
+                 .filter(code_aliases__code=code).first())
+    return found
 
 
 def timeline(dossier: Dossier) -> list[DossierEvent]:
@@ -106,8 +145,12 @@ def timeline(dossier: Dossier) -> list[DossierEvent]:
 
 
 def actions_for(dossier: Dossier, role: str) -> list[str]:
-    """The actions ``role`` may take on the dossier now (table only; rules are checked when acting)."""
-    return allowed_actions(dossier.state, role)
+    """The actions ``role`` may take on the dossier now (table only; rules are checked when acting; amending is for
+    online dossiers only, Decree 118/2025 Art. 21(2))."""
+    actions = allowed_actions(dossier.state, role)
+    if dossier.channel != "online":
+        actions = [a for a in actions if a != "amend"]
+    return actions
 
 
 @dataclass(frozen=True)
@@ -397,3 +440,22 @@ def tracking_register(agency_ids: Iterable[int], start: date, end: date) -> Quer
                                    received_at__gte=datetime.combine(start, time.min, tzinfo=TZ),
                                    received_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=TZ))
             .select_related("agency", "procedure_version").order_by("received_at", "code"))
+
+
+def time_limit_corrections(limit: int | None = None) -> list[dict]:
+    """The procedures in force whose time limit a receipt cannot read (no unit, the catalog's ``unknown`` unit, or no
+    amount): receipt refuses them until the desk enters the return date (Decree 118/2025 Art. 17(3); issue 11
+    point 4), so the catalog officer corrects them. One row per channel, by procedure code."""
+    from motcua.catalog.models import Channel
+
+    unreadable = Q(time_limit_unit="") | Q(time_limit_unit="unknown") | (
+        Q(time_limit_amount__isnull=True) & ~Q(time_limit_unit="same_day"))
+    rows = (Channel.objects.filter(unreadable, version__procedure__current_version=F("version"))
+            .order_by("version__procedure__code", "position")
+            .values("version__procedure__code", "version__name", "kind", "time_limit_amount", "time_limit_unit",
+                    "time_limit_text"))
+    if limit is not None:
+        rows = rows[:limit]
+    return [{"procedure_code": r["version__procedure__code"], "name": r["version__name"], "channel": r["kind"],
+             "amount": r["time_limit_amount"], "unit": r["time_limit_unit"], "text": r["time_limit_text"]}
+            for r in rows]

@@ -35,12 +35,13 @@ from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.observability import dossier_submitted
 from motcua.units.models import Agency, Membership
 
-from . import action_data, digitisation, documents, rules
+from . import action_data, digitisation, documents, receipt, rules
 from .codes import code_prefix, counter_cte, format_code, next_sequence, receipt_date, sequence_sql
 from .models import (
     ApplicantKind,
     ChannelKind,
     Dossier,
+    DossierCodeAlias,
     DossierDocument,
     DossierEvent,
     IdempotencyRecord,
@@ -64,6 +65,8 @@ __all__ = [
     "act",
     "add_document",
     "assignable",
+    "close_unanswered",
+    "flag_late_receipts",
     "process_for",
     "rate",
     "submit",
@@ -299,6 +302,18 @@ class _Outcome:
 _CODE_PLACEHOLDER = "\u2063code\u2063"
 
 
+@functools.lru_cache(maxsize=64)
+def _office_calendar(hours) -> WorkingCalendar:
+    return WorkingCalendar(hours=hours)
+
+
+def _hours_calendar(agency: Agency | None) -> WorkingCalendar:
+    """The statutory calendar with the agency's office hours, built once per process and without a query (the
+    submission path keeps its one statement): the 8-working-hour receipt deadline set at submission ignores the
+    days an administrator entered; `motcua dossiers flag-late-receipts` recomputes it with them."""
+    return _office_calendar(agency.office_hours() if agency is not None else WorkingCalendar().hours)
+
+
 def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
             at: datetime | None = None, *, role: str | None = None, outcome: _Outcome | None = None,
             channel_by_law: bool = False) -> Dossier:
@@ -333,7 +348,8 @@ def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict
     with transaction.atomic(savepoint=False):
         dossier = Dossier(pk=dossier_id, code=_CODE_PLACEHOLDER, procedure=procedure, procedure_version=version,
                           agency=agency, channel=channel, form_data=form_data, submitted_at=at, version=1,
-                          applicant_user=actor if role == Role.APPLICANT else None, **fields)
+                          applicant_user=actor if role == Role.APPLICANT else None,
+                          receipt_due_at=receipt.receipt_due(_hours_calendar(agency), at, channel), **fields)
         dossier.set_state(target)
         event = DossierEvent(dossier=dossier, seq=1, actor=actor, role=role, at=at, action=Action.SUBMIT,
                              from_state=State.NEW, to_state=target, data={"channel": channel})
@@ -513,11 +529,67 @@ def _start_legal_clock(ctx: Context, start: datetime) -> None:
         ctx.event_data["deadline_flag"] = due.flag
 
 
+def _answer_receipt(ctx: Context) -> None:
+    """The desk's first answer to an online dossier (receipt, request to complete, refusal) is due within 8 working
+    hours of its arrival (Decree 118/2025 Art. 17(2)(c)): the event records whether it was late (``receipt_late``,
+    the fact oversight counts) and the dossier keeps the flag."""
+    d = ctx.dossier
+    if ctx.source != State.SUBMITTED or d.receipt_due_at is None:
+        return
+    late = receipt.receipt_missed(d.receipt_due_at, ctx.at)
+    d.receipt_late = d.receipt_late or late
+    ctx.event_data.update(receipt_due_at=d.receipt_due_at, receipt_late=d.receipt_late)
+
+
+def _process_settings(procedure_id: int) -> tuple[bool, int | None]:
+    from .queries import process_settings
+
+    return process_settings(procedure_id)
+
+
+def _body(agency: Agency) -> receipt.Body:
+    root = Agency.objects.filter(pk=_agency_root(agency.pk)).values_list("code", flat=True).first() or agency.code
+    return receipt.Body(agency.code, agency.kind, agency.level, root)
+
+
+def _choose_competent(ctx: Context) -> Agency | None:
+    """The competent authority chosen on receipt (Decree 118/2025 Art. 20: by the procedure and the applicant's
+    address, or the applicant's choice: ``data.competent_agency``); ``None`` when it is the receiving agency."""
+    code = str(ctx.data.get("competent_agency") or "").strip()
+    d = ctx.dossier
+    if not code or code == d.agency.code:
+        return None
+    competent = Agency.objects.filter(code=code).first()
+    if competent is None:
+        raise rules.RuleViolation("competent_agency_unknown", f"Không có cơ quan mã {code}.")
+    if not receipt.may_receive(_body(d.agency), _body(competent), ctx.at,
+                               nationwide_listed=bool(ctx.data.get("nationwide_listed"))):
+        raise rules.RuleViolation(
+            "outside_receipt_scope",
+            f"{d.agency.name} không được tiếp nhận hồ sơ thuộc thẩm quyền của {competent.name} (Điều 14 Nghị định "
+            f"118/2025/NĐ-CP): chỉ Trung tâm Phục vụ hành chính công cấp tỉnh, cấp xã tiếp nhận không phụ thuộc địa "
+            f"giới hành chính trong phạm vi tỉnh; Bộ phận Một cửa của bộ tiếp nhận thủ tục của bộ mình.")
+    return competent
+
+
+def _recode(ctx: Context, identifier_agency: Agency) -> None:
+    """Give the dossier the code carrying ``identifier_agency``'s identifier (Decree 118/2025 Art. 28(2)(a)); the
+    code it had stays valid for lookup (:class:`DossierCodeAlias`)."""
+    d = ctx.dossier
+    day = receipt_date(ctx.at)
+    old = d.code
+    DossierCodeAlias.objects.create(code=old, dossier=d, replaced_at=ctx.at)
+    d.code = format_code(identifier_agency.code, day, next_sequence(identifier_agency.pk, day))
+    ctx.event_data.update(previous_code=old, code=d.code)
+
+
 def _receive(ctx: Context) -> None:
     d = ctx.dossier
+    _answer_receipt(ctx)
     version = d.procedure.current_version or d.procedure_version
     d.procedure_version = version  # the version valid when received
     d.received_at = ctx.at
+    competent = None if d.group_parent_code else _choose_competent(ctx)
     if d.group_parent_code:
         # A linked-group child (groups.py): the group's own limit (Decree 63/2024), set at submission, counts from
         # the submission with the cut-off; the desk's receipt does not restart it.
@@ -527,7 +599,33 @@ def _receive(ctx: Context) -> None:
         d.time_limit_amount = channel.time_limit_amount if channel else None
         d.time_limit_unit = channel.time_limit_unit if channel else ""
         d.time_limit_cutoff_moves_start = channel.cutoff_moves_start if channel else None
-        _start_legal_clock(ctx, ctx.at)
+        start = ctx.at
+        if competent is not None:
+            # Art. 20(1)(a): the electronic file goes at once; the paper file within 1 working day.
+            d.competent_agency = competent
+            if d.channel != ChannelKind.ONLINE:
+                d.paper_transfer_due_at = receipt.paper_transfer_due(ctx.calendar, ctx.at)
+                ctx.event_data["paper_transfer_due_at"] = d.paper_transfer_due_at
+            competent_at = _parse_instant(ctx.data.get("competent_received_at"), "competent_received_at")
+            start = receipt.limit_start(ctx.at, competent_at, across_boundary=True)
+            ctx.event_data["competent_agency"] = competent.code
+            if receipt.code_identifier(ctx.at, d.agency.code, competent.code, linked_group=False,
+                                       channel=d.channel, portal="") == competent.code:
+                _recode(ctx, competent)
+        _start_legal_clock(ctx, start)
+        entered = None
+        if not d.group_code:  # a linked group's parent is refused by groups.py with its own rule
+            entered = receipt.check_return_date(ctx.at, d.deadline_flag,
+                                                _parse_instant(ctx.data.get("return_due_at"), "return_due_at"),
+                                                d.time_limit_amount)
+        if entered is not None:
+            # The desk entered the return date of a time limit without a unit (Art. 17(3): on the receipt slip).
+            d.due_at, d.deadline_flag = entered, ""
+            ctx.event_data.update(due_at=entered, return_due_entered=True)
+            ctx.event_data.pop("deadline_flag", None)
+        settled_at_once, _days = _process_settings(d.procedure_id)
+        if not receipt.needs_receipt_slip(settled_at_once, bool(ctx.data.get("receipt_slip_requested"))):
+            ctx.event_data["receipt_slip"] = False  # Art. 17(4): settled and returned at once
     d.index_due_at = d.due_at
     d.steps = rules.plan_steps(process_for(d.procedure, ctx.calendar), ctx.at, d.due_at, ctx.calendar)
     d.current_step = 1 if d.steps and d.steps[0]["key"] == "receive" else 0
@@ -542,8 +640,19 @@ def _request_supplement(ctx: Context) -> None:
     if ctx.target == State.SUPPLEMENT_REQUESTED:
         # Decree 118/2025 Art. 19(5) (domain.md §3): notice within 3 working days of receipt; the clock stops.
         rules.check_supplement_request(ctx.calendar, ctx.at, d.received_at, missing)
+        # Art. 16(3), 17(2)(a), 19(5): one request listing everything; a further one only as a leader's override.
+        if receipt.check_second_supplement(d.received_at, d.supplement_count, ctx.role,
+                                           str(ctx.data.get("override_reason") or "")):
+            ctx.event_data.update(override=True, override_reason=str(ctx.data["override_reason"]).strip())
         d.supplement_count += 1
         d.waiting_since = ctx.at
+        # Art. 19(5): closed after 15 days (or the sector law's period) without the complete dossier.
+        _settled, sector_days = _process_settings(d.procedure_id)
+        d.supplement_closes_at = receipt.closes_at(ctx.at, receipt.closing_days(d.received_at, sector_days))
+        if d.supplement_closes_at:
+            ctx.event_data["closes_at"] = d.supplement_closes_at
+    else:
+        _answer_receipt(ctx)
     d.missing_items = missing
     ctx.event_data["missing"] = missing
 
@@ -557,6 +666,7 @@ def _submit_supplement(ctx: Context) -> None:
         d.index_due_at = rules.extend(ctx.calendar, d.index_due_at, wait)
         # Decree 118/2025 Art. 19(5): the time limit restarts from zero when the complete dossier comes back.
         _start_legal_clock(ctx, ctx.at)
+        d.supplement_closes_at = None
         d.steps = rules.replan_from(d.steps, d.current_step, ctx.at, ctx.calendar)
         d.step_started_at = rules.clock_start(ctx.calendar, ctx.at)
         d.waiting_since = None
@@ -663,6 +773,7 @@ def _approve(ctx: Context) -> None:
 
 def _refuse(ctx: Context) -> None:
     _require_reason(ctx)
+    _answer_receipt(ctx)
     ctx.dossier.finished_at = ctx.at
 
 
@@ -708,12 +819,41 @@ def _return_result(ctx: Context) -> None:
 
 
 def _withdraw(ctx: Context) -> None:
+    # Decree 118/2025 Art. 21(1)-(2): the applicant asks to stop until the decision (the transition table allows it
+    # only before approval or refusal).
     ctx.dossier.finished_at = ctx.at
     ctx.dossier.waiting_since = None
+    ctx.dossier.supplement_closes_at = None
+
+
+def _amend(ctx: Context) -> None:
+    """Decree 118/2025 Art. 21(2): an online applicant amends the dossier's content until the decision. The new
+    content replaces the old; the event keeps both (versioned by ``amendment``), so the officer sees every change."""
+    d = ctx.dossier
+    if d.channel != ChannelKind.ONLINE:
+        raise rules.RuleViolation("amend_online_only", "Chỉ hồ sơ nộp trực tuyến được điều chỉnh nội dung qua "
+                                  "Cổng (khoản 2 Điều 21 Nghị định 118/2025/NĐ-CP); hồ sơ nộp trực tiếp, qua bưu "
+                                  "chính chỉ được yêu cầu dừng.")
+    new = ctx.data.get("form_data")
+    if not isinstance(new, dict) or not new:
+        raise rules.RuleViolation("amend_form_data_missing", "Gửi nội dung hồ sơ đã điều chỉnh (data.form_data).")
+    previous = dict(d.form_data or {})
+    changed = sorted(k for k in set(previous) | set(new) if previous.get(k) != new.get(k))
+    if not changed:
+        raise rules.RuleViolation("amend_nothing_changed", "Nội dung điều chỉnh không khác nội dung hiện tại.")
+    d.form_data = new
+    d.amendment_count += 1
+    ctx.event_data.update(amendment=d.amendment_count, previous=previous, form_data=new, changed=changed)
 
 
 def _stop(ctx: Context) -> None:
     _require_reason(ctx)
+    d = ctx.dossier
+    if (ctx.role == Role.SYSTEM and ctx.source == State.SUPPLEMENT_REQUESTED and d.supplement_closes_at
+            and ctx.at >= d.supplement_closes_at):
+        # Decree 118/2025 Art. 19(5): closed after the unanswered notice (close_unanswered); said in the notice.
+        ctx.event_data.update(closed_unanswered_notice=True, notice_at=d.waiting_since)
+    d.supplement_closes_at = None
     ctx.dossier.finished_at = ctx.at
     ctx.dossier.waiting_since = None
 
@@ -745,6 +885,7 @@ EFFECTS: dict[str, Callable[[Context], None]] = {
     Action.WITHDRAW: _withdraw,
     Action.STOP: _stop,
     Action.APOLOGISE: _apologise,
+    Action.AMEND: _amend,
 }
 
 
@@ -1009,3 +1150,52 @@ def rate(dossier_code: str, satisfied: bool, *, actor, at: datetime | None = Non
         _record_change(dossier, action="rate", actor=actor, role=role, at=at,
                        fields=["rating", "rated_at"], data={**(data or {}), "rating": dossier.rating})
     return dossier
+
+
+# Scheduled: closing after an unanswered notice; receipts past their 8 working hours --------------------------------
+
+
+CLOSING_REASON = ("Đóng hồ sơ: quá thời hạn hoàn thiện hồ sơ kể từ khi thông báo yêu cầu bổ sung mà tổ chức, cá "
+                  "nhân chưa bổ sung đầy đủ (khoản 5 Điều 19 Nghị định 118/2025/NĐ-CP).")
+
+
+def close_unanswered(at: datetime | None = None) -> list[str]:
+    """Close every dossier whose supplement notice is unanswered past its period (Decree 118/2025 Art. 19(5): 15
+    days, or the sector law's): a system ``stop`` with the reason, which notifies the applicant. Idempotent (a
+    closed dossier is no longer waiting); a dossier changed concurrently is left for the next run. Returns the
+    codes closed. ``motcua dossiers close-expired`` runs it."""
+    at = _now(at)
+    closed = []
+    due = (Dossier.objects.filter(state=State.SUPPLEMENT_REQUESTED, supplement_closes_at__lte=at)
+           .order_by("supplement_closes_at", "code").values_list("code", "version"))
+    for code, version in due:
+        try:
+            act(code, Action.STOP, actor=None, role=Role.SYSTEM, expected_version=version, at=at,
+                reason=CLOSING_REASON)
+        except (VersionConflict, TransitionNotAllowed):
+            continue
+        closed.append(code)
+    return closed
+
+
+def flag_late_receipts(at: datetime | None = None) -> list[str]:
+    """Flag the online dossiers still waiting for the desk past their 8 working hours (Decree 118/2025
+    Art. 17(2)(c)): their receipt deadline is recomputed with the agency's full calendar (the one set at
+    submission ignores the days an administrator entered), and ``receipt_late`` set when it has passed. Changes
+    no state and appends no event (the desk's answer records ``receipt_late`` in its event). Idempotent. Returns the
+    codes flagged now."""
+    from .queries import calendar_for
+
+    at = _now(at)
+    flagged = []
+    waiting = (Dossier.objects.filter(state=State.SUBMITTED, channel=ChannelKind.ONLINE, receipt_late=False,
+                                      receipt_due_at__isnull=False, receipt_due_at__lt=at + timedelta(days=7))
+               .select_related("agency"))
+    for dossier in waiting.iterator():
+        due = receipt.receipt_due(calendar_for(dossier.agency), dossier.submitted_at, dossier.channel)
+        late = receipt.receipt_missed(due, at)
+        if due != dossier.receipt_due_at or late:
+            Dossier.objects.filter(pk=dossier.pk, state=State.SUBMITTED).update(receipt_due_at=due, receipt_late=late)
+        if late:
+            flagged.append(dossier.code)
+    return flagged

@@ -27,7 +27,7 @@ class State(StrEnum):
     RECEIVED = "received"
     PROCESSING = "processing"
     CONSULTING = "consulting"
-    # Incomplete found during appraisal: the clock stops; it restarts from zero on resubmission (Decree 61 Art. 19(4)).
+    # Incomplete found during appraisal: the clock stops; it restarts from zero on resubmission (Decree 118 Art. 19(5)).
     SUPPLEMENT_REQUESTED = "supplement_requested"
     PAYMENT_REQUESTED = "payment_requested"
     APPROVED = "approved"
@@ -67,6 +67,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     STOP = "stop"
     APOLOGISE = "apologise"
+    AMEND = "amend"
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.SUBMIT_SUPPLEMENT, {S.RECEIPT_SUPPLEMENT_REQUESTED}, S.SUBMITTED, {R.APPLICANT, R.DESK_OFFICER}),
     _t(A.REFUSE, {S.SUBMITTED, S.RECEIPT_SUPPLEMENT_REQUESTED}, S.NOT_RECEIVED, {R.DESK_OFFICER},
        "Outside competence or not acceptable: reasoned refusal (form 03)."),
-    _t(A.REQUEST_SUPPLEMENT, {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT_REQUESTED, {R.DESK_OFFICER, R.SPECIALIST},
-       "During appraisal, within 3 working days of receipt; the clock stops."),
+    _t(A.REQUEST_SUPPLEMENT, {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT_REQUESTED,
+       {R.DESK_OFFICER, R.SPECIALIST, R.LEADER},
+       "During appraisal, within 3 working days of receipt; the clock stops. Once (Decree 118/2025 Art. 16(3), "
+       "19(5)); a further request only by a leader with the reason."),
     _t(A.SUBMIT_SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, S.PROCESSING, {R.APPLICANT, R.DESK_OFFICER},
        "The complete dossier is back: the legal clock restarts from zero (Decree 118/2025 Art. 19(5))."),
     _t(A.ASSIGN, {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {R.LEADER, R.DESK_OFFICER},
@@ -167,13 +170,17 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.RETURN_RESULT, {S.RESULT_ISSUED}, S.RETURNED, {R.DESK_OFFICER, R.SYSTEM},
        "At the desk, by post or electronically (Decree 45/2020)."),
     _t(A.WITHDRAW, _BEFORE_RESULT, S.WITHDRAWN, {R.APPLICANT, R.DESK_OFFICER},
-       "By the applicant (at the desk through the officer)."),
+       "The applicant asks to stop until the decision (Decree 118/2025 Art. 21; at the desk through the officer)."),
     _t(A.STOP, {S.RECEIVED, S.PROCESSING, S.CONSULTING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED}, S.STOPPED,
-       {R.LEADER, R.SYSTEM}, "E.g. the applicant did not supplement or pay in time."),
+       {R.LEADER, R.SYSTEM}, "E.g. closed 15 days after an unanswered supplement notice (Decree 118/2025 "
+       "Art. 19(5)), or the applicant did not pay in time."),
     _t(A.STOP, {S.RECEIPT_SUPPLEMENT_REQUESTED}, S.STOPPED, {R.DESK_OFFICER, R.SYSTEM}),
     # The apology keeps the state: it moves the due time (once), see rules.check_apology.
     *(_t(A.APOLOGISE, {state}, state, {R.LEADER, R.DESK_OFFICER}, "Apology and new appointment (form 04).")
       for state in (S.RECEIVED, S.PROCESSING, S.CONSULTING, S.APPROVED, S.RESULT_ISSUED)),
+    # Decree 118/2025 Art. 21(2): an online applicant amends the content until the decision; the state is kept.
+    *(_t(A.AMEND, {state}, state, {R.APPLICANT}, "Online applicant amends the dossier (versioned in the event).")
+      for state in sorted(_BEFORE_RESULT)),
 )
 
 assert not (_OFFICERS - {r for t in TRANSITIONS for r in t.roles})  # every officer role can act somewhere

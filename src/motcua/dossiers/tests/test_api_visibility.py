@@ -76,4 +76,6 @@ def test_the_detail_lists_the_actions_the_user_may_take(dossiers):
     desk = client_for(user("centre-desk", ("desk_officer", AGENCY)))
     assert desk.get(f"/api/v1/dossiers/{mine.code}").json()["allowed_actions"] == [
         "receive", "request_supplement", "refuse", "withdraw"]
-    assert client_for(user("an")).get(f"/api/v1/dossiers/{mine.code}").json()["allowed_actions"] == ["withdraw"]
+    # An online applicant stops (withdraw) or amends until the decision (Decree 118/2025 Art. 21(2)).
+    assert client_for(user("an")).get(f"/api/v1/dossiers/{mine.code}").json()["allowed_actions"] == [
+        "withdraw", "amend"]

@@ -53,10 +53,12 @@ def test_received_after_cutoff_counts_from_the_day_of_receipt():
     assert d.due_at == vn(2026, 2, 27, 17)
 
 
-def test_unknown_time_limit_gives_no_due_time_and_a_flag():
+def test_unknown_time_limit_gave_no_due_time_and_a_flag_before_decree_118():
+    # History: before 1/7/2025 such dossiers were received with a flag; since, receipt is refused until the desk
+    # enters the return date (test_receipt_decree_118.py).
     procedure(amount=None, unit="unknown")
-    flow = Flow(submitted())
-    d = flow("receive", "desk_officer", vn(2026, 3, 2, 10))
+    flow = Flow(submitted(at=vn(2025, 6, 2, 9)))
+    d = flow("receive", "desk_officer", vn(2025, 6, 2, 10))
     assert d.due_at is None and d.deadline_flag == "no_time_limit"
     assert d.events.last().data["deadline_flag"] == "no_time_limit"
 
