@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0012_merge_20261208_0839'),
+        ('dossiers', '0013_group_member_child_version'),
         ('units', '0002_reference_units'),
     ]
 
