@@ -222,7 +222,8 @@ def digitise(document, dossier, *, actor, role: str, at: dt.datetime, given: dic
         code = document_code(data.holder_id, data.document_type_code)
     except InvalidCode:
         code = ""
-    document.digital_data = data.as_dict() | {"missing": missing_fields(data)}
+    missing = missing_fields(data)
+    document.digital_data = data.as_dict() | {"missing": missing, "missing_labels": [FIELD_LABELS[k] for k in missing]}
     document.document_type_code = data.document_type_code
     document.document_code = code
     fields = ["digital_data", "document_type_code", "document_code"]

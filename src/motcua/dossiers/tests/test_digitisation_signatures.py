@@ -199,7 +199,7 @@ def test_a_result_without_summary_or_validity_is_signed_and_its_missing_fields_l
     assert document.digital_data["missing"] == ["summary", "valid_until"]
     client.force_login(flow.users["specialist"])
     page = client.get(f"/can-bo/ho-so/{flow.code}/", **EN).content.decode()
-    assert "Thiếu trường dữ liệu (Điều 19 khoản 2): summary, valid_until" in page
+    assert "Thiếu trường dữ liệu (Điều 19 khoản 2): Trích yếu nội dung, Thời hạn có hiệu lực" in page
 
 
 @pytest.mark.django_db
