@@ -80,6 +80,11 @@ class Command(BaseCommand):
             "loglevel": "warning",
             "proc_name": "motcua",
         }
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # Prometheus metrics of several workers (core.health): a dead worker's live gauges are dropped.
+            from prometheus_client import multiprocess
+
+            config["child_exit"] = lambda _server, worker: multiprocess.mark_process_dead(worker.pid)
 
         class Server(BaseApplication):
             def load_config(self) -> None:
