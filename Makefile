@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
 
-.PHONY: help install run test test-sqlite test-postgres lint schema bench system-packages demo clean
+.PHONY: help install run test test-sqlite test-postgres lint schema bench system-packages services demo clean
 
 help:
 	@echo "make run        install, migrate, load the demo catalog and a dossier history once, serve http://127.0.0.1:8000"
@@ -54,16 +54,27 @@ system-packages:
 lint: install
 	$(BIN)/ruff check .
 
-test: install system-packages lint test-sqlite test-postgres
+# Redis and RabbitMQ: started when they do not answer on their default ports (scripts/ensure-services.sh).
+services:
+	@bash scripts/ensure-services.sh
+
+# The whole suite runs once on SQLite; on PostgreSQL only the tests whose outcome depends on the backend (marker
+# `backend`, see conftest.py). Both runs use every core (pytest-xdist) and print the slowest tests.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load
+
+test: install system-packages services lint test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL MOTCUA_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -p no:randomly
+	env -u DATABASE_URL MOTCUA_VAR_DIR=$(CURDIR)/var/test MOTCUA_VAR_DIR_PER_WORKER=1 \
+	  $(BIN)/pytest -p no:randomly $(PYTEST_PARALLEL) --durations=15
 
 test-postgres: install
 	@if $(BIN)/python -c "import socket; s=socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	  echo "== Test suite on PostgreSQL =="; \
-	  DATABASE_URL=$(PG_URL) MOTCUA_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest --create-db -p no:randomly; \
+	  echo "== Backend-dependent tests on PostgreSQL =="; \
+	  DATABASE_URL=$(PG_URL) MOTCUA_VAR_DIR=$(CURDIR)/var/test MOTCUA_VAR_DIR_PER_WORKER=1 \
+	    $(BIN)/pytest --create-db -p no:randomly -m backend $(PYTEST_PARALLEL) --durations=10; \
 	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: skipping the PostgreSQL run =="; fi
 
 schema: install

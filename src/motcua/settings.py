@@ -24,6 +24,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")).resolve()
+# `make test` runs tests in parallel (pytest-xdist) and sets MOTCUA_VAR_DIR_PER_WORKER: each worker keeps its local
+# state (uploads, keys, checkpoints) in its own folder.
+if os.environ.get("MOTCUA_VAR_DIR_PER_WORKER") and os.environ.get("PYTEST_XDIST_WORKER"):
+    VAR_DIR = VAR_DIR / os.environ["PYTEST_XDIST_WORKER"]
 
 ENVIRONMENT = os.environ.get("MOTCUA_ENV", "development")
 DEBUG = os.environ.get("MOTCUA_DEBUG", "0") == "1"
