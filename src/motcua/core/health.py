@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from motcua.core.clientip import client_ip
+
 _migrations_done = False
 
 
@@ -110,8 +112,9 @@ def _metrics_allowed(request: HttpRequest) -> bool:
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].strip(), token):
         return True
+    # The client by the one trusted-proxy rule: behind a proxy on this machine, REMOTE_ADDR is loopback for everyone.
     try:
-        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        client = ipaddress.ip_address(client_ip(request))
     except ValueError:
         return False
     for allowed in getattr(settings, "MOTCUA_METRICS_ALLOW", ()):

@@ -3,12 +3,8 @@ cache — local memory in the embedded default, the shared Redis cache in produc
 together — keyed by the client address (``core.clientip``: the trusted-proxy rule) and, when known, the account or
 session.
 
-Two uses, both through :class:`Limit`:
-
-- check, then count only what should count (a failed tracking guess, an accepted submission): :meth:`Limit.exceeded`
-  and :meth:`Limit.hit`;
-- DRF views can list :class:`ClientRateThrottle` subclasses in ``throttle_classes`` with a ``scope`` and a
-  ``rate`` (``"5/hour"``).
+Check, then count only what should count (a failed tracking guess, an accepted submission): :meth:`Limit.exceeded`
+and :meth:`Limit.hit`; or both at once for a limit on every request: :meth:`Limit.take`.
 
 Sign-in lock-out is not here: django-axes counts failed sign-ins (``settings.AXES_*``).
 """
@@ -91,18 +87,3 @@ class Limit:
             return self.window
         waits = [window.wait() or 0 for window in self._windows(self.keys(request, **key_options)) if window.full()]
         return max(1, int(max(waits))) if waits else self.window
-
-
-class ClientRateThrottle(SimpleRateThrottle):
-    """A DRF throttle keyed like :class:`Limit` (account, else the client address by the trusted-proxy rule), in the
-    ``default`` cache. Subclass with ``scope`` and ``rate``."""
-
-    def __init__(self) -> None:
-        self.cache = caches["default"]
-        super().__init__()
-
-    def get_cache_key(self, request, view) -> str:
-        user = getattr(request, "user", None)
-        ident = f"user:{user.pk}" if user is not None and getattr(user, "is_authenticated", False) \
-            else f"ip:{client_ip(request)}"
-        return f"motcua:rl:{self.scope}:{ident}"

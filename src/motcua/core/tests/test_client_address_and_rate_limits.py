@@ -110,3 +110,15 @@ def test_the_counters_are_in_the_default_cache_shared_by_processes(settings, tmp
     caches["default"].close()
     assert Limit("shared", 2, 60).exceeded(_request("198.51.100.7"))
     assert not Limit("shared", 2, 60).exceeded(_request("198.51.100.8"))
+
+
+@pytest.mark.django_db
+def test_metrics_through_a_local_reverse_proxy_are_refused_to_an_outside_client(client, settings):
+    """With the proxy on the same machine every request arrives from loopback, which /metrics allows by default: the
+    address that counts is the client's, by the same trusted-proxy rule."""
+    settings.MOTCUA_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.MOTCUA_METRICS_ALLOW = ["127.0.0.1"]
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1",
+                      HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.7").status_code == 403  # forged prefix
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200  # the local Prometheus
