@@ -21,6 +21,14 @@ gap-free per agency and receipt day from the existing counters. Only the writing
 inserted in batches (``bulk_create``), and the day counters are upserted with each batch, in the same transaction,
 keeping the larger number so live numbering continues after them.
 
+The law of each dossier's date applies (``motcua.dossiers.lawsets``; docs/law.md): due times follow the rule set in
+force on the day of receipt through the live ``legal_due`` — after 15:00 the next working day for dossiers received
+before 1/7/2025 (history), the day of receipt not counted whatever the hour from 1/7/2025 (Decree 118/2025
+Art. 17(3), 18(2)) except for limits whose own law or channel setting moves the start — and a second supplement
+request during appraisal is generated only for dossiers received before 1/7/2025 (from then on one request listing
+everything at once, Art. 16(3), 17(2)(a), 19(5)). A history spanning 1/7/2025 exercises both. No per-dossier query:
+the rule set is chosen in memory.
+
 Deterministic: the same database content, arguments and seed give the same codes, states and events
 (``random.Random(seed)``, reference data read in a fixed order, no wall clock). Events after ``end`` are not written:
 dossiers still open then stay in their state, like a live system at that moment.
@@ -47,7 +55,7 @@ from django.utils import timezone
 
 from motcua.core.calendar import TZ, WorkingCalendar
 from motcua.core.chain import GENESIS, link_hash
-from motcua.dossiers import rules
+from motcua.dossiers import lawsets, rules
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent, event_chain_content
 from motcua.dossiers.services import EFFECTS, Context, _start_legal_clock
@@ -105,7 +113,8 @@ class ProcedureRef:
     version_id: int
     levels: tuple[str, ...]
     province_code: int | None  # a province's localised copy receives only there
-    channels: dict[str, tuple[Decimal | None, str]]  # kind → the first channel's time limit (amount, unit)
+    # kind → the first channel's time limit (amount, unit, the 15:00 setting: catalog.Channel.cutoff_moves_start)
+    channels: dict[str, tuple[Decimal | None, str, bool | None]]
     fee: bool
     ministry_agency_id: int | None
     documents: tuple[str, ...]
@@ -161,12 +170,12 @@ def load_reference() -> Reference:
     rows = list(Procedure.objects.filter(current_version__status=VersionStatus.PUBLISHED).order_by("code")
                 .values_list("id", "code", "current_version_id", "current_version__levels", "province__code"))
     version_ids = [r[2] for r in rows]
-    channels: dict[int, dict[str, tuple[Decimal | None, str]]] = {}
-    for version_id, kind, amount, unit in (Channel.objects.filter(version_id__in=version_ids)
-                                           .order_by("version_id", "position", "id")
-                                           .values_list("version_id", "kind", "time_limit_amount",
-                                                        "time_limit_unit")):
-        channels.setdefault(version_id, {}).setdefault(kind, (amount, unit or ""))
+    channels: dict[int, dict[str, tuple[Decimal | None, str, bool | None]]] = {}
+    for version_id, kind, amount, unit, cutoff in (Channel.objects.filter(version_id__in=version_ids)
+                                                   .order_by("version_id", "position", "id")
+                                                   .values_list("version_id", "kind", "time_limit_amount",
+                                                                "time_limit_unit", "cutoff_moves_start")):
+        channels.setdefault(version_id, {}).setdefault(kind, (amount, unit or "", cutoff))
     with_fee = set(Fee.objects.filter(channel__version_id__in=version_ids, amount_vnd__gt=0)
                    .values_list("channel__version_id", flat=True))
     ministry_of: dict[int, int] = {}
@@ -473,8 +482,8 @@ class Simulation:
     def _receive(self, ctx: Context) -> None:
         """``services._receive`` with the channel's time limit and the process from the in-memory catalog."""
         d = ctx.dossier
-        amount, unit = self.procedure.channels.get(d.channel, (None, ""))
-        d.time_limit_amount, d.time_limit_unit = amount, unit
+        amount, unit, cutoff = self.procedure.channels.get(d.channel, (None, "", None))
+        d.time_limit_amount, d.time_limit_unit, d.time_limit_cutoff_moves_start = amount, unit, cutoff
         d.received_at = ctx.at
         _start_legal_clock(ctx, ctx.at)
         d.index_due_at = d.due_at
@@ -698,9 +707,12 @@ class Generator:
                 sim.do("request_supplement", "specialist", ask, data={"missing": self._missing(procedure)})
                 if not self._applicant_answers(sim, applicant_role):
                     return
-                # The index counts more than one supplement request as late; the notice rule still applies.
+                # The index counts more than one supplement request as late; the notice rule still applies. From
+                # 1/7/2025 one request lists everything (Decree 118/2025 Art. 16(3), 17(2)(a), 19(5)): a second one
+                # only for dossiers received before (history, no cap then).
                 again = sim.work(rng.uniform(0.5, 6) * 3600)
                 if (rng.random() < SECOND_SUPPLEMENT
+                        and lawsets.rules_for(d.received_at).max_supplement_requests is None
                         and again <= rules.supplement_notice_deadline(sim.calendar, d.received_at)):
                     # Decree 118/2025 Art. 16(3), 19(5): one request; from 1/7/2025 a further one is a leader's
                     # override with the reason (dossiers.receipt.check_second_supplement).

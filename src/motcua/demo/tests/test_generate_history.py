@@ -197,3 +197,41 @@ def test_overdue_dossiers_concentrate_at_the_bottlenecks_and_some_get_an_apology
     assert late[True] / total[True] > 3 * late[False] / total[False]
     assert Dossier.objects.filter(apology_count=1).exists()
     assert Dossier.objects.exclude(rating="").filter(state="returned").exists()
+
+
+def test_a_history_spanning_1_7_2025_follows_the_rule_set_of_each_dossiers_date():
+    """Issue 11 point 14: due times by the law of the receipt date (before 1/7/2025, history: after 15:00 from the
+    next working day; from 1/7/2025, Decree 118/2025 Art. 17(3), 18(2): the day of receipt, whatever the hour) and a
+    second supplement request only for dossiers received before 1/7/2025 (Art. 16(3), 17(2)(a), 19(5))."""
+    from motcua.core.calendar import TZ, WorkingCalendar
+    from motcua.dossiers import lawsets, rules
+
+    small_catalog()
+    gen.generate(1500, start=date(2025, 3, 1), end=date(2025, 10, 31), seed=21)
+    calendar = WorkingCalendar.from_db()
+    sides = Counter()
+    late_receipts = Counter()
+    # Payment waits and apologies move the due time on purpose: the rule is checked on the others.
+    for d in (Dossier.objects.exclude(received_at=None).exclude(due_at=None)
+              .filter(payment_wait_seconds=0, apology_count=0).iterator()):
+        old = lawsets.rules_for(d.received_at).key == "nd61-2018"
+        sides[old] += 1
+        # The due time the live rule gives for this dossier's receipt (restarted dossiers count from the restart).
+        expected = rules.legal_due(calendar, d.clock_started_at, d.time_limit_amount, d.time_limit_unit,
+                                   received_at=d.received_at).due_at
+        assert d.due_at == expected, d.code
+        if d.received_at.astimezone(TZ).hour >= 15 and d.clock_started_at == d.received_at:
+            day = d.received_at.astimezone(TZ).date()
+            counted_from = calendar.add_working_days(day if not old else calendar.effective_receipt_day(d.received_at),
+                                                     int(d.time_limit_amount))
+            assert d.due_at.astimezone(TZ).date() == counted_from
+            late_receipts[old] += 1
+    assert sides[True] > 100 and sides[False] > 100, sides
+    assert late_receipts[True] > 5 and late_receipts[False] > 5, late_receipts
+    second = Counter()
+    for dossier_id, received_at in (DossierEvent.objects.filter(action="request_supplement", from_state="processing")
+                                    .values("dossier_id").annotate(n=Count("id")).filter(n__gt=1)
+                                    .values_list("dossier_id", "dossier__received_at")):
+        second[lawsets.rules_for(received_at).max_supplement_requests is None] += 1
+    assert second[False] == 0, "a second supplement request generated after 1/7/2025"
+    assert second[True] > 0, "the history before 1/7/2025 should still show second requests"
