@@ -24,6 +24,26 @@ SRC = Path(__file__).resolve().parents[3]
 PYTHON = sys.executable
 REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 PG_URL = os.environ.get("MOTCUA_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432")
+AMQP_URL = os.environ.get("MOTCUA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def rabbitmq_or_skip() -> str:
+    from kombu import Connection
+
+    try:
+        with Connection(AMQP_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:  # any connection problem means "not here"
+        pytest.skip(f"RabbitMQ does not answer at {AMQP_URL}: {exc}")
+    return AMQP_URL
+
+
+def delete_amqp_queue(name: str) -> None:
+    from kombu import Connection
+
+    with contextlib.suppress(Exception), Connection(AMQP_URL, connect_timeout=2) as conn:
+        conn.default_channel.queue_delete(name)
+        conn.default_channel.exchange_delete(name)
 
 
 def redis_or_skip() -> str:

@@ -21,12 +21,22 @@ def _rows(db: str, sql: str, *params) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
-def test_a_job_whose_worker_is_killed_runs_again_once_and_its_effect_is_not_doubled(tmp_path):
-    live.redis_or_skip()
+@pytest.mark.parametrize("broker", ["redis", "rabbitmq"])
+def test_a_job_whose_worker_is_killed_runs_again_once_and_its_effect_is_not_doubled(tmp_path, broker):
+    live.redis_or_skip()  # the shared cache
+    broker_url = live.redis_or_skip() if broker == "redis" else live.rabbitmq_or_skip()
     db = live.migrated_sqlite(tmp_path)
     marker = tmp_path / "started"
     env = live.base_env(tmp_path, db, MOTCUA_JOBS_MODULES="motcua.core.tests.live_handlers",
-                        MOTCUA_BROKER_VISIBILITY_TIMEOUT="3")
+                        MOTCUA_BROKER_VISIBILITY_TIMEOUT="3", MOTCUA_BROKER_URL=broker_url)
+    try:
+        _kill_and_rerun(tmp_path, db, marker, env)
+    finally:
+        if broker == "rabbitmq":
+            live.delete_amqp_queue(env["MOTCUA_JOBS_QUEUE"])
+
+
+def _kill_and_rerun(tmp_path, db, marker, env) -> None:
     with live.processes(tmp_path) as procs:
         first = procs.worker("worker-1", env)
         # The job is written in a transaction and handed to the broker after its commit.
