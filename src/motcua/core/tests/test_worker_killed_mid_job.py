@@ -13,7 +13,7 @@ import pytest
 
 from . import live
 
-pytestmark = [pytest.mark.slow, pytest.mark.backend]
+pytestmark = [pytest.mark.slow]  # its own SQLite file whatever the suite's database: not backend-dependent
 
 
 def _rows(db: str, sql: str, *params) -> list[tuple]:
