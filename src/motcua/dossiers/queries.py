@@ -331,6 +331,8 @@ class QueueFilters:
     due_from: date | None = None
     due_to: date | None = None
     q: str = ""
+    # "receipt": by the online receipt deadline (Decree 118/2025 Art. 17(2)(c)), dossiers without one last.
+    sort: str = ""
 
 
 def officer_queue(agency_ids: Iterable[int], role: str, filters: QueueFilters = QueueFilters()) -> QuerySet[Dossier]:
@@ -356,6 +358,9 @@ def officer_queue(agency_ids: Iterable[int], role: str, filters: QueueFilters = 
     q = " ".join((filters.q or "").split())
     if q:
         qs = qs.alias(applicant_name_folded=Folded("applicant_name")).filter(search_filter(q))
+    if filters.sort == "receipt":
+        return (qs.select_related("agency", "procedure_version", "assigned_to")
+                .order_by(F("receipt_due_at").asc(nulls_last=True), F("due_at").asc(nulls_last=True), "code"))
     return (qs.select_related("agency", "procedure_version", "assigned_to")
             .order_by(F("due_at").asc(nulls_last=True), "code"))
 

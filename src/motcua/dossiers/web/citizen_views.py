@@ -554,6 +554,7 @@ def details(request: HttpRequest, code: str) -> HttpResponse:
         "results": results,
         "can_supplement": state in SUPPLEMENT_STATES,
         "can_withdraw": "withdraw" in queries.actions_for(dossier, Role.APPLICANT),
+        "can_amend": "amend" in queries.actions_for(dossier, Role.APPLICANT),
         "can_rate": can_rate, "rating": dossier.get_rating_display() if dossier.rating else "",
         "rating_criteria": _rating_criteria() if can_rate else [],
         "flash": request.GET.get("done", ""),
@@ -635,6 +636,47 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
         dossier.refresh_from_db()
     return render(request, "dossiers/citizen/withdraw.html", {"dossier": dossier, "errors": errors,
                                                                **_status(dossier)},
+                  status=400 if errors else 200)
+
+
+AMEND_NOTE = "noi_dung_dieu_chinh"
+
+
+@require_http_methods(["GET", "POST"])
+def amend(request: HttpRequest, code: str) -> HttpResponse:
+    """``/ho-so/<code>/dieu-chinh/``: an online applicant amends the dossier's content until the decision (Decree
+    118/2025 Art. 21(2)); each amendment is a versioned event the officer sees. Signed-in applicant only."""
+    dossier = _details_or_404(request, code)
+    if "amend" not in queries.actions_for(dossier, Role.APPLICANT):
+        return _redirect_details(dossier.code)
+    if not _is_signed_in_applicant(request, dossier):
+        return render(request, "dossiers/citizen/amend.html", {
+            "dossier": dossier, "sign_in_required": True, **_status(dossier),
+            "errors": ["Để điều chỉnh hồ sơ, hãy đăng nhập bằng tài khoản của người nộp hồ sơ."]}, status=403)
+    current = {str(k): v for k, v in (dossier.form_data or {}).items() if not isinstance(v, dict | list)}
+    fields = [(key, "" if value is None else str(value)) for key, value in current.items() if key != AMEND_NOTE]
+    errors: list[str] = []
+    if request.method == "POST":
+        new = {key: request.POST.get(f"field_{key}", value)[:5000] for key, value in fields}
+        note = request.POST.get("note", "").strip()[:5000]
+        if note:
+            new[AMEND_NOTE] = note
+        try:
+            services.act(dossier.code, "amend", actor=_actor(request), role=Role.APPLICANT,
+                         expected_version=int(request.POST.get("version") or 0), data={"form_data": new})
+        except services.VersionConflict:
+            errors.append(_("The dossier changed while you were on this page. Check it and try again."))
+        except services.ActorNotAllowed:
+            errors.append("Chỉ người nộp hồ sơ được điều chỉnh hồ sơ.")
+        except services.TransitionNotAllowed:
+            return _redirect_details(dossier.code)
+        except (services.RuleViolation, services.ActionDataInvalid) as refused:
+            errors.append(str(refused))
+        else:
+            return _redirect_details(dossier.code, done="amended")
+        dossier.refresh_from_db()
+    return render(request, "dossiers/citizen/amend.html", {"dossier": dossier, "fields": fields, "errors": errors,
+                                                            **_status(dossier)},
                   status=400 if errors else 200)
 
 

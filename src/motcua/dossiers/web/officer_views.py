@@ -69,6 +69,7 @@ ACTION_LABELS = {
 EVENT_TEXTS = {
     "submit": gettext_lazy("The dossier was submitted."),
     "receive": gettext_lazy("The dossier was received and the return date set."),
+    "amend": "Người nộp đã điều chỉnh nội dung hồ sơ (khoản 2 Điều 21 Nghị định 118/2025/NĐ-CP).",
     "request_supplement": gettext_lazy("The applicant was asked to supplement the dossier."),
     "submit_supplement": gettext_lazy("The applicant supplemented the dossier."),
     "refuse": gettext_lazy("The dossier was refused."),
@@ -162,6 +163,9 @@ class QueueFilterForm(forms.Form):
     due_to = DayFormField(label=gettext_lazy("Due until"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=gettext_lazy("Code, applicant name or ID number"), required=False, max_length=100)
+    # Decree 118/2025 Art. 17(2)(c): online dossiers waiting for the desk, by their 8-working-hour deadline.
+    sort = forms.ChoiceField(label="Sắp xếp", required=False, choices=[
+        ("", "Theo hạn giải quyết"), ("receipt", "Theo hạn tiếp nhận hồ sơ trực tuyến (08 giờ làm việc)")])
 
 
 @dataclass
@@ -189,7 +193,7 @@ class QueueRow:
 # instances per row (issue 3 "Speed": building them was a tenth of the page).
 QUEUE_ONLY = ("code", "agency", "applicant_name", "state", "status_code", "due_at", "finished_at",
               "step_started_at", "waiting_since", "steps", "current_step", "index_due_at", "supplement_count",
-              "consultation_unit", "consultation_due_at")
+              "consultation_unit", "consultation_due_at", "receipt_due_at", "receipt_late")
 AGENCY_HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end", "cutoff")
 QUEUE_JOINED = {"procedure_name": F("procedure_version__name"),
                 **{f"agency_{name}": F(f"agency__{name}") for name in AGENCY_HOURS}}
@@ -247,6 +251,14 @@ def _queue_row(dossier: Dossier, moment: datetime, calendars: dict, badges: dict
     if dossier.due_at is not None:
         local = dossier.due_at.astimezone(TZ)
         row.due_iso, row.due_text = local.isoformat(), f"{local:%H:%M %d/%m/%Y}"
+    elif dossier.state == State.SUBMITTED and dossier.receipt_due_at is not None:
+        # Decree 118/2025 Art. 17(2)(c): received or sent back within 8 working hours of arrival.
+        local = dossier.receipt_due_at.astimezone(TZ)
+        late = dossier.receipt_late or moment > dossier.receipt_due_at
+        row.due_iso = local.isoformat()
+        row.due_text = f"Tiếp nhận trước {local:%H:%M %d/%m/%Y}" + (" (quá hạn tiếp nhận)" if late else "")
+        if late:
+            row.css = " ".join(filter(None, (row.css, "receipt-late")))
     row.html = _row_html(row)
     return row
 
@@ -340,7 +352,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         agency_ids = _agencies_matching(cleaned["agency"], agency_ids, agencies)
     filters = queries.QueueFilters(state=cleaned.get("state", ""), procedure=cleaned.get("procedure", ""),
                                    channel=cleaned.get("channel", ""), due_from=cleaned.get("due_from"),
-                                   due_to=cleaned.get("due_to"), q=cleaned.get("q", ""))
+                                   due_to=cleaned.get("due_to"), q=cleaned.get("q", ""),
+                                   sort=cleaned.get("sort", ""))
     queue_qs = queries.officer_queue(agency_ids, role, filters).select_related(None)
     page = Paginator(queue_qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows are chosen first (the queue index, no join) and only those 25 are joined to their agency and
@@ -402,8 +415,14 @@ def _buttons(dossier: Dossier, roles: Sequence[str]) -> list[ActionButton]:
             if action == "apologise" and dossier.apology_count >= rules.MAX_APOLOGIES:
                 continue
             if action not in seen:
-                seen[action] = ActionButton(action, role, str(ACTION_LABELS.get(action, action)),
-                                            ACTION_INPUTS.get(action, ()))
+                inputs = ACTION_INPUTS.get(action, ())
+                if action == "receive":
+                    # Decree 118/2025 Art. 14, 20: the competent authority is chosen on receipt; Art. 17(3): the
+                    # desk enters the return date when the procedure's time limit has no unit.
+                    inputs = ("competent_agency", "return_due_at")
+                if action == "request_supplement" and role == "leader" and dossier.supplement_count:
+                    inputs = (*inputs, "override_reason")  # Art. 16(3), 19(5): a further request, with its reason
+                seen[action] = ActionButton(action, role, str(ACTION_LABELS.get(action, action)), inputs)
     return list(seen.values())
 
 
@@ -445,6 +464,16 @@ def _describe(event: DossierEvent, names: dict[str, str] | None = None) -> Timel
             moment = _stored_instant(data[key])
             if moment is not None:
                 details.append(label % {"when": forms_docs.vn_short(moment)})
+    if event.action == "amend" and isinstance(data.get("changed"), list):
+        # Decree 118/2025 Art. 21(2): each amendment, old and new values, is visible to the officer.
+        previous = data.get("previous") if isinstance(data.get("previous"), dict) else {}
+        current = data.get("form_data") if isinstance(data.get("form_data"), dict) else {}
+        details.append(f"Lần điều chỉnh {data.get('amendment', '')}: " + "; ".join(
+            f"{key}: “{previous.get(key, '')}” → “{current.get(key, '')}”" for key in map(str, data["changed"])))
+    if data.get("override_reason"):
+        details.append(f"Yêu cầu bổ sung lần nữa do lãnh đạo quyết định, lý do: {data['override_reason']}")
+    if data.get("receipt_late") is True:
+        details.append("Trả lời hồ sơ trực tuyến quá 08 giờ làm việc (điểm c khoản 2 Điều 17 Nghị định 118/2025/NĐ-CP)")
     return TimelineEntry(event, str(EVENT_TEXTS.get(event.action, event.action)), role_label(event.role), details,
                          display_name(event.actor))
 
@@ -540,6 +569,17 @@ def _action_data(action: str, post) -> tuple[str, dict]:
     data: dict = {}
     if action == "request_supplement":
         data["missing"] = [line.strip() for line in post.get("missing", "").splitlines() if line.strip()]
+        if post.get("override_reason", "").strip():
+            data["override_reason"] = post["override_reason"].strip()
+    elif action == "receive":
+        if post.get("competent_agency", "").strip():
+            data["competent_agency"] = post["competent_agency"].strip()
+        raw = post.get("return_due_at", "").strip()
+        if raw:
+            try:
+                data["return_due_at"] = datetime.fromisoformat(raw).replace(tzinfo=TZ).isoformat()
+            except ValueError:
+                data["return_due_at"] = raw  # the service names the rule
     elif action == "apologise":
         raw = post.get("new_due_at", "").strip()
         if raw:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:code>/", views.details, name="details"),
     path("<str:code>/bo-sung/", views.supplement, name="supplement"),
     path("<str:code>/rut/", views.withdraw, name="withdraw"),
+    path("<str:code>/dieu-chinh/", views.amend, name="amend"),
     path("<str:code>/ket-qua/<int:document_id>/", views.result, name="result"),
     path("<str:code>/danh-gia/", views.rate, name="rate"),
 ]
