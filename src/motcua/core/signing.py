@@ -146,14 +146,23 @@ def _load_certificate(path: Path) -> x509.Certificate:
     return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
 
 
+_roots: dict[tuple, list[x509.Certificate]] = {}
+
+
 def trust_roots() -> list[x509.Certificate]:
-    """The configured roots, plus the demo root when the demo CA is on."""
+    """The configured roots, plus the demo root when the demo CA is on. Read once per process for each set of files
+    and modification times (the pages verify every signed document they show)."""
     raw = getattr(settings, "MOTCUA_SIGNING_TRUST_ROOTS", "") or ""
-    paths = [p.strip() for p in (raw.split(",") if isinstance(raw, str) else raw) if str(p).strip()]
-    roots = [_load_certificate(Path(p)) for p in paths]
+    paths = [Path(p.strip()) for p in (raw.split(",") if isinstance(raw, str) else raw) if str(p).strip()]
     if demo_enabled():
-        roots.append(_demo_root()[0])
-    return roots
+        if not (demo_dir() / "root.pem").exists():
+            _demo_root()
+        paths.append(demo_dir() / "root.pem")
+    key = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
+    roots = _roots.get(key)
+    if roots is None:
+        roots = _roots[key] = [_load_certificate(p) for p in paths]
+    return list(roots)
 
 
 # The demo CA ---------------------------------------------------------------------------------------------------------
@@ -402,7 +411,10 @@ def verify_pdf(pdf: bytes, roots: Sequence[x509.Certificate] | None = None) -> l
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
 
-    roots = trust_roots() if roots is None else list(roots)
+    try:
+        roots = trust_roots() if roots is None else list(roots)
+    except (OSError, ValueError) as error:  # a configured root that is missing or not a certificate
+        return [Verification("error", detail=f"trust roots: {error}"[:300])]
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_signatures)

@@ -174,3 +174,10 @@ def test_signing_a_one_page_pdf_takes_tens_of_milliseconds(ca):
     for _ in range(5):
         signing.sign_pdf(pdf, OFFICER)
     assert (time.perf_counter() - start) / 5 < 0.5
+
+
+def test_a_missing_trust_root_file_is_reported_not_a_crash(ca, settings, tmp_path):
+    signed = signing.sign_pdf(one_page_pdf(), OFFICER)
+    settings.MOTCUA_SIGNING_TRUST_ROOTS = str(tmp_path / "khong-co.pem")
+    [found] = signing.verify_pdf(signed)
+    assert found.status == "error" and "trust roots" in found.detail
