@@ -181,3 +181,26 @@ def test_a_missing_trust_root_file_is_reported_not_a_crash(ca, settings, tmp_pat
     settings.MOTCUA_SIGNING_TRUST_ROOTS = str(tmp_path / "khong-co.pem")
     [found] = signing.verify_pdf(signed)
     assert found.status == "error" and "trust roots" in found.detail
+
+
+def _settings_probe(env: dict[str, str]):
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'motcua.settings'); django.setup(); "
+             "from django.conf import settings as s; print(s.MOTCUA_SIGNING_DEMO_CA)")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL"))}
+    return subprocess.run([sys.executable, "-c", probe], env={**clean, **env}, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_the_demo_ca_is_on_by_default_outside_production_and_refused_at_start_in_production():
+    assert _settings_probe({}).stdout.strip() == "True"
+    production = {"MOTCUA_ENV": "production", "MOTCUA_SECRET_KEY": "s3cr3t-" + "abcdefghij" * 6,
+                  "MOTCUA_ALLOWED_HOSTS": "x.example", "MOTCUA_IDENTITY_PROVIDERS": "oidc"}
+    off = _settings_probe(production)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.strip() == "False"
+    on = _settings_probe({**production, "MOTCUA_SIGNING_DEMO_CA": "1"})
+    assert on.returncode != 0 and "MOTCUA_SIGNING_DEMO_CA" in on.stderr
