@@ -16,7 +16,7 @@ from motcua.oversight.models import DossierFact
 
 from .conftest import approve, handled, supplement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.backend]  # the facts are read with raw SQL
 
 STOP = ("stop", "leader", vn(2026, 3, 10, 9), {"reason": "Người nộp không bổ sung hồ sơ."})
 WITHDRAW = ("withdraw", "desk_officer", vn(2026, 3, 5, 9), {"reason": "Người nộp rút hồ sơ."})
