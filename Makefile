@@ -92,6 +92,7 @@ bench: install
 	$(BIN)/python bench/open311.py
 	$(BIN)/python bench/oversight.py
 	$(BIN)/python bench/review.py --dossiers 20000
+	$(BIN)/python bench/signing.py
 
 clean:
 	rm -rf $(VENV) var/test
