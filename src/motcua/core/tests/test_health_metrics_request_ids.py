@@ -86,3 +86,19 @@ def test_json_log_lines_carry_the_request_id():
     line = json.loads(stream.getvalue())
     assert line["request_id"] == "yeu-cau-42" and line["message"] == "Đã nhận hồ sơ"
     assert current_request_id() == ""
+
+
+@pytest.mark.django_db
+def test_a_submitted_dossier_is_counted_once_its_transaction_commits(django_capture_on_commit_callbacks):
+    from prometheus_client import REGISTRY
+
+    from motcua.dossiers.tests.factories import procedure, submitted
+
+    procedure()
+    before = REGISTRY.get_sample_value("motcua_dossiers_submitted_total", {"channel": "online"}) or 0.0
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submitted()
+    assert (REGISTRY.get_sample_value("motcua_dossiers_submitted_total", {"channel": "online"}) or 0.0) == before
+    for callback in callbacks:
+        callback()
+    assert REGISTRY.get_sample_value("motcua_dossiers_submitted_total", {"channel": "online"}) == before + 1
