@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.eventlog import AppendOnlyError as AppendOnlyError  # re-exported: one for every log
+
 
 class Level(models.IntegerChoices):
     """VNeID e-identification levels (Decree 69/2024/NĐ-CP Art. 12; domain.md §4): level 2 (biometrics, registered
@@ -41,10 +43,6 @@ class IdentityAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.provider} L{self.level}"
-
-
-class AppendOnlyError(Exception):
-    """Sign-in records are never updated or deleted."""
 
 
 class SignInQuerySet(models.QuerySet):

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.eventlog import AppendOnlyError as AppendOnlyError  # re-exported: one for every log
+
 
 class ItemSource(models.TextChoices):
     ISSUED_RESULT = "issued_result", _("Kết quả điện tử do cơ quan cấp")
@@ -51,10 +53,6 @@ class StoreItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id}: {self.title}"
-
-
-class AppendOnlyError(Exception):
-    pass
 
 
 class UseQuerySet(models.QuerySet):
