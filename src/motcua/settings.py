@@ -385,7 +385,8 @@ LOGGING["handlers"]["console"]["filters"] = ["request_id"]
 if MOTCUA_LOG_FORMAT == "json":
     LOGGING["formatters"] = {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
                                       "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                                      "rename_fields": {"asctime": "time", "levelname": "level"}}}
+                                      "rename_fields": {"asctime": "time", "levelname": "level"},
+                                      "json_ensure_ascii": False}}
     LOGGING["handlers"]["console"]["formatter"] = "json"
 # MOTCUA_BEAT_EVERY_SECONDS: run every beat entry at this interval instead of its schedule (tests, drills; default
 # 0 = the schedule of motcua.core.schedule).

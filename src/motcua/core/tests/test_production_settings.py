@@ -40,3 +40,16 @@ def test_the_environment_selects_cache_broker_and_store(env, expected):
 def test_an_unknown_store_is_refused_at_start():
     out = _probe({"MOTCUA_STORAGE": "ftp"})
     assert out.returncode != 0 and "MOTCUA_STORAGE" in out.stderr
+
+
+def test_json_logs_are_one_object_a_line_with_the_request_id():
+    code = ("import django, logging, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'motcua.settings'); "
+            "django.setup(); from motcua.core.observability import set_request_id; set_request_id('yeu-cau-9'); "
+            "logging.getLogger('motcua.test').warning('Hồ sơ %s', 'H01')")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL", "REDIS_URL"))}
+    out = subprocess.run([sys.executable, "-c", code], env={**clean, "MOTCUA_LOG_FORMAT": "json"},
+                         capture_output=True, text=True, timeout=60)
+    import json
+
+    line = json.loads(out.stderr.strip().splitlines()[-1])
+    assert (line["level"], line["message"], line["request_id"]) == ("WARNING", "Hồ sơ H01", "yeu-cau-9")
