@@ -1,0 +1,95 @@
+"""Receipt regardless of administrative boundary (issue 11 point 5; Decree 118/2025 Art. 14, 20, 28(2)(a); Decree
+309/2026 Art. 7–8): who may receive what, the competent authority chosen on receipt, the paper file's 1-working-day
+hand-over, the dossier code with the competent authority's identifier (the old code still found), and from 5/8/2026
+the limit counted from the competent authority's receipt."""
+
+import pytest
+
+from motcua.dossiers import receipt
+from motcua.dossiers.models import Dossier, DossierCodeAlias
+from motcua.dossiers.queries import dossier_by_code
+from motcua.dossiers.rules import RuleViolation
+from motcua.units.models import Agency
+
+from .factories import CALENDAR, Flow, procedure, submitted, vn
+
+B = receipt.Body
+CENTRE = B("H01.TTPVHCC", "service_centre", "province", "H01")
+COMMUNE = B("H01.X00004", "commune_committee", "commune", "H01")
+DEPARTMENT = B("H01.STP", "department", "province", "H01")
+OTHER_PROVINCE = B("H79.STP", "department", "province", "H79")
+MINISTRY_DESK = B("BTP", "ministry", "ministry", "BTP")
+MINISTRY_UNIT = B("BTP.CHT", "central_other", "ministry", "BTP")
+OTHER_MINISTRY = B("BCA", "ministry", "ministry", "BCA")
+
+
+@pytest.mark.parametrize(("case", "desk", "competent", "on", "listed", "allowed"), [
+    ("art14-2 provincial centre: a department of its province", CENTRE, DEPARTMENT, vn(2026, 3, 2), False, True),
+    ("art14-2 provincial centre: a commune of its province", CENTRE, COMMUNE, vn(2026, 3, 2), False, True),
+    ("art14-2 commune centre: the province's department", COMMUNE, DEPARTMENT, vn(2026, 3, 2), False, True),
+    ("art14-2 not another province's body", CENTRE, OTHER_PROVINCE, vn(2026, 3, 2), False, False),
+    ("art14-4 (Decree 309) nationwide list from 5/8/2026", CENTRE, OTHER_PROVINCE, vn(2026, 8, 5), True, True),
+    ("art14-4 not on the list", CENTRE, OTHER_PROVINCE, vn(2026, 8, 5), False, False),
+    ("art14-4 listed but before 5/8/2026", CENTRE, OTHER_PROVINCE, vn(2026, 8, 4), True, False),
+    ("art14-1 a ministry's desk: its own units", MINISTRY_DESK, MINISTRY_UNIT, vn(2026, 3, 2), False, True),
+    ("art14-1 a ministry's desk: not another ministry", MINISTRY_DESK, OTHER_MINISTRY, vn(2026, 3, 2), False, False),
+    ("art14-2 a centre does not receive a ministry's own procedure", CENTRE, MINISTRY_UNIT, vn(2026, 3, 2), False,
+     False),
+    ("art14 a department receives only its own", DEPARTMENT, COMMUNE, vn(2026, 3, 2), False, False),
+    ("art14 every desk its own agency", DEPARTMENT, DEPARTMENT, vn(2026, 3, 2), False, True),
+])
+def test_which_desks_may_receive_which_procedures(case, desk, competent, on, listed, allowed):
+    assert receipt.may_receive(desk, competent, on, nationwide_listed=listed) is allowed
+
+
+@pytest.mark.parametrize(("case", "received", "competent_at", "start"), [
+    ("art17-3 before Decree 309: from the receipt", vn(2026, 8, 4, 9), vn(2026, 8, 5, 9), vn(2026, 8, 4, 9)),
+    ("art17-3 as amended by Decree 309: from the competent authority's receipt", vn(2026, 8, 5, 9),
+     vn(2026, 8, 6, 9), vn(2026, 8, 6, 9)),
+    ("art17-3 amended, no later arrival recorded: the receipt", vn(2026, 8, 5, 9), None, vn(2026, 8, 5, 9)),
+])
+def test_the_limit_of_a_dossier_received_across_the_boundary_starts(case, received, competent_at, start):
+    assert receipt.limit_start(received, competent_at, across_boundary=True) == start
+
+
+@pytest.mark.parametrize(("case", "received", "group", "channel", "identifier"), [
+    ("art28-2a the competent authority's identifier", vn(2026, 3, 2), False, "in_person", "H01.STP"),
+    ("art28-2a linked group in person: the receiving desk's", vn(2026, 3, 2), True, "in_person", "H01.TTPVHCC"),
+    ("art28-2a linked group online: the national portal's", vn(2026, 3, 2), True, "online", "DVCQG"),
+    ("before 1/7/2025 (Circular 01/2018, history): the receiving agency's", vn(2025, 6, 30), False, "in_person",
+     "H01.TTPVHCC"),
+])
+def test_whose_identifier_the_dossier_code_carries(case, received, group, channel, identifier):
+    assert receipt.code_identifier(received, "H01.TTPVHCC", "H01.STP", linked_group=group, channel=channel,
+                                   portal="DVCQG") == identifier
+
+
+def test_paper_file_goes_within_one_working_day():
+    """Art. 20(1)(a): Friday 6/3/2026 → end of Monday 9/3."""
+    assert receipt.paper_transfer_due(CALENDAR, vn(2026, 3, 6, 10)) == vn(2026, 3, 9, 17)
+
+
+@pytest.mark.django_db
+def test_the_centre_receives_for_a_department_the_code_becomes_the_departments_and_the_old_one_is_found():
+    procedure()
+    department = Agency.objects.filter(code__startswith="H01.", kind="department").order_by("code").first()
+    flow = Flow(submitted(at=vn(2026, 3, 6, 9), channel="in_person"))
+    old = flow.code
+    d = flow("receive", "desk_officer", vn(2026, 3, 6, 10), data={"competent_agency": department.code})
+    assert d.code.startswith(f"{department.code}-260306-") and d.code != old
+    assert (d.competent_agency, d.paper_transfer_due_at) == (department, vn(2026, 3, 9, 17))
+    assert d.events.last().data["previous_code"] == old
+    assert DossierCodeAlias.objects.get(code=old).dossier_id == d.pk
+    assert dossier_by_code(old).pk == d.pk and dossier_by_code(d.code).pk == d.pk
+    assert d.agency.code == "H01.TTPVHCC"  # the result returns to the receiving desk (Art. 20(1)(b))
+
+
+@pytest.mark.django_db
+def test_a_centre_cannot_choose_another_provinces_authority():
+    """From the attacker's side: naming any agency on receipt does not move a dossier out of the province."""
+    procedure()
+    flow = Flow(submitted(at=vn(2026, 3, 6, 9), channel="in_person"))
+    with pytest.raises(RuleViolation) as refused:
+        flow("receive", "desk_officer", vn(2026, 3, 6, 10), data={"competent_agency": "H79.STP"})
+    assert refused.value.rule == "outside_receipt_scope"
+    assert Dossier.objects.get(code=flow.code).state == "submitted"
