@@ -105,6 +105,30 @@ def clean_filename(name: str | None) -> str:
     return name or "tai-lieu"
 
 
+# Other spellings of a type's extension a client may use; kept when they match the sniffed type.
+_ALIASES = {"jpeg": (".jpeg", ".jpe"), "tiff": (".tiff",)}
+_BY_MIME = {t.mime: t for t in TYPES.values()}
+
+
+def name_for_type(name: str | None, file_type: FileType | str | None) -> str:
+    """The cleaned client name whose extension is the sniffed type's (issue 12 point 14): ``evil.html`` holding a PDF
+    becomes ``evil.pdf``, ``scan`` a PNG ``scan.png``; a matching extension (any case, ``.jpeg`` for a JPEG) is kept
+    in lower case. ``file_type`` is a :class:`FileType` or a MIME type; an unknown one gives the cleaned name with
+    no extension the browser could act on."""
+    if isinstance(file_type, str):
+        file_type = _BY_MIME.get(file_type.split(";")[0].strip().lower())
+    name = clean_filename(name)
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    ext = f".{ext.lower()}" if ext else ""
+    if file_type is None:
+        return stem or "tai-lieu"
+    if ext == file_type.extension or ext in _ALIASES.get(file_type.key, ()):
+        return f"{stem}{ext}"
+    return f"{stem}{file_type.extension}"
+
+
 def stored_name(file_type: FileType) -> str:
     """A generated storage name: a random UUID and the extension of the detected type."""
     return f"{uuid.uuid4().hex}{file_type.extension}"

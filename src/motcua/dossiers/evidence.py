@@ -87,7 +87,8 @@ def attach(dossier_code: str, evidence: Evidence, *, required_document: int | No
             name = (evidence.name or (component.name if component else evidence.filename))[:500]
             document = DossierDocument(
                 dossier=dossier, required_document=component, name=name,
-                filename=documents.clean_filename(evidence.filename), content_type=evidence.content_type,
+                filename=documents.name_for_type(evidence.filename, evidence.content_type),
+                content_type=evidence.content_type,
                 size=len(evidence.content), sha256=sha256, uploaded_by=actor, uploaded_role=role, uploaded_at=at,
                 kind=evidence.kind, provenance=evidence.provenance,
                 reused_from_digitised=evidence.reused_from_digitised,

@@ -1080,7 +1080,7 @@ def add_document(dossier_code: str, upload, *, actor, role: str, required_docume
     """
     at = _now(at)
     file_type, size, sha256 = _inspect_upload(upload)
-    filename = documents.clean_filename(getattr(upload, "name", ""))
+    filename = documents.name_for_type(getattr(upload, "name", ""), file_type)  # extension = sniffed type
     try:
         documents.scanner()(upload, name=filename, content_type=file_type.mime, size=size)
     except Exception as error:  # any failure of the hook rejects the file

@@ -157,7 +157,7 @@ def _check_uploads(uploads) -> list[tuple[Any, documents.FileType, int, str, str
         while chunk := upload.read(1024 * 1024):
             digest.update(chunk)
         upload.seek(0)
-        checked.append((upload, file_type, size, digest.hexdigest(), name))
+        checked.append((upload, file_type, size, digest.hexdigest(), documents.name_for_type(name, file_type)))
     return checked
 
 

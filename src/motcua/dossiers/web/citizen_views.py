@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionAgency, VersionStatus
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.ratelimit import Limit
-from motcua.dossiers import digitisation, queries, services
+from motcua.dossiers import digitisation, documents, queries, services
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
@@ -680,16 +680,24 @@ def amend(request: HttpRequest, code: str) -> HttpResponse:
                   status=400 if errors else 200)
 
 
+def _nosniff(response: FileResponse) -> FileResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def result(request: HttpRequest, code: str, document_id: int) -> FileResponse:
     """``/ho-so/<code>/ket-qua/<id>/``: download an electronic result document."""
     dossier = _details_or_404(request, code)
     for document in _result_documents(dossier, _documents(dossier)):
         if document.pk == document_id:
             if document.signed_file:  # the signed PDF is the electronic result (Decree 118/2025 Art. 22(1), (4))
-                return FileResponse(document.signed_file.open("rb"), as_attachment=True,
-                                    filename=digitisation.signed_filename(document), content_type="application/pdf")
-            return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
-                                content_type=document.content_type)
+                return _nosniff(FileResponse(document.signed_file.open("rb"), as_attachment=True,
+                                             filename=digitisation.signed_filename(document),
+                                             content_type="application/pdf"))
+            # Issue 12 point 14: the name's extension is the sniffed type's; the browser does not sniff.
+            return _nosniff(FileResponse(document.file.open("rb"), as_attachment=True,
+                                         filename=documents.name_for_type(document.filename, document.content_type),
+                                         content_type=document.content_type))
     raise Http404
 
 

@@ -752,8 +752,11 @@ def document_file(request: HttpRequest, code: str, document_id: int) -> FileResp
         handle = (document.signed_file if signed else document.file).open("rb")
     except FileNotFoundError as missing:
         raise Http404(_("The stored file is missing.")) from missing
-    response = FileResponse(handle, as_attachment=request.GET.get("download") == "1",
-                            filename=digitisation.signed_filename(document) if signed else document.filename,
+    # Issue 12 point 14: always an attachment, its name's extension the sniffed type's (also for files stored
+    # before names were checked), never sniffed by the browser.
+    response = FileResponse(handle, as_attachment=True,
+                            filename=digitisation.signed_filename(document) if signed
+                            else documents.name_for_type(document.filename, document.content_type),
                             content_type="application/pdf" if signed else document.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -132,7 +132,7 @@ def keep_upload(owner, upload, title: str, at: datetime | None = None) -> StoreI
         raise StoreError("title_required", "Name the document.")
     file_type, size, sha256 = _inspect(upload)
     item = StoreItem(owner=owner, title=title, kind=_kind_of(title), source=ItemSource.KEPT,
-                     filename=dossier_documents.clean_filename(getattr(upload, "name", "")),
+                     filename=dossier_documents.name_for_type(getattr(upload, "name", ""), file_type),
                      content_type=file_type.mime, size=size, sha256=sha256, added_at=at or timezone.now())
     item.file.save(dossier_documents.stored_name(file_type), upload, save=False)
     try:

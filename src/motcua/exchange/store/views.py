@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.dossiers.documents import name_for_type
+
 from . import queries, services
 from .models import StoreItem
 
@@ -55,8 +57,10 @@ def _item(request: HttpRequest, item_id: int) -> StoreItem:
 @login_required
 def download(request: HttpRequest, item_id: int) -> FileResponse:
     item = _item(request, item_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.filename or "tai-lieu",
-                        content_type=item.content_type)
+    response = FileResponse(item.file.open("rb"), as_attachment=True, content_type=item.content_type,
+                            filename=name_for_type(item.filename or "tai-lieu", item.content_type))
+    response["X-Content-Type-Options"] = "nosniff"  # issue 12 point 14
+    return response
 
 
 @login_required

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.problems import ProblemResponse, problem
+from motcua.dossiers.documents import name_for_type
 
 from .. import queries, services
 from ..models import StoreItem
@@ -70,8 +71,10 @@ class StoreItemView(APIView):
         item = queries.items_of(request.user).filter(pk=item_id).first()
         if item is None:
             return ProblemResponse(problem(404, "Not found", "No such item in your store."), 404)
-        return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.filename or "tai-lieu",
-                            content_type=item.content_type)
+        response = FileResponse(item.file.open("rb"), as_attachment=True, content_type=item.content_type,
+                                filename=name_for_type(item.filename or "tai-lieu", item.content_type))
+        response["X-Content-Type-Options"] = "nosniff"  # issue 12 point 14
+        return response
 
     @extend_schema(summary="Remove a document from my store", responses={204: None}, tags=["store"])
     def delete(self, request: Request, item_id: int) -> Response:
