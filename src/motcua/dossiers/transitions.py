@@ -15,6 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from motcua.core.workflow import Lifecycle, transition_row
+from motcua.core.workflow import Transition as Transition  # re-exported
+from motcua.core.workflow import TransitionNotAllowed as TransitionNotAllowed  # re-exported
+
 
 class State(StrEnum):
     """Internal dossier states. ``NEW`` is the pseudo-state before submission; no stored dossier is ever in it."""
@@ -126,17 +130,7 @@ _BEFORE_RESULT = frozenset({S.SUBMITTED, S.RECEIPT_SUPPLEMENT_REQUESTED, S.RECEI
                             S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: Action
-    sources: frozenset[State]
-    target: State
-    roles: frozenset[Role]
-    note: str = ""
-
-
-def _t(action: Action, sources, target: State, roles, note: str = "") -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), note)
+_t = transition_row  # a row of the table: action, sources, target, roles, note (core.workflow)
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -185,21 +179,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 assert not (_OFFICERS - {r for t in TRANSITIONS for r in t.roles})  # every officer role can act somewhere
 
-_INDEX: dict[tuple[State, Action], Transition] = {}
-for _transition in TRANSITIONS:
-    for _source in _transition.sources:
-        if (_source, _transition.action) in _INDEX:
-            raise AssertionError(f"Two transitions for {_transition.action} from {_source}.")
-        _INDEX[(_source, _transition.action)] = _transition
-
-
-class TransitionNotAllowed(Exception):
-    """The action cannot be taken by this role in this state; ``allowed`` lists what can."""
-
-    def __init__(self, state: str, action: str, role: str, allowed: list[str]) -> None:
-        self.state, self.action, self.role, self.allowed = state, action, role, allowed
-        listed = ", ".join(allowed) or "none"
-        super().__init__(f"'{action}' is not allowed for {role} in state '{state}'. Allowed: {listed}.")
+LIFECYCLE = Lifecycle(TRANSITIONS, states=State, actions=Action)  # the engine of core.workflow over this table
 
 
 def status_code(state: str) -> int:
@@ -213,35 +193,9 @@ def is_terminal(state: str) -> bool:
 
 def allowed_actions(state: str, role: str) -> list[str]:
     """The actions ``role`` may take in ``state``, in table order, without duplicates."""
-    state, role = State(state), Role(role)
-    seen: list[str] = []
-    for t in TRANSITIONS:
-        if state in t.sources and role in t.roles and t.action not in seen:
-            seen.append(str(t.action))
-    return seen
+    return LIFECYCLE.allowed_actions(state, role)
 
 
 def next_state(state: str, action: str, role: str) -> str:
     """The state after ``role`` takes ``action`` in ``state``; raises :class:`TransitionNotAllowed` otherwise."""
-    try:
-        key = (State(state), Action(action))
-        role_ = Role(role)
-    except ValueError:
-        key, role_ = None, None
-    transition = _INDEX.get(key) if key else None
-    if transition is None or role_ not in transition.roles:
-        try:
-            allowed = allowed_actions(state, role)
-        except ValueError:
-            allowed = []
-        raise TransitionNotAllowed(str(state), str(action), str(role), allowed)
-    return str(transition.target)
-
-
-def table() -> list[dict]:
-    """The transition table as plain rows (for documentation and the API)."""
-    return [
-        {"action": str(t.action), "from": sorted(str(s) for s in t.sources), "to": str(t.target),
-         "roles": sorted(str(r) for r in t.roles), "note": t.note}
-        for t in TRANSITIONS
-    ]
+    return str(LIFECYCLE.next_state(state, action, role))

@@ -9,8 +9,10 @@ The handler drafts an answer, a leader approves it, and it is published. Pure: n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from motcua.core.workflow import Lifecycle, Transition, transition_row
+from motcua.core.workflow import TransitionNotAllowed as TransitionNotAllowed  # re-exported
 
 
 class State(StrEnum):
@@ -80,21 +82,9 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: Action
-    sources: frozenset[State]
-    target: State | None  # None: the state does not change
-    roles: frozenset[Role]
-    note: str = ""
-
-
 A, R, S = Action, Role, State
 _RECEIVERS = frozenset({R.DESK_OFFICER, R.SPECIALIST, R.LEADER})
-
-
-def _t(action: Action, sources, target: State | None, roles, note: str = "") -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), note)
+_t = transition_row  # a row: action, sources, target (None: the state stays), roles, note
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -120,46 +110,21 @@ TRANSITIONS: tuple[Transition, ...] = (
        "Not satisfied: a new item linked to this one; counted against satisfaction."),
 )
 
-_INDEX: dict[tuple[State, Action], Transition] = {}
-for _transition in TRANSITIONS:
-    for _source in _transition.sources:
-        if (_source, _transition.action) in _INDEX:
-            raise AssertionError(f"Two transitions for {_transition.action} from {_source}.")
-        _INDEX[(_source, _transition.action)] = _transition
+LIFECYCLE = Lifecycle(TRANSITIONS, states=State, actions=Action)  # the engine of core.workflow over this table
 
 STATE_CHOICES = [(str(s), STATE_LABELS[s]) for s in State if s is not State.NEW]
 ROLE_CHOICES = [(str(r), str(r)) for r in Role]
 
 
-class TransitionNotAllowed(Exception):
-    """The action cannot be taken by this role in this state; ``allowed`` lists what can."""
-
-    def __init__(self, state: str, action: str, role: str, allowed: list[str]) -> None:
-        self.state, self.action, self.role, self.allowed = state, action, role, allowed
-        listed = ", ".join(allowed) or "none"
-        super().__init__(f"'{action}' is not allowed for {role} in state '{state}'. Allowed: {listed}.")
-
-
 def transition(state: str, action: str, role: str) -> Transition:
     """The transition for ``action`` by ``role`` from ``state``, or :class:`TransitionNotAllowed`."""
-    try:
-        found = _INDEX[(State(state), Action(action))]
-    except (KeyError, ValueError):
-        found = None
-    if found is None or role not in found.roles:
-        raise TransitionNotAllowed(state, action, role, allowed_actions(state, role))
-    return found
+    return LIFECYCLE.transition(state, action, role)
 
 
 def next_state(state: str, action: str, role: str) -> State:
-    found = transition(state, action, role)
-    return found.target if found.target is not None else State(state)
+    return LIFECYCLE.next_state(state, action, role)
 
 
 def allowed_actions(state: str, role: str) -> list[str]:
     """Actions ``role`` may take from ``state``, in table order."""
-    try:
-        state = State(state)
-    except ValueError:
-        return []
-    return [str(t.action) for t in TRANSITIONS if state in t.sources and role in t.roles]
+    return LIFECYCLE.allowed_actions(state, role)
