@@ -46,8 +46,13 @@ def dispatch_due(limit: int = 1000) -> int:
     sent = 0
     for job_id in (Job.objects.filter(status=JobStatus.PENDING, run_after__lte=now)
                    .order_by("run_after", "id").values_list("id", flat=True)[:limit]):
-        if cache.add(f"jobs:dispatched:{job_id}", 1, timeout=DISPATCH_GRACE_SECONDS) and jobs.dispatch(job_id):
+        key = f"jobs:dispatched:{job_id}"
+        if not cache.add(key, 1, timeout=DISPATCH_GRACE_SECONDS):
+            continue  # handed over a moment ago: its message is queued or running
+        if jobs.dispatch(job_id):
             sent += 1
+        else:
+            cache.delete(key)  # not handed over: the next pass tries again
     return sent
 
 

@@ -72,6 +72,7 @@ def test_a_broker_that_is_down_loses_nothing_and_beat_hands_the_row_over_later(s
         job = jobs.enqueue("test.remember-request-id", {})
     job.refresh_from_db()
     assert job.status == JobStatus.PENDING and seen == []
+    assert tasks.dispatch_due() == 0  # still down: nothing handed over, nothing marked as handed over
 
     celery_conf.task_always_eager = True  # the broker is back
     assert tasks.dispatch_due() == 1
