@@ -16,7 +16,7 @@ from PIL import Image
 
 from motcua.catalog.models import Result
 from motcua.core import signing
-from motcua.core.tests.test_signing_pades import PASSPHRASE, FakeCA, one_page_pdf
+from motcua.core.tests.pki import PASSPHRASE, FakeCA, one_page_pdf
 from motcua.dossiers import digitisation, services
 from motcua.dossiers.digitisation import DigitalData, InvalidCode, document_code, missing_fields, signature_kind
 from motcua.dossiers.models import Dossier, DossierDocument
