@@ -67,3 +67,17 @@ def test_the_second_supplement_request_is_refused_on_the_officers_page(client, m
     assert response.status_code == 422
     assert "đã được yêu cầu bổ sung một lần" in response.content.decode()
     assert Dossier.objects.get(code=flow.code).supplement_count == 1
+
+
+def test_the_catalog_officer_sees_procedures_whose_time_limit_has_no_unit(client):
+    """Issue 11 point 4: birth and marriage registration give "1" without unit; receipt refuses them."""
+    procedure("1.000001", amount=1, unit="unknown")
+    procedure("1.000002", amount=5, unit="working_days")
+    client.force_login(officer("catalog", "catalog_officer"))
+    html = client.get("/can-bo/thu-tuc-can-sua-thoi-han/").content.decode()
+    assert "1.000001" in html and "1.000002" not in html
+
+
+def test_a_desk_officer_does_not_get_the_correction_list(client):
+    client.force_login(officer("desk", "desk_officer"))
+    assert client.get("/can-bo/thu-tuc-can-sua-thoi-han/").status_code == 403

@@ -886,3 +886,17 @@ def _enter(request: HttpRequest, form: citizen_views.SubmissionForm, procedure) 
         form.add_error("agency", str(denied))
         return None
     return dossier
+
+
+@login_required
+def time_limit_corrections(request: HttpRequest) -> HttpResponse:
+    """``/can-bo/thu-tuc-can-sua-thoi-han/``: the catalog officer's correction list — procedures whose time limit
+    receipt cannot read, so the desk must enter the return date by hand (Decree 118/2025 Art. 17(3); issue 11
+    point 4). Catalog officers (and administrators) only."""
+    from motcua.units.models import Membership
+
+    if not (request.user.is_staff or request.user.is_superuser
+            or Membership.objects.filter(user=request.user, role="catalog_officer").exists()):
+        raise PermissionDenied("Chỉ cán bộ quản lý thủ tục hành chính xem danh sách này.")
+    rows = queries.time_limit_corrections(limit=2000)
+    return render(request, "dossiers/officer/time_limit_corrections.html", {"rows": rows})

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ho-so/<str:code>/tai-lieu/<int:document_id>/", views.document_file, name="document"),
     re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-7])/$", views.form_html, name="form"),
     re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<form>0[1-7])\.pdf$", views.form_pdf, name="form_pdf"),
+    path("thu-tuc-can-sua-thoi-han/", views.time_limit_corrections, name="time_limit_corrections"),
     path("so-theo-doi/", views.register_html, name="register"),
     path("so-theo-doi.pdf", views.register_pdf, name="register_pdf"),
 ]
