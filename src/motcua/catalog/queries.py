@@ -67,6 +67,7 @@ def version_to_record(v: m.ProcedureVersion) -> ProcedureRecord:
                 time_limit_text=c.time_limit_text,
                 fees=[FeeRecord(f.amount_vnd, f.description) for f in c.fees.all()],
                 description=c.description,
+                cutoff_moves_start=c.cutoff_moves_start,
             )
             for c in v.channels.all()
         ],

@@ -48,6 +48,9 @@ class ChannelRecord:
     time_limit_text: str = ""
     fees: list[FeeRecord] = field(default_factory=list)
     description: str = ""
+    # Decree 118/2025 Art. 17(3), 18(2): does a receipt after 15:00 count from the next working day? None: by the law
+    # (same-day limits yes, others no). Written in the JSON form only when set, so existing exports do not change.
+    cutoff_moves_start: bool | None = None
 
 
 @dataclass
@@ -144,6 +147,7 @@ class ProcedureRecord:
                         "time_limit_text": c.time_limit_text,
                         "fees": [asdict(fee) for fee in c.fees],
                         "description": c.description,
+                        **({} if c.cutoff_moves_start is None else {"cutoff_moves_start": c.cutoff_moves_start}),
                     }
                     for c in value
                 ]
@@ -188,7 +192,10 @@ class ProcedureRecord:
         channels = []
         for i, c in enumerate(_list(data, "channels", p)):
             cp = f"{p}channels[{i}]."
-            _only(c, cp, {"kind", "time_limit", "time_limit_text", "fees", "description"})
+            _only(c, cp, {"kind", "time_limit", "time_limit_text", "fees", "description", "cutoff_moves_start"})
+            cutoff = c.get("cutoff_moves_start")
+            if cutoff is not None and not isinstance(cutoff, bool):
+                raise RecordError(f"{cp}cutoff_moves_start", "must be true, false or null")
             kind = _choice(c, "kind", cp, ChannelKind.values, None, required=True)
             tl = c.get("time_limit")
             time_limit = None
@@ -208,7 +215,7 @@ class ProcedureRecord:
                     raise RecordError(f"{fp}amount_vnd", "must be a non-negative integer or null")
                 fees.append(FeeRecord(amount, _str(fee, "description", fp)))
             channels.append(ChannelRecord(kind, time_limit, _str(c, "time_limit_text", cp), fees,
-                                          _str(c, "description", cp)))
+                                          _str(c, "description", cp), cutoff))
 
         documents = []
         for i, d in enumerate(_list(data, "documents", p)):

@@ -248,7 +248,8 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
             ch = m.Channel(version=version, position=i, kind=c.kind,
                            time_limit_amount=c.time_limit.amount if c.time_limit else None,
                            time_limit_unit=c.time_limit.unit if c.time_limit else "",
-                           time_limit_text=c.time_limit_text, description=c.description)
+                           time_limit_text=c.time_limit_text, description=c.description,
+                           cutoff_moves_start=c.cutoff_moves_start)
             channels.append(ch)
             channel_fees.append((ch, c.fees))
         documents += [m.RequiredDocument(version=version, position=i, case=d.case, name=d.name,
