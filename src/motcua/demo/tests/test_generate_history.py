@@ -229,7 +229,7 @@ def test_a_history_spanning_1_7_2025_follows_the_rule_set_of_each_dossiers_date(
     assert sides[True] > 100 and sides[False] > 100, sides
     assert late_receipts[True] > 5 and late_receipts[False] > 5, late_receipts
     second = Counter()
-    for dossier_id, received_at in (DossierEvent.objects.filter(action="request_supplement", from_state="processing")
+    for _dossier_id, received_at in (DossierEvent.objects.filter(action="request_supplement", from_state="processing")
                                     .values("dossier_id").annotate(n=Count("id")).filter(n__gt=1)
                                     .values_list("dossier_id", "dossier__received_at")):
         second[lawsets.rules_for(received_at).max_supplement_requests is None] += 1
