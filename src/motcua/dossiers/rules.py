@@ -212,22 +212,24 @@ def check_supplement_request(calendar: WorkingCalendar, at: datetime, received_a
 # Apology -----------------------------------------------------------------------------------------------------------
 
 
-def apology_deadline(calendar: WorkingCalendar, due_at: datetime) -> datetime:
+def apology_deadline(calendar: WorkingCalendar, due_at: datetime, received_at: datetime | None = None) -> datetime:
     """The latest instant for an apology: the same wall-clock time on the working day before the due date
-    (at least 1 working day before the deadline, domain.md §3 "Overdue"). For a due time at the end of office
-    hours that is the end of the previous working day."""
+    (at least 1 working day before the deadline, Decree 118/2025 Art. 19(6); domain.md §3 "Overdue"). For a due time
+    at the end of office hours that is the end of the previous working day. The lead is the rule set's of the
+    dossier's receipt (``received_at``; default the due time's date)."""
     local = due_at.astimezone(TZ)
     day = local.date()
-    for _ in range(APOLOGY_LEAD_WORKING_DAYS):
+    for _ in range(lawsets.rules_for(received_at or due_at).apology_lead_working_days):
         day = previous_working_day(calendar, day)
     return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=TZ)
 
 
 def check_apology(calendar: WorkingCalendar, at: datetime, due_at: datetime | None, new_due_at: datetime | None,
-                  apology_count: int) -> None:
+                  apology_count: int, received_at: datetime | None = None) -> None:
     """An apology (extension form) is accepted only once per dossier, only until 1 working day before the due time, and
-    must set a later due time (domain.md §3 "Overdue": the date may be moved only once)."""
-    if apology_count >= MAX_APOLOGIES:
+    must set a later due time (Decree 118/2025 Art. 19(6): the date may be moved only once; domain.md §3 "Overdue").
+    The limits are the rule set's of the dossier's receipt (``received_at``; default the time of the apology)."""
+    if apology_count >= lawsets.rules_for(received_at or at).max_apologies:
         raise RuleViolation("apology_already_given", "The due date of a dossier may be moved only once.")
     if due_at is None:
         raise RuleViolation("apology_without_due_time", "The dossier has no due time to move.")
@@ -235,7 +237,7 @@ def check_apology(calendar: WorkingCalendar, at: datetime, due_at: datetime | No
         raise RuleViolation("apology_new_due_missing", "Give the new due time (data.new_due_at).")
     if new_due_at <= due_at:
         raise RuleViolation("apology_new_due_not_later", "The new due time must be later than the current one.")
-    deadline = apology_deadline(calendar, due_at)
+    deadline = apology_deadline(calendar, due_at, received_at)
     if at > deadline:
         raise RuleViolation(
             "apology_too_late",
