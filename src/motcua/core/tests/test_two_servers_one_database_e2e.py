@@ -1,6 +1,7 @@
 """Two web servers, a Celery worker and beat against one PostgreSQL database and Redis (issue 13 point 9): a citizen
 submits on one server, the officer acts on the other, a sign-out on one is refused on the other at once, the
-scheduled dispatch runs an outbox job, and /readyz reports each dependency. Skipped with a reason when PostgreSQL
+scheduled dispatch runs an outbox job, the scheduled Decree 118 closing closes an expired dossier, and /readyz
+reports each dependency. Skipped with a reason when PostgreSQL
 or Redis does not answer."""
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ PASSWORD = "mat-khau-dai-12345"
 SETUP = f"""
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
-from motcua.dossiers.tests.factories import officer, procedure
+from motcua.dossiers.tests.factories import Flow, officer, procedure, submitted, vn
 procedure()
 citizen = User.objects.create_user("cong-dan", password={PASSWORD!r})
 from motcua.exchange.services import link_person
 link_person(citizen, "001090012345", source="test")  # online, the applicant is the e-identified person
 desk = officer("mot-cua", "desk_officer")
 desk.set_password({PASSWORD!r}); desk.save()
-print(Token.objects.create(user=citizen).key, Token.objects.create(user=desk).key)
+# A supplement notice of 2/3/2026 left unanswered: Decree 118/2025 Art. 19(5) closes the dossier from 18/3/2026.
+expired = Flow(submitted(at=vn(2026, 3, 2, 9)))
+expired("receive", "desk_officer", vn(2026, 3, 2, 10))
+expired("request_supplement", "specialist", vn(2026, 3, 2, 11), data={{"missing": ["Tờ khai"]}})
+print(Token.objects.create(user=citizen).key, Token.objects.create(user=desk).key, expired.code)
 """
 CITIZEN = {"kind": "citizen", "personal_id": "001090012345", "full_name": "Nguyễn Văn An", "phone": "0912345678",
            "email": "an@example.vn", "address": "Hà Nội"}
@@ -41,13 +46,13 @@ def deployment(tmp_path):
         env = live.base_env(tmp_path, database, MOTCUA_BEAT_EVERY_SECONDS="2", MOTCUA_SESSION_CACHE_SECONDS="300",
                             MOTCUA_QUEUE_CACHE_SECONDS="300")
         live.run_cli(env, "migrate", "-v0", timeout=600)
-        citizen_token, officer_token = live.run_python(env, SETUP).split()
+        citizen_token, officer_token, expired = live.run_python(env, SETUP).split()
         with live.processes(tmp_path) as procs:
             one = procs.server("web-1", env, live.free_port())
             other = procs.server("web-2", env, live.free_port())
             procs.worker("worker", env)
             procs.beat("beat", env, tmp_path)
-            yield env, one, other, citizen_token, officer_token
+            yield env, one, other, citizen_token, officer_token, expired
     finally:
         live.drop_postgres(name)
 
@@ -67,7 +72,7 @@ def _signed_in(session: requests.Session, server: str) -> bool:
 
 
 def test_two_servers_a_worker_and_beat_share_one_database_and_one_cache(deployment):
-    env, one, other, citizen_token, officer_token = deployment
+    env, one, other, citizen_token, officer_token, expired = deployment
 
     # Every dependency is named and answers, on both servers.
     for server in (one, other):
@@ -112,3 +117,11 @@ def test_two_servers_a_worker_and_beat_share_one_database_and_one_cache(deployme
     status = f"from motcua.core.models import Job\nprint(Job.objects.get(pk={job_id}).status)"
     live.wait_for(lambda: live.run_python(env, status).strip() == "done", 90,
                   "beat's dispatch and the worker did not run the outbox job")
+
+    # The scheduled Decree 118 closing (beat's decree118-close-expired, run by the worker) closed the dossier whose
+    # supplement notice went unanswered.
+    def closed() -> bool:
+        answer = requests.get(f"{one}/api/v1/dossiers/{expired}", headers=officer, timeout=20)
+        return answer.status_code == 200 and answer.json()["state"] == "stopped"
+
+    live.wait_for(closed, 90, "the scheduled close-expired did not close the expired dossier")
