@@ -21,9 +21,9 @@ ENTRIES: dict[str, tuple[Any, str, tuple[str, ...]]] = {
     "oversight-refresh-warm": (crontab(minute="*/15"), "oversight", ("refresh", "--warm")),
     # Consultations past their answer time escalated (idempotent).
     "dossiers-escalate": (crontab(minute="*/10"), "dossiers", ("escalate",)),
-    # Decree 118/2025: online dossiers not received within 8 working hours flagged.
+    # Decree 118/2025 Art. 17(2)(c): online dossiers not received within 8 working hours flagged.
     "decree118-flag-late-receipts": (crontab(minute="*/15"), "dossiers", ("flag-late-receipts",)),
-    # Decree 118/2025: dossiers whose supplement notice went unanswered for 15 days closed.
+    # Decree 118/2025 Art. 19(5): dossiers whose supplement notice went unanswered for 15 days closed.
     "decree118-close-expired": (crontab(minute=5, hour="*"), "dossiers", ("close-expired",)),
     # PAKN items past a due time (the command lists them; the metric motcua_overdue counts them).
     "feedback-overdue": (crontab(minute=0, hour=7), "feedback", ("overdue",)),
