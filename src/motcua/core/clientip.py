@@ -74,6 +74,10 @@ def client_ip(request: HttpRequest | None) -> str:
     return str(client)
 
 
-def client_ip_for_axes(request: HttpRequest) -> str:
-    """``AXES_CLIENT_IP_CALLABLE``: the sign-in lock-out counts by the same address as every other limit."""
-    return client_ip(request)
+def client_ip_for_axes(request: HttpRequest) -> str | None:
+    """``AXES_CLIENT_IP_CALLABLE``: the sign-in lock-out counts by the same address as every other limit.
+
+    A sign-in without a readable address (``force_login`` in tests, an internal call) gives ``None``: axes stores its
+    address columns as IP fields, which PostgreSQL refuses to fill with ``"unknown"``."""
+    address = client_ip(request)
+    return None if address == UNKNOWN else address
