@@ -319,7 +319,8 @@ def verify_access_log(*, progress: bool = False, workers: int | None = None, che
             pool.join()
     finally:
         close()
-    _missing_chains(report, pins, lambda k: f"chain {k}")
+    seen = {f.chain for f in report.findings}
+    _missing_chains(report, {k: v for k, v in pins.items() if f"chain {k}" not in seen}, lambda k: f"chain {k}")
     report.findings.sort(key=lambda f: (int(f.chain.split()[-1]), f.seq))
     return report
 

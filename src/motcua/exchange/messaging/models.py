@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
@@ -101,6 +103,7 @@ class MessageLog(ChainedModel, models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.direction} {self.outcome} {self.kind} {self.message_id}"
 
     def chain_content(self) -> dict:
-        return {"at": self.at.isoformat(timespec="microseconds"), "direction": self.direction,
+        # In UTC, as the database gives it back (a time written with another offset would not verify).
+        return {"at": self.at.astimezone(UTC).isoformat(timespec="microseconds"), "direction": self.direction,
                 "outcome": self.outcome, "message_id": self.message_id, "peer": self.peer, "kind": self.kind,
                 "body_sha256": self.body_sha256, "detail": self.detail}

@@ -342,3 +342,10 @@ def test_the_key_never_reaches_the_database():
     secret = chain.load_keys()[0][chain.load_keys()[1]].hex()
     assert secret not in json.dumps(list(AccessLogEntry.objects.values()), default=str)
     assert entries[0].hash == AccessLogHead.objects.get(shard=entries[0].shard).hash
+
+
+def test_a_message_logged_with_a_local_time_still_verifies():
+    from datetime import datetime, timedelta, timezone
+
+    messaging.log("in", "refused", peer="x", at=datetime(2026, 3, 2, 9, tzinfo=timezone(timedelta(hours=7))))
+    assert audit.verify_message_log().intact
