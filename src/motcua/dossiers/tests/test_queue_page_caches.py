@@ -169,9 +169,17 @@ def test_the_rows_escape_the_applicant_name_and_keep_the_markup(client, clock):
 
 def test_a_dossier_not_received_shows_a_dash_for_its_due_time(client, clock):
     procedure()
-    submitted(at=vn(2026, 3, 2, 9))
+    submitted(at=vn(2026, 3, 2, 9), channel="in_person")
     client.force_login(officer("desk", "desk_officer"))
     assert "<td>—</td>" in _page(client)
+
+
+def test_an_online_dossier_not_received_shows_its_receipt_deadline(client, clock):
+    """Decree 118/2025 Art. 17(2)(c): 8 working hours from arrival (Monday 09:00 → Tuesday 09:00)."""
+    procedure()
+    submitted(at=vn(2026, 3, 2, 9))
+    client.force_login(officer("desk", "desk_officer"))
+    assert "Tiếp nhận trước 09:00 03/03/2026" in _page(client)
 
 
 def test_the_nav_still_asks_when_the_view_does_not_know(client, django_user_model):
