@@ -115,7 +115,7 @@ def create_demo_accounts() -> list[str]:
             family, _, given = account.name.rpartition(" ") if account.role == "citizen" else ("", "", account.name)
             user, made = User.objects.get_or_create(
                 username=account.username,
-                defaults={"first_name": given[:150], "last_name": family[:150], "is_staff": account.role != "citizen"})
+                defaults={"first_name": given[:150], "last_name": family[:150], "is_staff": False})
             if made:
                 hashed = hashed or make_password(DEMO_PASSWORD)
                 user.password = hashed
@@ -125,6 +125,8 @@ def create_demo_accounts() -> list[str]:
                 Membership.objects.get_or_create(user=user, agency=agency, role=account.role)
             marked.append(user)
         mark(marked)  # refused in production (issue 12 point 4)
+        # Staff status (the admin site) is for administrators only (issue 12 point 15): also on older demo databases.
+        User.objects.filter(pk__in=[u.pk for u in marked], is_superuser=False).update(is_staff=False)
     return created
 
 

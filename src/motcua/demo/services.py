@@ -100,7 +100,7 @@ def create_demo_users() -> list[str]:
             return created
         for role in Role:
             username = f"demo-{role.value.replace('_', '-')}"
-            user, made = User.objects.get_or_create(username=username, defaults={"is_staff": True,
+            user, made = User.objects.get_or_create(username=username, defaults={"is_staff": False,
                                                                                  "first_name": f"{role.label} (demo)"})
             if made:
                 user.set_password(DEMO_PASSWORD)
@@ -108,6 +108,8 @@ def create_demo_users() -> list[str]:
                 created.append(username)
             Membership.objects.get_or_create(user=user, agency=agency, role=role)
             mark([user])
+            if user.is_staff and not user.is_superuser:  # staff status is for administrators (issue 12 point 15)
+                User.objects.filter(pk=user.pk).update(is_staff=False)
     return created
 
 

@@ -73,7 +73,7 @@ def user_for(who: Identified):
             return account.user
     username = who.personal_id or f"{who.provider}-{who.subject}"[:150]
     user = User.objects.filter(username=username).first()
-    if user is not None and (user.is_staff or user.is_superuser):
+    if user is not None and (user.is_staff or user.is_superuser or user.memberships.exists()):
         raise IdentityRefused("This identity belongs to a staff account, which signs in with its own credentials.")
     if user is None:
         family, _sep, given = (who.full_name or "").strip().rpartition(" ")

@@ -14,23 +14,23 @@ DRILL_ROLES = ("supervisor", "leader")
 def may_drill(user) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_staff or user.is_superuser:
+    if user.is_superuser:  # staff status alone is for the admin site, not a role (issue 12 point 15)
         return True
     return Membership.objects.filter(user=user, role__in=DRILL_ROLES).exists()
 
 
 def watch_agencies(user) -> set[int] | None:
     """The agencies whose open dossiers the dashboard's watch list shows to ``user``: every agency (``None``) for the
-    Government Office's supervisors and staff, their province's or ministry's agencies for other supervisors, their
-    own agencies (and the units under them) for leaders; an empty set for anyone else. The memberships are read
-    by :func:`motcua.dossiers.api.access.viewer_for`, as for every other visibility rule."""
+    Government Office's supervisors and administrators, their province's or ministry's agencies for other
+    supervisors, their own agencies (and the units under them) for leaders; an empty set for anyone else. The
+    memberships are read by :func:`motcua.dossiers.api.access.viewer_for`, as for every other visibility rule."""
     from motcua.dossiers.api.access import viewer_for
     from motcua.units.models import Agency
     from motcua.units.queries import under_codes
 
     if not may_drill(user):
         return set()
-    if user.is_staff or user.is_superuser:
+    if user.is_superuser:
         return None
     viewer = viewer_for(user)
     if viewer.supervises_all:
@@ -38,3 +38,9 @@ def watch_agencies(user) -> set[int] | None:
     led = {aid for aid, roles in viewer.roles_by_agency.items() if "leader" in roles}
     codes = set(viewer.supervisor_roots) | set(Agency.objects.filter(pk__in=led).values_list("code", flat=True))
     return set(Agency.objects.filter(under_codes(codes)).values_list("pk", flat=True))
+
+
+def drill_scope(user) -> set[int] | None:
+    """The agencies whose dossiers the index drill-down may list to ``user`` (issue 12 point 15: a commune's leader
+    lists their commune's dossier codes, not the nation's): the same scope as the watch list."""
+    return watch_agencies(user)

@@ -109,9 +109,12 @@ def trend(period: str, level: str, codes: list[str], scope: str | None = None, n
 
 
 def drill(period: str, level: str, code: str, indicator: str, part: str, procedure: int | None = None,
-          offset: int = 0, limit: int = 50) -> dict:
-    """A page of the dossiers behind one figure, with their codes and the facts that decided them."""
+          offset: int = 0, limit: int = 50, agencies: set[int] | None = None) -> dict:
+    """A page of the dossiers behind one figure, with their codes and the facts that decided them; only those of
+    ``agencies`` when given (the viewer's scope)."""
     qs = index.dossiers_behind(period, level, code, indicator, part, procedure)
+    if agencies is not None:
+        qs = qs.filter(agency_id__in=agencies)
     count = qs.count()
     rows = list(qs.order_by("dossier_id")[offset:offset + limit].values(
         "dossier__code", "agency__code", "procedure__code", "channel", "state", "received_day", "ended_day",

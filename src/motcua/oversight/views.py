@@ -196,6 +196,9 @@ def dossiers_page(request: HttpRequest) -> HttpResponse:
     code, indicator, part = q.get("code", ""), q.get("indicator", ""), q.get("part", "denominator")
     try:
         qs = index.dossiers_behind(period, level, code, indicator, part).order_by("dossier_id")
+        scope = access.drill_scope(request.user)
+        if scope is not None:  # the viewer's scope, whatever unit the query names (issue 12 point 15)
+            qs = qs.filter(agency_id__in=scope)
     except (index.IndexError_, rules.PeriodError) as error:
         return _error(request, str(error), period, level, "")
     page = Paginator(qs.values("dossier__code", "agency__code", "procedure__code", "channel", "state",

@@ -45,7 +45,7 @@ def test_accounts_json_lists_username_role_and_agency_of_every_kind_of_user():
 def test_demo_accounts_sign_in_with_the_demo_password_and_hold_their_role():
     create_demo_accounts()
     user = authenticate(username="demo-h01-ttpvhcc-desk-officer", password=DEMO_PASSWORD)
-    assert user is not None and user.is_staff
+    assert user is not None and not user.is_staff  # staff status is for administrators (issue 12 point 15)
     assert Membership.objects.filter(user=user, agency__code="H01.TTPVHCC", role="desk_officer").exists()
     citizen = authenticate(username="001090012345", password=DEMO_PASSWORD)
     assert citizen is not None and not citizen.is_staff and not citizen.memberships.exists()

@@ -112,3 +112,9 @@ def actions_for_roles(state: str, roles: Iterable[str]) -> list[str]:
             if action not in out:
                 out.append(action)
     return out
+
+
+def sees_personal_data(viewer: Viewer, dossier: Dossier) -> bool:
+    """Issue 12 point 15: the applicant's personal ID and phone in full for its applicant and the officers who may act
+    on it; masked for readers only (supervisors)."""
+    return bool(acting_roles(viewer, dossier))

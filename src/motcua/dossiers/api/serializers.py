@@ -160,7 +160,17 @@ class StatusSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+def mask(value: str, keep: int = 3) -> str:
+    """``001090012345`` → ``*********345``: what a reader who does not handle the dossier sees."""
+    value = value or ""
+    return "" if not value else "*" * max(len(value) - keep, 0) + value[-keep:]
+
+
 class ApplicantSerializer(serializers.Serializer):
+    """The applicant. Issue 12 point 15: the personal ID and phone are shown in full only to whoever handles the
+    dossier or is its applicant (``context["unmasked"](dossier)``); supervisors, who only read, see them masked
+    (Law on Personal Data Protection 2025: minimum data for the purpose)."""
+
     kind = choice(ApplicantKind.choices, source="applicant_kind")
     personal_id = serializers.CharField(source="applicant_personal_id", allow_blank=True)
     enterprise_code = serializers.CharField(source="applicant_enterprise_code", allow_blank=True)
@@ -168,6 +178,13 @@ class ApplicantSerializer(serializers.Serializer):
     phone = serializers.CharField(source="applicant_phone", allow_blank=True)
     email = serializers.CharField(source="applicant_email", allow_blank=True)
     address = serializers.CharField(source="applicant_address", allow_blank=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        unmasked = self.context.get("unmasked")
+        if unmasked is not None and not unmasked(instance):
+            data["personal_id"], data["phone"] = mask(data["personal_id"]), mask(data["phone"])
+        return data
 
 
 class DeadlineFlagsSerializer(serializers.Serializer):

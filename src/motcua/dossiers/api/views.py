@@ -13,6 +13,8 @@ Thin views: parse, check who may see (:mod:`.access`), call :mod:`motcua.dossier
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -157,6 +159,8 @@ class DossierListView(DossierAPIView):
             query = request.query_params.copy()
             query["cursor"] = encode_cursor(*next_position)
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        context["unmasked"] = functools.partial(access.sees_personal_data, viewer)
+        _log_personal_data_read(request, sum(1 for row in rows if context["unmasked"](row)))
         return Response({"next": next_url, "results": DossierSerializer(rows, many=True, context=context).data})
 
     @extend_schema(
@@ -377,10 +381,23 @@ class DossierDetailView(DossierAPIView):
         return _detail(dossier, viewer, status.HTTP_200_OK)
 
 
+_personal_data_log = logging.getLogger("motcua.personal_data")
+
+
+def _log_personal_data_read(request: Request, count: int) -> None:
+    """Issue 12 point 15: a page of dossiers with applicants' personal data in full is a bulk read: who, how many,
+    with which filters — a trace in the application log (``motcua.personal_data``)."""
+    if count:
+        _personal_data_log.info("personal data read: %s dossiers by %s (%s)", count, request.user.get_username(),
+                                request.get_full_path(), extra={"user": request.user.get_username(), "count": count,
+                                                                "path": request.get_full_path()})
+
+
 def _detail(dossier: Dossier, viewer: access.Viewer, status_code: int) -> Response:
     roles = access.acting_roles(viewer, dossier)
     context = {"now": timezone.now(), "calendars": {},
-               "allowed_actions": access.actions_for_roles(dossier.state, roles)}
+               "allowed_actions": access.actions_for_roles(dossier.state, roles),
+               "unmasked": lambda _dossier: bool(roles)}
     dossier = Dossier.objects.select_related("agency", "procedure", "procedure_version").prefetch_related(
         "documents__uploaded_by").get(pk=dossier.pk)
     return Response(DossierDetailSerializer(dossier, context=context).data, status=status_code,

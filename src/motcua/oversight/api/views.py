@@ -132,6 +132,7 @@ class DrillView(APIView):
                     procedure,
                     offset,
                     limit,
+                    access.drill_scope(request.user),
                 )
             )
         )

@@ -77,10 +77,11 @@ def _run(kind: str, as_of: date, started: datetime, summary: dict) -> ReviewRun:
 
 
 def can_review(user) -> bool:
-    """Reviewers: staff, supervisors and catalog officers."""
+    """Reviewers: administrators, supervisors and catalog officers (staff status alone is no role)."""
     if user is None or not user.is_authenticated:
         return False
-    return user.is_staff or Membership.objects.filter(user=user, role__in=("supervisor", "catalog_officer")).exists()
+    return user.is_superuser or Membership.objects.filter(user=user,
+                                                          role__in=("supervisor", "catalog_officer")).exists()
 
 
 # -------------------------------------------------------------------------------------------------------------
