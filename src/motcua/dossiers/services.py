@@ -665,7 +665,15 @@ def _submit_supplement(ctx: Context) -> None:
         # Index clock: the wait is subtracted (the due time moves later by it) [practice].
         d.index_due_at = rules.extend(ctx.calendar, d.index_due_at, wait)
         # Decree 118/2025 Art. 19(5): the time limit restarts from zero when the complete dossier comes back.
+        entered_span = None
+        if d.time_limit_unit in ("", "unknown") and d.due_at and d.clock_started_at:
+            # A return date the desk entered for a time limit without a unit: the same working time again.
+            entered_span = ctx.calendar.working_time_between(d.clock_started_at, d.due_at)
         _start_legal_clock(ctx, ctx.at)
+        if entered_span is not None and d.due_at is None:
+            d.due_at, d.deadline_flag = rules.add_working_time(ctx.calendar, ctx.at, entered_span), ""
+            ctx.event_data["due_at"] = d.due_at
+            ctx.event_data.pop("deadline_flag", None)
         d.supplement_closes_at = None
         d.steps = rules.replan_from(d.steps, d.current_step, ctx.at, ctx.calendar)
         d.step_started_at = rules.clock_start(ctx.calendar, ctx.at)

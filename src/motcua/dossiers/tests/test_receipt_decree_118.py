@@ -144,3 +144,14 @@ def test_the_correction_list_names_procedures_whose_time_limit_has_no_unit():
     procedure("1.000002", amount=5, unit="working_days")
     codes = [row["procedure_code"] for row in time_limit_corrections()]
     assert "1.000001" in codes and "1.000002" not in codes
+
+
+def test_an_entered_return_date_restarts_with_the_same_working_time_after_a_supplement():
+    """Art. 19(5): the limit restarts from zero on the complete dossier — for a date the desk entered, the same
+    working time (Monday 10:00 → Tuesday 17:00 is 13.5 working hours) from the resubmission."""
+    procedure(amount=1, unit="unknown")
+    flow = Flow(submitted(at=vn(2026, 3, 2, 9)))
+    flow("receive", "desk_officer", vn(2026, 3, 2, 10), data={"return_due_at": "2026-03-03T17:00:00+07:00"})
+    flow("request_supplement", "specialist", vn(2026, 3, 2, 11), data={"missing": ["Tờ khai"]})
+    d = flow("submit_supplement", "applicant", vn(2026, 3, 4, 10))
+    assert (d.due_at, d.deadline_flag) == (vn(2026, 3, 5, 17), "")
