@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "motcua.api",
     "motcua.portal",
     "motcua.demo",
+    "motcua.proactive",
 ]
 
 MIDDLEWARE = [

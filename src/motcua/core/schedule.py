@@ -32,6 +32,9 @@ ENTRIES: dict[str, tuple[Any, str, tuple[str, ...]]] = {
                                                                                   "{previous_month}")),
     # The audit trails verified and a signed checkpoint of every chain appended (issue 12 point 3; docs/security.md).
     "audit-checkpoint": (crontab(minute=45, hour="*"), "audit", ("checkpoint", "--no-progress")),
+    # Proactive online services (Decree 224/2026 Art. 16): triggers read the registries' change feed past their
+    # watermark, prepare dossiers and remind (issue 16).
+    "proactive-run": (crontab(minute="*/30"), "proactive", ("run",)),
     # The past month's national report written to the document store (2nd of the month).
     "report-monthly": (crontab(minute=0, hour=2, day_of_month=2), "@monthly_report", ("{previous_month}",)),
 }

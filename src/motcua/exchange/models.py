@@ -169,3 +169,38 @@ class AccessLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shard}#{self.seq}"
+
+
+class RegistryChange(models.Model):
+    """One change a base registry (or the personal data store) publishes: a birth or a death entered in civil
+    status, a person reaching an age the law attaches an obligation to, a card issued, a value set back.
+
+    The change feed of the registries (issue 16 point 2): an append-only sequence (ORM refuses updates and deletes);
+    readers keep their own watermark (the last ``id`` read) and read ``id > watermark`` for the kinds they follow —
+    the index on ``(registry, kind, id)`` makes that a range read of the new rows only, never a scan.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    registry = models.CharField(max_length=30)
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=32, help_text="Personal ID or enterprise code the change is about.")
+    occurred_on = models.DateField(help_text="When the event happened (the birth date, the day the age is reached).")
+    payload = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["registry", "kind", "id"], name="exchange_change_feed"),
+                   models.Index(fields=["subject", "registry"], name="exchange_change_subject")]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.registry}.{self.kind} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Registry changes are never edited: append a new change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Registry changes are never deleted.")

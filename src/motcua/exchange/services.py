@@ -41,7 +41,7 @@ from .errors import (
     NotFound,
     RegistryUnavailable,
 )
-from .models import AccessGrant, AccessLogEntry, AccessLogHead, Outcome, PersonLink, shard_of
+from .models import AccessGrant, AccessLogEntry, AccessLogHead, Outcome, PersonLink, RegistryChange, shard_of
 from .registries.base import PERSONAL_ID, CallContext
 
 __all__ = [
@@ -56,8 +56,10 @@ __all__ = [
     "append_log",
     "fetch",
     "grant",
+    "latest_change",
     "link_person",
     "prefill",
+    "record_change",
     "revoke",
 ]
 
@@ -527,3 +529,22 @@ def link_person(user, personal_id: str, *, source: str = "") -> PersonLink:
     link, _ = PersonLink.objects.update_or_create(user=user, defaults={"personal_id": parsed.number,
                                                                         "source": source})
     return link
+
+
+def record_change(registry: str, kind: str, subject: str, *, occurred_on=None, payload: dict | None = None,
+                  at: datetime | None = None) -> RegistryChange:
+    """Append one change to the registries' change feed (what a registry publishes when its data changes)."""
+    if registry not in registries.SPECS and registry not in ("store", "dossiers"):
+        raise InvalidRequest(f"Không có cơ sở dữ liệu tên {registry!r}.", code="unknown_registry")
+    at = at or timezone.now()
+    row = RegistryChange(registry=registry, kind=str(kind)[:40], subject=str(subject)[:32],
+                         occurred_on=occurred_on or timezone.localdate(at), payload=dict(payload or {}),
+                         recorded_at=at)
+    row.save()
+    return row
+
+
+def latest_change(registry: str, subject: str, kinds: Sequence[str]) -> RegistryChange | None:
+    """The latest change of ``kinds`` about ``subject`` (the registry's current value of what those kinds set)."""
+    return (RegistryChange.objects.filter(registry=registry, subject=subject, kind__in=list(kinds))
+            .order_by("-id").first())

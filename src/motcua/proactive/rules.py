@@ -1,0 +1,117 @@
+"""Pure rules of proactive online public services (Decree 224/2026 Art. 16–17; issue 16).
+
+No database here: what a trigger's source reads from the change feed, who a change concerns, whether a trigger may
+run on a day, what the person is told and what is still missing. Tested table-driven.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+# Sources: (registry, change kind) in the registries' change feed (motcua.exchange.models.RegistryChange).
+BIRTH, DEATH, ID_CARD_AGE, STORE_EXPIRY, BUSINESS_YEARLY, DOSSIER_RESULT = (
+    "civil_status.birth", "civil_status.death", "population.age_reached", "store.expiring",
+    "business.yearly_obligation", "dossiers.result")
+SOURCES: dict[str, tuple[str, str, str]] = {
+    # source → (registry, kind, Vietnamese label)
+    BIRTH: ("civil_status", "birth", "Khai sinh được ghi vào cơ sở dữ liệu hộ tịch"),
+    DEATH: ("civil_status", "death", "Khai tử được ghi vào cơ sở dữ liệu hộ tịch"),
+    ID_CARD_AGE: ("population", "age_reached", "Công dân đến tuổi phải đổi thẻ căn cước (25, 40, 60 tuổi)"),
+    STORE_EXPIRY: ("store", "expiring", "Giấy tờ trong kho dữ liệu cá nhân sắp hết hạn"),
+    BUSINESS_YEARLY: ("business", "yearly_obligation", "Nghĩa vụ hằng năm của doanh nghiệp"),
+    DOSSIER_RESULT: ("dossiers", "result", "Kết quả hồ sơ mở ra bước tiếp theo"),
+}
+
+# Law on Identification 2023 Art. 21(1): the identity card is renewed when its holder reaches 25, 40 and 60.
+ID_CARD_RENEWAL_AGES = (25, 40, 60)
+
+LEVELS = {1: "Mức 1: nhắc thực hiện", 2: "Mức 2: nhắc và chuẩn bị hồ sơ",
+          3: "Mức 3: nhắc, chuẩn bị hồ sơ và khuyến nghị phương án",
+          4: "Mức 4: tự động thực hiện"}  # Decree 224/2026 Art. 16(1)–(4)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+
+
+def legal_basis_missing(instrument: str, article: str) -> bool:
+    """Decree 224/2026 Art. 17(2): every use of data by a proactive service needs a clear legal basis."""
+    return not (instrument or "").strip() or not (article or "").strip()
+
+
+def runnable(*, instrument: str, article: str, active: bool, valid_from: date, valid_to: date | None,
+             on: date) -> Verdict:
+    """May a trigger run on ``on``? Never without a legal basis (Art. 17(2)); only within its effective dates."""
+    if legal_basis_missing(instrument, article):
+        return Verdict(False, "Thiếu căn cứ pháp lý (Nghị định 224/2026 Điều 17 khoản 2).")
+    if not active:
+        return Verdict(False, "Tín hiệu đã tắt.")
+    if on < valid_from:
+        return Verdict(False, f"Chưa có hiệu lực (từ {valid_from:%d/%m/%Y}).")
+    if valid_to is not None and on > valid_to:
+        return Verdict(False, f"Đã hết hiệu lực (đến {valid_to:%d/%m/%Y}).")
+    return Verdict(True)
+
+
+def recipients(source: str, subject: str, payload: dict[str, Any]) -> list[str]:
+    """Whose task a change opens: a birth → the parents named in the record; a death → the person who declared it
+    (or the spouse); the rest → the subject itself."""
+    if source == BIRTH:
+        return [p for p in (payload.get("father_personal_id"), payload.get("mother_personal_id")) if p]
+    if source == DEATH:
+        return [p for p in (payload.get("declarant_personal_id"), payload.get("spouse_personal_id")) if p][:1]
+    return [subject] if subject else []
+
+
+def applies(source: str, payload: dict[str, Any], condition: dict[str, Any]) -> bool:
+    """Does a change meet the trigger's condition? (ID card: the age reached is a renewal age.)"""
+    if source == ID_CARD_AGE:
+        ages = condition.get("ages") or ID_CARD_RENEWAL_AGES
+        return int(payload.get("age") or 0) in ages
+    return True
+
+
+def reason(source: str, occurred_on: date, payload: dict[str, Any]) -> str:
+    """Why the person sees the task, in the words shown on their page."""
+    if source == BIRTH:
+        name = payload.get("child_name") or "con bạn"
+        return (f"Vì hệ thống ghi nhận con bạn ({name}) sinh ngày {occurred_on:%d/%m/%Y} trong cơ sở dữ liệu "
+                "hộ tịch.")
+    if source == DEATH:
+        return (f"Vì hệ thống ghi nhận {payload.get('deceased_name') or 'người thân của bạn'} mất ngày "
+                f"{occurred_on:%d/%m/%Y}.")
+    if source == ID_CARD_AGE:
+        return (f"Vì ngày {occurred_on:%d/%m/%Y} bạn đủ {payload.get('age')} tuổi: thẻ căn cước phải được đổi "
+                "(Luật Căn cước 2023 Điều 21 khoản 1).")
+    if source == STORE_EXPIRY:
+        return f"Vì giấy tờ {payload.get('title') or ''} trong kho dữ liệu của bạn hết hạn ngày {occurred_on:%d/%m/%Y}."
+    if source == BUSINESS_YEARLY:
+        return f"Vì doanh nghiệp có nghĩa vụ {payload.get('obligation') or 'hằng năm'} đến hạn {occurred_on:%d/%m/%Y}."
+    return f"Vì hồ sơ {payload.get('dossier_code') or ''} đã có kết quả ngày {occurred_on:%d/%m/%Y}."
+
+
+# What a prepared dossier needs that no registry holds: the person adds it before confirming.
+STILL_NEEDED: dict[str, list[str]] = {
+    BIRTH: ["Tên gọi của trẻ (nếu chưa đặt trong giấy chứng sinh)", "Nơi đăng ký thường trú của trẻ"],
+    DEATH: ["Giấy báo tử hoặc giấy tờ thay giấy báo tử"],
+    ID_CARD_AGE: ["Thu nhận ảnh chân dung và vân tay tại cơ quan công an (theo lịch hẹn)"],
+}
+
+
+def still_needed(source: str, prepared: dict[str, Any]) -> list[str]:
+    """The marked fields: what the prepared dossier still lacks (a name not yet given, a document no registry has)."""
+    missing = list(STILL_NEEDED.get(source, []))
+    if source == BIRTH and prepared.get("child", {}).get("full_name"):
+        missing = missing[1:]
+    return missing
+
+
+def respond_by(decided_on: date, days: int) -> date:
+    """Level 4: the period the person has to confirm, refuse or ask for a correction (Art. 16(4)(a))."""
+    from datetime import timedelta
+
+    return decided_on + timedelta(days=max(1, days))

@@ -1,0 +1,376 @@
+"""Every write of proactive online public services (Decree 224/2026 Art. 16–17; issue 16).
+
+- :func:`run` — the scheduled job (``motcua proactive run``): for each trigger that may run today, read the
+  registries' change feed past the trigger's watermark (only the new changes), skip everyone who refused proactive
+  services *before any of their data is read*, read what the prepared dossier needs (each read appended to the
+  access log with the trigger, purpose and legal basis), open one case per person and change, notify them, and move
+  the watermark — one transaction per batch, so a crash re-reads a batch but never opens a case twice.
+- :func:`confirm` — level 2–3: the person's one click submits the prepared dossier through the normal path
+  (:func:`motcua.dossiers.services.submit` or :func:`motcua.dossiers.groups.submit_group`).
+- :func:`respond` — level 4: the person confirms, refuses or asks for a correction; a refusal or a correction
+  request sets the registry value back to what it was just before, through the change feed, and keeps the trail.
+- :func:`opt_out`, :func:`opt_in` — Art. 17(3): the person may refuse proactive services, all or one trigger.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from motcua.core.notify import Message, send_later
+from motcua.exchange import registries
+from motcua.exchange import rules as exchange_rules
+from motcua.exchange.errors import ExchangeError
+from motcua.exchange.models import Outcome, PersonLink, RegistryChange
+from motcua.exchange.registries.base import CallContext
+from motcua.exchange.services import LogRecord, append_log, latest_change, record_change
+
+from . import rules
+from .models import CaseState, OptOut, ProactiveCase, Trigger, TriggerWatermark
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CaseError", "RunSummary", "confirm", "opt_in", "opt_out", "respond", "run"]
+
+BATCH = 2000
+AGENCY = "HT-CHUDONG"  # the agency code recorded on the access log for the system's proactive reads
+
+
+class CaseError(Exception):
+    """The case cannot take that action (not the person's, not open, a submission error)."""
+
+    def __init__(self, message: str, code: str = "invalid", errors: dict | None = None) -> None:
+        super().__init__(message)
+        self.code, self.errors = code, errors or {}
+
+
+@dataclass
+class RunSummary:
+    triggers: int = 0
+    changes_read: int = 0
+    cases: int = 0
+    skipped_opted_out: int = 0
+    notified: int = 0
+    per_trigger: dict[str, int] = field(default_factory=dict)
+
+
+def purpose_of(trigger: Trigger) -> str:
+    """The purpose written on every access-log entry of a trigger: the trigger, its purpose and its legal basis."""
+    return (f"Dịch vụ công chủ động {trigger.code} (mức {trigger.level}): {trigger.purpose} — "
+            f"căn cứ {trigger.legal_basis}")[:exchange_rules.MAX_PURPOSE]
+
+
+def run(on: date | None = None, *, batch: int = BATCH, codes: list[str] | None = None) -> RunSummary:
+    """Run every trigger that may run on ``on`` (today) over the changes since its watermark."""
+    on = on or timezone.localdate()
+    summary = RunSummary()
+    triggers = Trigger.objects.filter(active=True)
+    if codes:
+        triggers = triggers.filter(code__in=codes)
+    for trigger in triggers:
+        verdict = rules.runnable(instrument=trigger.legal_instrument, article=trigger.legal_article,
+                                 active=trigger.active, valid_from=trigger.valid_from, valid_to=trigger.valid_to,
+                                 on=on)
+        if not verdict.ok:
+            log.info("proactive trigger %s not run: %s", trigger.code, verdict.reason)
+            continue
+        summary.triggers += 1
+        while True:
+            read = _run_batch(trigger, batch, summary)
+            if read < batch:
+                break
+    return summary
+
+
+def _run_batch(trigger: Trigger, batch: int, summary: RunSummary) -> int:
+    registry, kind, _label = rules.SOURCES[trigger.source]
+    with transaction.atomic():
+        mark, _ = TriggerWatermark.objects.select_for_update().get_or_create(trigger=trigger)
+        # Only the changes past the watermark, through the (registry, kind, id) index: never a scan of the feed.
+        changes = list(RegistryChange.objects.filter(registry=registry, kind=kind, id__gt=mark.last_change_id)
+                       .order_by("id").values_list("id", "subject", "occurred_on", "payload")[:batch])
+        if not changes:
+            return 0
+        summary.changes_read += len(changes)
+        wanted: list[tuple[int, str, date, dict, str]] = []
+        for change_id, subject, occurred_on, payload in changes:
+            if not rules.applies(trigger.source, payload, trigger.condition):
+                continue
+            persons = rules.recipients(trigger.source, subject, payload)
+            for person in persons[:1] if trigger.level == 4 else persons:  # one decision per event at level 4
+                wanted.append((change_id, subject, occurred_on, payload, person))
+        # Art. 17(3): a person who refused is dropped here, before anything about them is read or logged.
+        people = {w[4] for w in wanted}
+        refused = set(OptOut.objects.filter(Q(trigger__isnull=True) | Q(trigger=trigger),
+                                            personal_id__in=people).values_list("personal_id", flat=True))
+        summary.skipped_opted_out += sum(1 for w in wanted if w[4] in refused)
+        wanted = [w for w in wanted if w[4] not in refused]
+        done = set(ProactiveCase.objects.filter(trigger=trigger, change_id__in=[c[0] for c in changes])
+                   .values_list("change_id", "personal_id"))
+        wanted = [w for w in wanted if (w[0], w[4]) not in done]
+        cases, records = [], []
+        now = timezone.now()
+        for change_id, subject, occurred_on, payload, person in wanted:
+            case, reads = _prepare_case(trigger, change_id, subject, occurred_on, payload, person, now)
+            cases.append(case)
+            records.extend(reads)
+        entries = append_log(records) if records else []
+        _attach_log_ids(cases, records, entries)
+        ProactiveCase.objects.bulk_create(cases)
+        if trigger.level == 4:
+            for case in ProactiveCase.objects.filter(trigger=trigger, change_id__in=[c.change_id for c in cases]):
+                _act_automatically(trigger, case)
+        summary.notified += _notify(trigger, cases)
+        summary.cases += len(cases)
+        summary.per_trigger[trigger.code] = summary.per_trigger.get(trigger.code, 0) + len(cases)
+        mark.last_change_id = changes[-1][0]
+        mark.save(update_fields=["last_change_id", "updated_at"])
+    return len(changes)
+
+
+def _record(trigger: Trigger, registry: str, subject: str, attributes: list[str], outcome: str = Outcome.ALLOWED,
+            reason: str = "", at: datetime | None = None) -> LogRecord:
+    return LogRecord(registry=registry, subject=subject, attributes=attributes, role=exchange_rules.SYSTEM,
+                     purpose=purpose_of(trigger), outcome=outcome, reason=reason, agency_code=AGENCY,
+                     actor_username=f"proactive:{trigger.code}", actor_name=f"Tín hiệu {trigger.code}",
+                     procedure_code=(trigger.procedure_codes or [""])[0], at=at or timezone.now())
+
+
+def _lookup(trigger: Trigger, registry: str, subject: str, attributes: list[str], reads: list[LogRecord]
+            ) -> dict[str, Any] | None:
+    """Read a registry for a trigger; the read is appended to ``reads`` (logged with the batch)."""
+    plugin = registries.get(registry)
+    context = CallContext(agency=AGENCY, actor=f"proactive:{trigger.code}", role=exchange_rules.SYSTEM,
+                          purpose=purpose_of(trigger))
+    try:
+        values = plugin.lookup(subject, attributes, context)
+    except ExchangeError as error:
+        reads.append(_record(trigger, registry, subject, attributes, Outcome.UNAVAILABLE, str(error)))
+        return None
+    reads.append(_record(trigger, registry, subject, attributes))
+    return values
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _prepare_case(trigger: Trigger, change_id: int, subject: str, occurred_on: date, payload: dict, person: str,
+                  now: datetime) -> tuple[ProactiveCase, list[LogRecord]]:
+    registry, kind, label = rules.SOURCES[trigger.source]
+    spec = registries.SPECS.get(registry)
+    source_label = spec.label if spec else label
+    # The change itself is data about the person: its use is logged too.
+    reads = [_record(trigger, registry, person, [kind])]
+    data_used = [{"label": label, "value": occurred_on.strftime("%d/%m/%Y"), "source": source_label,
+                  "registry": registry}]
+    form: dict[str, Any] = {}
+    applicant: dict[str, Any] = {"kind": "citizen", "personal_id": person}
+    if trigger.level >= 2:
+        values = _lookup(trigger, "population", person, ["full_name", "permanent_residence"], reads)
+        population = registries.SPECS["population"]
+        if values:
+            applicant.update(full_name=values["full_name"], address=values["permanent_residence"])
+            data_used += [{"label": population.attributes.get(a, a), "value": _jsonable(values[a]),
+                           "source": population.label, "registry": "population"} for a in values]
+        if trigger.source == rules.BIRTH:
+            child = {"full_name": payload.get("child_name") or "", "birth_date": occurred_on.isoformat(),
+                     "sex": payload.get("sex") or "", "place_of_birth": payload.get("place_of_birth") or "",
+                     "personal_id": subject}
+            form["child"] = child
+            data_used += [{"label": "Trẻ: " + k, "value": v, "source": source_label, "registry": registry}
+                          for k, v in child.items() if v]
+        elif trigger.source == rules.DEATH:
+            form["deceased"] = {"personal_id": subject, "full_name": payload.get("deceased_name") or "",
+                                "date_of_death": occurred_on.isoformat()}
+    state = {1: CaseState.REMINDED, 4: CaseState.AUTO_DONE}.get(trigger.level, CaseState.PREPARED)
+    case = ProactiveCase(trigger=trigger, personal_id=person, subject=subject, change_id=change_id,
+                         event_on=occurred_on, level=trigger.level, state=state,
+                         reason=rules.reason(trigger.source, occurred_on, payload), data_used=data_used,
+                         form_data=form, applicant=applicant,
+                         missing=rules.still_needed(trigger.source, form) if trigger.level in (2, 3) else [],
+                         created_at=now,
+                         respond_by=rules.respond_by(timezone.localdate(now), trigger.respond_days)
+                         if trigger.level == 4 else None)
+    return case, reads
+
+
+def _attach_log_ids(cases: list[ProactiveCase], records: list[LogRecord], entries) -> None:
+    """Each data-used row points at its access-log entry (the person sees the same read on both pages)."""
+    by_key: dict[tuple[str, str], int] = {}
+    for record, entry in zip(records, entries, strict=True):
+        by_key.setdefault((record.subject, record.registry), entry.pk)
+    for case in cases:
+        for row in case.data_used:
+            row["log_entry"] = by_key.get((case.personal_id, row["registry"]))
+
+
+# -- level 4 ----------------------------------------------------------------------------------------------------
+
+CARD_KINDS = ("card_issued", "card_restored")
+
+
+def current_card(child: str) -> dict | None:
+    """The health-insurance card the social-insurance registry holds for ``child``: its latest published change,
+    else what the (simulated) registry answers."""
+    change = latest_change("social_insurance", child, CARD_KINDS)
+    if change is not None:
+        return change.payload.get("card")
+    try:
+        values = registries.get("social_insurance").lookup(child, ["health_insurance_card"], CallContext())
+    except ExchangeError:
+        return None
+    return _jsonable(values.get("health_insurance_card"))
+
+
+def _act_automatically(trigger: Trigger, case: ProactiveCase) -> None:
+    """Decree 224/2026 Art. 16(4)(a): decide without a submission — here, issue the newborn's health-insurance card
+    in the social-insurance registry; keep the value just before (Art. 16(4)(b)) to restore it on refusal."""
+    child = case.subject
+    before = current_card(child)
+    born = case.event_on
+    try:
+        sixth = born.replace(year=born.year + 6)
+    except ValueError:  # 29 February
+        sixth = born.replace(year=born.year + 6, day=28)
+    after = {"number": f"TE1{child[-10:]}", "valid_from": born.isoformat(),
+             "valid_to": (sixth - timedelta(days=1)).isoformat(), "initial_hospital": "Theo nơi cư trú của trẻ"}
+    append_log([_record(trigger, "social_insurance", case.personal_id, ["health_insurance_card"])])
+    record_change("social_insurance", "card_issued", child,
+                  payload={"card": after, "case": case.pk, "trigger": trigger.code}, occurred_on=born)
+    ProactiveCase.objects.filter(pk=case.pk).update(before={"card": before}, after={"card": after})
+
+
+def respond(case_id: int, personal_id: str, answer: str, note: str = "") -> ProactiveCase:
+    """Level 4: the person confirms, refuses, or asks for a correction. Refusal and correction set the registry
+    value back to the state just before the automatic action (Decree 224/2026 Art. 16(4)(b))."""
+    if answer not in ("confirm", "refuse", "correction"):
+        raise CaseError("Câu trả lời không hợp lệ.", "invalid_answer")
+    with transaction.atomic():
+        case = ProactiveCase.objects.select_for_update().filter(pk=case_id, personal_id=personal_id).first()
+        if case is None:
+            raise CaseError("Không có việc này.", "not_found")
+        if case.state != CaseState.AUTO_DONE:
+            raise CaseError("Việc này đã được trả lời.", "not_open")
+        now = timezone.now()
+        if answer == "confirm":
+            case.state = CaseState.CONFIRMED
+        else:
+            previous = (case.before or {}).get("card")
+            record_change("social_insurance", "card_restored", case.subject,
+                          payload={"card": previous, "case": case.pk, "answer": answer, "note": note[:500]},
+                          occurred_on=timezone.localdate(now), at=now)
+            case.state = CaseState.REFUSED if answer == "refuse" else CaseState.CORRECTION
+        case.note, case.decided_at = note[:2000], now
+        case.save(update_fields=["state", "note", "decided_at"])
+    return case
+
+
+# -- level 1–3: the person's confirmation -----------------------------------------------------------------------
+
+
+def confirm(case_id: int, user, personal_id: str, additions: dict[str, str] | None = None):
+    """Submit the prepared dossier of a case through the normal submission path; returns the dossier."""
+    from motcua.dossiers import groups
+    from motcua.dossiers import services as dossier_services
+
+    case = ProactiveCase.objects.select_related("trigger").filter(pk=case_id, personal_id=personal_id).first()
+    if case is None:
+        raise CaseError("Không có việc này.", "not_found")
+    if case.state not in (CaseState.PREPARED, CaseState.REMINDED):
+        raise CaseError("Việc này đã được xử lý.", "not_open")
+    trigger = case.trigger
+    form = dict(case.form_data)
+    if additions and "child_full_name" in additions and "child" in form:
+        name = additions["child_full_name"].strip()
+        if name:
+            form["child"] = {**form["child"], "full_name": name}
+    if "child" in form and not form["child"].get("full_name"):
+        raise CaseError("Cần nhập tên của trẻ.", "missing", {"child_full_name": "Bắt buộc."})
+    applicant = {**case.applicant, "email": getattr(user, "email", "") or ""}
+    applicant.setdefault("full_name", user.get_full_name() or user.username)
+    try:
+        with transaction.atomic():
+            if trigger.group_code:
+                dossier = groups.submit_group(trigger.group_code, trigger.agency_code, "online", applicant, form,
+                                              actor=user)
+            else:
+                dossier = dossier_services.submit(trigger.procedure_codes[0], trigger.agency_code, "online",
+                                                  applicant, form, actor=user)
+            updated = ProactiveCase.objects.filter(pk=case.pk, state=case.state).update(
+                state=CaseState.SUBMITTED, dossier_code=dossier.code, decided_at=timezone.now(), form_data=form)
+            if not updated:
+                raise CaseError("Việc này đã được xử lý.", "not_open")
+            # One event, one dossier: the other parent's task for the same birth is closed with the same dossier.
+            ProactiveCase.objects.filter(trigger=trigger, change_id=case.change_id, state__in=(
+                CaseState.PREPARED, CaseState.REMINDED)).exclude(pk=case.pk).update(
+                state=CaseState.SUBMITTED, dossier_code=dossier.code, decided_at=timezone.now(),
+                note="Đã được người thân nộp.")
+    except dossier_services.InvalidSubmission as error:
+        raise CaseError("Chưa nộp được hồ sơ.", "invalid_submission", error.errors) from error
+    return dossier
+
+
+def dismiss(case_id: int, personal_id: str) -> None:
+    ProactiveCase.objects.filter(pk=case_id, personal_id=personal_id,
+                                 state__in=(CaseState.REMINDED, CaseState.PREPARED)).update(
+        state=CaseState.DISMISSED, decided_at=timezone.now())
+
+
+# -- consent ----------------------------------------------------------------------------------------------------
+
+
+def opt_out(personal_id: str, trigger: Trigger | None = None) -> OptOut:
+    """Decree 224/2026 Art. 17(3): refuse proactive services (``trigger`` None: all of them)."""
+    try:
+        with transaction.atomic():
+            return OptOut.objects.create(personal_id=personal_id, trigger=trigger, at=timezone.now())
+    except IntegrityError:
+        return OptOut.objects.get(personal_id=personal_id, trigger=trigger)
+
+
+def opt_in(personal_id: str, trigger: Trigger | None = None) -> int:
+    deleted, _ = OptOut.objects.filter(personal_id=personal_id, trigger=trigger).delete()
+    return deleted
+
+
+# -- notification -----------------------------------------------------------------------------------------------
+
+
+def _notify(trigger: Trigger, cases: list[ProactiveCase]) -> int:
+    """One ``notify`` job per batch (after the commit) to the people with an e-mail on their account."""
+    if not cases:
+        return 0
+    people = {c.personal_id for c in cases}
+    users = get_user_model().objects
+    mails: dict[str, str] = {}
+    for pid, email in PersonLink.objects.filter(personal_id__in=people).values_list("personal_id", "user__email"):
+        if email:
+            mails[pid] = email
+    for username, email in users.filter(username__in=people - set(mails)).values_list("username", "email"):
+        if email:
+            mails[username] = email
+    messages = []
+    for case in cases:
+        to = mails.get(case.personal_id)
+        if not to:
+            continue
+        what = {1: "Nhắc thực hiện", 4: "Đã tự động thực hiện"}.get(case.level, "Hồ sơ đã được chuẩn bị sẵn")
+        messages.append(Message(channel="email", to=to, subject=f"{what}: {trigger.name}",
+                                body=f"{case.reason}\n\nXem và xác nhận tại mục \"Việc cần làm\": /ho-so/viec-can-lam/",
+                                meta={"kind": "proactive", "trigger": trigger.code, "change": case.change_id}))
+    send_later(messages)
+    return len(messages)

@@ -1,0 +1,51 @@
+"""Issue 16 point 4 (Decree 224/2026 Art. 16(4)): where the law allows, the result is produced without a
+submission; the person confirms, refuses or asks for a correction; a refusal restores the registry value just before,
+through the change feed, and leaves the trail."""
+
+import pytest
+
+from motcua.exchange.models import RegistryChange
+from motcua.proactive import services
+from motcua.proactive.models import CaseState, ProactiveCase
+
+from .factories import CHILD, FATHER, RUN_ON, birth, citizen, triggers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("answer, state, restored", [
+    ("refuse", CaseState.REFUSED, True),
+    ("correction", CaseState.CORRECTION, True),
+    ("confirm", CaseState.CONFIRMED, False),
+])
+def test_art16_4_the_card_is_issued_automatically_and_a_refusal_restores_it(client, answer, state, restored):
+    triggers("BHYT-TRESOSINH")
+    before = services.current_card(CHILD)
+    birth()
+    services.run(RUN_ON)
+    [case] = ProactiveCase.objects.all()  # one decision per birth, told to one parent
+    assert case.personal_id == FATHER and case.state == CaseState.AUTO_DONE and case.respond_by
+    issued = services.current_card(CHILD)
+    assert issued != before and issued["number"].startswith("TE1") and issued["valid_to"] == "2032-11-19"
+    client.force_login(citizen(FATHER))
+    assert "thẻ bảo hiểm y tế số" in client.get("/ho-so/viec-can-lam/").content.decode()
+    client.post(f"/ho-so/viec-can-lam/{case.pk}/tra-loi/", {"answer": answer, "note": "Sai nơi khám"})
+    case.refresh_from_db()
+    assert case.state == state
+    assert (services.current_card(CHILD) == before) is restored
+    kinds = list(RegistryChange.objects.filter(registry="social_insurance", subject=CHILD)
+                 .order_by("id").values_list("kind", flat=True))
+    assert kinds == (["card_issued", "card_restored"] if restored else ["card_issued"])  # the trail stays
+
+
+def test_an_answer_is_given_once_and_only_by_the_person(client):
+    triggers("BHYT-TRESOSINH")
+    birth()
+    services.run(RUN_ON)
+    [case] = ProactiveCase.objects.all()
+    client.force_login(citizen("079201006789"))
+    assert client.post(f"/ho-so/viec-can-lam/{case.pk}/tra-loi/", {"answer": "refuse"}).status_code == 404
+    services.respond(case.pk, FATHER, "confirm")
+    with pytest.raises(services.CaseError):
+        services.respond(case.pk, FATHER, "refuse")
+    assert not RegistryChange.objects.filter(kind="card_restored").exists()

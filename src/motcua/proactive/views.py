@@ -1,0 +1,93 @@
+"""Citizen pages under ``/ho-so/viec-can-lam/`` (issue 16 points 2, 4, 5): "Việc cần làm" with the reason, the data
+used and its source; one-click confirm; level-4 answers; refusing proactive services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from motcua.exchange.queries import personal_id_of
+
+from . import queries, services
+from .models import Trigger
+
+
+def _person(request: HttpRequest) -> str:
+    personal_id = personal_id_of(request.user)
+    if not personal_id:
+        raise Http404("Tài khoản chưa gắn số định danh cá nhân.")
+    return personal_id
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    personal_id = personal_id_of(request.user)
+    context = {"personal_id": personal_id, "tasks": [], "history": [], "consent": None, "triggers": []}
+    if personal_id:
+        consent = queries.consent_of(personal_id)
+        context.update(tasks=queries.tasks_of(personal_id), history=queries.history_of(personal_id),
+                       consent=consent,
+                       triggers=[{"trigger": t, "refused": t.pk in consent["triggers"]} for t in queries.triggers()])
+    return render(request, "proactive/tasks.html", context)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, case_id: int) -> HttpResponse:
+    personal_id = _person(request)
+    try:
+        dossier = services.confirm(case_id, request.user, personal_id,
+                                   {"child_full_name": request.POST.get("child_full_name", "")})
+    except services.CaseError as error:
+        if error.code == "not_found":
+            raise Http404(str(error)) from error
+        detail = "; ".join(f"{v}" for v in error.errors.values())
+        messages.error(request, f"{error} {detail}".strip())
+        return redirect("proactive:tasks")
+    messages.success(request, f"Đã nộp hồ sơ {dossier.code}.")
+    return redirect(f"/ho-so/{dossier.code}/")
+
+
+@login_required
+@require_POST
+def dismiss(request: HttpRequest, case_id: int) -> HttpResponse:
+    services.dismiss(case_id, _person(request))
+    return redirect("proactive:tasks")
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        services.respond(case_id, _person(request), request.POST.get("answer", ""), request.POST.get("note", ""))
+    except services.CaseError as error:
+        if error.code == "not_found":
+            raise Http404(str(error)) from error
+        messages.error(request, str(error))
+        return redirect("proactive:tasks")
+    messages.success(request, "Đã ghi nhận ý kiến của bạn.")
+    return redirect("proactive:tasks")
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest) -> HttpResponse:
+    """Refuse or accept proactive services again: ``scope`` = ``all`` or a trigger id; ``choice`` = out / in."""
+    personal_id = _person(request)
+    scope, choice = request.POST.get("scope", ""), request.POST.get("choice", "")
+    trigger = None
+    if scope != "all":
+        trigger = Trigger.objects.filter(pk=scope if scope.isdigit() else None).first()
+        if trigger is None:
+            raise Http404("Không có dịch vụ này.")
+    if choice == "out":
+        services.opt_out(personal_id, trigger)
+        messages.success(request, "Đã ghi nhận: bạn từ chối dịch vụ công chủ động"
+                         + (f" «{trigger.name}»." if trigger else " (tất cả)."))
+    elif choice == "in":
+        services.opt_in(personal_id, trigger)
+        messages.success(request, "Đã ghi nhận: bạn nhận lại dịch vụ công chủ động.")
+    return redirect("proactive:tasks")
