@@ -28,6 +28,13 @@ def celery_conf():
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url")}
     yield app.conf
     app.conf.update(saved)
+    _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Celery keeps its connection and producer pools for the broker it first used; the tests change brokers."""
+    app.close()
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -67,6 +74,7 @@ def test_a_broker_that_is_down_loses_nothing_and_beat_hands_the_row_over_later(s
     settings.MOTCUA_JOBS_INLINE = False
     settings.MOTCUA_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     celery_conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
+    _forget_connections()  # no connection pool of an earlier test's broker
     seen.clear()
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.enqueue("test.remember-request-id", {})
