@@ -51,6 +51,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import itertools
+import math
 import re
 import threading
 from array import array
@@ -456,6 +457,16 @@ class SearchResult:
     versions: RankedVersions
     _suggestions: list[str] | None = field(default=None, repr=False)
     _using: str | None = field(default=None, repr=False)
+    relevant: RankedVersions | None = None
+    """The matches above the relevance floor (``versions`` without ``weak``); ``versions`` when not split."""
+    weak: RankedVersions | None = None
+    """Matches below the floor: the query's words only in other fields (shown apart); empty when not split."""
+
+    def __post_init__(self) -> None:
+        if self.relevant is None:
+            self.relevant = self.versions
+        if self.weak is None:
+            self.weak = RankedVersions(self._using or "default", None, [], "")
 
     def suggestions(self, limit: int = 5) -> list[str]:
         """Close names when a query found nothing (computed on first call; empty without a query)."""
@@ -497,13 +508,73 @@ def search_procedures(q: str | None = "", filters: SearchFilters | None = None, 
         if allowed is not None:
             matched &= allowed
         in_name = _all_of(index.name_terms, terms) & matched
-        folded = fold(q)
-        start, end = index.length_range(len(folded))
-        exact = sorted(p for p in in_name if start <= p < end and index.names[p] == folded)
-        tiers = [exact, sorted(in_name.difference(exact)), sorted(matched - in_name)]
+        folded = _plain(fold(q))
+        exact = sorted(p for p in in_name if _plain(index.names[p]) == folded)
+        rest = in_name.difference(exact)
+        as_phrase = sorted(p for p in rest if _holds(index.names[p], phrase))
+        related, weak = _related(index, terms, matched - in_name)
+        tiers = [exact, as_phrase, sorted(rest.difference(as_phrase)), *related]
+        return SearchResult(q, terms, _by_rank(alias, index, [*tiers, weak], phrase, rows), _using=alias,
+                            relevant=_by_rank(alias, index, tiers, phrase, rows),
+                            weak=_by_rank(alias, index, [weak], phrase, rows))
     if code and allowed is not None:
         tiers = [[p for p in t if p in allowed] for t in tiers]
     return SearchResult(q, terms, _by_rank(alias, index, tiers, phrase, rows), _using=alias)
+
+
+# -- relevance floor (issue 14 point 12) -------------------------------------------------------------------------
+
+RELEVANCE_FLOOR = 0.5
+"""Share of the query's weight a name must hold for a match found only in other fields to count as relevant."""
+
+_LEADING = ("thu tuc ",)
+
+
+def _plain(folded_name: str) -> str:
+    """A folded name as words only, without the portal's habitual "Thủ tục" before the name itself."""
+    text = " ".join(_TERM.findall(folded_name))
+    for lead in _LEADING:
+        if text.startswith(lead):
+            return text[len(lead):]
+    return text
+
+
+def _holds(folded_name: str, phrase: str) -> bool:
+    return bool(phrase) and f" {phrase} " in f" {' '.join(_TERM.findall(folded_name))} "
+
+
+def _related(index: _Index, terms: list[str], candidates: set[int]) -> tuple[list[list[int]], list[int]]:
+    """Matches whose name lacks some query term, split by how much of the query their name carries.
+
+    Vietnamese words are mostly two syllables, so the query is weighed by its pairs of adjacent terms ("ket hon",
+    not "ket" and "hon" apart; one term on its own), each weighted by how rare it is among names (inverse document
+    frequency: "dang ky" is in hundreds of names, "khai sinh" in a few). A match whose name holds at least
+    ``RELEVANCE_FLOOR`` of that weight is related (in tiers, best share first); the rest only mention the terms
+    somewhere in their documents, legal basis or results ("Tàu biển quá cảnh" for "đăng ký khai sinh") and are
+    returned apart, in name order."""
+    if not candidates:
+        return [], []
+    units = [f"{a} {b}" for a, b in itertools.pairwise(terms)] or list(terms)
+    units = list(dict.fromkeys(units))
+    words = {p: f" {' '.join(_TERM.findall(index.names[p]))} " for p in candidates}
+    total = len(index)
+    weights = {}
+    for unit in units:
+        if " " in unit:
+            frequency = sum(1 for name in index.names if unit in name)  # a superset of the whole-word matches
+        else:
+            frequency = len(index.name_terms.get(unit, ()))
+        weights[unit] = math.log((total + 1) / (frequency + 1)) + 1e-6
+    whole = sum(weights.values())
+    buckets: dict[float, list[int]] = defaultdict(list)
+    weak: list[int] = []
+    for p in candidates:
+        share = sum(w for unit, w in weights.items() if f" {unit} " in words[p]) / whole
+        if share >= RELEVANCE_FLOOR:
+            buckets[round(share, 3)].append(p)
+        else:
+            weak.append(p)
+    return [sorted(buckets[k]) for k in sorted(buckets, reverse=True)], sorted(weak)
 
 
 def _by_rank(alias: str, index: _Index, tiers: list[list[int]], phrase: str,

@@ -69,6 +69,8 @@ class SearchOutcome:
 
     versions: Sequence[m.ProcedureVersion]
     _suggest: Callable[[], list[str]] = field(default=lambda: [], repr=False)
+    weak: Sequence[m.ProcedureVersion] = ()
+    """Matches below the relevance floor (the words only in documents, legal basis…), shown apart."""
 
     def suggestions(self) -> list[str]:
         return self._suggest()
@@ -98,7 +100,8 @@ def search(q: str, filters: Filters) -> SearchOutcome:
         online_level=filters.online_level or None,
         agency=filters.agency or None,
     ))
-    return SearchOutcome(versions=found.versions, _suggest=lambda: found.suggestions(MAX_SUGGESTIONS))
+    return SearchOutcome(versions=found.relevant, _suggest=lambda: found.suggestions(MAX_SUGGESTIONS),
+                         weak=found.weak)
 
 
 def _fallback_search(q: str, filters: Filters) -> SearchOutcome:

@@ -55,6 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": queries.home_figures(),
     })
 
+WEAK_SHOWN = 20
+"""Matches below the relevance floor listed apart under the results (the rest are counted)."""
+
 
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
@@ -75,7 +78,10 @@ def results(request: HttpRequest) -> HttpResponse:
     total = page.paginator.count
     suggestions: list[str] = []
     without_filters = 0
-    if not total and q:
+    # Issue 14 point 12: matches below the relevance floor come apart, after the last page of the results.
+    weak_count = len(outcome.weak)
+    weak = list(outcome.weak[:WEAK_SHOWN]) if weak_count and not page.has_next() else []
+    if not total and not weak_count and q:
         suggestions = outcome.suggestions()
         if filters.any():
             without_filters = Paginator(queries.search(q, queries.Filters()).versions, PER_PAGE).count
@@ -89,6 +95,9 @@ def results(request: HttpRequest) -> HttpResponse:
         "total": total,
         "page": page,
         "suggestions": suggestions,
+        "weak": weak,
+        "weak_count": weak_count,
+        "weak_more": weak_count - len(weak),
         "without_filters": without_filters,
         "query_without_page": params.urlencode(),
         "active_filters": filters.any(),

@@ -62,16 +62,32 @@ def test_one_single_row_query_when_nothing_changed(small, django_assert_num_quer
 
 
 def _oracle(q, rows):
-    """The documented ranking, computed from the rows: tier, name length, phrase first, code."""
+    """The documented ranking, computed from the rows: the exact name (without "Thủ tục"), names holding the query
+    as a phrase, names holding every term, names holding enough of the query's weight (by share), then the matches
+    below the relevance floor; within each, name length, phrase first, code."""
+    import itertools
+    import math
+
     terms = query_terms(q)
     phrase = " ".join(terms)
+    names = [name for _code, name, _text in rows]
+    units = list(dict.fromkeys(f"{a} {b}" for a, b in itertools.pairwise(terms))) or list(dict.fromkeys(terms))
+    weights = {u: math.log((len(names) + 1) / (1 + sum(
+        (u in n) if " " in u else (u in set(search._TERM.findall(n))) for n in names))) + 1e-6 for u in units}
     ranked = []
     for code, name, text in rows:
-        name_terms = set(search._TERM.findall(name))
-        all_terms = name_terms | set(search._TERM.findall(text))
-        if not set(terms) <= all_terms:
+        words = search._TERM.findall(name)
+        spaced = f" {' '.join(words)} "
+        if not set(terms) <= set(words) | set(search._TERM.findall(text)):
             continue
-        tier = 2 if name == fold(q) else 3 if set(terms) <= name_terms else 4
+        plain = " ".join(words).removeprefix("thu tuc ")
+        if plain == " ".join(search._TERM.findall(fold(q))).removeprefix("thu tuc "):
+            tier = (0, 0)
+        elif set(terms) <= set(words):
+            tier = (1, 0) if f" {phrase} " in spaced else (2, 0)
+        else:
+            share = sum(w for u, w in weights.items() if f" {u} " in spaced) / sum(weights.values())
+            tier = (3, -round(share, 3)) if share >= search.RELEVANCE_FLOOR else (4, 0)
         ranked.append((tier, len(name), phrase not in name, code))
     return [r[3] for r in sorted(ranked)]
 

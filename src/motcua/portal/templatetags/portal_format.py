@@ -30,6 +30,14 @@ def _group(n: int) -> str:
 
 
 @register.filter
+def vn_number(value: int | float | Decimal | None) -> str:
+    """A count with thousands separators: ``1399`` → ``1.399`` (Vietnamese) or ``1,399`` (English)."""
+    if value is None or value == "":
+        return ""
+    return _group(int(value))
+
+
+@register.filter
 def vnd(amount: int | None) -> str:
     """``50000`` → ``50.000 đ`` (Vietnamese) or ``50,000 VND`` (English); empty when unknown."""
     if amount is None:
@@ -84,7 +92,8 @@ def vdate(value: dt.date | dt.datetime | None) -> str:
 
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return format_date(value, "d/m/Y H:i" if _vietnamese() else "j M Y, H:i")
+        # Issue 14 point 4: a time reads "HH:MM dd/mm/yyyy" in Vietnamese.
+        return format_date(value, "H:i d/m/Y" if _vietnamese() else "j M Y, H:i")
     return format_date(value, "d/m/Y" if _vietnamese() else "j M Y")
 
 
