@@ -32,3 +32,16 @@ def test_the_handling_desk_sees_them_and_the_bulk_read_is_logged(caplog):
     assert row["applicant"]["personal_id"] == CITIZEN["personal_id"]
     record = next(r for r in caplog.records if r.name == "motcua.personal_data")
     assert (record.user, record.count) == ("desk", 1) and "page_size=50" in record.path
+
+
+def test_on_the_officer_page_too_the_supervisor_reads_them_masked(client):
+    from .factories import Flow
+
+    procedure()
+    flow = Flow(submitted())
+    client.force_login(flow.users["supervisor"])
+    html = client.get(f"/can-bo/ho-so/{flow.code}/").content.decode()
+    assert CITIZEN["personal_id"] not in html and CITIZEN["phone"] not in html and "*********345" in html
+    client.force_login(flow.users["desk_officer"])
+    html = client.get(f"/can-bo/ho-so/{flow.code}/").content.decode()
+    assert CITIZEN["personal_id"] in html and CITIZEN["phone"] in html

@@ -39,6 +39,7 @@ from motcua.core import signing
 from motcua.core.calendar import TZ, WorkingCalendar
 from motcua.core.params import DayFormField, day_or
 from motcua.dossiers import digitisation, documents, escalation, queries, rules, services
+from motcua.dossiers.api.serializers import mask
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
 from motcua.units.models import Agency
@@ -539,7 +540,11 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
     names = _assignee_names(events)
     upload_role = _upload_role(dossier, roles)
     consultation_overdue = escalation.is_consultation_overdue(dossier, moment)
+    # Issue 12 point 15: a reader who does not handle the dossier (a supervisor) sees the personal ID and phone masked.
+    handles = any(r in (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER) for r in roles)
     return render(request, "dossiers/officer/dossier.html", {
+        "applicant_id_shown": dossier.applicant_personal_id if handles else mask(dossier.applicant_personal_id),
+        "applicant_phone_shown": dossier.applicant_phone if handles else mask(dossier.applicant_phone),
         "dossier": dossier, "status_name": STATUS_CODES[dossier.status_code].name,
         "timeline": [_describe(e, names) for e in events], "documents": _documents(dossier),
         "upload_role": upload_role, "upload_after_approval": State(dossier.state) in RESULT_UPLOAD_STATES,
