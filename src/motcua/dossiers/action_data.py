@@ -108,6 +108,7 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     "stop": {},
     "apologise": {"new_due_at": _instant},
     "amend": {"form_data": _form_data},
+    "transfer_paper": {},
 }
 
 

@@ -834,6 +834,18 @@ def _withdraw(ctx: Context) -> None:
     ctx.dossier.supplement_closes_at = None
 
 
+def _transfer_paper(ctx: Context) -> None:
+    """Decree 118/2025 Art. 20(1)(a): the paper file reaches the competent authority within 1 working day of
+    receipt; the desk records the hand-over (``late`` in the event when past the deadline)."""
+    d = ctx.dossier
+    if d.paper_transfer_due_at is None or d.paper_transferred_at is not None:
+        raise rules.RuleViolation("no_paper_transfer_pending",
+                                  "Hồ sơ không có hồ sơ giấy phải chuyển đến cơ quan có thẩm quyền khác.")
+    d.paper_transferred_at = ctx.at
+    ctx.event_data.update(competent_agency=d.competent_agency.code if d.competent_agency else "",
+                          due_at=d.paper_transfer_due_at, late=ctx.at > d.paper_transfer_due_at)
+
+
 def _amend(ctx: Context) -> None:
     """Decree 118/2025 Art. 21(2): an online applicant amends the dossier's content until the decision. The new
     content replaces the old; the event keeps both (versioned by ``amendment``), so the officer sees every change."""
@@ -894,6 +906,7 @@ EFFECTS: dict[str, Callable[[Context], None]] = {
     Action.STOP: _stop,
     Action.APOLOGISE: _apologise,
     Action.AMEND: _amend,
+    Action.TRANSFER_PAPER: _transfer_paper,
 }
 
 

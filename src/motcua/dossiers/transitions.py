@@ -72,6 +72,7 @@ class Action(StrEnum):
     STOP = "stop"
     APOLOGISE = "apologise"
     AMEND = "amend"
+    TRANSFER_PAPER = "transfer_paper"
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Decree 118/2025 Art. 21(2): an online applicant amends the content until the decision; the state is kept.
     *(_t(A.AMEND, {state}, state, {R.APPLICANT}, "Online applicant amends the dossier (versioned in the event).")
       for state in sorted(_BEFORE_RESULT)),
+    # Decree 118/2025 Art. 20(1)(a): the receiving desk records that the paper file reached the competent authority.
+    *(_t(A.TRANSFER_PAPER, {state}, state, {R.DESK_OFFICER}, "Paper file handed to the competent authority.")
+      for state in (S.RECEIVED, S.PROCESSING, S.CONSULTING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED)),
 )
 
 assert not (_OFFICERS - {r for t in TRANSITIONS for r in t.roles})  # every officer role can act somewhere

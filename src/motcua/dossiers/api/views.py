@@ -102,8 +102,12 @@ class DossierAPIView(APIView):
 
     def visible_dossier(self, request: Request, code: str, viewer: access.Viewer | None = None) -> Dossier:
         viewer = viewer or access.viewer_for(request.user)
-        dossier = (access.visible(viewer, Dossier.objects.select_related("agency", "procedure", "procedure_version"))
-                   .filter(code=code).first())
+        visible = access.visible(viewer, Dossier.objects.select_related("agency", "procedure", "procedure_version"))
+        dossier = visible.filter(code=code).first()
+        if dossier is None:
+            # A code given before the competent authority's identifier (Decree 118/2025 Art. 28(2)(a)) still finds
+            # the dossier, under the same visibility.
+            dossier = visible.filter(code_aliases__code=code).first()
         if dossier is None:
             raise exceptions.NotFound(f"Không tìm thấy hồ sơ {code} (no such dossier).")
         return dossier
@@ -565,8 +569,8 @@ class DossierActionView(DossierAPIView):
             if role is None:
                 return _not_allowed(dossier, action, roles)
         try:
-            dossier = services.act(code, action, actor=request.user, role=role, expected_version=dossier.version,
-                                   reason=data["reason"], data=data["data"])
+            dossier = services.act(dossier.code, action, actor=request.user, role=role,
+                                   expected_version=dossier.version, reason=data["reason"], data=data["data"])
         except services.ActionDataInvalid as invalid:  # issue 12 point 5: undeclared keys, wrong types
             return _problem(400, "Invalid request", str(invalid), errors=invalid.errors)
         except services.VersionConflict as conflict:

@@ -93,3 +93,23 @@ def test_a_centre_cannot_choose_another_provinces_authority():
         flow("receive", "desk_officer", vn(2026, 3, 6, 10), data={"competent_agency": "H79.STP"})
     assert refused.value.rule == "outside_receipt_scope"
     assert Dossier.objects.get(code=flow.code).state == "submitted"
+
+
+@pytest.mark.django_db
+def test_the_desk_records_the_paper_files_hand_over_and_a_late_one_is_marked(client, monkeypatch):
+    """Art. 20(1)(a): within 1 working day of receipt; tracked on the dossier page until recorded."""
+    from motcua.dossiers.web import officer_views
+
+    procedure()
+    department = Agency.objects.filter(code__startswith="H01.", kind="department").order_by("code").first()
+    flow = Flow(submitted(at=vn(2026, 3, 6, 9), channel="in_person"))
+    flow("receive", "desk_officer", vn(2026, 3, 6, 10), data={"competent_agency": department.code})
+    flow.code = flow.dossier.code  # the competent authority's code from now on
+    monkeypatch.setattr(officer_views, "now", lambda: vn(2026, 3, 10, 9))
+    client.force_login(flow.users["desk_officer"])
+    html = client.get(f"/can-bo/ho-so/{flow.dossier.code}/").content.decode()
+    assert "Quá hạn chuyển hồ sơ giấy" in html and 'value="transfer_paper"' in html
+    d = flow("transfer_paper", "desk_officer", vn(2026, 3, 10, 9))
+    assert d.paper_transferred_at == vn(2026, 3, 10, 9) and d.events.last().data["late"] is True
+    with pytest.raises(RuleViolation):
+        flow("transfer_paper", "desk_officer", vn(2026, 3, 10, 10))

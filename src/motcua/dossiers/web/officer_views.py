@@ -65,12 +65,15 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("Withdraw at the applicant's request"),
     "stop": gettext_lazy("Stop processing"),
     "apologise": gettext_lazy("Apologise and set a new date"),
+    "transfer_paper": "Đã chuyển hồ sơ giấy",
 }
 # What each event means, in plain words for the timeline.
 EVENT_TEXTS = {
     "submit": gettext_lazy("The dossier was submitted."),
     "receive": gettext_lazy("The dossier was received and the return date set."),
     "amend": "Người nộp đã điều chỉnh nội dung hồ sơ (khoản 2 Điều 21 Nghị định 118/2025/NĐ-CP).",
+    "transfer_paper": "Hồ sơ giấy đã được chuyển đến cơ quan có thẩm quyền (điểm a khoản 1 Điều 20 Nghị định "
+                      "118/2025/NĐ-CP).",
     "request_supplement": gettext_lazy("The applicant was asked to supplement the dossier."),
     "submit_supplement": gettext_lazy("The applicant supplemented the dossier."),
     "refuse": gettext_lazy("The dossier was refused."),
@@ -415,6 +418,9 @@ def _buttons(dossier: Dossier, roles: Sequence[str]) -> list[ActionButton]:
             # The table allows an apology in these states; the date may be moved only once (domain.md §3).
             if action == "apologise" and dossier.apology_count >= rules.MAX_APOLOGIES:
                 continue
+            if action == "transfer_paper" and (dossier.paper_transfer_due_at is None
+                                               or dossier.paper_transferred_at is not None):
+                continue
             if action not in seen:
                 inputs = ACTION_INPUTS.get(action, ())
                 if action == "receive":
@@ -549,6 +555,8 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
         "timeline": [_describe(e, names) for e in events], "documents": _documents(dossier),
         "upload_role": upload_role, "upload_after_approval": State(dossier.state) in RESULT_UPLOAD_STATES,
         "consultation_overdue": consultation_overdue,
+        "paper_transfer_overdue": bool(dossier.paper_transfer_due_at and dossier.paper_transferred_at is None
+                                       and moment > dossier.paper_transfer_due_at),
         "consultation_escalated_at": escalation.escalated_at(dossier) if consultation_overdue else None,
         "required_documents": list(dossier.procedure_version.documents.order_by("position")),
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
