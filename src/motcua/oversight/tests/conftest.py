@@ -28,6 +28,13 @@ def supplement(at):
     return ("request_supplement", "specialist", at, {"data": {"missing": ["Bản sao giấy khai sinh"]}})
 
 
+def second_supplement(at):
+    """A second request to complete the dossier: since Decree 118/2025 (Art. 16(3), 17(2)(a)) only a leader may make it,
+    with a reason on record; the service index counts such a dossier late."""
+    return ("request_supplement", "leader", at, {"data": {"missing": ["Bản sao giấy khai sinh"],
+                                                           "override_reason": "Hồ sơ bổ sung còn thiếu chữ ký"}})
+
+
 def answered(at):
     return ("submit_supplement", "desk_officer", at, {})
 
@@ -42,9 +49,9 @@ def tet_dossiers():
     # Waited 24/2 09:00 → 26/2 09:00 = 16 working hours: index due 27/2 17:00 + 16 h = 3/3 17:00. The legal clock
     # restarts (due 5/3) but the index subtracts the wait instead: approving on 4/3 is late for the index.
     d3 = handled(received, supplement(vn(2026, 2, 24, 9)), answered(vn(2026, 2, 26, 9)), approve(vn(2026, 3, 4, 10)))
-    # Two supplement requests: late whatever the times.
+    # Two supplement requests (the second by a leader's override): late whatever the times.
     d4 = handled(received, supplement(vn(2026, 2, 24, 9)), answered(vn(2026, 2, 24, 14)),
-                 supplement(vn(2026, 2, 25, 9)), answered(vn(2026, 2, 25, 10)), approve(vn(2026, 2, 26, 11)))
+                 second_supplement(vn(2026, 2, 25, 9)), answered(vn(2026, 2, 25, 10)), approve(vn(2026, 2, 26, 11)))
     assert d1.index_due_at == vn(2026, 2, 27, 17)
     assert d3.index_due_at == vn(2026, 3, 3, 17) and d3.due_at == vn(2026, 3, 5, 17)
     facts.refresh()
