@@ -404,3 +404,21 @@ MOTCUA_JOBS_MODULES = tuple(m.strip() for m in os.environ.get("MOTCUA_JOBS_MODUL
 for _name in ("MOTCUA_TOKEN_CACHE_SECONDS", "MOTCUA_QUEUE_CACHE_SECONDS", "MOTCUA_CALENDAR_CACHE_SECONDS"):
     if os.environ.get(_name):
         globals()[_name] = float(os.environ[_name])
+# MOTCUA_REPLICA_DATABASE_URL: a PostgreSQL streaming replica of DATABASE_URL (postgres://…). When set, GET requests
+# of the figure pages and API (MOTCUA_REPLICA_PATHS, default "/giam-sat/,/bao-cao/,/api/v1/oversight/") read the
+# oversight, dossier, PAKN, steering and catalog tables from it (motcua.core.replica); writes, sign-in, sessions,
+# roles and every other page stay on the primary. MOTCUA_REPLICA_MAX_LAG_SECONDS (default 60): a replica further
+# behind than this is not read (the page falls back to the primary); every figure page states the moment its data
+# is complete to ("số liệu tính đến …").
+MOTCUA_REPLICA_DATABASE_URL = os.environ.get("MOTCUA_REPLICA_DATABASE_URL", "")
+MOTCUA_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MOTCUA_REPLICA_MAX_LAG_SECONDS", "60"))
+MOTCUA_REPLICA_PATHS = tuple(p.strip() for p in os.environ.get(
+    "MOTCUA_REPLICA_PATHS", "/giam-sat/,/bao-cao/,/api/v1/oversight/").split(",") if p.strip())
+if MOTCUA_REPLICA_DATABASE_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("MOTCUA_REPLICA_DATABASE_URL needs a PostgreSQL DATABASE_URL (its primary).")
+    DATABASES["replica"] = dj_database_url.parse(MOTCUA_REPLICA_DATABASE_URL, conn_max_age=600)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)  # a dead replica: fall back fast
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["motcua.core.replica.ReplicaRouter"]
+MIDDLEWARE.append("motcua.core.replica.FiguresSourceMiddleware")
