@@ -12,9 +12,9 @@ IN_FORCE = date(2026, 7, 1)  # Decree 224/2026 in force
 DEMO_TRIGGERS: list[dict] = [
     {"code": "KS-LIENTHONG", "name": "Khai sinh, đăng ký thường trú, cấp thẻ BHYT cho trẻ dưới 6 tuổi",
      "source": rules.BIRTH, "group_code": "LT-KS-TT-BHYT", "procedure_codes": ["1.001193", "1.004222", "2.000986"],
-     "agency_code": "H01.TTPVHCC", "level": 2,
+     "agency_code": "H01.TTPVHCC", "level": 3,
      "legal_instrument": "Nghị định 224/2026/NĐ-CP; Nghị định 63/2024/NĐ-CP (sửa bởi Nghị định 301/2026/NĐ-CP)",
-     "legal_article": "Điều 16 khoản 2 (NĐ 224/2026); Điều 1 (NĐ 63/2024)",
+     "legal_article": "Điều 16 khoản 2, 3 (NĐ 224/2026); Điều 1 (NĐ 63/2024)",
      "purpose": "Chuẩn bị sẵn hồ sơ liên thông khai sinh – thường trú – thẻ BHYT cho cha mẹ của trẻ mới sinh"},
     {"code": "CCCD-DOITUOI", "name": "Cấp đổi thẻ căn cước khi đủ 25, 40, 60 tuổi", "source": rules.ID_CARD_AGE,
      "condition": {"ages": list(rules.ID_CARD_RENEWAL_AGES)}, "procedure_codes": ["1.014063"],

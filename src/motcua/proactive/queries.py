@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Q
 
 from .models import OPEN_STATES, CaseState, OptOut, ProactiveCase, Trigger
@@ -55,3 +56,32 @@ def proactive_figures(start: date, end: date, agency_code: str | None = None) ->
                     "acted": row["acted"], "refused": row["refused"],
                     "event_to_result_days": round(sum(days) / len(days), 1) if days else None})
     return out
+
+
+def observed_median_days(procedure_code: str, agency_code: str = "", limit: int = 500) -> float | None:
+    """The office's observed median from submission to result, in calendar days (1 decimal), over its last
+    ``limit`` finished dossiers; None without history."""
+    from motcua.dossiers.models import Dossier
+
+    qs = Dossier.objects.filter(procedure__code=procedure_code, finished_at__isnull=False)
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    spans = sorted((f - s).total_seconds() / 86400 for s, f in
+                   qs.order_by("-finished_at").values_list("submitted_at", "finished_at")[:limit])
+    if not spans:
+        return None
+    middle = len(spans) // 2
+    value = spans[middle] if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
+    return round(value, 1)
+
+
+def fees_of(procedure_code: str, channel: str) -> int | None:
+    """The stated fees of a procedure's channel (None when the catalog states none)."""
+    from motcua.catalog.models import Fee
+
+    amounts = list(Fee.objects.filter(channel__version__procedure__code=procedure_code,
+                                      channel__version__procedure__current_version=models.F("channel__version"),
+                                      channel__kind=channel).values_list("amount_vnd", flat=True))
+    if not amounts or any(a is None for a in amounts):
+        return None
+    return int(sum(amounts))

@@ -115,3 +115,58 @@ def respond_by(decided_on: date, days: int) -> date:
     from datetime import timedelta
 
     return decided_on + timedelta(days=max(1, days))
+
+
+# -- level 3: compare and recommend (Decree 224/2026 Art. 16(3)) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to reach the same result: a linked group or separate procedures, online or in person, a desk."""
+
+    key: str
+    label: str
+    submissions: int  # how many times the person submits
+    limit_days: float | None  # the legal time limit (working days; None when not stated)
+    median_days: float | None  # the office's observed median (working days), None without history
+    cost_vnd: int | None  # fees (None when the catalog does not state them)
+    documents: tuple[str, ...] = ()  # documents the person still has to give
+    visits: int = 0  # trips to an office
+    obligations: tuple[str, ...] = ()
+
+
+def expected_days(option: Option) -> float | None:
+    """The time to count on: the observed median when the office is slower than the law, else the limit."""
+    known = [d for d in (option.limit_days, option.median_days) if d is not None]
+    return max(known) if known else None
+
+
+def recommend(options: list[Option]) -> tuple[str, list[str]]:
+    """Art. 16(3)(b): recommend the option best for the person — time, then cost, then convenience (submissions,
+    visits, documents) and obligations — and say why; the person still chooses (the options are all shown)."""
+    if not options:
+        return "", []
+
+    def key(o: Option):
+        days = expected_days(o)
+        return (days if days is not None else 1e9, o.cost_vnd if o.cost_vnd is not None else 1e12,
+                o.submissions + o.visits + len(o.documents) + len(o.obligations), o.key)
+
+    ranked = sorted(options, key=key)
+    best, why = ranked[0], []
+    days = expected_days(best)
+    if days is not None:
+        median = f"; thực tế trung vị {best.median_days:g} ngày" if best.median_days is not None else ""
+        why.append(f"Nhanh nhất: dự kiến {days:g} ngày làm việc (thời hạn {best.limit_days:g} ngày{median})."
+                   if best.limit_days is not None else f"Nhanh nhất: dự kiến {days:g} ngày làm việc.")
+    if best.cost_vnd is not None:
+        why.append("Không mất phí." if best.cost_vnd == 0 else f"Phí {best.cost_vnd:,} đồng.".replace(",", "."))
+    why.append(f"{best.submissions} lần nộp, {best.visits} lần đến cơ quan, "
+               f"{len(best.documents)} giấy tờ phải tự nộp.")
+    for other in ranked[1:]:
+        other_days = expected_days(other)
+        if other_days is not None and days is not None and other_days > days:
+            why.append(f"So với «{other.label}»: chậm hơn {other_days - days:g} ngày.")
+        elif other.submissions + other.visits > best.submissions + best.visits:
+            why.append(f"So với «{other.label}»: phải nộp hoặc đi lại nhiều hơn.")
+    return best.key, why

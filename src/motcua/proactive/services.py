@@ -374,3 +374,48 @@ def _notify(trigger: Trigger, cases: list[ProactiveCase]) -> int:
                                 meta={"kind": "proactive", "trigger": trigger.code, "change": case.change_id}))
     send_later(messages)
     return len(messages)
+
+
+# -- level 3: options for the same result -----------------------------------------------------------------------
+
+
+def options_for(case: ProactiveCase) -> list[rules.Option]:
+    """Decree 224/2026 Art. 16(3): the ways to the same result, from the catalog (limits, fees), the linked group's
+    rules and the offices' observed medians. A birth: the linked group online, the three procedures online one by
+    one, or in person at the desk."""
+    from motcua.dossiers import groups
+
+    from . import queries
+
+    trigger = case.trigger
+    spec = groups.group_spec(trigger.group_code) if trigger.group_code else None
+    if spec is None:
+        return []
+
+    def days(limit):
+        if limit is None:
+            return None
+        amount, unit = limit
+        return 0.5 if unit == "same_day" else float(amount)
+
+    members = [(m, groups.member_limit(spec, m)) for m in spec.members]
+    fees_online = [queries.fees_of(m.procedure_code, "online") for m, _ in members]
+    fees_desk = [queries.fees_of(m.procedure_code, "in_person") for m, _ in members]
+    medians = [queries.observed_median_days(m.procedure_code) for m, _ in members]
+    group_median = queries.observed_median_days(spec.parent_procedure, trigger.agency_code)
+    separate_limit = sum(days(lim) or 0 for _, lim in members)  # one after the other: each needs the previous result
+    separate_median = sum(m for m in medians if m is not None) if any(m is not None for m in medians) else None
+
+    def total(fees: list[int | None]) -> int | None:
+        return None if any(f is None for f in fees) else sum(fees)
+
+    needed = tuple(case.missing)
+    return [
+        rules.Option("group_online", f"Nhóm liên thông {spec.code}, nộp trực tuyến một lần", 1,
+                     days(groups.group_limit(spec)), group_median, total(fees_online), needed, 0),
+        rules.Option("separate_online", "Từng thủ tục riêng, nộp trực tuyến", len(members), separate_limit,
+                     separate_median, total(fees_online),
+                     (*needed, "Bản sao giấy khai sinh cho thủ tục thường trú và thẻ BHYT"), 0),
+        rules.Option("desk", f"Nộp trực tiếp tại bộ phận một cửa {trigger.agency_code}", 1,
+                     days(groups.group_limit(spec)), group_median, total(fees_desk), needed, 2),
+    ]

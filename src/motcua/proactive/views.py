@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.exchange.queries import personal_id_of
 
-from . import queries, services
+from . import queries, rules, services
 from .models import Trigger
 
 
@@ -28,7 +28,11 @@ def tasks(request: HttpRequest) -> HttpResponse:
     context = {"personal_id": personal_id, "tasks": [], "history": [], "consent": None, "triggers": []}
     if personal_id:
         consent = queries.consent_of(personal_id)
-        context.update(tasks=queries.tasks_of(personal_id), history=queries.history_of(personal_id),
+        open_tasks = queries.tasks_of(personal_id)
+        for case in open_tasks:  # Decree 224/2026 Art. 16(3): the options, the recommended one and why
+            case.options = services.options_for(case) if case.level == 3 else []
+            case.recommended, case.why = rules.recommend(case.options)
+        context.update(tasks=open_tasks, history=queries.history_of(personal_id),
                        consent=consent,
                        triggers=[{"trigger": t, "refused": t.pk in consent["triggers"]} for t in queries.triggers()])
     return render(request, "proactive/tasks.html", context)

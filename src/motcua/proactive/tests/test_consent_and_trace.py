@@ -54,7 +54,7 @@ def test_a_trigger_read_shows_on_who_looked_at_my_data_with_purpose_and_legal_ba
     services.run(RUN_ON)
     client.force_login(citizen(FATHER))
     page = client.get("/du-lieu-cua-toi/").content.decode()
-    assert "Dịch vụ công chủ động KS-LIENTHONG" in page and "Điều 16 khoản 2" in page
+    assert "Dịch vụ công chủ động KS-LIENTHONG" in page and "Điều 16 khoản 2, 3" in page
 
 
 def test_someone_cannot_opt_out_another_person():

@@ -131,3 +131,15 @@ def test_once_one_parent_submitted_the_other_parents_task_is_closed_with_the_sam
     client.force_login(citizen(MOTHER))
     assert client.post(f"/ho-so/viec-can-lam/{mother.pk}/xac-nhan/").status_code == 302
     assert Dossier.objects.filter(parent__isnull=True).count() == 1
+
+
+def test_art16_3_the_page_compares_the_options_and_recommends_one_saying_why(client, catalog):
+    triggers("KS-LIENTHONG")
+    birth()
+    services.run(RUN_ON)
+    client.force_login(citizen(FATHER))
+    page = client.get("/ho-so/viec-can-lam/").content.decode()
+    assert 'data-option="group_online"' in page and 'data-option="separate_online"' in page
+    assert 'class="option recommended" data-option="group_online"' in page
+    assert "Vì sao khuyến nghị: Nhanh nhất: dự kiến 3 ngày làm việc" in page
+    assert "/ho-so/nop/1.001193/" in page  # the person may still choose another way

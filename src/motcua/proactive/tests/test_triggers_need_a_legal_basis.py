@@ -73,3 +73,22 @@ def test_the_demo_set_covers_the_common_life_events_and_loads_once():
 @pytest.mark.parametrize("age, reminded", [(25, True), (40, True), (60, True), (24, False), (30, False)])
 def test_law_on_identification_art21_renewal_ages(age, reminded):
     assert rules.applies(rules.ID_CARD_AGE, {"age": age}, {"ages": [25, 40, 60]}) is reminded
+
+
+def _option(key, limit, median=None, cost=0, submissions=1, visits=0, documents=()):
+    return rules.Option(key, key, submissions, limit, median, cost, tuple(documents), visits)
+
+
+@pytest.mark.parametrize("options, best", [
+    # Art. 16(3)(b): time first — the linked group (3 days) beats three separate procedures (0.5 + 2 + 2 … days).
+    ([_option("group", 3), _option("separate", 4.5, submissions=3)], "group"),
+    # the office's observed median counts when it is slower than the law
+    ([_option("group", 3, median=6), _option("desk", 4)], "desk"),
+    # same time: the cheaper one
+    ([_option("a", 3, cost=50_000), _option("b", 3, cost=0)], "b"),
+    # same time and cost: fewer submissions, visits and documents
+    ([_option("desk", 3, visits=2), _option("online", 3)], "online"),
+])
+def test_art16_3_recommends_by_time_then_cost_then_convenience(options, best):
+    chosen, why = rules.recommend(options)
+    assert chosen == best and why
