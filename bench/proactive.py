@@ -24,7 +24,7 @@ import json
 import os
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,7 @@ def main() -> None:
 
     load_demo_triggers()
     Trigger.objects.exclude(code__in=["KS-LIENTHONG", "CCCD-DOITUOI"]).update(active=False)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     table = RegistryChange._meta.db_table
     cols = "(registry, kind, subject, occurred_on, payload, recorded_at)"
     mark = "%s" if connection.vendor == "postgresql" else "?"
@@ -108,9 +108,8 @@ def main() -> None:
         chunk = 50_000
         for offset in range(0, count, chunk):
             batch = list(rows(start + offset, min(chunk, count - offset), past))
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.executemany(insert, batch)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(insert, batch)
         del raw
         return time.perf_counter() - began
 
