@@ -57,9 +57,9 @@ def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
         # exchange.store.rules decides from the documents' names).
         flag_catalog_documents()
     _grant_demo_registries()
-    from .accounts import create_demo_accounts
-
     from motcua.proactive.demo import load_demo_triggers
+
+    from .accounts import create_demo_accounts
 
     load_demo_triggers()  # issue 16: the triggers of common life events (Decree 224/2026)
     return DemoSummary(len(codes), already, create_demo_users() + create_demo_accounts())
