@@ -240,3 +240,44 @@ def test_the_officer_pages_name_the_forms_of_the_set(client, handled):
     assert "Phiếu kiểm soát quá trình (mẫu số 06)" in page
     queue = client.get("/can-bo/").content.decode()
     assert "Sổ theo dõi hồ sơ (mẫu số 07)" in queue
+
+
+def test_no_receipt_slip_is_issued_for_a_procedure_settled_at_once(client):
+    """Decree 118/2025 Art. 17(4): a procedure settled and returned at once needs no receipt and appointment slip
+    (form 01): the receive event says ``receipt_slip: false`` and the form is neither listed nor built."""
+    from motcua.dossiers.models import ProcessDefinition
+
+    proc = procedure(amount=5)
+    ProcessDefinition.objects.create(procedure=proc.procedure, settled_at_once=True)
+    flow = Flow(submitted(at=vn(2026, 3, 2, 9)))
+    d = flow("receive", "desk_officer", vn(2026, 3, 2, 10))
+    events = list(d.events.order_by("id"))
+    assert events[-1].data["receipt_slip"] is False
+    assert "01" not in forms_docs.available_forms(events, d)
+    with pytest.raises(forms_docs.FormNotAvailable):
+        forms_docs.form_01(d, events)
+    _login(client, flow)
+    assert client.get(f"/can-bo/ho-so/{flow.code}/mau/01/").status_code == 404
+
+
+def test_a_receipt_slip_is_issued_when_the_applicant_of_such_a_procedure_asks_for_one():
+    from motcua.dossiers.models import ProcessDefinition
+
+    proc = procedure(amount=5)
+    ProcessDefinition.objects.create(procedure=proc.procedure, settled_at_once=True)
+    flow = Flow(submitted(at=vn(2026, 3, 2, 9)))
+    d = flow("receive", "desk_officer", vn(2026, 3, 2, 10), data={"receipt_slip_requested": True})
+    events = list(d.events.order_by("id"))
+    assert "01" in forms_docs.available_forms(events, d)
+    assert forms_docs.form_01(d, events).form == "01"
+
+
+def test_the_receipt_slip_of_a_time_limit_without_unit_shows_the_return_date_the_desk_entered(client):
+    """Decree 118/2025 Art. 17(3): the slip carries the return date; for a time limit without a machine-readable
+    unit it is the one the desk entered at receipt."""
+    procedure(amount=1, unit="unknown")
+    flow = Flow(submitted(at=vn(2026, 3, 2, 9)))
+    flow("receive", "desk_officer", vn(2026, 3, 2, 10), data={"return_due_at": "2026-03-04T16:30:00+07:00"})
+    _login(client, flow)
+    html = client.get(f"/can-bo/ho-so/{flow.code}/mau/01/").content.decode()
+    assert "5. Thời gian trả kết quả giải quyết hồ sơ: 16 giờ 30 phút, ngày 04/03/2026" in html

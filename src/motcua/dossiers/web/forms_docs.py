@@ -293,6 +293,12 @@ def _instant(value) -> datetime | None:
         return None
 
 
+def _slip_issued(receive: DossierEvent) -> bool:
+    """Decree 118/2025 Art. 17(4): a procedure settled and returned at once gets no receipt and appointment slip
+    unless the applicant asks (the receive event then lacks ``receipt_slip: false``)."""
+    return (receive.data or {}).get("receipt_slip") is not False
+
+
 def _last_event(events: list[DossierEvent], action: str, to_states: set[str] | None = None) -> DossierEvent | None:
     for event in reversed(events):
         if event.action == action and (to_states is None or event.to_state in to_states):
@@ -320,6 +326,8 @@ def form_01(dossier: Dossier, events: list[DossierEvent]) -> OfficialDocument:
     receipt = _last_event(events, "receive")
     if receipt is None:
         raise FormNotAvailable("The dossier has not been received.")
+    if not _slip_issued(receipt):
+        raise FormNotAvailable("Settled and returned at once: no receipt slip (Decree 118/2025 Art. 17(4)).")
     # The appointment given at receipt (later restarts and apologies have their own slips: 02 and 04).
     due = _instant(receipt.data.get("due_at")) or dossier.due_at_before_apology or dossier.due_at
     blocks = [Block("p", text=f"{dossier.agency.name} tiếp nhận hồ sơ của:"), *_applicant_fields(dossier),
@@ -473,7 +481,10 @@ def available_forms(events: list[DossierEvent], dossier: Dossier | None = None) 
     numbers = form_set(set_key_for(dossier.received_at or dossier.submitted_at)) if dossier else form_set("tt03-2025")
     kinds = []
     if "receive" in actions:
-        kinds += ["receipt", "control"]
+        kinds.append("control")
+        received = _last_event(events, "receive")
+        if received is not None and _slip_issued(received):
+            kinds.append("receipt")
     if "request_supplement" in actions:
         kinds.append("supplement")
     if "refuse" in actions:
