@@ -35,7 +35,7 @@ from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.observability import dossier_submitted
 from motcua.units.models import Agency, Membership
 
-from . import action_data, digitisation, documents, receipt, rules
+from . import action_data, digitisation, documents, lawsets, receipt, rules
 from .codes import code_prefix, counter_cte, format_code, next_sequence, receipt_date, sequence_sql
 from .models import (
     ApplicantKind,
@@ -649,6 +649,13 @@ def _request_supplement(ctx: Context) -> None:
         # Art. 19(5): closed after 15 days (or the sector law's period) without the complete dossier.
         _settled, sector_days = _process_settings(d.procedure_id)
         d.supplement_closes_at = receipt.closes_at(ctx.at, receipt.closing_days(d.received_at, sector_days))
+        # Decree 63/2024 Art. 7 as replaced by Decree 301/2026 Art. 5 (birth group submitted from 1/9/2026): a member
+        # of the linked group stops at the end of the 7th working day after an unanswered request.
+        group_stop = (rules.group_supplement_stop_deadline(ctx.calendar, d.group_code, d.submitted_at, ctx.at)
+                      if d.group_parent_code else None)
+        if group_stop is not None:
+            d.supplement_closes_at = group_stop
+            ctx.event_data["group_stop"] = True
         if d.supplement_closes_at:
             ctx.event_data["closes_at"] = d.supplement_closes_at
     else:
@@ -1180,6 +1187,11 @@ CLOSING_REASON = ("Đóng hồ sơ: quá thời hạn hoàn thiện hồ sơ k�
                   "nhân chưa bổ sung đầy đủ (khoản 5 Điều 19 Nghị định 118/2025/NĐ-CP).")
 
 
+GROUP_CLOSING_REASON = ("Dừng giải quyết hồ sơ liên thông: quá 07 ngày làm việc kể từ khi thông báo yêu cầu bổ sung "
+                        "mà tổ chức, cá nhân chưa bổ sung đầy đủ (Điều 7 Nghị định 63/2024/NĐ-CP được thay thế bởi "
+                        "Điều 5 Nghị định 301/2026/NĐ-CP).")
+
+
 def close_unanswered(at: datetime | None = None) -> list[str]:
     """Close every dossier whose supplement notice is unanswered past its period (Decree 118/2025 Art. 19(5): 15
     days, or the sector law's): a system ``stop`` with the reason, which notifies the applicant. Idempotent (a
@@ -1188,15 +1200,40 @@ def close_unanswered(at: datetime | None = None) -> list[str]:
     at = _now(at)
     closed = []
     due = (Dossier.objects.filter(state=State.SUPPLEMENT_REQUESTED, supplement_closes_at__lte=at)
-           .order_by("supplement_closes_at", "code").values_list("code", "version"))
-    for code, version in due:
+           .order_by("supplement_closes_at", "code").values_list("code", "version", "group_parent_code",
+                                                                 "group_code", "submitted_at"))
+    for code, version, parent_code, group_code, submitted_at in due:
+        # A linked birth group's member (Decree 301/2026, from 1/9/2026) stops after 7 working days; its own reason.
+        in_group = (bool(parent_code) and group_code == lawsets.BIRTH_GROUP
+                    and lawsets.linked_group_rules_for(submitted_at).supplement_completion_working_days is not None)
         try:
             act(code, Action.STOP, actor=None, role=Role.SYSTEM, expected_version=version, at=at,
-                reason=CLOSING_REASON)
+                reason=GROUP_CLOSING_REASON if in_group else CLOSING_REASON)
         except (VersionConflict, TransitionNotAllowed):
             continue
         closed.append(code)
+        if in_group:
+            closed += _stop_group_siblings(code, parent_code, at)
     return closed
+
+
+def _stop_group_siblings(code: str, parent_code: str, at: datetime) -> list[str]:
+    """Decree 301/2026 Art. 5 stops the processing of the linked group, not one member: the other members open on
+    this deployment and in a state a stop may leave are stopped with the same reason (a member still waiting for
+    its desk's receipt, or owned by another deployment, is left to its desk)."""
+    stopped = []
+    siblings = (Dossier.objects.filter(group_parent_code=parent_code).exclude(code=code)
+                .exclude(state__in=[State.STOPPED, State.REFUSED, State.WITHDRAWN, State.RESULT_ISSUED,
+                                    State.RETURNED, State.NOT_RECEIVED])
+                .order_by("code").values_list("code", "version"))
+    for sibling, version in siblings:
+        try:
+            act(sibling, Action.STOP, actor=None, role=Role.SYSTEM, expected_version=version, at=at,
+                reason=GROUP_CLOSING_REASON)
+        except (VersionConflict, TransitionNotAllowed):
+            continue
+        stopped.append(sibling)
+    return stopped
 
 
 def flag_late_receipts(at: datetime | None = None) -> list[str]:
