@@ -22,15 +22,16 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionAgency, VersionStatus
+from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionStatus
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.ratelimit import Limit
-from motcua.dossiers import digitisation, documents, queries, services
+from motcua.dossiers import digitisation, documents, places, queries, services
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
@@ -209,13 +210,13 @@ class SubmissionForm(forms.Form):
             self.fields["channel"].initial = ChannelKind.ONLINE
         elif seen:
             self.fields["channel"].initial = seen[0][0]
-        if agency_choices:
-            only = agency_choices[0][0] if len(agency_choices) == 1 else None
-            self.fields["agency"] = forms.ChoiceField(label=gettext_lazy("Receiving agency"), choices=agency_choices,
-                                                      initial=only)
-        else:
-            self.fields["agency"].help_text = gettext_lazy("The code of the agency that receives the dossier, e.g. "
-                                                           "H01.TTPVHCC for the Hanoi public administration centre.")
+        # Issue 14 point 1: the places that may receive this procedure, by name (never a code to type).
+        self.fields["agency"] = forms.ChoiceField(
+            label=gettext_lazy("Receiving agency"), choices=[("", "— Chọn nơi nộp hồ sơ —"), *agency_choices],
+            error_messages={"required": "Chọn nơi nộp hồ sơ.", "invalid_choice": "Chọn nơi nộp hồ sơ trong danh "
+                                                                                 "sách."})
+        if not agency_choices:
+            self.fields["agency"].help_text = "Chọn tỉnh, thành phố ở trên để xem các nơi tiếp nhận."
         for field in ("full_name",):
             self.fields[field].widget.attrs["autocomplete"] = "name"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
@@ -307,15 +308,28 @@ _SERVICE_FIELDS = {"applicant.kind": "kind", "applicant.personal_id": "personal_
                    "applicant.phone": "phone", "applicant.email": "email", "channel": "channel", "agency": "agency"}
 
 
-def _agency_choices(version) -> list[tuple[str, str]]:
-    """The agencies of the version that the catalog resolved (implementing or competent), for the applicant to pick."""
-    rows = (VersionAgency.objects.filter(version=version, agency__isnull=False,
-                                         role__in=["implementing", "authorised", "competent"])
-            .select_related("agency").order_by("role", "position"))
-    seen: dict[str, str] = {}
-    for row in rows:
-        seen.setdefault(row.agency.code, f"{row.agency.name} ({row.agency.code})")
-    return list(seen.items())
+def _places(request: HttpRequest, version, address: str) -> places.Places:
+    """Where this citizen may submit (``?tinh=`` chosen, else the province the address or the chosen desk names)."""
+    chosen = request.GET.get("tinh") or request.POST.get("tinh") or ""
+    province = int(chosen) if chosen.isdigit() else None
+    agency = request.GET.get("agency", "")
+    if province is None and agency.startswith("H") and agency[1:3].isdigit():
+        province = int(agency[1:3])
+    return places.receiving_places(version, timezone.now(), province=province, address=address)
+
+
+def _initial_desk(request: HttpRequest, found: places.Places, version, address: str) -> str | None:
+    codes = [code for code, _name in found.desks]
+    wanted = request.GET.get("agency", "")
+    if wanted in codes:
+        return wanted
+    # The body the catalog names, when it receives itself; otherwise the ward or commune of the address.
+    for agency in places.competent_bodies(version):
+        if agency.code in codes:
+            return agency.code
+    if (commune := places.commune_from_address(address, found.desks)) is not None:
+        return commune
+    return codes[0] if len(codes) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -353,10 +367,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     version = procedure.current_version if procedure else None
     if version is None or version.status != VersionStatus.PUBLISHED:
         raise Http404
-    agency_choices = _agency_choices(version)
     initial = {}
-    if request.GET.get("agency"):
-        initial["agency"] = request.GET["agency"]
     if request.user.is_authenticated:
         initial.update(full_name=queries.person_name(request.user), email=request.user.email)
     # Once-only data (issue 4 points 2, 3, 7): the level a procedure requires, prefill, replaced and stored documents.
@@ -365,6 +376,11 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
         return render(request, "dossiers/citizen/level_required.html", {
             "procedure": procedure, "version": version, "message": once.refusal, "level": once.level,
             "required_level": once.required_level}, status=403)
+    address = (once.locked.get("address") or {}).get("value", "") or request.POST.get("address", "")
+    found = _places(request, version, address)
+    agency_choices = found.choices()
+    if (desk := _initial_desk(request, found, version, address)) is not None:
+        initial["agency"] = desk
     form = SubmissionForm(once_only.locked_data(request, once), request.FILES or None, version=version,
                           agency_choices=agency_choices, initial=initial)
     once_only.adapt(form, once)
@@ -404,7 +420,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
             return HttpResponseRedirect(reverse("citizen:submitted", args=[dossier.code]))
     return render(request, "dossiers/citizen/submit.html", {
         "procedure": procedure, "version": version, "form": _describe(form), "fees": _fees(version),
-        "channels": Channel.objects.filter(version=version).order_by("position"),
+        "channels": Channel.objects.filter(version=version).order_by("position"), "places": found,
     }, status=400 if request.method == "POST" else 200)
 
 
