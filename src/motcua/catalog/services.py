@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -389,6 +390,15 @@ def update_draft(version: m.ProcedureVersion, record: ProcedureRecord, user) -> 
     return version
 
 
+# Warnings computed by higher packages on a draft's publication checks, by key (oversight.review: "overlaps").
+_DRAFT_CHECKS: dict[str, Callable[[m.ProcedureVersion], Any]] = {}
+
+
+def register_draft_check(name: str, check: Callable[[m.ProcedureVersion], Any]) -> None:
+    """Store ``check(version)`` under ``name`` in each draft's publication checks (a hook for higher packages)."""
+    _DRAFT_CHECKS[name] = check
+
+
 def check_version(version: m.ProcedureVersion) -> dict:
     """Run the publication checks on a stored version and store their results with it."""
     from .queries import version_to_record, versions_with_components
@@ -397,10 +407,10 @@ def check_version(version: m.ProcedureVersion) -> dict:
     checks = _publication_checker(timezone.now())(version_to_record(v), bool(v.procedure.province_id))
     if v.status == m.VersionStatus.DRAFT:
         # Announcement 437/TB-VPCP direction 1 (no overlap, no new procedures): warn before publication of published
-        # procedures this draft may duplicate. A warning only: reviewers decide (oversight review).
-        from motcua.oversight.review.services import overlaps_for_version
-
-        checks["overlaps"] = overlaps_for_version(v)
+        # procedures this draft may duplicate. A warning only: reviewers decide (oversight review registers
+        # "overlaps"; the catalog knows no package above it).
+        for name, check in _DRAFT_CHECKS.items():
+            checks[name] = check(v)
     m.ProcedureVersion.objects.filter(pk=version.pk).update(publication_checks=checks)
     version.publication_checks = checks
     return checks

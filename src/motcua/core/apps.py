@@ -26,6 +26,7 @@ class CoreConfig(AppConfig):
 
         from .ttlcache import connect_all
 
-        for module in ("motcua.core.auth", "motcua.core.sessions", "motcua.dossiers.queries"):
+        # (The dossiers app imports its own cached queries in its ready(), which runs before any request.)
+        for module in ("motcua.core.auth", "motcua.core.sessions"):
             importlib.import_module(module)
         connect_all()

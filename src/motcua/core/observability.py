@@ -117,18 +117,16 @@ class DatabaseCollector:
         yield overdue
 
 
+# Counts of items open past their due time, by kind, registered by the packages that own them (dossiers, feedback)
+# in their AppConfig.ready: core knows no domain table (docs/architecture.md, layers).
+_OVERDUE_COUNTERS: dict[str, Callable[[Any], int]] = {}
+
+
+def register_overdue_count(kind: str, count: Callable[[Any], int]) -> None:
+    """Add the ``motcua_overdue{kind=...}`` figure: ``count(now)`` gives how many items are open past their due time."""
+    _OVERDUE_COUNTERS[kind] = count
+
+
 def _overdue_counts(now) -> dict[str, int]:
-    """Open dossiers past their legal due time; open PAKN items past their answer (or publication) due time."""
-    from django.db.models import Q
-
-    from motcua.dossiers.models import Dossier
-    from motcua.dossiers.transitions import State, is_terminal
-    from motcua.feedback.models import Feedback
-    from motcua.feedback.transitions import OPEN_STATES
-
-    open_states = [s.value for s in State if not is_terminal(s)]
-    return {
-        "dossier": Dossier.objects.filter(state__in=open_states, due_at__lt=now).count(),
-        "feedback": Feedback.objects.filter(state__in=[str(s) for s in OPEN_STATES]).filter(
-            Q(answer_due_at__lt=now) | Q(state="awaiting_publication", publish_due_at__lt=now)).count(),
-    }
+    """Every registered kind's count of items open past their due time."""
+    return {kind: count(now) for kind, count in _OVERDUE_COUNTERS.items()}

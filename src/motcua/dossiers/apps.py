@@ -10,12 +10,18 @@ class DossiersConfig(AppConfig):
 
         from motcua.core.calendar import register_limit_start_rule
         from motcua.core.models import CalendarException
+        from motcua.core.observability import register_overdue_count
 
         from .lawsets import limit_start_rule
-        from .queries import clear_calendar_cache
+        from .queries import clear_calendar_cache, overdue_count
 
         # The calendar API follows the rule of the start in force on each start's date (lawsets).
         register_limit_start_rule(limit_start_rule)
+        register_overdue_count("dossier", overdue_count)
+        # The officer pages' shared caches (defined in .queries) are cleared by every process that changes their rows.
+        from motcua.core.ttlcache import connect_all
+
+        connect_all()
 
         for signal in (post_save, post_delete):
             signal.connect(clear_calendar_cache, sender=CalendarException,

@@ -464,3 +464,9 @@ def time_limit_corrections(limit: int | None = None) -> list[dict]:
     return [{"procedure_code": r["version__procedure__code"], "name": r["version__name"], "channel": r["kind"],
              "amount": r["time_limit_amount"], "unit": r["time_limit_unit"], "text": r["time_limit_text"]}
             for r in rows]
+
+
+def overdue_count(now: datetime) -> int:
+    """Open dossiers past their legal due time (the ``motcua_overdue{kind="dossier"}`` metric)."""
+    open_states = [s.value for s in State if not is_terminal(s)]
+    return Dossier.objects.filter(state__in=open_states, due_at__lt=now).count()

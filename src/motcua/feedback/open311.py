@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
@@ -398,13 +399,30 @@ def query_requests(params, now: datetime | None = None) -> list[dict]:
     return [request_entry(r, labels) for r in rows]
 
 
-def _client(key: str):
-    from motcua.steering.models import Open311Key
-    from motcua.steering.services import hash_open311_key
+def _no_client(key: str) -> Any:
+    return None
 
+
+def _touch_nothing(client: Any) -> None:
+    return None
+
+
+# The API keys of Open311 clients live in the steering app, above feedback (docs/architecture.md, layers): it
+# registers how a key finds its client (``.agency`` is its default receiving agency) and how a use is recorded.
+_find_client: Callable[[str], Any] = _no_client
+_client_used: Callable[[Any], None] = _touch_nothing
+
+
+def register_client_keys(find: Callable[[str], Any], used: Callable[[Any], None]) -> None:
+    """Set how an ``api_key`` finds its active client (or None) and how a post by that client is recorded."""
+    global _find_client, _client_used
+    _find_client, _client_used = find, used
+
+
+def _client(key: str):
     if not key:
         return None
-    return Open311Key.objects.select_related("agency").filter(key_hash=hash_open311_key(key), active=True).first()
+    return _find_client(key)
 
 
 def _limited(request: HttpRequest, client) -> bool:
@@ -463,9 +481,7 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
         if _limited(request, client):
             raise Open311Error(429, "Quá số lượng yêu cầu cho phép trong một giờ; thử lại sau.")
         entry = create_request(request.POST, client)
-        from motcua.steering.models import Open311Key
-
-        Open311Key.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        _client_used(client)
         return render([entry], fmt, "service_requests", "request", status=201)
     return render(query_requests(request.GET), fmt, "service_requests", "request")
 

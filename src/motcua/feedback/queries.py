@@ -231,3 +231,11 @@ def pakn_figures(agency_ids, start: datetime, end: datetime) -> dict[str, int]:
     )
     figures["refused"] = refused
     return {k: int(v or 0) for k, v in figures.items()}
+
+
+def overdue_count(now: datetime) -> int:
+    """Open PAKN items past their answer (or publication) due time (``motcua_overdue{kind="feedback"}``)."""
+    from .transitions import OPEN_STATES
+
+    return Feedback.objects.filter(state__in=[str(s) for s in OPEN_STATES]).filter(
+        Q(answer_due_at__lt=now) | Q(state="awaiting_publication", publish_due_at__lt=now)).count()

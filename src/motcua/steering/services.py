@@ -642,6 +642,20 @@ def create_open311_key(name: str, agency_code: str = "", *, at: datetime | None 
     return key, row
 
 
+def open311_client(key: str):
+    """The active Open311 client holding this API key, with its default agency, or None."""
+    from .models import Open311Key
+
+    return Open311Key.objects.select_related("agency").filter(key_hash=hash_open311_key(key), active=True).first()
+
+
+def open311_key_used(client) -> None:
+    """Record when a client last posted with its key."""
+    from .models import Open311Key
+
+    Open311Key.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+
+
 def revoke_open311_key(prefix: str) -> int:
     """Deactivate the keys starting with ``prefix`` (kept, never deleted); returns how many."""
     from .models import Open311Key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -89,6 +90,21 @@ class AmountField(serializers.Field):
         return value
 
 
+def _no_agencies(code: str) -> Any:
+    return None
+
+
+# The agency with a code, or None (it has ``office_hours()`` and the calendar exceptions): registered by the units
+# app, which sits above core (docs/architecture.md, layers).
+_agency_lookup: Callable[[str], Any] = _no_agencies
+
+
+def register_agency_lookup(lookup: Callable[[str], Any]) -> None:
+    """Set how ``?agency=CODE`` finds its agency."""
+    global _agency_lookup
+    _agency_lookup = lookup
+
+
 class DueDateQuerySerializer(serializers.Serializer):
     """The query of ``GET /api/v1/calendar/due-date``; unknown or repeated parameters are refused."""
 
@@ -112,9 +128,7 @@ class DueDateQuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def validate_agency(self, code: str) -> Any:
-        from motcua.units.models import Agency
-
-        agency = Agency.objects.filter(code=code).first()
+        agency = _agency_lookup(code)
         if agency is None:
             raise serializers.ValidationError(f"No agency has the code {code!r}.")
         try:
