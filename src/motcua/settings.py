@@ -176,7 +176,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
     "DESCRIPTION": (
         "REST API of motcua: the public catalog of administrative procedures and the working calendar, and the "
-        "one-stop dossiers (Authorization: Bearer <token>; `motcua auth token USERNAME` prints one). "
+        "one-stop dossiers (header `Authorization: Bearer TOKEN`, where TOKEN is the access token issued to the "
+        "account). "
         "Errors are application/problem+json (RFC 9457)."
     ),
     "VERSION": "1.0.0",
@@ -422,3 +423,8 @@ if MOTCUA_REPLICA_DATABASE_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["motcua.core.replica.ReplicaRouter"]
 MIDDLEWARE.append("motcua.core.replica.FiguresSourceMiddleware")
+
+# --- Staff journeys (issue 14 points 5-11, 13) ---------------------------------------------------------------------
+# A refused form (CSRF) answers the site's Vietnamese 403 page, not Django's bare English one.
+CSRF_FAILURE_VIEW = "motcua.portal.views.csrf_failure"
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("motcua.steering.context_processors.steering_nav")

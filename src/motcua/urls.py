@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from motcua.core import health
+from motcua.portal import views as portal_views
 
 urlpatterns = [
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
@@ -27,5 +29,6 @@ urlpatterns = [
     path("", include("motcua.portal.urls")),
 ]
 
+handler403 = "motcua.portal.views.permission_denied"
 handler404 = "motcua.portal.views.page_not_found"
 handler500 = "motcua.portal.views.server_error"

@@ -9,7 +9,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The documentation viewers load their script from a separate address (no inline script under the
     # Content-Security-Policy); they set styles inline, which their pages alone may.
-    path("docs/", relax_styles(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("docs/", relax_styles(SpectacularSwaggerSplitView.as_view(url_name="api-schema",
+                                                                   template_name="api/swagger_ui.html")),
+         name="api-docs"),
     path("redoc/", relax_styles(SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html")),
          name="api-redoc"),
     path("calendar/", include("motcua.core.api.urls")),

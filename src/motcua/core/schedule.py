@@ -19,6 +19,12 @@ ENTRIES: dict[str, tuple[Any, str, tuple[str, ...]]] = {
     "jobs-dispatch-due": (timedelta(seconds=30), "@dispatch_due", ()),
     # Oversight facts brought up to date, then the index pages' caches warmed.
     "oversight-refresh-warm": (crontab(minute="*/15"), "oversight", ("refresh", "--warm")),
+    # The review batches the oversight pages and the monthly report read (issue 14 points 5 and 9: no page tells a
+    # supervisor to run a command): every night, outside office hours, one after another.
+    "oversight-review-nightly": (crontab(minute=10, hour=0), "oversight", ("review",)),
+    "oversight-bottlenecks-nightly": (crontab(minute=40, hour=0), "oversight", ("bottlenecks",)),
+    "oversight-workload-nightly": (crontab(minute=10, hour=1), "oversight", ("workload",)),
+    "oversight-cost-nightly": (crontab(minute=30, hour=1), "oversight", ("cost",)),
     # Consultations past their answer time escalated (idempotent).
     "dossiers-escalate": (crontab(minute="*/10"), "dossiers", ("escalate",)),
     # Decree 118/2025 Art. 17(2)(c): online dossiers not received within 8 working hours flagged.

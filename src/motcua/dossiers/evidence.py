@@ -46,6 +46,19 @@ class Evidence:
     replaced_by_population_data: bool = False
 
 
+# Issue 14 point 11: the extract's file is named in Vietnamese (it was ``trich-xuat-population.json``).
+EXTRACT_FILE_NAMES = {"population": "du-lieu-dan-cu", "civil_status": "du-lieu-ho-tich", "residence": "du-lieu-cu-tru",
+                      "business": "du-lieu-dang-ky-doanh-nghiep", "social_insurance": "du-lieu-bao-hiem"}
+
+
+def extract_filename(registry: str, label: str = "") -> str:
+    """``trich-xuat-du-lieu-dan-cu.json`` for the population registry; another registry by its label, folded."""
+    from motcua.core.text import terms
+
+    stem = EXTRACT_FILE_NAMES.get(registry) or "-".join(terms(label)[:8]) or registry
+    return f"trich-xuat-{stem}.json"
+
+
 def registry_extract(*, registry: str, label: str, authority: str, identifier: str, fields: dict[str, Any],
                      labels: dict[str, str], fetched_at: datetime, document_name: str,
                      population: bool) -> Evidence:
@@ -57,7 +70,7 @@ def registry_extract(*, registry: str, label: str, authority: str, identifier: s
     provenance = {"registry": registry, "label": label, "authority": authority,
                   "fetched_at": timezone.localtime(fetched_at),
                   "fields": sorted(fields), "field_labels": [labels.get(k, k) for k in sorted(fields)]}
-    return Evidence(content=content, filename=f"trich-xuat-{registry}.json", content_type="application/json",
+    return Evidence(content=content, filename=extract_filename(registry, label), content_type="application/json",
                     name=document_name, kind=DocumentKind.REGISTRY_EXTRACT, provenance=provenance,
                     reused_from_digitised=not population, replaced_by_population_data=population)
 

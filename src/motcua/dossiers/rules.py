@@ -307,6 +307,15 @@ DEFAULT_STEPS: tuple[StepSpec, ...] = (
 )
 
 
+STEP_NAMES: dict[str, str] = {s.key: s.name for s in DEFAULT_STEPS}
+
+
+def step_name(key: str) -> str:
+    """A step's name for people (issue 14 point 5: "appraise" and "return" were shown as they are stored); a step of
+    an agency's own process keeps its key when it is not one of the default steps."""
+    return STEP_NAMES.get(key, key)
+
+
 def plan_steps(specs: Sequence[StepSpec], start: datetime, due_at: datetime | None,
                calendar: WorkingCalendar) -> list[dict]:
     """Each step with its budget and its own due time, counted through office hours from ``start``.

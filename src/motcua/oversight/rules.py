@@ -446,7 +446,8 @@ EVALUATION: tuple[EvalIndicator, ...] = (
     EvalIndicator(8, "Tiếp nhận, xử lý phản ánh, kiến nghị đúng hạn", "agency", source="pakn",
                   note="100% đúng hạn 2, ≥ 90% 1."),
     EvalIndicator(9, "Cung cấp dịch vụ công trực tuyến", "agency",
-                  note="Tỷ lệ hồ sơ trực tuyến: ≥ 50% 2, ≥ 20% 1 (mặc định, cấu hình MOTCUA_EVALUATION_ONLINE)."),
+                  note="Tỷ lệ hồ sơ trực tuyến: ≥ 50% 2, ≥ 20% 1 (ngưỡng mặc định, cơ quan vận hành hệ thống có thể "
+                       "điều chỉnh)."),
 )
 
 BANDS: tuple[tuple[Decimal, str], ...] = (

@@ -155,6 +155,37 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "portal/404.html", status=404)
 
 
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403 in the site's layout, in Vietnamese (issue 14 point 6). A refusal written for people (a Vietnamese
+    sentence raised with ``PermissionDenied``) is shown; anything else gets the generic sentence."""
+    if request.path.startswith("/api/"):
+        return json_problem(403, "Forbidden", "You may not access this resource.")
+    reason = str(exception or "").strip()
+    return render(request, "portal/403.html", {"reason": reason if _is_vietnamese(reason) else ""}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The CSRF refusal as a page of the site: the form was open too long or cookies are off."""
+    return render(request, "portal/403.html", {"csrf": True}, status=403)
+
+
+def _is_vietnamese(text: str) -> bool:
+    """A sentence meant for users is Vietnamese: it holds a letter with a Vietnamese diacritic (English internals
+    hold none)."""
+    return any("\u00c0" <= ch <= "\u01b0" or "\u1ea0" <= ch <= "\u1ef9" for ch in text)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: browsers ask for it on every site; answered from the static file, cached for a day."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("portal/favicon.ico")
+    with open(path, "rb") as fh:
+        response = HttpResponse(fh.read(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_problem(500, "Internal error", "The server could not complete the request.")

@@ -17,11 +17,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from motcua.core.calendar import TZ
+from motcua.dossiers.rules import step_name
 from motcua.units.models import AdministrativeUnit, Agency
 
 from .document import Chart, Paragraph, Report, Section, Signature, Table
 
 SCOPE_HELP = "national, province:<code> (e.g. province:01 or province:H01) or agency:<agency code>"
+# Issue 14 point 5: the report never tells its reader to run a command; bottlenecks are analysed by the nightly
+# schedule (motcua.core.schedule) and a row not analysed yet says so in words.
+NOT_ANALYSED = "Đang phân tích"
 TOP = 15  # rows of a ranking shown in the report (the full table is on the web page and in the API)
 
 
@@ -193,7 +197,8 @@ def section_index(period, scope: ReportScope) -> Section:
                      *[_points(by_group[g]) for g, _, _ in groups], _points(row["total"])])
     blocks: list = []
     if not rows:
-        blocks.append(Paragraph("Chưa có số liệu chỉ số phục vụ cho kỳ này (chạy `motcua oversight refresh`)."))
+        blocks.append(Paragraph("Số liệu chỉ số phục vụ của kỳ này đang được hệ thống tổng hợp (cập nhật 15 phút "
+                                "một lần)."))
         return Section("II. CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP", blocks)
     best, worst = rows[0], rows[-1]
     blocks.append(Paragraph(
@@ -243,11 +248,21 @@ def section_late(period, scope: ReportScope) -> Section:
     rows = []
     for w in worst:
         data = analyses.get((w["procedure_id"], w["agency_id"])) or {}
-        cause = "Chưa phân tích (chạy `motcua oversight bottlenecks`)"
+        cause = NOT_ANALYSED
         if data.get("attribution"):
             top = data["attribution"][0]
-            cause = f"Bước «{top['step']}» ({top['unit']}): {_pct(top['count'], data.get('overdue') or 0)} số hồ sơ trễ"
+            share = _pct(top["count"], data.get("overdue") or 0)
+            cause = f"Bước «{step_name(top['step'])}» ({top['unit']}): {share} số hồ sơ trễ"
         rows.append([w["procedure__code"], w["agency__name"], _num(w["late"]), cause])
+    if all(r[3] == NOT_ANALYSED for r in rows):
+        # None analysed yet: one sentence instead of the same words in every row, and no empty column.
+        blocks.append(Paragraph("Các thủ tục có nhiều hồ sơ trễ hạn nhất trong kỳ. Bước xử lý gây trễ đang được phân "
+                                "tích từ nhật ký xử lý hồ sơ (hệ thống phân tích hằng đêm) và sẽ có trong báo cáo lập "
+                                "sau đó."))
+        blocks.append(Table(headers=["Thủ tục", "Cơ quan", "Hồ sơ trễ"], rows=[r[:3] for r in rows],
+                            caption="Bảng 2. Hồ sơ trễ hạn theo thủ tục và cơ quan", numeric={2},
+                            widths=[3, 8.6, 3.2]))
+        return Section("III. HỒ SƠ TRỄ HẠN VÀ NGUYÊN NHÂN", blocks)
     blocks.append(Paragraph(
         "Các thủ tục có nhiều hồ sơ trễ hạn nhất trong kỳ và bước xử lý gây trễ chủ yếu (theo phân tích nhật ký xử lý "
         "hồ sơ):"))
@@ -376,7 +391,7 @@ def build_monthly(period: str, scope: str | None = None, *, today: date | None =
     refreshed = status.get("refreshed_at") or status.get("rebuilt_at")
     freshness = (f"Số liệu tổng hợp từ hệ thống motcua, cập nhật đến "
                  f"{timezone.localtime(refreshed):%H:%M ngày %d/%m/%Y}." if refreshed else
-                 "Số liệu tổng hợp từ hệ thống motcua (chưa cập nhật bảng số liệu: chạy `motcua oversight refresh`).")
+                 "Số liệu tổng hợp từ hệ thống motcua (bảng số liệu đang được tổng hợp lần đầu).")
     lead = [Paragraph(
         f"Thực hiện Thông báo số 437/TB-VPCP của Văn phòng Chính phủ về kết luận của Tổ công tác cải cách thủ tục "
         f"hành chính của Thủ tướng Chính phủ, {issuer} báo cáo tình hình giải quyết thủ tục hành chính "

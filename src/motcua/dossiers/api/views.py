@@ -113,7 +113,8 @@ class DossierAPIView(APIView):
         return dossier
 
 
-PROBLEM_401 = OpenApiResponse(ProblemSerializer, description="No or bad credentials (Authorization: Bearer <token>).")
+PROBLEM_401 = OpenApiResponse(ProblemSerializer,
+                              description="No or bad credentials (header `Authorization: Bearer TOKEN`).")
 PROBLEM_404 = OpenApiResponse(ProblemSerializer, description="No such dossier, or not one you may see.")
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="Dossier code, e.g. "
                                   "H01.TTPVHCC-260302-0001.")

@@ -32,7 +32,10 @@ def reviewer_client():
 def test_pages_show_empty_states_before_any_run(reviewer_client, page):
     response = reviewer_client.get(f"/giam-sat/ra-soat/{page}")
     assert response.status_code == 200
-    assert "Chưa có số liệu" in response.content.decode() or page in ("", "chi-phi/")
+    html = response.content.decode()
+    assert "Số liệu đang được chuẩn bị" in html or page in ("", "chi-phi/")
+    # Issue 14 point 5: the empty state says the figures are being prepared, never which command to run.
+    assert "motcua oversight" not in html and "Chạy lệnh" not in html
 
 
 def test_anonymous_is_sent_to_sign_in_and_citizens_are_refused():
