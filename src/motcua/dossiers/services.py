@@ -10,6 +10,8 @@ too (the event's ``seq`` is the version after the change).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import hashlib
 import json
@@ -1035,7 +1037,7 @@ def _store_outcome(record_id: int, dossier_id: int, status_code: int, response: 
 
 class UploadRejected(Exception):
     """The file cannot be added. ``rule``: empty_file, file_too_large, type_not_allowed, rejected_by_scanner,
-    upload_not_allowed_in_state, unknown_required_document."""
+    upload_not_allowed_in_state, unknown_required_document, storage_full (the document store has no room left)."""
 
     def __init__(self, rule: str, message: str, **details: Any) -> None:
         self.rule, self.details = rule, details
@@ -1134,7 +1136,7 @@ def add_document(dossier_code: str, upload, *, actor, role: str, required_docume
             document = DossierDocument(dossier=dossier, required_document=component, name=display,
                                        filename=filename, content_type=file_type.mime, size=size, sha256=sha256,
                                        uploaded_by=actor, uploaded_role=role, uploaded_at=at)
-            document.file.save(documents.stored_name(file_type), upload, save=False)
+            _store_file(document, documents.stored_name(file_type), upload)
             stored = document.file.name
             document.save(force_insert=True)
             # Decree 118/2025 Art. 17(1)(c), 19(2), 22(4): officers' scans and results are signed and described.
@@ -1150,6 +1152,26 @@ def add_document(dossier_code: str, upload, *, actor, role: str, required_docume
                 DossierDocument._meta.get_field("signed_file").storage.delete(document.signed_file.name)
         raise
     return document
+
+
+STORAGE_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _store_file(document: DossierDocument, name: str, upload) -> None:
+    """Write the upload to the document store. A write that fails part-way (the disk full) leaves no partial file:
+    Django's file storage does not remove what it wrote, so the generated name is removed here. A full store is an
+    :class:`UploadRejected` (``storage_full``) the caller turns into a clear message; other failures propagate."""
+    try:
+        document.file.save(name, upload, save=False)
+    except OSError as error:
+        storage = document.file.storage
+        partial = document.file.field.generate_filename(document, name)
+        with contextlib.suppress(OSError):
+            if storage.exists(partial):
+                storage.delete(partial)
+        if error.errno in STORAGE_FULL:
+            raise UploadRejected("storage_full", "The document store is full: the file was not stored.") from error
+        raise
 
 
 def rate(dossier_code: str, satisfied: bool, *, actor, at: datetime | None = None, role: str = Role.APPLICANT,

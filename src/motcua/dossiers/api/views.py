@@ -60,7 +60,8 @@ IDEMPOTENCY_KEY_MAX = 255
 # the client follow ``next``.
 AT_RISK_SCAN_LIMIT = 5000
 UPLOAD_STATUS = {"empty_file": 400, "unknown_required_document": 400, "file_too_large": 413,
-                 "type_not_allowed": 415, "upload_not_allowed_in_state": 409, "rejected_by_scanner": 422}
+                 "type_not_allowed": 415, "upload_not_allowed_in_state": 409, "rejected_by_scanner": 422,
+                 "storage_full": 507}
 
 
 def _problem(status_code: int, title: str, detail: str = "", *, errors: dict[str, list[str]] | None = None,
@@ -488,7 +489,8 @@ class DossierDocumentsView(DossierAPIView):
             errors = {"required_document": [str(rejected)]} if rejected.rule == "unknown_required_document" else (
                 {"file": [str(rejected)]} if status_code == 400 else None)
             title = {400: "Invalid request", 409: "Conflict", 413: "Payload too large",
-                     415: "Unsupported media type"}.get(status_code, "Unprocessable content")
+                     415: "Unsupported media type", 507: "Insufficient storage"}.get(status_code,
+                                                                                     "Unprocessable content")
             return _problem(status_code, title, str(rejected), errors=errors, rule=rejected.rule, **rejected.details)
         except services.VersionConflict as conflict:
             return _precondition_failed(conflict.current)

@@ -157,6 +157,8 @@ def _upload_message(exc: Exception) -> str:
         "file_too_large": _("The file is too large."),
         "type_not_allowed": _("This kind of file is not accepted: send a PDF or an image (JPEG, PNG, TIFF)."),
         "rejected_by_scanner": _("The file was refused by the security check."),
+        "storage_full": "Hệ thống tạm thời không lưu được tệp vì bộ nhớ lưu trữ đã đầy. Hồ sơ chưa được nộp; "
+                        "vui lòng thử lại sau ít phút hoặc liên hệ Bộ phận Một cửa.",
     }
     return str(messages.get(rule, str(exc)))
 
