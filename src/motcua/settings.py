@@ -231,6 +231,11 @@ MOTCUA_NATIONAL_EVALUATOR = os.environ.get("MOTCUA_NATIONAL_EVALUATOR", "")
 MOTCUA_STEERING_STANDING_AGENCY = os.environ.get("MOTCUA_STEERING_STANDING_AGENCY", "VPCP")
 MOTCUA_EVALUATION_BANDS = _json.loads(os.environ.get("MOTCUA_EVALUATION_BANDS") or "null")
 
+# law-finish: MOTCUA_NATIONAL_PORTAL_ID is the identifier an online linked group's dossier code carries (Decree
+# 118/2025 Art. 28(2)(a): the national public service portal's). No text read gives the portal's code in the
+# agency code list, so the default is the portal's short name; set the official one when it is published.
+MOTCUA_NATIONAL_PORTAL_ID = os.environ.get("MOTCUA_NATIONAL_PORTAL_ID", "CDVCQG").strip() or "CDVCQG"
+
 
 # --- Security (issue 12): production hardening, sign-in throttling, trusted proxies, audit keys -------------------
 # docs/security.md explains each; README's configuration table lists the variables.

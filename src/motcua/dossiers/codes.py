@@ -102,3 +102,19 @@ def next_sequence(agency_id: int, day: date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency_id, connection.ops.adapt_datefield_value(day)])
         return int(cursor.fetchone()[0])
+
+
+def next_portal_sequence(identifier: str, day: date) -> int:
+    """Like :func:`next_sequence` for an identifier that is not an agency's (the national portal's: the codes of
+    linked groups submitted online, Decree 118/2025 Art. 28(2)(a)); same upsert, same locking."""
+    from .models import PortalCodeCounter
+
+    table = connection.ops.quote_name(PortalCodeCounter._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (identifier, day, last) VALUES (%s, %s, 1) "
+        f"ON CONFLICT (identifier, day) DO UPDATE SET last = {table}.last + 1 "
+        f"RETURNING last"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [identifier, connection.ops.adapt_datefield_value(day)])
+        return int(cursor.fetchone()[0])

@@ -50,8 +50,9 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.chain import canonical_json
 from motcua.units.models import Agency
 
-from . import rules, services
-from .models import Dossier, DossierEvent, GroupMember
+from . import receipt, rules, services
+from .codes import format_code, next_portal_sequence, receipt_date
+from .models import Dossier, DossierCodeAlias, DossierEvent, GroupMember
 from .transitions import Role, State
 
 __all__ = ["GROUPS", "GroupSpec", "MemberSpec", "apply_child_update", "derive_parent_state", "forwards_only",
@@ -318,6 +319,7 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
     with transaction.atomic():
         parent = services.submit(spec.parent_procedure, agency_code, channel, applicant, form_data, actor, at,
                                  role=role, channel_by_law=True)
+        previous_code = _give_group_code(parent, agency_code, channel, at)
         limit = group_limit(spec)
         due = member_due(_calendar(agency_code, calendars), at, limit)
         # The parent row is new in this transaction: nobody else sees it, so it is changed without a lock and
@@ -333,10 +335,29 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
             listed.append({"key": row.key, "name": row.name, "agency": row.agency_code, "child": row.child_code,
                            "deployment": row.deployment, "due_at": row.due_at})
         opened = {"group": spec.code, "due_at": due, "members": listed}
+        if previous_code:
+            opened.update(previous_code=previous_code, code=parent.code)
         if open_limits(spec):
             opened["open_limits"] = open_limits(spec)  # [open] configured defaults, not from the decree
         _append(parent, action=GROUP_OPEN, at=at, data=opened)
     return parent
+
+
+def _give_group_code(parent: Dossier, receiving: str, channel: str, at: datetime) -> str:
+    """The linked group's dossier code carries the receiving desk's identifier (in person, by post) or the national
+    portal's (online) (Decree 118/2025 Art. 28(2)(a), from 1/7/2025; ``MOTCUA_NATIONAL_PORTAL_ID``). The parent was
+    numbered under the receiving desk by :func:`.services.submit`; an online group is renumbered under the portal
+    and the first code stays valid for lookup (:class:`DossierCodeAlias`). Returns that first code, or ``""``."""
+    portal = settings.MOTCUA_NATIONAL_PORTAL_ID
+    identifier = receipt.code_identifier(at, receiving, receiving, linked_group=True, channel=channel, portal=portal)
+    if identifier == receiving:
+        return ""
+    day = receipt_date(at)
+    old = parent.code
+    DossierCodeAlias.objects.create(code=old, dossier=parent, replaced_at=at)
+    parent.code = format_code(identifier, day, next_portal_sequence(identifier, day))
+    Dossier.objects.filter(pk=parent.pk).update(code=parent.code)
+    return old
 
 
 def _open_member(parent: Dossier, spec: GroupSpec, member: MemberSpec, attempt: int, receiving: str, channel: str,

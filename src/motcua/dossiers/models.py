@@ -254,6 +254,21 @@ class DossierCounter(models.Model):
         return f"{self.agency_id} {self.day} {self.last}"
 
 
+class PortalCodeCounter(models.Model):
+    """The last sequence number given under an identifier that is not an agency's (the national portal's, for the
+    codes of linked groups submitted online: Decree 118/2025 Art. 28(2)(a)) on a receipt day."""
+
+    identifier = models.CharField(max_length=60)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["identifier", "day"], name="portal_counter_identifier_day")]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.day} {self.last}"
+
+
 class BudgetUnit(models.TextChoices):
     WORKING_HOURS = "working_hours", _("Giờ làm việc")
     WORKING_DAYS = "working_days", _("Ngày làm việc")

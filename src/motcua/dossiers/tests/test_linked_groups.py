@@ -46,7 +46,7 @@ def run_to_result(child, agency, at_day, **issue):
 
 def test_one_submission_makes_a_parent_and_a_child_per_agency_with_own_codes(catalog):
     parent = submit(vn(2026, 3, 2, 9))
-    assert parent.code == "H01.TTPVHCC-260302-0001" and parent.group_code == GROUP
+    assert parent.code == "CDVCQG-260302-0001" and parent.group_code == GROUP  # online: the portal's (Art. 28(2)(a))
     assert parent.procedure.code == "2.000986" and parent.state == "submitted"
     kids = children(parent)
     assert set(kids) == {"birth", "residence", "health_insurance"}
