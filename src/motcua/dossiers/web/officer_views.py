@@ -155,6 +155,26 @@ def _dossier_in_scope(request: HttpRequest, code: str) -> tuple[Dossier, tuple[s
 # Queue --------------------------------------------------------------------------------------------------------------
 
 
+# Each internal state by a name for people (issue 14 point 5: the filter showed "… (receipt_supplement_requested)"
+# to tell apart states that share a national status code).
+STATE_NAMES: dict[str, str] = {
+    State.SUBMITTED: "Chờ tiếp nhận",
+    State.RECEIPT_SUPPLEMENT_REQUESTED: "Chờ bổ sung trước khi tiếp nhận",
+    State.NOT_RECEIVED: "Không tiếp nhận",
+    State.RECEIVED: "Đã tiếp nhận, chờ phân công",
+    State.PROCESSING: "Đang xử lý",
+    State.CONSULTING: "Đang lấy ý kiến cơ quan khác",
+    State.SUPPLEMENT_REQUESTED: "Chờ bổ sung trong khi giải quyết",
+    State.PAYMENT_REQUESTED: "Chờ nộp phí, lệ phí",
+    State.APPROVED: "Đã phê duyệt, chờ ban hành kết quả",
+    State.RESULT_ISSUED: "Có kết quả, chờ trả",
+    State.RETURNED: "Đã trả kết quả",
+    State.REFUSED: "Từ chối giải quyết",
+    State.WITHDRAWN: "Đã rút hồ sơ",
+    State.STOPPED: "Dừng giải quyết",
+}
+
+
 class QueueFilterForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), required=False)
     agency = forms.ChoiceField(label=gettext_lazy("Agency"), required=False)
@@ -347,7 +367,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form.fields["role"].choices = [(r, ROLE_LABELS[r]) for r in roles]
     agencies = _agency_filter(form, agency_ids)
     form.fields["state"].choices = [("", _("All"))] + [
-        (s, STATUS_CODES[STATE_STATUS[State(s)]].name + f" ({s})") for s in queries.queue_states(role)]
+        (s, STATE_NAMES.get(s) or STATUS_CODES[STATE_STATUS[State(s)]].name) for s in queries.queue_states(role)]
     cleaned: dict = {}
     if form.is_bound:
         form.is_valid()  # cleaned_data keeps the valid filters even when another one is not
