@@ -81,6 +81,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         busy["Retry-After"] = "1"
         return busy
 
+    if database_unavailable(exc):
+        # PostgreSQL restarting or unreachable: the transaction never committed, nothing changed; a retry (with the
+        # same Idempotency-Key for a submission) is safe and answers once the database is back.
+        logger.warning("API request found the database unavailable: %s", exc)
+        down = ProblemResponse(problem(503, "Database unavailable, try again",
+                                       "The database did not answer; nothing was saved. Send the request again in a "
+                                       "few seconds (with the same Idempotency-Key for a submission)."), 503)
+        down["Retry-After"] = "2"
+        return down
+
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
@@ -123,3 +133,21 @@ def _is_contention(exc: Exception) -> bool:
 def json_problem(status_code: int, title: str, detail: str = "") -> JsonResponse:
     """A plain Django problem response, for views outside DRF (404/500 handlers under /api/)."""
     return JsonResponse(problem(status_code, title, detail), status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+# connection exceptions, operator intervention (admin/crash shutdown, cannot connect now)
+UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_unavailable(exc: Exception) -> bool:
+    """Whether ``exc`` is PostgreSQL being unreachable (restarting, down, the connection cut) rather than a fault of
+    the request: psycopg's connection-level errors carry no SQLSTATE or one of class 08 / 57P0x."""
+    from django.db import InterfaceError, OperationalError
+
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    cause = exc.__cause__
+    if cause is None or not type(cause).__module__.startswith("psycopg"):
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(UNAVAILABLE_SQLSTATE_PREFIXES)
