@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("can-bo/", include("motcua.dossiers.web.urls_officer")),
     path("ho-so/viec-can-lam/", include("motcua.proactive.urls")),
+    path("ho-so/cua-toi/", portal_views.my_dossiers, name="my_dossiers"),
     path("ho-so/", include("motcua.dossiers.web.urls_citizen")),
     path("du-lieu-cua-toi/kho/", include("motcua.exchange.store.urls")),
     path("du-lieu-cua-toi/", include("motcua.exchange.urls")),

@@ -470,3 +470,55 @@ def overdue_count(now: datetime) -> int:
     """Open dossiers past their legal due time (the ``motcua_overdue{kind="dossier"}`` metric)."""
     open_states = [s.value for s in State if not is_terminal(s)]
     return Dossier.objects.filter(state__in=open_states, due_at__lt=now).count()
+
+
+# "Hồ sơ của tôi" (issue 14 point 3) ---------------------------------------------------------------------------------
+
+# What the applicant is asked to do next, by state: (text, the citizen page's path after /ho-so/<code>/, or "").
+NEXT_STEP: dict[str, tuple[str, str]] = {
+    "submitted": ("Chờ cơ quan tiếp nhận: quý vị chưa cần làm gì.", ""),
+    "receipt_supplement_requested": ("Bổ sung hồ sơ theo yêu cầu của cơ quan tiếp nhận.", "bo-sung/"),
+    "supplement_requested": ("Bổ sung hồ sơ theo yêu cầu của cơ quan giải quyết.", "bo-sung/"),
+    "payment_requested": ("Nộp phí, lệ phí theo thông báo của cơ quan.", ""),
+    "received": ("Cơ quan đang giải quyết: quý vị chưa cần làm gì.", ""),
+    "processing": ("Cơ quan đang giải quyết: quý vị chưa cần làm gì.", ""),
+    "consulting": ("Cơ quan đang lấy ý kiến: quý vị chưa cần làm gì.", ""),
+    "approved": ("Đã duyệt kết quả, chờ trả kết quả.", ""),
+    "result_issued": ("Nhận kết quả.", ""),
+    "returned": ("Đã trả kết quả: quý vị có thể đánh giá việc giải quyết.", "danh-gia/"),
+    "not_received": ("Hồ sơ không được tiếp nhận: xem lý do.", ""),
+    "refused": ("Hồ sơ bị từ chối giải quyết: xem lý do.", ""),
+    "withdrawn": ("Đã rút hồ sơ.", ""),
+    "stopped": ("Hồ sơ đã dừng xử lý.", ""),
+}
+
+
+@dataclass(frozen=True)
+class MyDossier:
+    code: str
+    procedure_name: str
+    agency_name: str
+    status: str
+    submitted_at: datetime
+    due_at: datetime | None
+    next_step: str
+    next_path: str
+    action_needed: bool
+
+
+def my_dossiers(user, limit: int = 100) -> list[MyDossier]:
+    """The dossiers whose applicant is ``user``, newest first, each with its national status, due date and what the
+    applicant is asked to do next."""
+    from .transitions import STATUS_CODES
+
+    rows = (Dossier.objects.filter(applicant_user=user)
+            .select_related("procedure_version", "agency").order_by("-submitted_at")[:limit])
+    out = []
+    for d in rows:
+        text, suffix = NEXT_STEP.get(d.state, ("", ""))
+        out.append(MyDossier(
+            d.code, d.procedure_version.name, d.agency.name, STATUS_CODES[d.status_code].name, d.submitted_at,
+            d.due_at, text, f"/ho-so/{d.code}/{suffix}",
+            d.state in {"receipt_supplement_requested", "supplement_requested", "payment_requested",
+                        "result_issued"}))
+    return out

@@ -190,3 +190,27 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_problem(500, "Internal error", "The server could not complete the request.")
     return render(request, "portal/500.html", status=500)
+
+
+# "Hồ sơ của tôi" (issue 14 point 3) ---------------------------------------------------------------------------------
+
+MY_LIMIT = 100
+"""Dossiers and PAKN items listed on "Hồ sơ của tôi" (newest first)."""
+
+
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """``/ho-so/cua-toi/``: the signed-in citizen's dossiers (status, due date, what is asked of them next) and PAKN
+    items, in one place. Only their own: the rows are those whose applicant (or submitter) is the signed-in user."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from motcua.dossiers.queries import my_dossiers as dossiers_of
+    from motcua.feedback.queries import items_of_submitter
+    from motcua.feedback.transitions import STATE_LABELS
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    items = list(items_of_submitter(request.user)[:MY_LIMIT])
+    for item in items:
+        item.state_label = STATE_LABELS.get(item.state, item.state)
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers_of(request.user, MY_LIMIT),
+                                                       "items": items})
