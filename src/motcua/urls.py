@@ -24,6 +24,7 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
     path("open311/v2/", include("motcua.feedback.open311_urls")),
     path("chi-dao/", include("motcua.steering.urls")),
+    path("giam-sat/chu-dong/", include("motcua.proactive.figures_urls")),
     path("giam-sat/ra-soat/", include("motcua.oversight.review.urls")),
     path("giam-sat/", include("motcua.oversight.urls")),
     path("bao-cao/", include("motcua.reports.urls")),

@@ -131,6 +131,7 @@ def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
     for i, record in enumerate(records):
         by_shard.setdefault(shard_of(record.subject), []).append(i)
     entries: list[AccessLogEntry | None] = [None] * len(records)
+    linked: list[AccessLogEntry] = []
     with transaction.atomic():
         for shard in sorted(by_shard):  # a fixed lock order: no deadlock between batches
             head = AccessLogHead.objects.select_for_update().filter(shard=shard).first()
@@ -145,8 +146,9 @@ def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
                 entry.prev_hash, entry.hash = prev, link_hash(prev, entry.chain_content())
                 batch.append(entry)
                 prev = entry.hash
-            _insert_entries(batch)
+            linked.extend(batch)
             AccessLogHead.objects.filter(shard=shard).update(seq=seq, hash=prev)
+        _insert_entries(linked)  # every chain's new links in one insert, in the same transaction as the heads
     return entries
 
 

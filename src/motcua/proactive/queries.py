@@ -85,3 +85,56 @@ def fees_of(procedure_code: str, channel: str) -> int | None:
     if not amounts or any(a is None for a in amounts):
         return None
     return int(sum(amounts))
+
+
+def service_figures(start: date, end: date, agency_code: str | None = None) -> dict[str, Any]:
+    """Decree 224/2026 Art. 19(2)(a)–(f), per service (procedure) and agency, for dossiers submitted in
+    ``[start, end)``: (a) the share of published services offered fully online, (b) dossiers received online and
+    their share, (c) the automation degree (share of dossier steps done by the system, without a person),
+    (d) the mean processing time in days, (e) the on-time rate, (f) satisfaction (share of ratings satisfied);
+    and (g) the proactive services' own figures (:func:`proactive_figures`)."""
+    from django.db.models import Avg, DurationField, ExpressionWrapper, F
+
+    from motcua.catalog.models import OnlineLevel, ProcedureVersion, VersionStatus
+    from motcua.dossiers.models import Dossier, DossierEvent
+
+    published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED,
+                                                procedure__current_version=F("pk"))
+    total_services = published.count()
+    full_online = published.filter(online_level=OnlineLevel.FULL).count()
+    dossiers = Dossier.objects.filter(submitted_at__date__gte=start, submitted_at__date__lt=end)
+    if agency_code:
+        dossiers = dossiers.filter(agency__code=agency_code)
+    took = ExpressionWrapper(F("finished_at") - F("submitted_at"), output_field=DurationField())
+    rows = (dossiers.values("procedure__code", "agency__code")
+            .annotate(total=Count("id"), online=Count("id", filter=Q(channel="online")),
+                      finished=Count("id", filter=Q(finished_at__isnull=False)),
+                      on_time=Count("id", filter=Q(finished_at__isnull=False, due_at__isnull=False,
+                                                   finished_at__lte=F("due_at"))),
+                      rated=Count("id", filter=~Q(rating="")),
+                      satisfied=Count("id", filter=Q(rating="satisfied")),
+                      mean_time=Avg(took, filter=Q(finished_at__isnull=False)))
+            .order_by("agency__code", "procedure__code"))
+    events = {(r["dossier__procedure__code"], r["dossier__agency__code"]): (r["steps"], r["auto"])
+              for r in DossierEvent.objects.filter(dossier__in=dossiers)
+              .values("dossier__procedure__code", "dossier__agency__code")
+              .annotate(steps=Count("id"), auto=Count("id", filter=Q(role="system")))}
+
+    def share(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    services = []
+    for r in rows:
+        steps, auto = events.get((r["procedure__code"], r["agency__code"]), (0, 0))
+        mean = r["mean_time"]
+        services.append({
+            "procedure": r["procedure__code"], "agency": r["agency__code"], "dossiers": r["total"],
+            "online": r["online"], "online_share": share(r["online"], r["total"]),
+            "automation_share": share(auto, steps),
+            "mean_days": round(mean.total_seconds() / 86400, 1) if mean is not None else None,
+            "on_time_share": share(r["on_time"], r["finished"]),
+            "satisfaction_share": share(r["satisfied"], r["rated"]),
+        })
+    return {"period": (start, end), "full_online_services": full_online, "services": total_services,
+            "full_online_share": share(full_online, total_services), "rows": services,
+            "proactive": proactive_figures(start, end, agency_code)}

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["CaseError", "RunSummary", "confirm", "opt_in", "opt_out", "respond", "run"]
 
-BATCH = 2000
+BATCH = 5000
 AGENCY = "HT-CHUDONG"  # the agency code recorded on the access log for the system's proactive reads
 
 

@@ -11,3 +11,4 @@ urlpatterns = [
     path("<int:case_id>/tra-loi/", views.respond, name="respond"),
     path("dong-y/", views.consent, name="consent"),
 ]
+

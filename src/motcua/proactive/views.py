@@ -95,3 +95,22 @@ def consent(request: HttpRequest) -> HttpResponse:
         services.opt_in(personal_id, trigger)
         messages.success(request, "Đã ghi nhận: bạn nhận lại dịch vụ công chủ động.")
     return redirect("proactive:tasks")
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    """``/giam-sat/chu-dong/``: Decree 224/2026 Art. 19(2) per service, agency and period (aggregates only)."""
+    from datetime import date
+
+    from motcua.core.problems import json_problem
+
+    today = date.today()
+    try:
+        start = date.fromisoformat(request.GET.get("from") or today.replace(day=1).isoformat())
+        end = date.fromisoformat(request.GET.get("to") or today.isoformat())
+    except ValueError:
+        return json_problem(400, "Ngày không hợp lệ", "Dùng dạng YYYY-MM-DD cho from và to.")
+    if end <= start:
+        return json_problem(400, "Khoảng thời gian không hợp lệ", "Ngày kết thúc phải sau ngày bắt đầu.")
+    agency = (request.GET.get("agency") or "").strip() or None
+    data = queries.service_figures(start, end, agency)
+    return render(request, "proactive/figures.html", {"data": data, "start": start, "end": end, "agency": agency})
