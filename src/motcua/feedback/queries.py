@@ -194,11 +194,15 @@ def queue(agency_ids: list[int] | tuple[int, ...], states: list[str] | None = No
     return qs.order_by("flagged", F("answer_due_at").asc(nulls_last=True), "submitted_at")
 
 
-def pakn_figures(agency_ids, start: datetime, end: datetime) -> dict[str, int]:
-    """Counts for the service index's satisfaction group (Decision 766/QĐ-TTg group 6, domain.md §7).
+PAKN_KEYS = ("all", "handled", "handled_on_time", "overdue", "disliked", "liked", "recomplained", "refused")
 
-    The population is the items accepted for handling (not refused) by these agencies (the agency handling the
-    item now, after any forwarding) and **received in** ``[start, end)``:
+
+def pakn_counts(start: datetime, end: datetime, agency_ids=None) -> dict[int, dict[str, int]]:
+    """Counts for the service index's satisfaction group (Decision 766/QĐ-TTg group 6, domain.md §7), per agency:
+    the one place PAKN is counted (``pakn_figures`` sums it; the oversight facts store it per period).
+
+    The population is the items accepted for handling (not refused) by the agency handling the item now (after any
+    forwarding) and **received in** ``[start, end)``:
 
     - ``all``: the population;
     - ``handled``: answered (the leader approved the answer) by ``end``;
@@ -214,23 +218,31 @@ def pakn_figures(agency_ids, start: datetime, end: datetime) -> dict[str, int]:
     qs = Feedback.objects.filter(received_at__gte=start, received_at__lt=end)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=list(agency_ids))
-    refused = qs.filter(state=State.REFUSED).count()
-    accepted = qs.exclude(state=State.REFUSED)
+    accepted = ~Q(state=State.REFUSED)
     answered = Q(answered_at__isnull=False, answered_at__lt=end)
     on_time = answered & (Q(answer_due_at__isnull=True) | Q(answered_at__lte=F("answer_due_at")))
     late = answered & Q(answer_due_at__isnull=False, answered_at__gt=F("answer_due_at"))
     open_overdue = ~answered & Q(answer_due_at__isnull=False, answer_due_at__lt=end)
-    figures = accepted.aggregate(
-        all=Count("id"),
-        handled=Count("id", filter=answered),
-        handled_on_time=Count("id", filter=on_time),
-        overdue=Count("id", filter=late | open_overdue),
-        disliked=Count("id", filter=Q(rating=Rating.DISLIKE)),
-        liked=Count("id", filter=Q(rating=Rating.LIKE)),
-        recomplained=Count("id", filter=Q(recomplained_at__isnull=False)),
+    rows = qs.order_by().values("agency_id").annotate(
+        all=Count("id", filter=accepted),
+        handled=Count("id", filter=accepted & answered),
+        handled_on_time=Count("id", filter=accepted & on_time),
+        overdue=Count("id", filter=accepted & (late | open_overdue)),
+        disliked=Count("id", filter=accepted & Q(rating=Rating.DISLIKE)),
+        liked=Count("id", filter=accepted & Q(rating=Rating.LIKE)),
+        recomplained=Count("id", filter=accepted & Q(recomplained_at__isnull=False)),
+        refused=Count("id", filter=Q(state=State.REFUSED)),
     )
-    figures["refused"] = refused
-    return {k: int(v or 0) for k, v in figures.items()}
+    return {r["agency_id"]: {k: int(r[k] or 0) for k in PAKN_KEYS} for r in rows}
+
+
+def pakn_figures(agency_ids, start: datetime, end: datetime) -> dict[str, int]:
+    """The counts of :func:`pakn_counts` summed over ``agency_ids`` (``None``: every agency)."""
+    total = dict.fromkeys(PAKN_KEYS, 0)
+    for counts in pakn_counts(start, end, agency_ids).values():
+        for key in PAKN_KEYS:
+            total[key] += counts[key]
+    return total
 
 
 def overdue_count(now: datetime) -> int:

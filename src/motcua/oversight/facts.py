@@ -653,27 +653,13 @@ def pakn_periods(first: date, today: date) -> list[rules.Period]:
 
 
 def pakn_counts(period: rules.Period) -> dict[int, dict[str, int]]:
-    """The counts of :func:`motcua.feedback.queries.pakn_figures` for every agency at once (one grouped query):
-    the items accepted for handling by the agency now handling them and received in the period, and what became of
-    them by the period's end. Kept equal to ``pakn_figures`` per agency by a test."""
-    from django.db.models import Count, Q
-
-    from motcua.feedback.models import Feedback, Rating
-    from motcua.feedback.models import State as FeedbackState
+    """The PAKN counts (:func:`motcua.feedback.queries.pakn_counts`, the one place they are counted) of every agency
+    for the items received in the period, and what became of them by the period's end."""
+    from motcua.feedback.queries import pakn_counts as count
 
     start = rules.end_instant(p_before(period)) + timedelta(microseconds=1)
     end = rules.end_instant(period.end) + timedelta(microseconds=1)
-    answered = Q(answered_at__isnull=False, answered_at__lt=end)
-    on_time = answered & (Q(answer_due_at__isnull=True) | Q(answered_at__lte=F("answer_due_at")))
-    late = answered & Q(answer_due_at__isnull=False, answered_at__gt=F("answer_due_at"))
-    open_overdue = ~answered & Q(answer_due_at__isnull=False, answer_due_at__lt=end)
-    rows = (Feedback.objects.filter(received_at__gte=start, received_at__lt=end)
-            .exclude(state=FeedbackState.REFUSED).values("agency_id")
-            .annotate(all=Count("id"), handled=Count("id", filter=answered),
-                      handled_on_time=Count("id", filter=on_time), overdue=Count("id", filter=late | open_overdue),
-                      disliked=Count("id", filter=Q(rating=Rating.DISLIKE)),
-                      recomplained=Count("id", filter=Q(recomplained_at__isnull=False))))
-    return {r.pop("agency_id"): r for r in rows}
+    return {agency_id: c for agency_id, c in count(start, end).items() if agency_id is not None}
 
 
 def p_before(period: rules.Period) -> date:
@@ -686,7 +672,8 @@ def _store_pakn(periods: list[rules.Period]) -> int:
         PaknFact.objects.filter(period=p.key).delete()
         rows = [PaknFact(agency_id=agency_id, period=p.key, all_items=c["all"], handled=c["handled"],
                          handled_on_time=c["handled_on_time"], overdue=c["overdue"], disliked=c["disliked"],
-                         recomplained=c["recomplained"]) for agency_id, c in pakn_counts(p).items()]
+                         liked=c["liked"], recomplained=c["recomplained"], refused=c["refused"])
+                for agency_id, c in pakn_counts(p).items()]
         PaknFact.objects.bulk_create(rows, batch_size=2000)
         n += len(rows)
     return n

@@ -242,7 +242,8 @@ class CatalogFact(models.Model):
 
 class PaknFact(models.Model):
     """PAKN counts per agency and period (``2026-10``, ``2026-Q4``, ``2026``, ``2026-W40``), as
-    :func:`motcua.feedback.queries.pakn_figures` computes them (Decision 766 group 6, indicators 6.1 and 6.2)."""
+    :func:`motcua.feedback.queries.pakn_counts` computes them (Decision 766 group 6, indicators 6.1 and 6.2); the
+    dashboard and the monthly report read them (``queries.pakn_figures``)."""
 
     agency = models.ForeignKey("units.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     period = models.CharField(max_length=10)
@@ -252,6 +253,8 @@ class PaknFact(models.Model):
     overdue = models.IntegerField(default=0)
     disliked = models.IntegerField(default=0)
     recomplained = models.IntegerField(default=0)
+    liked = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)  # not accepted for handling: outside the population, for information
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "period"], name="paknfact_key")]

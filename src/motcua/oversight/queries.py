@@ -167,3 +167,21 @@ def watch_list(agency_ids: set[int] | None, today, soon_days: int = 2, limit: in
 
     return {"today": today, "horizon": horizon, "overdue": overdue.count(), "soon": soon.count(),
             "overdue_units": per_unit(overdue), "soon_units": per_unit(soon)}
+
+
+def pakn_figures(agency_ids, period: str) -> dict[str, int]:
+    """The PAKN counts of the items received in ``period`` by ``agency_ids`` (``None``: every agency), summed from
+    the stored :class:`~motcua.oversight.models.PaknFact` rows (as of the last ``motcua oversight refresh``), with the
+    keys of :func:`motcua.feedback.queries.pakn_counts`. Zero for a period no fact covers."""
+    from django.db.models import Sum
+
+    from motcua.feedback.queries import PAKN_KEYS
+
+    from .models import PaknFact
+
+    column = {"all": "all_items"}
+    qs = PaknFact.objects.filter(period=rules.parse_period(period).key)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=list(agency_ids))
+    sums = qs.aggregate(**{key: Sum(column.get(key, key)) for key in PAKN_KEYS})
+    return {key: int(sums[key] or 0) for key in PAKN_KEYS}

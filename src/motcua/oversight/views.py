@@ -60,16 +60,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _watch(agencies: set[int] | None, period: str) -> dict:
-    """The watch list, this month's PAKN figures and (for the Government Office) the obstacle figures."""
-    from datetime import datetime, time, timedelta
-
-    from motcua.feedback.queries import pakn_figures
-
+    """The watch list, the period's PAKN figures (stored facts) and (for the Government Office) the obstacle
+    figures."""
     today = timezone.localdate()
-    p = rules.parse_period(period)
-    start = datetime.combine(p.start, time.min, tzinfo=rules.TZ)
-    end = datetime.combine(p.end + timedelta(days=1), time.min, tzinfo=rules.TZ)
-    pakn = pakn_figures(None if agencies is None else list(agencies), start, end)
+    pakn = queries.pakn_figures(agencies, period)
     obstacles = None
     if agencies is None:
         from motcua.steering.queries import obstacle_figures

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from motcua.core.calendar import TZ
 from motcua.dossiers.rules import step_name
 from motcua.units.models import AdministrativeUnit, Agency
 
@@ -273,12 +272,10 @@ def section_late(period, scope: ReportScope) -> Section:
 
 
 def section_feedback(period, scope: ReportScope) -> Section:
-    """PAKN received in the month: handled on time, satisfaction (Decision 766 group 6)."""
-    from motcua.feedback.queries import pakn_figures
+    """PAKN received in the month: handled on time, satisfaction (Decision 766 group 6), from the stored facts."""
+    from motcua.oversight.queries import pakn_figures
 
-    start = datetime.combine(period.start, time.min, tzinfo=TZ)
-    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=TZ)
-    f = pakn_figures(None if scope.agency_ids is None else list(scope.agency_ids), start, end)
+    f = pakn_figures(scope.agency_ids, period.key)
     total = f.get("all", 0)
     satisfied = total - f.get("disliked", 0) - f.get("recomplained", 0) - f.get("overdue", 0)
     text = (f"Tiếp nhận {_num(total)} phản ánh, kiến nghị được xử lý; đã trả lời {_num(f.get('handled', 0))}, trong đó "
