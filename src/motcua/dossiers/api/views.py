@@ -52,6 +52,7 @@ from .serializers import (
     EventSerializer,
     deadline_flags,
     encode_cursor,
+    represent_list_row,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -167,7 +168,7 @@ class DossierListView(DossierAPIView):
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         context["unmasked"] = functools.partial(access.sees_personal_data, viewer)
         _log_personal_data_read(request, sum(1 for row in rows if context["unmasked"](row)))
-        return Response({"next": next_url, "results": DossierSerializer(rows, many=True, context=context).data})
+        return Response({"next": next_url, "results": [represent_list_row(row, context) for row in rows]})
 
     @extend_schema(
         operation_id="dossiers_create",
