@@ -35,6 +35,7 @@ from motcua.dossiers import digitisation, documents, places, queries, services
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
+from motcua.dossiers.web import document_layout as layout
 from motcua.dossiers.web import once_only
 from motcua.units.models import Agency
 
@@ -225,21 +226,32 @@ class SubmissionForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["personal_id"].widget.attrs.update(inputmode="numeric", pattern=r"\d{12}")
         self.document_fields: list[tuple[str, RequiredDocument]] = []
-        for doc in RequiredDocument.objects.filter(version=version).order_by("position"):
+        self.notes: list[str] = []
+        required_documents = list(RequiredDocument.objects.filter(version=version).order_by("position"))
+        names = [doc.name for doc in required_documents]
+        for doc in required_documents:
+            # Issue 14 point 2: notes are notes, a heading is no case, one declaration per channel.
+            if layout.is_note(doc.name, doc.case):
+                self.notes.append(layout.clean(doc.name))
+                continue
             name = f"document_{doc.pk}"
+            conditional = layout.is_conditional(doc.name, doc.case)
+            only = layout.channel_only(doc.name, names)
             # Documents listed under a case (trường hợp) apply to that case only, and registry data replaces a
             # paper the agency can look up itself (Decree 118/2025 Art. 5(1)(i), 17(1)(b)): neither can be
             # demanded of every applicant.
-            required = not doc.case and not doc.replaceable_by_registry
+            required = not doc.case and not conditional and not only and not doc.replaceable_by_registry
             help_parts = []
-            if doc.case:
-                help_parts.append(_("Only in the case: %(case)s") % {"case": doc.case})
+            if case := layout.case_label(doc.case):
+                help_parts.append(_("Only in the case: %(case)s") % {"case": case})
             if doc.form:
-                help_parts.append(_("Form: %(form)s") % {"form": doc.form})
+                help_parts.append(_("Form: %(form)s") % {"form": layout.clean(doc.form)})
             self.fields[name] = forms.FileField(
-                label=doc.name, required=required, help_text=" ".join(help_parts),
+                label=layout.clean(doc.name) or doc.name, required=required, help_text=" ".join(help_parts),
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"}),
                 error_messages={"required": gettext_lazy("Attach this document.")})
+            self.fields[name].layout = {"conditional": conditional, "case": case or layout.clean(doc.name),
+                                        "channel": only}
             self.document_fields.append((name, doc))
 
     def document_bound_fields(self):
@@ -423,6 +435,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     return render(request, "dossiers/citizen/submit.html", {
         "procedure": procedure, "version": version, "form": _describe(form), "fees": _fees(version),
         "channels": Channel.objects.filter(version=version).order_by("position"), "places": found,
+        "checked_cases": [key.removeprefix("case_") for key in request.POST if key.startswith("case_")],
     }, status=400 if request.method == "POST" else 200)
 
 
