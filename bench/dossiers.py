@@ -248,7 +248,66 @@ def bench_submit(seconds: int, connections: int, worker_class: str, workers: int
         "new_rows": rows - before_rows, "rows_with_key": keys, "unique_codes": distinct == rows,
         "counters_without_gap": gaps == 0,
         "all_present": keys >= created and distinct == rows and gaps == 0,
+        **baselines(db, seconds, connections, workers_used, env, created / seconds),
     }
+
+
+def baselines(db: str, seconds: int, connections: int, workers: int, wrk_env: dict, motcua_rate: float) -> dict:
+    """The same machine's ceilings, measured in the same run after motcua's load (issue 13 point 8): a bare Django
+    view making the same writes (``bench/bare_submit.py``, same gunicorn workers, same wrk load) and PostgreSQL's
+    own pgbench TPC-B (scale 8, as many clients, as long)."""
+    template = pg("SELECT min(id) FROM dossiers_dossier", SUBMIT_DB)[0][0]
+    port = free_port()
+    bare = subprocess.Popen([str(Path(MOTCUA).parent / "gunicorn"), "bare_submit:application", "--chdir",
+                             str(ROOT / "bench"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
+                             "warning"], env=env_for(db) | {"BENCH_TEMPLATE_DOSSIER": str(template)})
+    out: dict = {}
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/")
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_SCRIPT)
+        wrk = shutil.which("wrk")
+        url = f"http://127.0.0.1:{port}/api/v1/dossiers"
+        subprocess.run([wrk, "-t2", f"-c{connections}", "-d5s", "-s", script.name, url], env=wrk_env,
+                       check=True, capture_output=True, text=True)
+        log(f"[submit] baseline: bare Django view, {connections} connections for {seconds} s …")
+        proc = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
+                               script.name, url], env=wrk_env, capture_output=True, text=True, timeout=seconds + 60)
+        os.unlink(script.name)
+        line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT"))
+        result = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+        out["bare_per_second"] = round(result["created"] / seconds, 1)
+        out["bare_errors"] = result["other"] + sum(v for k, v in result.items() if k.startswith("errors_"))
+        out["ratio_to_bare"] = round(motcua_rate / max(out["bare_per_second"], 0.1), 2)
+    finally:
+        bare.terminate()
+        try:
+            bare.wait(20)
+        except subprocess.TimeoutExpired:
+            bare.kill()
+    pgbench = shutil.which("pgbench") or "/usr/lib/postgresql/15/bin/pgbench"
+    if Path(pgbench).exists():
+        name = "motcua_bench_pgbench"
+        recreate_db(name)
+        conninfo = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+        subprocess.run([pgbench, *conninfo, "-i", "-q", "-s", "8", name], check=True, capture_output=True)
+        log(f"[submit] baseline: pgbench TPC-B, {connections} clients for {seconds} s …")
+        done = subprocess.run([pgbench, *conninfo, "-n", "-c", str(connections), "-j", "2", "-T", str(seconds),
+                               name], capture_output=True, text=True, check=True)
+        tps = re.search(r"tps = ([\d.]+)", done.stdout)
+        out["pgbench_tps"] = float(tps[1]) if tps else None
+        if out["pgbench_tps"]:
+            out["ratio_to_pgbench"] = round(motcua_rate / out["pgbench_tps"], 3)
+        pg(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return out
 
 
 def _machine_cpu() -> tuple[int, int]:
@@ -560,6 +619,20 @@ def section_submit(r: dict | None, note: str) -> list[str]:
         f"{r['client_cpu_pct']} % of the machine | {r['machine_busy_pct']} % | ≥ 400/s, no errors: {ok} |",
         "",
     ]
+    if "bare_per_second" in r:
+        ratio_ok = "met" if r["ratio_to_bare"] >= 0.5 and r["errors"] == 0 else "MISSED"
+        lines += [
+            "Baselines on the same machine in the same run (issue 13 point 8): a bare Django view making the same "
+            "writes (token check, counter upsert, dossier row, first event; `bench/bare_submit.py`, same gunicorn "
+            "workers, same wrk load) and PostgreSQL's pgbench TPC-B (scale 8, same clients and time).",
+            "",
+            "| motcua per second | bare Django view per second (errors) | motcua ÷ bare | pgbench TPC-B tps | "
+            "motcua ÷ pgbench | target |",
+            "|---|---|---|---|---|---|",
+            f"| {r['per_second']} | {r['bare_per_second']} ({r['bare_errors']}) | {r['ratio_to_bare']} | "
+            f"{r.get('pgbench_tps', '–')} | {r.get('ratio_to_pgbench', '–')} | ≥ 0.5 × bare, 0 errors: {ratio_ok} |",
+            "",
+        ]
     lines += SUBMIT_HISTORY
     if r.get("first_error"):
         lines += [f"First error: `{r['first_error'][:200]}`", ""]
