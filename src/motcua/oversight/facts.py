@@ -93,7 +93,8 @@ def _raw_sql(where_d: str, where_e: str) -> str:
                a.requests, a.electronic,
                CASE WHEN EXISTS (SELECT 1 FROM {r} r WHERE r.version_id = d.procedure_version_id) THEN 1 ELSE 0 END,
                a.payment, a.paid_online,
-               CASE WHEN d.state IN {_WAITING} OR a.ended_waiting = 1 THEN a.wait_start END
+               CASE WHEN d.state IN {_WAITING} OR a.ended_waiting = 1 THEN a.wait_start END,
+               d.receipt_late, d.receipt_due_at
         FROM {d} d JOIN (
             SELECT dossier_id,
                    SUM(CASE WHEN action = 'request_supplement' THEN 1 ELSE 0 END) AS requests,
@@ -123,7 +124,8 @@ def _as_raw(rows: list[tuple]) -> Iterator[rules.DossierRaw]:
                 supplement_count=r[10], supplement_wait_seconds=r[11], rating=r[12] or "", rated_at=_dt(r[13]),
                 version=r[14], second_supplement_at=_dt(r[15]), supplement_requests=int(r[16] or 0),
                 electronic_result=bool(r[17]), issues_document=bool(r[18]), payment_requested=bool(r[19]),
-                paid_online=bool(r[20]), paused_at=_dt(r[21]))
+                paid_online=bool(r[20]), paused_at=_dt(r[21]), receipt_late=bool(r[22]),
+                receipt_due_at=_dt(r[23]))
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -213,7 +215,8 @@ def _raw_sql_ids(marks: str) -> str:
                        SELECT 1 FROM {e} s WHERE s.dossier_id = d.id AND s.action IN ('withdraw', 'stop')
                           AND s.from_state IN {_WAITING})
                     THEN (SELECT MAX(s.at) FROM {e} s WHERE s.dossier_id = d.id AND s.to_state IN {_WAITING}
-                             AND s.from_state NOT IN {_WAITING}) END
+                             AND s.from_state NOT IN {_WAITING}) END,
+               d.receipt_late, d.receipt_due_at
         FROM {d} d
         WHERE d.id IN ({marks}) AND EXISTS (SELECT 1 FROM {e} s WHERE s.dossier_id = d.id)
         ORDER BY d.id"""

@@ -144,6 +144,18 @@ def drop_stale_snapshots() -> int:
     return IndexSnapshot.objects.exclude(watermark=watermark()).delete()[0]
 
 
+def receipt_late_count(agency_ids: set[int] | None, start, end) -> int:
+    """Online dossiers that arrived in ``[start, end)`` and that the desk answered — or has still not answered —
+    after their 8 working hours (Decree 118/2025 Art. 17(2)(c); ``Dossier.receipt_late``, set on the desk's answer
+    or by ``motcua dossiers flag-late-receipts``). ``agency_ids=None``: every unit."""
+    from motcua.dossiers.models import Dossier
+
+    qs = Dossier.objects.filter(receipt_late=True, submitted_at__gte=start, submitted_at__lt=end)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    return qs.count()
+
+
 def watch_list(agency_ids: set[int] | None, today, soon_days: int = 2, limit: int = 10) -> dict:
     """Open dossiers to act on now, from the facts: per unit, those already late and those due within ``soon_days``
     working days (national calendar) and not late yet; the units with most first. ``agency_ids=None``: every unit."""

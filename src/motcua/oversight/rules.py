@@ -72,6 +72,9 @@ class DossierRaw(NamedTuple):
     # When the wait for the applicant (supplement, payment) began, for a dossier that is waiting now or whose
     # processing was ended (stopped, withdrawn) while it waited; None otherwise.
     paused_at: datetime | None = None
+    # The desk answered the online dossier after its 8 working hours (Decree 118/2025 Art. 17(2)(c)): late for 2.1.
+    receipt_late: bool = False
+    receipt_due_at: datetime | None = None
 
 
 # The columns of DossierFact in the order of :func:`dossier_outcome`'s tuple.
@@ -98,21 +101,31 @@ def dossier_outcome(r: DossierRaw) -> tuple:
     if r.returned_at is not None and (ended_at is None or r.returned_at < ended_at):
         ended_at = r.returned_at
     received = r.received_at is not None
+    # More than one request — from 1/7/2025 only with a leader's override (Decree 118/2025 Art. 16(3), 17(2)(a),
+    # 19(5); the override event always makes the count 2 or more) — is late whatever the times.
     multi = r.supplement_count > MAX_SUPPLEMENTS_ON_TIME
+    # Decree 118/2025 Art. 17(2)(c): an online dossier the desk answered after its 8 working hours is late for 2.1,
+    # from the moment the receipt deadline passed.
+    receipt_late = bool(r.receipt_late)
     late_at: datetime | None = None
     on_time: bool | None = None
+    wait_seconds = r.supplement_wait_seconds
     if received:
         candidates = []
         if multi and r.second_supplement_at is not None:
             candidates.append(r.second_supplement_at)
+        if receipt_late:
+            candidates.append(r.receipt_due_at or r.received_at)
         # The clock stood still from the start of a wait for the applicant: a wait cut short by a stop or a
         # withdrawal is subtracted like a finished one (the index clock ends where the wait began), and a dossier
         # waiting now is late only if it was late before the wait began.
         paused = r.paused_at
         if ended_at is not None:
             clock_end = paused if paused is not None and paused < ended_at else ended_at
+            # Indicator 2.2 like 2.1: a wait cut short by the stop is subtracted from the processing time too.
+            wait_seconds += int((ended_at - clock_end).total_seconds())
             due_late = r.index_due_at is not None and clock_end > r.index_due_at
-            on_time = not (multi or due_late)
+            on_time = not (multi or due_late or receipt_late)
             if due_late:
                 candidates.append(r.index_due_at)
             if multi and r.second_supplement_at is None:  # defensive: the event is missing, late at the end
@@ -124,7 +137,7 @@ def dossier_outcome(r: DossierRaw) -> tuple:
     return (
         r.id, r.agency_id, r.procedure_id, r.channel, r.state, local_day(r.submitted_at), r.received_at,
         local_day(r.received_at), ended_at, local_day(ended_at), local_day(r.returned_at), r.index_due_at,
-        local_day(r.index_due_at), r.supplement_count, r.supplement_requests, r.supplement_wait_seconds, late_at,
+        local_day(r.index_due_at), r.supplement_count, r.supplement_requests, wait_seconds, late_at,
         local_day(late_at), on_time, bool(r.electronic_result), bool(r.issues_document), bool(r.payment_requested),
         bool(r.paid_online),
         r.rating or "", local_day(r.rated_at), r.version,

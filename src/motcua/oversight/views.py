@@ -69,7 +69,8 @@ def _watch(agencies: set[int] | None, period: str) -> dict:
         from motcua.steering.queries import obstacle_figures
 
         obstacles = obstacle_figures(period)
-    return {"watch": queries.watch_list(agencies, today), "pakn": pakn, "obstacles": obstacles}
+    return {"watch": queries.watch_list(agencies, today), "pakn": pakn, "obstacles": obstacles,
+            "receipt_late": queries.receipt_late_count(agencies, start, end)}
 
 
 def _group_points(row: dict, indicators: list[dict]) -> list[dict]:
