@@ -109,6 +109,7 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     "apologise": {"new_due_at": _instant},
     "amend": {"form_data": _form_data},
     "transfer_paper": {},
+    "record_competent_receipt": {"competent_received_at": _instant},
 }
 
 

@@ -855,6 +855,32 @@ def _transfer_paper(ctx: Context) -> None:
                           due_at=d.paper_transfer_due_at, late=ctx.at > d.paper_transfer_due_at)
 
 
+def _record_competent_receipt(ctx: Context) -> None:
+    """Decree 118/2025 Art. 17(3) as amended by Decree 309/2026 Art. 8(3) (dossiers received from 5/8/2026): the time
+    limit of a dossier received regardless of administrative boundary runs from the competent authority's receipt.
+    The competent authority records it (``data.competent_received_at``, default now) once, before appraisal moves
+    on; the due time is recomputed from it (:func:`.receipt.limit_start`)."""
+    d = ctx.dossier
+    if d.competent_agency_id is None or d.received_at is None:
+        raise rules.RuleViolation("no_competent_receipt_pending", "Hồ sơ không được tiếp nhận không phụ thuộc địa "
+                                  "giới hành chính cho cơ quan có thẩm quyền khác.")
+    if not lawsets.rules_for(d.received_at).limit_starts_at_competent_receipt:
+        raise rules.RuleViolation("competent_receipt_not_applicable", "Hồ sơ tiếp nhận trước ngày 05/8/2026: thời hạn "
+                                  "giải quyết tính từ khi Bộ phận Một cửa tiếp nhận (khoản 3 Điều 17 Nghị định "
+                                  "118/2025/NĐ-CP trước khi được sửa đổi bởi Nghị định 309/2026/NĐ-CP).")
+    if d.events.filter(action=Action.RECORD_COMPETENT_RECEIPT).exists():
+        raise rules.RuleViolation("competent_receipt_already_recorded",
+                                  "Thời điểm cơ quan có thẩm quyền tiếp nhận hồ sơ đã được ghi nhận.")
+    at = _parse_instant(ctx.data.get("competent_received_at"), "competent_received_at") or ctx.at
+    if at < d.received_at or at > ctx.at:
+        raise rules.RuleViolation("competent_receipt_out_of_range", "Thời điểm cơ quan có thẩm quyền tiếp nhận phải "
+                                  "sau khi Bộ phận Một cửa tiếp nhận và không muộn hơn thời điểm ghi nhận.")
+    start = receipt.limit_start(d.received_at, at, across_boundary=True)
+    _start_legal_clock(ctx, start)
+    d.index_due_at = d.due_at
+    ctx.event_data.update(competent_agency=d.competent_agency.code, competent_received_at=at)
+
+
 def _amend(ctx: Context) -> None:
     """Decree 118/2025 Art. 21(2): an online applicant amends the dossier's content until the decision. The new
     content replaces the old; the event keeps both (versioned by ``amendment``), so the officer sees every change."""
@@ -916,6 +942,7 @@ EFFECTS: dict[str, Callable[[Context], None]] = {
     Action.APOLOGISE: _apologise,
     Action.AMEND: _amend,
     Action.TRANSFER_PAPER: _transfer_paper,
+    Action.RECORD_COMPETENT_RECEIPT: _record_competent_receipt,
 }
 
 

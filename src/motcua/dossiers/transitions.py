@@ -73,6 +73,7 @@ class Action(StrEnum):
     APOLOGISE = "apologise"
     AMEND = "amend"
     TRANSFER_PAPER = "transfer_paper"
+    RECORD_COMPETENT_RECEIPT = "record_competent_receipt"
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Decree 118/2025 Art. 20(1)(a): the receiving desk records that the paper file reached the competent authority.
     *(_t(A.TRANSFER_PAPER, {state}, state, {R.DESK_OFFICER}, "Paper file handed to the competent authority.")
       for state in (S.RECEIVED, S.PROCESSING, S.CONSULTING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED)),
+    # Decree 118/2025 Art. 17(3) as amended by Decree 309/2026 Art. 8(3): the competent authority records when it
+    # received a dossier received regardless of administrative boundary; the time limit runs from then.
+    *(_t(A.RECORD_COMPETENT_RECEIPT, {state}, state, {R.DESK_OFFICER, R.LEADER, R.SPECIALIST},
+         "The competent authority's receipt recorded; the due time recomputed from it.")
+      for state in (S.RECEIVED, S.PROCESSING)),
 )
 
 assert not (_OFFICERS - {r for t in TRANSITIONS for r in t.roles})  # every officer role can act somewhere

@@ -113,3 +113,64 @@ def test_the_desk_records_the_paper_files_hand_over_and_a_late_one_is_marked(cli
     assert d.paper_transferred_at == vn(2026, 3, 10, 9) and d.events.last().data["late"] is True
     with pytest.raises(RuleViolation):
         flow("transfer_paper", "desk_officer", vn(2026, 3, 10, 10))
+
+
+def _received_for_department(at):
+    procedure(amount=5)
+    department = Agency.objects.filter(code__startswith="H01.", kind="department").order_by("code").first()
+    flow = Flow(submitted(at=at, channel="in_person"))
+    flow("receive", "desk_officer", at, data={"competent_agency": department.code})
+    flow.code = flow.dossier.code
+    return flow
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "received", "competent_at", "due"), [
+    # Thu 6/8/2026 10:00 at the centre; the department receives Mon 10/8 09:00: 5 working days from Tue 11/8.
+    ("Decree309-2026-Art8(3) from 5/8/2026: from the competent authority's receipt", vn(2026, 8, 6, 10),
+     vn(2026, 8, 10, 9), vn(2026, 8, 17, 17)),
+    # Wed 5/8/2026, the first day of the amendment.
+    ("Decree309-2026-Art8(3) on 5/8/2026", vn(2026, 8, 5, 10), vn(2026, 8, 6, 9), vn(2026, 8, 13, 17)),
+])
+def test_the_competent_authority_records_its_receipt_and_the_due_time_follows(case, received, competent_at, due):
+    flow = _received_for_department(received)
+    before = flow.dossier.due_at
+    d = flow("record_competent_receipt", "specialist", competent_at,
+             data={"competent_received_at": competent_at.isoformat()})
+    assert (d.clock_started_at, d.due_at, d.index_due_at) == (competent_at, due, due)
+    assert d.due_at > before
+    assert d.events.last().data["competent_received_at"] == competent_at.isoformat()
+    with pytest.raises(RuleViolation) as again:
+        flow("record_competent_receipt", "specialist", competent_at)
+    assert again.value.rule == "competent_receipt_already_recorded"
+
+
+@pytest.mark.django_db
+def test_before_5_8_2026_the_limit_stays_with_the_desks_receipt():
+    """Decree 118/2025 Art. 17(3) before its amendment: the competent authority's receipt does not move the limit."""
+    flow = _received_for_department(vn(2026, 8, 4, 10))
+    with pytest.raises(RuleViolation) as refused:
+        flow("record_competent_receipt", "specialist", vn(2026, 8, 5, 9))
+    assert refused.value.rule == "competent_receipt_not_applicable"
+
+
+@pytest.mark.django_db
+def test_the_applicant_cannot_move_the_start_of_the_limit():
+    """From the attacker's side: only officers record the competent authority's receipt; a dossier of the desk's own
+    agency has none to record; a time in the future or before the desk's receipt is refused."""
+    from motcua.dossiers.services import ActorNotAllowed
+    from motcua.dossiers.transitions import TransitionNotAllowed
+
+    flow = _received_for_department(vn(2026, 8, 6, 10))
+    with pytest.raises((TransitionNotAllowed, ActorNotAllowed)):
+        flow("record_competent_receipt", "applicant", vn(2026, 8, 10, 9))
+    for at in (vn(2026, 8, 6, 9), vn(2026, 8, 11, 9)):
+        with pytest.raises(RuleViolation) as refused:
+            flow("record_competent_receipt", "specialist", vn(2026, 8, 10, 9),
+                 data={"competent_received_at": at.isoformat()})
+        assert refused.value.rule == "competent_receipt_out_of_range"
+    own = Flow(submitted(at=vn(2026, 8, 6, 9), channel="in_person"))
+    own("receive", "desk_officer", vn(2026, 8, 6, 10))
+    with pytest.raises(RuleViolation) as none:
+        own("record_competent_receipt", "specialist", vn(2026, 8, 10, 9))
+    assert none.value.rule == "no_competent_receipt_pending"
