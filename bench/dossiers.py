@@ -303,7 +303,7 @@ def baselines(db: str, seconds: int, connections: int, workers: int, wrk_env: di
         done = subprocess.run([pgbench, *conninfo, "-n", "-c", str(connections), "-j", "2", "-T", str(seconds),
                                name], capture_output=True, text=True, check=True)
         tps = re.search(r"tps = ([\d.]+)", done.stdout)
-        out["pgbench_tps"] = float(tps[1]) if tps else None
+        out["pgbench_tps"] = round(float(tps[1]), 1) if tps else None
         if out["pgbench_tps"]:
             out["ratio_to_pgbench"] = round(motcua_rate / out["pgbench_tps"], 3)
         pg(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

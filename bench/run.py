@@ -297,6 +297,8 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default=None, help="only this database")
     parser.add_argument("--keep", action="store_true",
                         help="search: reuse the database of an earlier run when there is one (no rebuild)")
+    parser.add_argument("--no-write", action="store_true", help="print the results only, leave RESULTS.md alone "
+                        "(runs at a reduced size on a shared machine)")
     args, rest = parser.parse_known_args()
     if args.only == "dossiers":
         # Submissions, the officer queue at 1,000,000 dossiers, due times: their own script and databases.
@@ -319,6 +321,9 @@ def main() -> None:
         if args.only in (None, "search"):
             searches.append(bench_search(kind, args.versions, args.rounds, args.keep))
             log(f"  {searches[-1]}")
+    if args.no_write:
+        print(json.dumps({"imports": imports, "searches": searches}, indent=1, ensure_ascii=False))
+        return
     write_results(imports, searches)
     print((ROOT / "bench" / "RESULTS.md").read_text())
 
