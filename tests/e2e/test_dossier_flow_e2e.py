@@ -141,7 +141,8 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
             expect(citizen.get_by_label("Cơ quan tiếp nhận")).to_have_value(AGENCY)
             expect(citizen.get_by_label("Công dân", exact=True)).to_be_checked()
             citizen.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Nguyễn Văn An")
-            citizen.get_by_label("Số định danh cá nhân").fill(CITIZEN_ID)
+            # The personal ID is the signed-in account's, shown read-only (issue 12 point 12).
+            expect(citizen.get_by_label("Số định danh cá nhân")).to_have_value(CITIZEN_ID)
             citizen.get_by_label("Số điện thoại").fill("0912 345 678")
             expect(citizen.get_by_label("Thư điện tử")).to_have_value("an@example.vn")  # from the account
             citizen.get_by_label("Địa chỉ").fill("Số 1 Tràng Tiền, phường Hoàn Kiếm, Hà Nội")

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -363,13 +364,20 @@ def _fees(version) -> list[FeeLine]:
 
 
 def _check_own_identity(request: HttpRequest, applicant: dict) -> None:
-    """Issue 12 point 12: a signed-in citizen whose account carries a verified personal ID (e-identification)
-    submits for themselves — the number is the account's, not whatever the form says."""
+    """Issue 12 point 12: online, a citizen applicant is the signed-in person — the personal ID is the verified one of
+    the account's e-identification (``PersonLink``), never a number typed in the form. An account without one (an
+    officer, an unverified account) does not submit online as a citizen."""
     from motcua.exchange.queries import personal_id_of
 
+    if applicant.get("kind") != "citizen":
+        return
     user = _actor(request)
     own = personal_id_of(user) if user is not None else None
-    if own and applicant.get("kind") == "citizen" and applicant.get("personal_id") != own:
+    if not own:
+        raise services.InvalidSubmission({"applicant.personal_id": str(_(
+            "Nộp trực tuyến với tư cách công dân cần đăng nhập bằng tài khoản định danh điện tử (số định danh cá "
+            "nhân gắn với tài khoản)."))})
+    if applicant.get("personal_id") != own:
         raise services.InvalidSubmission({"applicant.personal_id": str(_(
             "Số định danh cá nhân phải là số của tài khoản định danh điện tử đang đăng nhập."))})
 
@@ -381,9 +389,16 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     version = procedure.current_version if procedure else None
     if version is None or version.status != VersionStatus.PUBLISHED:
         raise Http404
-    initial = {}
-    if request.user.is_authenticated:
-        initial.update(full_name=queries.person_name(request.user), email=request.user.email)
+    if not request.user.is_authenticated:
+        # Issue 12 point 12: online submission takes the applicant's identity from the e-identification, so an
+        # anonymous visitor signs in first (and comes back here); desk entry by an officer is another form.
+        return redirect_to_login(request.get_full_path())
+    from motcua.exchange.queries import personal_id_of
+
+    initial = {"full_name": queries.person_name(request.user), "email": request.user.email}
+    own_id = personal_id_of(request.user)
+    if own_id:
+        initial["personal_id"] = own_id
     # Once-only data (issue 4 points 2, 3, 7): the level a procedure requires, prefill, replaced and stored documents.
     once = once_only.prepare(request, version, procedure.code)
     if once.refusal:
@@ -399,6 +414,9 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
                           agency_choices=agency_choices, initial=initial)
     once_only.adapt(form, once)
     once_only.keep_fields(form, request.user)
+    if own_id and "personal_id" in form.fields and not getattr(form.fields["personal_id"], "once_only_locked", False):
+        form.fields["personal_id"].widget.attrs.update(readonly="readonly")
+        form.fields["personal_id"].help_text = _("Số của tài khoản định danh điện tử đang đăng nhập.")
     if request.method == "POST" and form.is_valid() and once_only.ready(form, once, _actor(request), procedure.code):
         data = form.cleaned_data
         applicant, form_data = form.applicant(), form.form_data()

@@ -27,4 +27,6 @@ def test_procedure_with_an_online_channel_links_to_online_submission(client):
     create_procedure("1.000003", "Đăng ký khai sinh")
     html = client.get("/thu-tuc/1.000003/").content.decode()
     assert 'href="/ho-so/nop/1.000003/"' in html
+    assert client.get("/ho-so/nop/1.000003/").status_code == 302  # sign in first (issue 12 point 12)
+    client.post("/dinh-danh/demo/", {"personal_id": "001190054321", "level": "2"})
     assert client.get("/ho-so/nop/1.000003/").status_code == 200
