@@ -25,6 +25,20 @@ CODE = "9.000002"
 BIG_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n" + b"%" + b"x" * 65_000 + b"\ntrailer <<>>\n%%EOF\n"
 
 
+
+@pytest.fixture(autouse=True)
+def _citizen_signed_in(request):
+    """Online submission takes the applicant from the e-identification (issue 12 point 12): the citizen signs in."""
+    if "client" not in request.fixturenames:
+        return
+    from django.contrib.auth import get_user_model
+
+    from motcua.exchange.services import link_person
+
+    citizen = get_user_model().objects.create_user("citizen-signed-in")
+    link_person(citizen, AN, source="test")
+    request.getfixturevalue("client").force_login(citizen)
+
 def _mount_tmpfs(path, size: str) -> str:
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:

@@ -22,6 +22,20 @@ ON = datetime(2026, 3, 2, 9, tzinfo=TZ)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
+
+@pytest.fixture(autouse=True)
+def _citizen_signed_in(request):
+    """Online submission takes the applicant from the e-identification (issue 12 point 12): the citizen signs in."""
+    if "client" not in request.fixturenames:
+        return
+    from django.contrib.auth import get_user_model
+
+    from motcua.exchange.services import link_person
+
+    citizen = get_user_model().objects.create_user("citizen-signed-in")
+    link_person(citizen, "001190054321", source="test")
+    request.getfixturevalue("client").force_login(citizen)
+
 def _options(html: str) -> dict[str, str]:
     select = re.search(r'<select name="agency".*?</select>', html, re.S).group(0)
     return dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', select))
