@@ -8,6 +8,9 @@ the arrival for the 8-hour receipt, the receipt for supplements and closing). No
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -178,3 +181,61 @@ def code_identifier(received_at: datetime, receiving: str, competent: str, *, li
     if linked_group:
         return portal if channel == "online" else receiving
     return competent
+
+
+# The competent authority from the applicant's address ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A body that may be competent for a procedure, with the names of the units it sits in (a commune committee its
+    commune and province; a provincial body its province; a ministry neither)."""
+
+    code: str
+    level: str
+    province: str = ""
+    commune: str = ""
+
+
+_UNIT_WORDS = re.compile(r"^(tinh|thanh pho|tp|xa|phuong|dac khu|thi tran)\s+")
+
+
+def _plain(text: str) -> str:
+    """Lower case, no diacritics, ``đ`` → ``d``, punctuation as spaces: how names are compared."""
+    text = unicodedata.normalize("NFD", (text or "").lower().replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def _named_in(name: str, address: str) -> bool:
+    """Whether the unit ``name`` (``Phường Ba Đình``, ``Thành phố Hà Nội``) is named in ``address`` (its
+    plain form, padded with spaces), with or without its kind word."""
+    plain = _plain(name)
+    if not plain:
+        return False
+    bare = _UNIT_WORDS.sub("", plain)
+    return f" {plain} " in address or f" {bare} " in address
+
+
+def competent_by_address(levels: Sequence[str], address: str, seats: Sequence[Seat]) -> str | None:
+    """The competent authority chosen on receipt from the applicant's address when nobody named one (Decree 118/2025
+    Art. 14(2), 20(1)(a): by the procedure and the applicant's address): for a commune-level procedure the commune
+    committee of the commune named in the address (within the province named there, when one is); for a
+    province-level one the body of the province named in the address; for a ministry-level one the only ministry
+    seat. ``None`` when the address names no seat or more than one (then the desk names the authority)."""
+    address_plain = f" {_plain(address)} "
+    for level in ("commune", "province", "ministry"):
+        if level not in levels:
+            continue
+        candidates = [seat for seat in seats if seat.level == level]
+        if level == "commune":
+            found = [seat for seat in candidates if _named_in(seat.commune, address_plain)]
+            in_province = [seat for seat in found if _named_in(seat.province, address_plain)]
+            found = in_province or found
+        elif level == "province":
+            found = [seat for seat in candidates if _named_in(seat.province, address_plain)]
+        else:
+            found = candidates
+        if len(found) == 1:
+            return found[0].code
+    return None

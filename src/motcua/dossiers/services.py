@@ -559,6 +559,8 @@ def _choose_competent(ctx: Context) -> Agency | None:
     address, or the applicant's choice: ``data.competent_agency``); ``None`` when it is the receiving agency."""
     code = str(ctx.data.get("competent_agency") or "").strip()
     d = ctx.dossier
+    if not code:
+        code = _competent_from_address(d) or ""
     if not code or code == d.agency.code:
         return None
     competent = Agency.objects.filter(code=code).first()
@@ -572,6 +574,41 @@ def _choose_competent(ctx: Context) -> Agency | None:
             f"118/2025/NĐ-CP): chỉ Trung tâm Phục vụ hành chính công cấp tỉnh, cấp xã tiếp nhận không phụ thuộc địa "
             f"giới hành chính trong phạm vi tỉnh; Bộ phận Một cửa của bộ tiếp nhận thủ tục của bộ mình.")
     return competent
+
+
+def _seat(agency: Agency) -> receipt.Seat:
+    unit = agency.unit
+    if unit is None:
+        return receipt.Seat(agency.code, agency.level)
+    if unit.province_id is not None:
+        return receipt.Seat(agency.code, agency.level, unit.province.name, unit.name)
+    return receipt.Seat(agency.code, agency.level, unit.name)
+
+
+def _competent_from_address(d: Dossier) -> str | None:
+    """Nobody named the competent authority (Decree 118/2025 Art. 14(2), 20(1)(a)): a provincial or commune service
+    centre that is not itself listed for the procedure chooses it by the procedure's level and the applicant's
+    address (the prefilled residence data or the address on the dossier). ``None`` when the desk is competent
+    itself, the procedure lists nobody, or the address names no single seat: the dossier then stays with the
+    receiving desk as before, and the desk may name the authority (``data.competent_agency``)."""
+    if d.agency.kind not in receipt.RECEIVING_CENTRES:
+        return None
+    version = d.procedure.current_version or d.procedure_version
+    from .places import competent_bodies
+
+    listed = competent_bodies(version)
+    if not listed or any(a.pk == d.agency_id for a in listed):
+        return None
+    levels = version.level_list
+    seats = [_seat(a) for a in listed]
+    if "commune" in levels:
+        root = _body(d.agency).root  # the province's committee: its communes' codes start with its code
+        communes = Agency.objects.filter(kind="commune_committee", code__startswith=f"{root}.").select_related(
+            "unit__province")
+        seats += [_seat(a) for a in communes]
+    residence = (d.form_data or {}).get("residence") or {}
+    address = d.applicant_address or (residence.get("permanent_address") if isinstance(residence, dict) else "")
+    return receipt.competent_by_address(levels, str(address or ""), seats)
 
 
 def _recode(ctx: Context, identifier_agency: Agency) -> None:

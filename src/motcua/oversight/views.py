@@ -62,6 +62,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _watch(agencies: set[int] | None, period: str) -> dict:
     """The watch list, the period's PAKN figures (stored facts) and (for the Government Office) the obstacle
     figures."""
+    from datetime import datetime, time, timedelta
+
     today = timezone.localdate()
     pakn = queries.pakn_figures(agencies, period)
     obstacles = None
@@ -69,6 +71,9 @@ def _watch(agencies: set[int] | None, period: str) -> dict:
         from motcua.steering.queries import obstacle_figures
 
         obstacles = obstacle_figures(period)
+    p = rules.parse_period(period)
+    start = datetime.combine(p.start, time.min, tzinfo=rules.TZ)
+    end = datetime.combine(p.end + timedelta(days=1), time.min, tzinfo=rules.TZ)
     return {"watch": queries.watch_list(agencies, today), "pakn": pakn, "obstacles": obstacles,
             "receipt_late": queries.receipt_late_count(agencies, start, end)}
 

@@ -12,6 +12,7 @@ from motcua.dossiers.rules import RuleViolation
 from motcua.units.models import Agency
 
 from .factories import CALENDAR, Flow, procedure, submitted, vn
+from .factories import CITIZEN as CITIZEN_AT
 
 B = receipt.Body
 CENTRE = B("H01.TTPVHCC", "service_centre", "province", "H01")
@@ -174,3 +175,85 @@ def test_the_applicant_cannot_move_the_start_of_the_limit():
     with pytest.raises(RuleViolation) as none:
         own("record_competent_receipt", "specialist", vn(2026, 8, 10, 9))
     assert none.value.rule == "no_competent_receipt_pending"
+
+
+S = receipt.Seat
+SEATS = [
+    S("H01.X00004", "commune", "Thành phố Hà Nội", "Phường Ba Đình"),
+    S("H01.X00008", "commune", "Thành phố Hà Nội", "Phường Ngọc Hà"),
+    S("H38.X00001", "commune", "Tỉnh Thanh Hóa", "Phường Hạc Thành"),
+    S("H92.X00001", "commune", "Thành phố Cần Thơ", "Phường Ninh Kiều"),
+    S("H01.STP", "province", "Thành phố Hà Nội"),
+    S("H38.STP", "province", "Tỉnh Thanh Hóa"),
+    S("BTP", "ministry"),
+]
+
+
+@pytest.mark.parametrize(("case", "levels", "address", "chosen"), [
+    ("art20-1a commune level: the commune in the address", ["commune"],
+     "Số 5 Hoàng Diệu, phường Ba Đình, thành phố Hà Nội", "H01.X00004"),
+    ("art20-1a commune level: without diacritics", ["commune"], "so 5, Phuong Ngoc Ha, TP Ha Noi", "H01.X00008"),
+    ("art20-1a commune level in another province (listed nationwide)", ["commune"],
+     "12 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ", "H92.X00001"),
+    ("art20-1a province level: the province in the address", ["province"], "Phường Hạc Thành, tỉnh Thanh Hóa",
+     "H38.STP"),
+    ("art20-1a province and commune levels: the commune first", ["province", "commune"],
+     "phường Ba Đình, Hà Nội", "H01.X00004"),
+    ("art20-1a province and commune levels: no commune named, the province", ["province", "commune"],
+     "Thanh Hóa", "H38.STP"),
+    ("art20-1a ministry level: the ministry", ["ministry"], "bất kỳ", "BTP"),
+    ("art20-1a no seat named: the desk names it", ["commune"], "Thôn 3, xã Đông Sơn, tỉnh Quảng Trị", None),
+    ("art20-1a an empty address: the desk names it", ["province"], "", None),
+    ("art20-1a a word inside another is not a name", ["province"], "Hà Nội Mới Plaza", "H01.STP"),
+])
+def test_the_competent_authority_is_chosen_from_the_applicants_address(case, levels, address, chosen):
+    assert receipt.competent_by_address(levels, address, SEATS) == chosen
+
+
+def test_two_seats_named_in_one_address_leave_the_choice_to_the_desk():
+    two = [S("A", "commune", "Tỉnh X", "Phường Một"), S("B", "commune", "Tỉnh X", "Phường Một")]
+    assert receipt.competent_by_address(["commune"], "phường Một, tỉnh X", two) is None
+
+
+def _commune_procedure():
+    from motcua.catalog.models import VersionAgency
+
+    version = procedure()
+    version.levels = "commune"
+    version.save(update_fields=["levels"])
+    communes = list(Agency.objects.filter(code__startswith="H01.", kind="commune_committee", unit__isnull=False)
+                    .select_related("unit__province").order_by("code")[:2])
+    VersionAgency.objects.create(version=version, role="competent", position=1, name=communes[0].name,
+                                 agency=communes[0])
+    return communes
+
+
+@pytest.mark.django_db
+def test_the_centre_receives_for_the_applicants_commune_when_nobody_names_it():
+    """Art. 14(2), 20(1)(a): a commune-level procedure received at the provincial centre goes to the committee of
+    the commune in the applicant's address, without the desk naming it."""
+    from motcua.dossiers import services
+
+    _first, second = _commune_procedure()
+    applicant = {**CITIZEN_AT, "address": f"Số 1, {second.unit.name}, {second.unit.province.name}"}
+    d = services.submit("1.000001", "H01.TTPVHCC", "in_person", applicant, {"field": "value"}, at=vn(2026, 3, 6, 9))
+    flow = Flow(d)
+    d = flow("receive", "desk_officer", vn(2026, 3, 6, 10))
+    assert d.competent_agency == second and d.code.startswith(f"{second.code}-260306-")
+
+
+@pytest.mark.django_db
+def test_an_address_that_names_no_commune_leaves_the_choice_to_the_desk():
+    from motcua.dossiers import services
+
+    _commune_procedure()
+    applicant = {**CITIZEN_AT, "address": "Thôn 3, xã Không Có, tỉnh Không Có"}
+    d = services.submit("1.000001", "H01.TTPVHCC", "in_person", applicant, {"field": "value"}, at=vn(2026, 3, 6, 9))
+    unnamed = Flow(d)
+    kept = unnamed("receive", "desk_officer", vn(2026, 3, 6, 10))
+    assert kept.competent_agency is None and kept.code.startswith("H01.TTPVHCC-")
+    flow = Flow(services.submit("1.000001", "H01.TTPVHCC", "in_person", applicant, {"field": "value"},
+                                at=vn(2026, 3, 6, 9)))
+    department = Agency.objects.filter(code__startswith="H01.", kind="department").order_by("code").first()
+    d = flow("receive", "desk_officer", vn(2026, 3, 6, 10), data={"competent_agency": department.code})
+    assert d.competent_agency == department  # the desk's choice wins
