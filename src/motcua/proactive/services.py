@@ -215,8 +215,13 @@ def _prepare_case(trigger: Trigger, change_id: int, subject: str, occurred_on: d
                      "sex": payload.get("sex") or "", "place_of_birth": payload.get("place_of_birth") or "",
                      "personal_id": subject}
             form["child"] = child
-            data_used += [{"label": "Trẻ: " + k, "value": v, "source": source_label, "registry": registry}
-                          for k, v in child.items() if v]
+            shown = {"full_name": ("Họ và tên của trẻ", child["full_name"]),
+                     "birth_date": ("Ngày sinh của trẻ", occurred_on.strftime("%d/%m/%Y")),
+                     "sex": ("Giới tính", {"female": "Nữ", "male": "Nam"}.get(child["sex"], child["sex"])),
+                     "place_of_birth": ("Nơi sinh", child["place_of_birth"]),
+                     "personal_id": ("Số định danh cá nhân của trẻ", subject)}
+            data_used += [{"label": label, "value": value, "source": source_label, "registry": registry}
+                          for label, value in shown.values() if value]
         elif trigger.source == rules.DEATH:
             form["deceased"] = {"personal_id": subject, "full_name": payload.get("deceased_name") or "",
                                 "date_of_death": occurred_on.isoformat()}
