@@ -104,6 +104,9 @@ def _run_batch(trigger: Trigger, batch: int, summary: RunSummary) -> int:
         for change_id, subject, occurred_on, payload in changes:
             if not rules.applies(trigger.source, payload, trigger.condition):
                 continue
+            # An event from before the trigger's legal basis was in force (or after it ended) opens nothing.
+            if occurred_on < trigger.valid_from or (trigger.valid_to and occurred_on > trigger.valid_to):
+                continue
             persons = rules.recipients(trigger.source, subject, payload)
             for person in persons[:1] if trigger.level == 4 else persons:  # one decision per event at level 4
                 wanted.append((change_id, subject, occurred_on, payload, person))

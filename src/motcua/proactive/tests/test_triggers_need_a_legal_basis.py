@@ -92,3 +92,11 @@ def _option(key, limit, median=None, cost=0, submissions=1, visits=0, documents=
 def test_art16_3_recommends_by_time_then_cost_then_convenience(options, best):
     chosen, why = rules.recommend(options)
     assert chosen == best and why
+
+
+def test_an_event_from_before_the_trigger_was_in_force_opens_nothing():
+    triggers("KS-LIENTHONG")
+    birth(born=date(2026, 6, 30))  # Decree 224/2026 in force from 1/7/2026
+    birth(child="001226004568", born=date(2026, 7, 1))
+    summary = services.run(RUN_ON)
+    assert (summary.changes_read, summary.cases) == (2, 2)
