@@ -32,6 +32,10 @@ def nav(request: HttpRequest) -> dict[str, Callable[[], bool]]:
         u = user()
         if u is None:
             return False
+        scope = getattr(request, "officer_scope", None)
+        if scope is not None and not u.is_superuser and not any(
+                role in ("supervisor", "leader") for roles in scope.values() for role in roles):
+            return False  # the officer pages know the roles already: no query for a desk officer or a specialist
         everything, roots, led = allowed_roots(u)
         return bool(everything or roots or led)
 

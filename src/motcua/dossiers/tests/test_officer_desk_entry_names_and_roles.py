@@ -29,7 +29,8 @@ def test_the_timeline_and_process_control_show_full_names_and_role_labels(client
     assert "Handler: Trần Văn Minh" in timeline  # the assignee by name, not by username
     process = response.context["process"]
     assert process and all("_" not in row.role for row in process)  # labels, not codes
-    table = html[html.index('id="process-h"'):html.index('id="docs-h"')]
+    start = html.index('id="process-h"')
+    table = html[start:html.index('</section>', start)]  # documents now stand beside the actions, above
     assert "desk_officer" not in table and "specialist" not in table.replace("specialist-H01", "")
     assert "Nguyễn Thị Lan" in table and "Desk officer" in table
     dossier_page = html[:html.index('id="timeline-h"')]

@@ -100,7 +100,7 @@ def test_a_forbidden_action_shows_the_allowed_ones(client, clock, dossier):
 
 def test_a_broken_rule_is_named(client, clock, dossier):
     client.force_login(officer("desk", "desk_officer"))
-    response = _post(client, dossier, "refuse", 1, reason="  ")
+    response = _post(client, dossier, "refuse", 1, reason="  ", confirmed="1")
     assert response.status_code == 422
     assert "<code>reason_required</code>" in response.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).state == "submitted"

@@ -67,6 +67,8 @@ ACTION_LABELS = {
     "apologise": gettext_lazy("Apologise and set a new date"),
     "transfer_paper": "Đã chuyển hồ sơ giấy",
 }
+# Actions that cannot be undone: shown apart and confirmed (issue 14 point 10).
+DESTRUCTIVE_ACTIONS = frozenset({"refuse", "withdraw", "stop"})
 # What each event means, in plain words for the timeline.
 EVENT_TEXTS = {
     "submit": gettext_lazy("The dossier was submitted."),
@@ -241,6 +243,11 @@ def _badge_html() -> dict[tuple[bool, bool, bool, bool], str]:
                 for c in (False, True):
                     out[(o, t, r, c)] = mark_safe((overdue if o else today if t else "") + (risk if r else "")
                                                   + (consult if c else ""))
+    # Issue 14 point 10: the column is filled for every row with a due time, not only when something is wrong.
+    out["on_time"] = format_html('<span class="badge badge-ok">{}</span>', "Trong hạn")
+    out["paused"] = format_html('<span class="badge badge-paused">{}</span>', "Tạm dừng tính hạn")
+    out["done_on_time"] = format_html('<span class="badge badge-ok">{}</span>', "Xong đúng hạn")
+    out["done_late"] = format_html('<span class="badge badge-overdue">{}</span>', "Xong trễ hạn")
     return out
 
 
@@ -262,6 +269,11 @@ def _badges(dossier: Dossier, moment: datetime, calendars: dict[int, WorkingCale
                    consultation_overdue=consultation)
     if badges is not None:
         row.badges = badges[(view.overdue, due_today, view.at_risk, consultation)]
+        if not row.badges and dossier.due_at is not None:
+            if dossier.finished_at is not None:
+                row.badges = badges["done_late" if dossier.finished_at > dossier.due_at else "done_on_time"]
+            else:
+                row.badges = badges["paused" if dossier.waiting_since is not None else "on_time"]
         row.css = "is-overdue" if view.overdue else "is-today" if due_today else "is-risk" if view.at_risk else ""
     return row
 
@@ -580,6 +592,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
         "consultation_escalated_at": escalation.escalated_at(dossier) if consultation_overdue else None,
         "required_documents": list(dossier.procedure_version.documents.order_by("position")),
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
+        "destructive": DESTRUCTIVE_ACTIONS, "current_step": current_step(dossier),
         "forms": forms_docs.available_forms(events, dossier),
         "control_number": forms_docs.dossier_set(dossier)["control"].number,
         "rating_criteria": _rating_criteria() if dossier.state == "returned" and not dossier.rating else [],
@@ -647,8 +660,14 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     except ValueError:
         expected = -1
     reason, data = _action_data(action, request.POST)
+    if action in DESTRUCTIVE_ACTIONS and request.POST.get("confirmed") != "1":
+        # Issue 14 point 10: refusing, withdrawing or stopping a dossier cannot be undone: the page asks for a
+        # confirmation (a required box), and a request without it (the box bypassed) is not acted on.
+        return _render_dossier(request, dossier, roles, status=400, error={
+            "kind": "rule", "message": "Chưa thực hiện: hãy đánh dấu ô xác nhận trước khi "
+                                       f"«{ACTION_LABELS.get(action, action)}»."})
     try:
-        services.act(code, action, actor=request.user, role=role, expected_version=expected, at=now(),
+        after = services.act(code, action, actor=request.user, role=role, expected_version=expected, at=now(),
                      reason=reason, data=data)
     except services.ActionDataInvalid as invalid:
         return _render_dossier(request, dossier, roles, status=400, error={"kind": "rule", "rule": "invalid_data",
@@ -670,8 +689,27 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
         return _render_dossier(request, dossier, roles, status=403, error={"kind": "actor", "message": str(denied)})
     except services.DossierNotFound as missing:
         raise Http404(_("No dossier with this code in your agencies.")) from missing
-    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)})
+    done = _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)}
+    if action == "complete_step":
+        # Issue 14 point 10: the state stays "being processed" after a step; the message says what changed.
+        step = current_step(after)
+        done = (f"{done} Bước tiếp theo: {step['name']} ({step['role']})." if step
+                else f"{done} Các bước xử lý đã xong.")
+    messages.success(request, done)
     return redirect(reverse("dossiers_officer:dossier", args=[code]))
+
+
+def current_step(dossier: Dossier) -> dict | None:
+    """The step the dossier is at, for people: its name, who does it, its number of the total; ``None`` before
+    receipt or after the last step."""
+    steps = dossier.steps or []
+    if dossier.finished_at is not None or not steps or dossier.current_step >= len(steps):
+        return None
+    if dossier.state in (State.SUBMITTED, State.RECEIPT_SUPPLEMENT_REQUESTED, State.NOT_RECEIVED):
+        return None
+    step = steps[dossier.current_step]
+    return {"name": step.get("name") or step.get("key", ""), "role": role_label(step.get("role", "")),
+            "number": dossier.current_step + 1, "total": len(steps)}
 
 
 def _rating_criteria() -> list[dict]:
