@@ -39,6 +39,7 @@ def _citizen_signed_in(request):
     link_person(citizen, AN, source="test")
     request.getfixturevalue("client").force_login(citizen)
 
+
 def _mount_tmpfs(path, size: str) -> str:
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:
@@ -67,8 +68,10 @@ def _files(root) -> dict[str, int]:
 
 
 def _submit(client, doc):
-    return client.post(f"/ho-so/nop/{CODE}/", {
-        "channel": "online", "agency": AGENCY, "kind": "citizen", "full_name": "Nguyễn Văn An", "personal_id": AN,
+    # The receiving places are offered by province (issue 14 point 1): Hà Nội's, where AGENCY is.
+    return client.post(f"/ho-so/nop/{CODE}/?tinh=1", {
+        "channel": "online", "agency": AGENCY, "tinh": "1", "kind": "citizen",
+        "full_name": "Nguyễn Văn An", "personal_id": AN,
         "phone": "0912345678", f"document_{doc.pk}": SimpleUploadedFile("don.pdf", BIG_PDF)})
 
 
