@@ -145,9 +145,11 @@ def test_staff_pages_menus_and_refusals_at_desktop_and_phone_width(people, live_
             _visit(sup, f"{base}/giam-sat/ra-soat/diem-nghen/", 200, seen, f"supervisor-bottlenecks-{width}")
             expect(sup.locator("main")).to_contain_text("Số liệu đang được chuẩn bị")
             _visit(sup, f"{base}/giam-sat/ra-soat/nhan-luc/", 200, seen, f"supervisor-workload-{width}")
+            _visit(sup, f"{base}/giam-sat/chi-so/?level=province", 200, seen, f"supervisor-index-{width}")
+            _visit(sup, f"{base}/giam-sat/danh-gia/", 200, seen, f"supervisor-evaluation-{width}")
         finally:
             browser.close()
-    assert len(seen) == 9
+    assert len(seen) == 11
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
