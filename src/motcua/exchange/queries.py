@@ -116,6 +116,11 @@ def exchange_figures(start: datetime, end: datetime, agency_code: str | None = N
     return figures
 
 
+# Reads recorded in the access log that are not registry look-ups (issue 12 point 15: an officer's bulk read of
+# applicants' personal data from the dossiers, ``motcua.dossiers.services.record_personal_data_read``).
+LOCAL_READS = {"ho-so": "Hồ sơ thủ tục hành chính (số định danh, số điện thoại của người nộp)"}
+
+
 def describe_access(entries: list[AccessLogEntry]) -> list[dict[str, Any]]:
     """Log entries as the citizen sees them: when, agency (name), officer or role, dossier, purpose, fields."""
     from django.utils.translation import gettext as _
@@ -137,7 +142,8 @@ def describe_access(entries: list[AccessLogEntry]) -> list[dict[str, Any]]:
             "officer": e.actor_name or (e.actor_username if e.role not in ("citizen", "system") else ""),
             "role": e.role, "role_label": str(roles.get(e.role, e.role)),
             "dossier": e.dossier_code, "procedure": e.procedure_code, "purpose": e.purpose,
-            "registry": {"name": e.registry, "label": spec.label if spec else e.registry},
+            "registry": {"name": e.registry,
+                         "label": spec.label if spec else str(LOCAL_READS.get(e.registry, e.registry))},
             "fields": [{"name": a, "label": spec.attributes.get(a, a) if spec else a} for a in e.attributes],
             "outcome": e.outcome, "outcome_label": str(Outcome(e.outcome).label) if e.outcome in Outcome.values
             else e.outcome,

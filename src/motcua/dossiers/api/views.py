@@ -167,7 +167,11 @@ class DossierListView(DossierAPIView):
             query["cursor"] = encode_cursor(*next_position)
             next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         context["unmasked"] = functools.partial(access.sees_personal_data, viewer)
-        _log_personal_data_read(request, sum(1 for row in rows if context["unmasked"](row)))
+        unmasked = [row for row in rows if context["unmasked"](row)]
+        _log_personal_data_read(request, len(unmasked))
+        if unmasked:  # applicants' data in full in a list (page_size=1 too): a bulk read, into the access log
+            services.record_personal_data_read(request.user, unmasked, role=_reader_role(viewer, unmasked[0]),
+                                               purpose="Danh sách hồ sơ (API): " + request.get_full_path()[:200])
         return Response({"next": next_url, "results": [represent_list_row(row, context) for row in rows]})
 
     @extend_schema(
@@ -389,6 +393,11 @@ class DossierDetailView(DossierAPIView):
 
 
 _personal_data_log = logging.getLogger("motcua.personal_data")
+
+
+def _reader_role(viewer: access.Viewer, dossier: Dossier) -> str:
+    roles = access.acting_roles(viewer, dossier)
+    return next(iter(roles), "") or "officer"
 
 
 def _log_personal_data_read(request: Request, count: int) -> None:

@@ -8,6 +8,7 @@ directly under them); any other dossier is a 404, so existence is not revealed.
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -579,7 +580,7 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
     upload_role = _upload_role(dossier, roles)
     consultation_overdue = escalation.is_consultation_overdue(dossier, moment)
     # Issue 12 point 15: a reader who does not handle the dossier (a supervisor) sees the personal ID and phone masked.
-    handles = any(r in (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER) for r in roles)
+    handles = _handles(roles)
     return render(request, "dossiers/officer/dossier.html", {
         "applicant_id_shown": dossier.applicant_personal_id if handles else mask(dossier.applicant_personal_id),
         "applicant_phone_shown": dossier.applicant_phone if handles else mask(dossier.applicant_phone),
@@ -722,8 +723,24 @@ def _rating_criteria() -> list[dict]:
 # Official forms ------------------------------------------------------------------------------------------------------
 
 
+def _handles(roles: Sequence[str]) -> bool:
+    """Issue 12 point 15: whoever handles the dossier sees the applicant's personal ID and phone in full; a reader
+    who does not (a supervisor) sees them masked."""
+    return any(r in (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER) for r in roles)
+
+
+def _masked(dossier: Dossier) -> Dossier:
+    """A copy of ``dossier`` (never saved) with the applicant's personal ID and phone masked."""
+    shown = copy.copy(dossier)
+    shown.applicant_personal_id = mask(dossier.applicant_personal_id)
+    shown.applicant_phone = mask(dossier.applicant_phone)
+    return shown
+
+
 def _dossier_document(request: HttpRequest, code: str, form: str) -> forms_docs.OfficialDocument:
-    dossier, _roles = _dossier_in_scope(request, code)
+    dossier, roles = _dossier_in_scope(request, code)
+    if not _handles(roles):
+        dossier = _masked(dossier)
     try:
         return forms_docs.dossier_form(form, dossier, queries.timeline(dossier), now())
     except forms_docs.FormNotAvailable as missing:
@@ -783,6 +800,12 @@ def _register(request: HttpRequest) -> tuple[forms_docs.OfficialDocument, Regist
     form = RegisterForm(initial={"agency": agency.code, "start": start, "end": end})
     form.fields["agency"].choices = [(a.code, f"{a.code} — {a.name}") for a in agencies]
     dossiers = list(queries.tracking_register([agency.pk], start, end)[:5000])
+    if not _handles(scope[agency.pk]):
+        dossiers = [_masked(d) for d in dossiers]
+    else:  # every applicant of the period in full: a bulk read of personal data, into the access log
+        services.record_personal_data_read(
+            request.user, dossiers, role=next(r for r in scope[agency.pk] if _handles([r])),
+            purpose=f"Sổ theo dõi hồ sơ (mẫu 06) {agency.code} {start:%d/%m/%Y}–{end:%d/%m/%Y}")
     return forms_docs.form_06(agency, start, end, dossiers, now()), form
 
 
