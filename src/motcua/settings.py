@@ -398,6 +398,8 @@ if MOTCUA_LOG_FORMAT == "json":
 # MOTCUA_BEAT_EVERY_SECONDS: run every beat entry at this interval instead of its schedule (tests, drills; default
 # 0 = the schedule of motcua.core.schedule).
 MOTCUA_BEAT_EVERY_SECONDS = float(os.environ.get("MOTCUA_BEAT_EVERY_SECONDS", "0"))
+# MOTCUA_BEAT_ONLY: comma-separated beat entry names to keep (drills that check some of them; default: all entries).
+MOTCUA_BEAT_ONLY = [n.strip() for n in os.environ.get("MOTCUA_BEAT_ONLY", "").split(",") if n.strip()]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A broker that is down must not hold a request: one quick retry, then the row waits for beat's dispatch_due.

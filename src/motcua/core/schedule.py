@@ -47,14 +47,21 @@ ENTRIES: dict[str, tuple[Any, str, tuple[str, ...]]] = {
 
 
 def beat_schedule() -> dict[str, dict]:
+    """Celery beat's entries. In a drill (``MOTCUA_BEAT_EVERY_SECONDS``) every entry repeats at that interval and its
+    message expires after three intervals: one worker cannot run every command every two seconds (warming the index
+    pages alone takes seconds), and without the expiry the queue grew without bound, so an outbox job handed over
+    behind it waited for minutes. ``MOTCUA_BEAT_ONLY`` (entry names) keeps only the entries a drill checks."""
     every = getattr(settings, "MOTCUA_BEAT_EVERY_SECONDS", 0)
+    only = set(getattr(settings, "MOTCUA_BEAT_ONLY", ()) or ())
     schedule = {}
     for name, (when, command, args) in ENTRIES.items():
+        if only and name not in only:
+            continue
         task = "motcua.jobs.dispatch_due" if command == "@dispatch_due" else "motcua.command"
         schedule[name] = {
             "task": task,
             "schedule": timedelta(seconds=every) if every else when,
             "args": () if task == "motcua.jobs.dispatch_due" else (command, *args),
-            "options": {"expires": 3600},
+            "options": {"expires": max(3 * every, 5) if every else 3600},
         }
     return schedule

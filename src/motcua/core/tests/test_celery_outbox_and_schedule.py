@@ -125,6 +125,19 @@ def test_the_beat_schedule_runs_each_periodic_command(entry, command):
     assert ENTRIES[entry][1] == command[0]
 
 
+def test_a_drills_fast_schedule_cannot_pile_up_behind_the_outbox(settings):
+    """Every entry every 2 s is more than one worker runs (warming the index pages takes seconds): the messages of a
+    drill expire after three intervals, and a drill keeps only the entries it checks (MOTCUA_BEAT_ONLY)."""
+    settings.MOTCUA_BEAT_EVERY_SECONDS = 2
+    settings.MOTCUA_BEAT_ONLY = ["jobs-dispatch-due", "decree118-close-expired"]
+    schedule = beat_schedule()
+    assert set(schedule) == {"jobs-dispatch-due", "decree118-close-expired"}
+    assert all(entry["options"]["expires"] == 6 for entry in schedule.values())
+    settings.MOTCUA_BEAT_EVERY_SECONDS, settings.MOTCUA_BEAT_ONLY = 0, []
+    assert set(beat_schedule()) == set(ENTRIES)
+    assert beat_schedule()["jobs-dispatch-due"]["options"]["expires"] == 3600
+
+
 def test_a_scheduled_command_this_version_lacks_is_skipped_not_failed():
     assert tasks.run_command("khong-co-lenh") == "missing"
     assert tasks.run_command("dossiers", "khong-co-lenh-con") == "missing"
