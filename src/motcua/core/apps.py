@@ -12,6 +12,9 @@ class CoreConfig(AppConfig):
         from .pgtypes import cache_statements_with_many_parameters, use_c_timestamptz_loader
 
         cache_statements_with_many_parameters()
+        from .names import use_vietnamese_order
+
+        use_vietnamese_order()  # "Nguyễn Văn An", not "An Nguyễn Văn" (issue 14 point 4)
         from django.contrib import admin
 
         from .signin_forms import AdminSignInForm

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from motcua.catalog import models as m
 from motcua.catalog.queries import current_versions
-from motcua.core.text import fold, terms
+from motcua.core.text import fold, terms, vn_sort_key
 
 MAX_SUGGESTIONS = 5
 
@@ -42,7 +42,9 @@ def sectors_with_counts() -> list[tuple[m.Sector, int]]:
     counts = dict(
         current_versions().filter(sector__isnull=False).order_by().values_list("sector").annotate(n=Count("id"))
     )
-    return [(s, counts[s.pk]) for s in m.Sector.objects.filter(pk__in=counts).order_by("name")]
+    # Vietnamese dictionary order: "Đường bộ" after "Du lịch", not after "Việc làm" (issue 14 point 4).
+    return sorted(((s, counts[s.pk]) for s in m.Sector.objects.filter(pk__in=counts)),
+                  key=lambda row: vn_sort_key(row[0].name))
 
 
 def sector_choices() -> list[tuple[str, str]]:
@@ -82,7 +84,7 @@ def agency_choices() -> list[tuple[str, str]]:
 
     agencies = Agency.objects.filter(
         procedure_roles__version__in=current_versions()).distinct().values_list("code", "name")
-    return sorted(agencies, key=lambda a: (fold(a[1]), a[0]))
+    return sorted(agencies, key=lambda a: (vn_sort_key(a[1]), a[0]))
 
 
 # -- search -----------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ The view calls :func:`prepare` (before building the form), :func:`adapt` (after)
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,7 +156,14 @@ _VALUES = {"male": "Nam", "female": "Nữ"}
 
 
 def _display(value) -> str:
+    """A registry value as the page shows it: "Nam"/"Nữ", dates dd/mm/yyyy (issue 14 point 4: not 1990-03-12)."""
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
     text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
     return _VALUES.get(text, text)
 
 

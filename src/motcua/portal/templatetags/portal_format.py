@@ -34,7 +34,11 @@ def vn_number(value: int | float | Decimal | None) -> str:
     """A count with thousands separators: ``1399`` → ``1.399`` (Vietnamese) or ``1,399`` (English)."""
     if value is None or value == "":
         return ""
-    return _group(int(value))
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)  # not a number ("—"): shown as it is
+    return _group(int(number.to_integral_value()))
 
 
 @register.filter
