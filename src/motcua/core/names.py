@@ -3,8 +3,8 @@
 
 Accounts keep the family name in ``last_name`` and the middle and given names in ``first_name`` (the demo accounts,
 the identity import). Django's ``AbstractUser.get_full_name`` joins them the other way round;
-:func:`use_vietnamese_order` (called once from ``CoreConfig.ready``) makes every caller — views, templates (``{{ user.get_full_name }}``), the
-data-access log, PAKN forms, the demo list — write the Vietnamese order.
+:func:`use_vietnamese_order` (called once from ``CoreConfig.ready``) makes every caller — views, templates
+(``{{ user.get_full_name }}``), the data-access log, PAKN forms, the demo list — write the Vietnamese order.
 """
 
 from __future__ import annotations

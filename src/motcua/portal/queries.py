@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from motcua.catalog import models as m
 from motcua.catalog.queries import current_versions
-from motcua.core.text import fold, terms, vn_sort_key
+from motcua.core.text import terms, vn_sort_key
 
 MAX_SUGGESTIONS = 5
 
