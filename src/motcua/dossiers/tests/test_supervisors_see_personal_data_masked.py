@@ -110,3 +110,17 @@ def test_an_officers_api_list_in_full_is_recorded_per_applicant_in_the_chained_a
     supervisor = client_for(user("sup-hn", ("supervisor", "H01")))
     supervisor.get("/api/v1/dossiers?page_size=50")  # masked: nothing read, nothing recorded
     assert AccessLogEntry.objects.filter(registry="ho-so").count() == 1
+
+
+def test_a_supervisor_searching_the_queue_by_a_personal_id_leaves_a_trace_the_citizen_sees(client):
+    from motcua.exchange.models import AccessLogEntry
+
+    flow = _received()
+    client.force_login(flow.users["supervisor"])
+    html = client.get("/can-bo/", {"role": "supervisor", "q": CITIZEN["personal_id"]}).content.decode()
+    assert flow.code in html
+    entry = AccessLogEntry.objects.get(registry="ho-so", subject=CITIZEN["personal_id"])
+    assert (entry.role, entry.dossier_code) == ("supervisor", flow.code)
+    client.force_login(flow.users["desk_officer"])  # the desk's own search is its work, not a bulk read
+    client.get("/can-bo/", {"q": CITIZEN["personal_id"]})
+    assert AccessLogEntry.objects.filter(registry="ho-so").count() == 1

@@ -404,6 +404,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     stamp = queries.recent_exceptions_stamp()
     url_prefix = reverse("dossiers_officer:dossier", args=["-"])[:-2]
     rows = [_queue_row(d, moment, calendars, badges, stamp, url_prefix) for d in page.object_list]
+    searched = " ".join((filters.q or "").split())
+    if role == Role.SUPERVISOR and searched.isdigit() and len(searched) == 12:
+        # Issue 12 point 15: a supervisor finding a person's dossiers by their personal ID is a look-up of personal
+        # data: recorded in the access log the citizen sees (the page shows no ID; the search is the read).
+        found = Dossier.objects.filter(pk__in=[d.pk for d in page.object_list], applicant_personal_id=searched)
+        services.record_personal_data_read(request.user, found.select_related("agency"), role=role,
+                                           purpose="Tìm hồ sơ theo số định danh cá nhân (giám sát)")
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "dossiers/officer/queue.html", {
