@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from motcua.api.tests.test_schemathesis_catalog import SCHEMA_PATH, _seed
-from motcua.dossiers.api.testing import user
+from motcua.dossiers.tests.api_clients import user
 from motcua.units.models import Agency, Membership
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.test import Client
 
-from motcua.dossiers.api.testing import client_for, user
+from motcua.dossiers.tests.api_clients import client_for, user
 from motcua.dossiers.tests.factories import procedure, submitted
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 
 from motcua.dossiers import action_data
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.api.testing import client_for
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.tests.api_clients import client_for
 
 from .factories import CITIZEN, Flow, officer, procedure, submitted, vn
 

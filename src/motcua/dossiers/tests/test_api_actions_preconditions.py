@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import AGENCY, procedure, submitted
 

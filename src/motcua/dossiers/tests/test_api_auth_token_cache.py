@@ -8,7 +8,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from motcua.core import auth, ttlcache
-from motcua.dossiers.api.testing import user
+from motcua.dossiers.tests.api_clients import user
 
 pytestmark = pytest.mark.django_db
 AGENCY = "H01.TTPVHCC"

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from motcua.dossiers.api.testing import user
+from motcua.dossiers.tests.api_clients import user
 
 pytestmark = pytest.mark.django_db
 

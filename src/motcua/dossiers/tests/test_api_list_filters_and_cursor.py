@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import Flow, procedure, submitted, vn
 

@@ -4,8 +4,8 @@ returned, only once; the rating is an event that keeps the state."""
 import pytest
 
 from motcua.dossiers import services
-from motcua.dossiers.api.testing import user
 from motcua.dossiers.rules import RuleViolation
+from motcua.dossiers.tests.api_clients import user
 
 from .factories import Flow, procedure, submitted, vn
 

@@ -3,8 +3,8 @@
 
 import pytest
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import AGENCY, CITIZEN, procedure
 

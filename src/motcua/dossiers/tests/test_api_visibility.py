@@ -3,7 +3,7 @@ province's or all at the Government Office, read-only; applicants their own; any
 
 import pytest
 
-from motcua.dossiers.api.testing import client_for, user
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import AGENCY, CITIZEN, procedure, submitted
 

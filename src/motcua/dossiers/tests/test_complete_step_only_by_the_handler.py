@@ -4,9 +4,9 @@ role in the step's unit), or a leader. Anyone else gets a clear refusal (403 pro
 import pytest
 
 from motcua.dossiers import services
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import ActorNotAllowed
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import AGENCY, CALENDAR, Flow, officer, procedure, submitted, vn
 

@@ -307,7 +307,7 @@ def test_another_citizen_cannot_download_the_signed_result(ca, client):
 
 @pytest.mark.django_db
 def test_an_officer_uploads_a_result_through_the_api_with_its_data(ca):
-    from motcua.dossiers.api.testing import client_for
+    from motcua.dossiers.tests.api_clients import client_for
 
     flow = _approved()
     client = client_for(flow.users["specialist"])

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import DossierDocument
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import AGENCY, Flow, procedure, submitted, vn
 

@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier, IdempotencyRecord
 from motcua.dossiers.services import request_fingerprint
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import AGENCY, CITIZEN, procedure
 

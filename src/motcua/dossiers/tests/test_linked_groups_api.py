@@ -3,8 +3,8 @@ detail shows the group; the parent refuses direct actions with a 422 problem; ba
 
 import pytest
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import CITIZEN, procedure
 

@@ -7,8 +7,8 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier, GroupMember
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import CITIZEN, Flow, procedure, vn
 

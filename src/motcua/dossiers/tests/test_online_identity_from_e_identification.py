@@ -4,8 +4,8 @@ personal ID is the signed-in e-identification's, never the one typed in the body
 import pytest
 from django.contrib.auth import get_user_model
 
-from motcua.dossiers.api.testing import client_for, user
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.api_clients import client_for, user
 from motcua.exchange import services as exchange
 
 from .factories import AGENCY, CITIZEN, procedure

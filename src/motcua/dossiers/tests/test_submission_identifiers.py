@@ -72,8 +72,8 @@ def test_desk_entry_refuses_a_malformed_personal_id_with_the_reason(client, sett
 
 
 def test_the_api_refuses_a_malformed_personal_id_with_a_400_problem():
-    from motcua.dossiers.api.testing import client_for, user
     from motcua.dossiers.models import Dossier
+    from motcua.dossiers.tests.api_clients import client_for, user
 
     procedure()
     api = client_for(user("citizen-x"))

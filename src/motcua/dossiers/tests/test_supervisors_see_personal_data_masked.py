@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from motcua.dossiers.api.testing import client_for, user
+from motcua.dossiers.tests.api_clients import client_for, user
 
 from .factories import AGENCY, CITIZEN, procedure, submitted
 

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from motcua.dossiers.api.testing import user
+from motcua.dossiers.tests.api_clients import user
 from motcua.dossiers.tests.factories import procedure, submitted
 from motcua.feedback.tests.factories import report
 

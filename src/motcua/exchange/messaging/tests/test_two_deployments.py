@@ -31,7 +31,7 @@ CITIZEN = {"kind": "citizen", "personal_id": "001090012345", "full_name": "Nguyá
 SETUP = """
 import json
 from rest_framework.authtoken.models import Token
-from motcua.dossiers.api.testing import user
+from motcua.dossiers.tests.api_clients import user
 from motcua.dossiers.tests.factories import procedure
 for code in ("2.000986", "1.001193", "1.004222"):
     procedure(code)
