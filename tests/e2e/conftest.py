@@ -1,9 +1,59 @@
 """End-to-end tests run Django's live server and a synchronous Playwright browser in one process.
 
-Playwright's sync API runs an event loop in the test thread, so Django's "async unsafe" guard would refuse the
-database calls the fixtures make; allowing them is safe here because nothing else runs concurrently.
+Every test here takes the one ``browser`` fixture below (Debian's Chromium, headless) and is marked ``e2e``; without
+``/usr/bin/chromium`` they are skipped with the reason. Playwright's sync API runs an event loop in the test thread,
+so Django's "async unsafe" guard would refuse the database calls the fixtures make; allowing them is safe here because
+nothing else runs concurrently.
 """
 
 import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
+                                                            "(apt-get install chromium, or `make system-packages`)")
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(skip)
+
+
+@contextmanager
+def _chromium():
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # Inside `sync_playwright()` (an event loop runs in this thread) Django's connection handler, an asgiref
+            # Local, hands out another connection than outside: close it, or PostgreSQL cannot drop the test database.
+            connections.close_all()
+
+
+@pytest.fixture
+def open_browser(live_server):
+    """``with open_browser() as browser:`` for a test that must check something after the browser is gone: code that
+    runs its own asyncio loop (pyHanko's validation) cannot run inside Playwright's."""
+    return _chromium
+
+
+@pytest.fixture
+def browser(open_browser):
+    """A headless Chromium for one test; each person in a test opens a context of their own."""
+    with open_browser() as chromium:
+        yield chromium

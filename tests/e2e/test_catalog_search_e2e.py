@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 
@@ -55,61 +50,56 @@ def seeded(transactional_db):
                      levels=["province"], online_level="partial", documents=[], results=[])
 
 
-def test_search_without_accents_and_read_the_channels_table(seeded, live_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_search_without_accents_and_read_the_channels_table(seeded, live_server, browser):
+    from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-            page.goto(live_server.url + "/")
-            expect(page.locator("html")).to_have_attribute("lang", "vi")
-            page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
 
-            page.get_by_label("Tìm kiếm thủ tục hành chính").fill("dang ky khai sinh")
-            page.get_by_role("button", name="Tìm kiếm").click()
-            page.wait_for_url(re.compile(r"/thu-tuc/\?q=dang"))
-            expect(page.get_by_role("heading", level=1)).to_have_text("Kết quả tìm kiếm")
-            results = page.locator(".result-list > li")
-            expect(results).to_have_count(2)
-            expect(results.first).to_contain_text("Đăng ký khai sinh")
-            page.screenshot(path=str(SHOTS / "results.png"), full_page=True)
+    page.get_by_label("Tìm kiếm thủ tục hành chính").fill("dang ky khai sinh")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    page.wait_for_url(re.compile(r"/thu-tuc/\?q=dang"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kết quả tìm kiếm")
+    results = page.locator(".result-list > li")
+    expect(results).to_have_count(2)
+    expect(results.first).to_contain_text("Đăng ký khai sinh")
+    page.screenshot(path=str(SHOTS / "results.png"), full_page=True)
 
-            results.first.get_by_role("link").click()
-            page.wait_for_url(re.compile(r"/thu-tuc/1\.001193/$"))
-            expect(page.get_by_role("heading", level=1)).to_have_text("Đăng ký khai sinh")
-            table = page.locator("table.channels")
-            rows = table.locator("tbody tr")
-            expect(rows).to_have_count(3)
-            expect(rows.nth(0)).to_contain_text("Trực tiếp")
-            expect(rows.nth(0).locator("td.time-limit")).to_have_text("1 ngày làm việc")
-            expect(rows.nth(1)).to_contain_text("8.000 đ")
-            expect(table.locator("caption")).to_be_visible()
-            page.screenshot(path=str(SHOTS / "procedure.png"), full_page=True)
+    results.first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/thu-tuc/1\.001193/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đăng ký khai sinh")
+    table = page.locator("table.channels")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Trực tiếp")
+    expect(rows.nth(0).locator("td.time-limit")).to_have_text("1 ngày làm việc")
+    expect(rows.nth(1)).to_contain_text("8.000 đ")
+    expect(table.locator("caption")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "procedure.png"), full_page=True)
 
-            # Keyboard: the first Tab reaches the skip link, which is visible when focused.
-            page.keyboard.press("Tab")
-            expect(page.locator(".skip-link")).to_be_focused()
-            expect(page.locator(".skip-link")).to_be_in_viewport()
+    # Keyboard: the first Tab reaches the skip link, which is visible when focused.
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".skip-link")).to_be_in_viewport()
 
-            page.emulate_media(media="print")
-            expect(page.locator(".site-nav")).to_be_hidden()
-            expect(page.locator(".toc")).to_be_hidden()
-            expect(page.locator(".print-ref")).to_be_visible()
-            expect(page.locator(".print-ref")).to_contain_text("1.001193")
-            page.screenshot(path=str(SHOTS / "procedure-print.png"), full_page=True)
-            page.pdf(path=str(SHOTS / "procedure.pdf"), format="A4", print_background=True)
+    page.emulate_media(media="print")
+    expect(page.locator(".site-nav")).to_be_hidden()
+    expect(page.locator(".toc")).to_be_hidden()
+    expect(page.locator(".print-ref")).to_be_visible()
+    expect(page.locator(".print-ref")).to_contain_text("1.001193")
+    page.screenshot(path=str(SHOTS / "procedure-print.png"), full_page=True)
+    page.pdf(path=str(SHOTS / "procedure.pdf"), format="A4", print_background=True)
 
-            page.emulate_media(media="screen")
-            page.get_by_role("button", name="English").click()
-            expect(page.locator("html")).to_have_attribute("lang", "en")
-            expect(page.get_by_role("heading", level=2, name="How to submit")).to_be_visible()
+    page.emulate_media(media="screen")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=2, name="How to submit")).to_be_visible()
 
-            # Narrow screens: the tables scroll inside their wrapper instead of widening the page.
-            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
-            phone.goto(live_server.url + "/thu-tuc/1.001193/")
-            assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-            phone.screenshot(path=str(SHOTS / "procedure-phone.png"), full_page=True)
-        finally:
-            browser.close()
+    # Narrow screens: the tables scroll inside their wrapper instead of widening the page.
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    phone.goto(live_server.url + "/thu-tuc/1.001193/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(SHOTS / "procedure-phone.png"), full_page=True)

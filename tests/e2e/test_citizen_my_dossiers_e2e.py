@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = {"desktop": 1280, "phone": 390}
 PASSWORD = "mat-khau-e2e-2026"
 CITIZEN_ID = "001090012345"
@@ -20,8 +17,6 @@ AGENCY = "H01.TTPVHCC"
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 
@@ -49,32 +44,27 @@ def seeded(transactional_db, settings, tmp_path):
     return dossier
 
 
-def test_my_dossiers_from_the_menu(seeded, live_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_my_dossiers_from_the_menu(seeded, live_server, browser):
+    from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            for label, width in WIDTHS.items():
-                context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
-                page = context.new_page()
-                page.goto(live_server.url + "/dang-nhap/")
-                page.get_by_label("Tên đăng nhập").fill(CITIZEN_ID)
-                page.get_by_label("Mật khẩu").fill(PASSWORD)
-                page.get_by_role("button", name="Đăng nhập", exact=True).click()
-                page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
-                page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-                    "link", name="Hồ sơ của tôi").click()
-                page.wait_for_url(re.compile(r"/ho-so/cua-toi/$"))
-                expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của tôi")
-                card = page.locator(".my-item", has_text=seeded.code)
-                expect(card).to_contain_text("Mới đăng ký")
-                expect(card).to_contain_text("Chờ cơ quan tiếp nhận: quý vị chưa cần làm gì.")
-                expect(page.locator(".my-item", has_text="PAKN-260302-000001")).to_contain_text(
-                    "Chậm trả kết quả đăng ký khai sinh")
-                assert page.evaluate("document.documentElement.scrollWidth") <= width
-                page.screenshot(path=str(SHOTS / f"my-dossiers-{label}.png"), full_page=True)
-                context.close()
-        finally:
-            browser.close()
+    for label, width in WIDTHS.items():
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
+        page = context.new_page()
+        page.goto(live_server.url + "/dang-nhap/")
+        page.get_by_label("Tên đăng nhập").fill(CITIZEN_ID)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+        page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
+        page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+            "link", name="Hồ sơ của tôi").click()
+        page.wait_for_url(re.compile(r"/ho-so/cua-toi/$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của tôi")
+        card = page.locator(".my-item", has_text=seeded.code)
+        expect(card).to_contain_text("Mới đăng ký")
+        expect(card).to_contain_text("Chờ cơ quan tiếp nhận: quý vị chưa cần làm gì.")
+        expect(page.locator(".my-item", has_text="PAKN-260302-000001")).to_contain_text(
+            "Chậm trả kết quả đăng ký khai sinh")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"my-dossiers-{label}.png"), full_page=True)
+        context.close()

@@ -25,15 +25,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 PROCEDURE = "1.001193"
@@ -116,9 +111,8 @@ def _state(code: str) -> str:
     return Dossier.objects.get(code=code).state
 
 
-def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_server, tmp_path):
-    from django.db import connections
-    from playwright.sync_api import expect, sync_playwright
+def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_server, tmp_path, browser):
+    from playwright.sync_api import expect
 
     from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 
@@ -128,140 +122,131 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
     declaration.write_bytes(PDF)
     birth_certificate.write_bytes(PDF)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            # 1. The citizen signs in, opens the procedure's online submission form, fills in the applicant data,
-            #    attaches both required documents and submits; the confirmation page shows the dossier code.
-            citizen = _sign_in(browser, base, CITIZEN_ID)
-            citizen.goto(f"{base}/ho-so/nop/{PROCEDURE}/")
-            expect(citizen.locator("html")).to_have_attribute("lang", "vi")
-            expect(citizen.get_by_role("heading", level=1)).to_have_text("Nộp hồ sơ trực tuyến")
-            expect(citizen.get_by_label("Trực tuyến", exact=True)).to_be_checked()
-            expect(citizen.get_by_label("Cơ quan tiếp nhận")).to_have_value(AGENCY)
-            expect(citizen.get_by_label("Công dân", exact=True)).to_be_checked()
-            citizen.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Nguyễn Văn An")
-            # The personal ID is the signed-in account's, shown read-only (issue 12 point 12).
-            expect(citizen.get_by_label("Số định danh cá nhân")).to_have_value(CITIZEN_ID)
-            citizen.get_by_label("Số điện thoại").fill("0912 345 678")
-            expect(citizen.get_by_label("Thư điện tử")).to_have_value("an@example.vn")  # from the account
-            citizen.get_by_label("Địa chỉ").fill("Số 1 Tràng Tiền, phường Hoàn Kiếm, Hà Nội")
-            citizen.get_by_label("Tờ khai đăng ký khai sinh").set_input_files(declaration)
-            citizen.get_by_label("Giấy chứng sinh").set_input_files(birth_certificate)
-            citizen.screenshot(path=str(SHOTS / "dossier-1-submit.png"), full_page=True)
-            citizen.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
-            citizen.wait_for_url(re.compile(r"/ho-so/da-nop/[^/]+/$"))
-            expect(citizen.get_by_role("heading", level=1)).to_have_text("Hồ sơ của bạn đã được nộp")
-            code = citizen.locator("#dossier-code").inner_text().strip()
-            assert re.fullmatch(rf"{re.escape(AGENCY)}-\d{{6}}-0001", code), code
-            citizen.screenshot(path=str(SHOTS / "dossier-2-submitted.png"), full_page=True)
-            dossier = Dossier.objects.get(code=code)
-            assert (dossier.state, dossier.channel, dossier.applicant_user_id) == ("submitted", "online",
-                                                                                  seeded["citizen"].pk)
-            assert dossier.documents.count() == 2
+    # 1. The citizen signs in, opens the procedure's online submission form, fills in the applicant data,
+    #    attaches both required documents and submits; the confirmation page shows the dossier code.
+    citizen = _sign_in(browser, base, CITIZEN_ID)
+    citizen.goto(f"{base}/ho-so/nop/{PROCEDURE}/")
+    expect(citizen.locator("html")).to_have_attribute("lang", "vi")
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("Nộp hồ sơ trực tuyến")
+    expect(citizen.get_by_label("Trực tuyến", exact=True)).to_be_checked()
+    expect(citizen.get_by_label("Cơ quan tiếp nhận")).to_have_value(AGENCY)
+    expect(citizen.get_by_label("Công dân", exact=True)).to_be_checked()
+    citizen.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Nguyễn Văn An")
+    # The personal ID is the signed-in account's, shown read-only (issue 12 point 12).
+    expect(citizen.get_by_label("Số định danh cá nhân")).to_have_value(CITIZEN_ID)
+    citizen.get_by_label("Số điện thoại").fill("0912 345 678")
+    expect(citizen.get_by_label("Thư điện tử")).to_have_value("an@example.vn")  # from the account
+    citizen.get_by_label("Địa chỉ").fill("Số 1 Tràng Tiền, phường Hoàn Kiếm, Hà Nội")
+    citizen.get_by_label("Tờ khai đăng ký khai sinh").set_input_files(declaration)
+    citizen.get_by_label("Giấy chứng sinh").set_input_files(birth_certificate)
+    citizen.screenshot(path=str(SHOTS / "dossier-1-submit.png"), full_page=True)
+    citizen.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
+    citizen.wait_for_url(re.compile(r"/ho-so/da-nop/[^/]+/$"))
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("Hồ sơ của bạn đã được nộp")
+    code = citizen.locator("#dossier-code").inner_text().strip()
+    assert re.fullmatch(rf"{re.escape(AGENCY)}-\d{{6}}-0001", code), code
+    citizen.screenshot(path=str(SHOTS / "dossier-2-submitted.png"), full_page=True)
+    dossier = Dossier.objects.get(code=code)
+    assert (dossier.state, dossier.channel, dossier.applicant_user_id) == ("submitted", "online",
+                                                                          seeded["citizen"].pk)
+    assert dossier.documents.count() == 2
 
-            # 2. The desk officer finds the dossier in the queue by its code, opens it and receives it.
-            desk = _sign_in(browser, base, "desk_officer-e2e")
-            desk.goto(f"{base}/can-bo/")
-            expect(desk.get_by_role("heading", level=1)).to_contain_text("Danh sách hồ sơ")
-            desk.get_by_label("Mã hồ sơ, tên người nộp hoặc số định danh").fill(code)
-            desk.get_by_role("button", name="Lọc", exact=True).click()
-            rows = desk.locator("table.queue tbody tr")
-            expect(rows).to_have_count(1)
-            expect(rows.first).to_contain_text("Nguyễn Văn An")
-            desk.screenshot(path=str(SHOTS / "dossier-3-queue.png"), full_page=True)
-            rows.first.get_by_role("link", name=code).click()
-            desk.wait_for_url(f"{base}/can-bo/ho-so/{code}/")
-            expect(desk.get_by_role("heading", level=1)).to_contain_text(code)
-            _act(desk, "Tiếp nhận (hồ sơ đầy đủ)")
-            assert _state(code) == "received"
-            expect(desk.locator(".facts")).to_contain_text("Được tiếp nhận (2)")
+    # 2. The desk officer finds the dossier in the queue by its code, opens it and receives it.
+    desk = _sign_in(browser, base, "desk_officer-e2e")
+    desk.goto(f"{base}/can-bo/")
+    expect(desk.get_by_role("heading", level=1)).to_contain_text("Danh sách hồ sơ")
+    desk.get_by_label("Mã hồ sơ, tên người nộp hoặc số định danh").fill(code)
+    desk.get_by_role("button", name="Lọc", exact=True).click()
+    rows = desk.locator("table.queue tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Nguyễn Văn An")
+    desk.screenshot(path=str(SHOTS / "dossier-3-queue.png"), full_page=True)
+    rows.first.get_by_role("link", name=code).click()
+    desk.wait_for_url(f"{base}/can-bo/ho-so/{code}/")
+    expect(desk.get_by_role("heading", level=1)).to_contain_text(code)
+    _act(desk, "Tiếp nhận (hồ sơ đầy đủ)")
+    assert _state(code) == "received"
+    expect(desk.locator(".facts")).to_contain_text("Được tiếp nhận (2)")
 
-            # 3. The desk officer forwards it: the specialist is assigned as the handler.
-            desk.get_by_label("Người xử lý").select_option("specialist-e2e")
-            _act(desk, "Phân công xử lý")
-            assert _state(code) == "processing"
-            assert Dossier.objects.get(code=code).assigned_to == seeded["specialist"]
-            desk.screenshot(path=str(SHOTS / "dossier-4-officer-assigned.png"), full_page=True)
+    # 3. The desk officer forwards it: the specialist is assigned as the handler.
+    desk.get_by_label("Người xử lý").select_option("specialist-e2e")
+    _act(desk, "Phân công xử lý")
+    assert _state(code) == "processing"
+    assert Dossier.objects.get(code=code).assigned_to == seeded["specialist"]
+    desk.screenshot(path=str(SHOTS / "dossier-4-officer-assigned.png"), full_page=True)
 
-            # 4. The specialist finds it in their queue and completes the appraisal step. The default process is
-            #    receive → appraise → approve → return: one step for the specialist, then the leader approves.
-            specialist = _sign_in(browser, base, "specialist-e2e")
-            specialist.goto(f"{base}/can-bo/")
-            specialist.get_by_role("link", name=code).click()
-            expect(specialist.locator(".facts")).to_contain_text("Minh")  # the handler
-            _act(specialist, "Hoàn thành bước này")
-            assert _state(code) == "processing"
-            appraise = specialist.locator("section[aria-labelledby=process-h] tbody tr").nth(1)
-            expect(appraise).to_contain_text("Thẩm định, xử lý hồ sơ")
-            expect(appraise).not_to_contain_text("Chưa đến bước")  # handed over, not pending
-            assert Dossier.objects.get(code=code).current_step == 2
+    # 4. The specialist finds it in their queue and completes the appraisal step. The default process is
+    #    receive → appraise → approve → return: one step for the specialist, then the leader approves.
+    specialist = _sign_in(browser, base, "specialist-e2e")
+    specialist.goto(f"{base}/can-bo/")
+    specialist.get_by_role("link", name=code).click()
+    expect(specialist.locator(".facts")).to_contain_text("Minh")  # the handler
+    _act(specialist, "Hoàn thành bước này")
+    assert _state(code) == "processing"
+    appraise = specialist.locator("section[aria-labelledby=process-h] tbody tr").nth(1)
+    expect(appraise).to_contain_text("Thẩm định, xử lý hồ sơ")
+    expect(appraise).not_to_contain_text("Chưa đến bước")  # handed over, not pending
+    assert Dossier.objects.get(code=code).current_step == 2
 
-            # 5. The leader approves the result.
-            leader = _sign_in(browser, base, "leader-e2e")
-            leader.goto(f"{base}/can-bo/ho-so/{code}/")
-            _act(leader, "Phê duyệt")
-            assert _state(code) == "approved"
+    # 5. The leader approves the result.
+    leader = _sign_in(browser, base, "leader-e2e")
+    leader.goto(f"{base}/can-bo/ho-so/{code}/")
+    _act(leader, "Phê duyệt")
+    assert _state(code) == "approved"
 
-            # 6. The leader attaches the electronic result with the page's upload form, then issues it.
-            upload = leader.locator("#upload-form")
-            expect(upload.locator("legend")).to_have_text("Đính kèm kết quả điện tử")
-            result_pdf = tmp_path / "giay-khai-sinh-ban-dien-tu.pdf"
-            result_pdf.write_bytes(PDF)
-            upload.get_by_label("Tên (không bắt buộc)").fill("Giấy khai sinh (bản điện tử)")
-            upload.get_by_label("Tệp (PDF hoặc ảnh)").set_input_files(str(result_pdf))
-            upload.get_by_role("button", name="Tải lên").click()
-            leader.wait_for_load_state()
-            stored = DossierDocument.objects.get(dossier__code=code, uploaded_role="leader")
-            assert (stored.name, stored.content_type, stored.uploaded_by) == (
-                "Giấy khai sinh (bản điện tử)", "application/pdf", seeded["leader"])
-            expect(leader.get_by_role("heading", level=2, name="Thành phần hồ sơ")).to_be_visible()
-            expect(leader.get_by_text("Giấy khai sinh (bản điện tử)")).to_be_visible()
-            _act(leader, "Phát hành kết quả")
-            assert _state(code) == "result_issued"
+    # 6. The leader attaches the electronic result with the page's upload form, then issues it.
+    upload = leader.locator("#upload-form")
+    expect(upload.locator("legend")).to_have_text("Đính kèm kết quả điện tử")
+    result_pdf = tmp_path / "giay-khai-sinh-ban-dien-tu.pdf"
+    result_pdf.write_bytes(PDF)
+    upload.get_by_label("Tên (không bắt buộc)").fill("Giấy khai sinh (bản điện tử)")
+    upload.get_by_label("Tệp (PDF hoặc ảnh)").set_input_files(str(result_pdf))
+    upload.get_by_role("button", name="Tải lên").click()
+    leader.wait_for_load_state()
+    stored = DossierDocument.objects.get(dossier__code=code, uploaded_role="leader")
+    assert (stored.name, stored.content_type, stored.uploaded_by) == (
+        "Giấy khai sinh (bản điện tử)", "application/pdf", seeded["leader"])
+    expect(leader.get_by_role("heading", level=2, name="Thành phần hồ sơ")).to_be_visible()
+    expect(leader.get_by_text("Giấy khai sinh (bản điện tử)")).to_be_visible()
+    _act(leader, "Phát hành kết quả")
+    assert _state(code) == "result_issued"
 
-            # 7. The desk officer returns the result.
-            desk.reload()
-            _act(desk, "Trả kết quả")
-            assert _state(code) == "returned"
-            desk.screenshot(path=str(SHOTS / "dossier-5-officer-returned.png"), full_page=True)
-            expect(desk.get_by_role("button", name="Trả kết quả", exact=True)).to_have_count(0)
-            expect(desk.locator("section.actions")).to_contain_text("Không có thao tác nào")
+    # 7. The desk officer returns the result.
+    desk.reload()
+    _act(desk, "Trả kết quả")
+    assert _state(code) == "returned"
+    desk.screenshot(path=str(SHOTS / "dossier-5-officer-returned.png"), full_page=True)
+    expect(desk.get_by_role("button", name="Trả kết quả", exact=True)).to_have_count(0)
+    expect(desk.locator("section.actions")).to_contain_text("Không có thao tác nào")
 
-            # 8. The citizen opens the dossier: returned, with the electronic result to download (a PDF).
-            citizen.goto(f"{base}/ho-so/{code}/")
-            expect(citizen.locator("#dossier-status")).to_have_text("Đã trả kết quả")
-            result_section = citizen.locator("section[aria-labelledby=result-heading]")
-            expect(result_section.get_by_role("heading", name="Kết quả điện tử")).to_be_visible()
-            link = result_section.get_by_role("link", name=re.compile(r"^Tải về: Giấy khai sinh \(bản điện tử\)"))
-            expect(link).to_be_visible()
-            citizen.screenshot(path=str(SHOTS / "dossier-6-citizen-returned.png"), full_page=True)
-            with citizen.expect_download() as download_info:
-                link.click()
-            download = download_info.value
-            assert download.suggested_filename == "giay-khai-sinh-ban-dien-tu.pdf"
-            assert Path(download.path()).read_bytes() == PDF
-            response = citizen.request.get(base + link.get_attribute("href"))
-            assert response.status == 200
-            assert response.headers["content-type"] == "application/pdf"
-            assert response.body().startswith(b"%PDF-")
+    # 8. The citizen opens the dossier: returned, with the electronic result to download (a PDF).
+    citizen.goto(f"{base}/ho-so/{code}/")
+    expect(citizen.locator("#dossier-status")).to_have_text("Đã trả kết quả")
+    result_section = citizen.locator("section[aria-labelledby=result-heading]")
+    expect(result_section.get_by_role("heading", name="Kết quả điện tử")).to_be_visible()
+    link = result_section.get_by_role("link", name=re.compile(r"^Tải về: Giấy khai sinh \(bản điện tử\)"))
+    expect(link).to_be_visible()
+    citizen.screenshot(path=str(SHOTS / "dossier-6-citizen-returned.png"), full_page=True)
+    with citizen.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "giay-khai-sinh-ban-dien-tu.pdf"
+    assert Path(download.path()).read_bytes() == PDF
+    response = citizen.request.get(base + link.get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
 
-            # 9. The citizen rates the handling "satisfied"; the page shows the rating and no second rating form.
-            rating = citizen.locator("section[aria-labelledby=rate-heading]")
-            expect(rating.get_by_role("heading", name="Đánh giá việc giải quyết hồ sơ")).to_be_visible()
-            rating.get_by_role("button", name="Hài lòng", exact=True).click()
-            citizen.wait_for_url(re.compile(r"\?done=rated$"))
-            expect(citizen.get_by_role("status")).to_contain_text("Cảm ơn bạn đã đánh giá việc giải quyết hồ sơ.")
-            expect(citizen.locator("#dossier-rating")).to_have_text("Hài lòng")
-            expect(citizen.locator("section[aria-labelledby=rate-heading]")).to_have_count(0)
-            expect(citizen.get_by_role("button", name="Hài lòng", exact=True)).to_have_count(0)
-            citizen.screenshot(path=str(SHOTS / "dossier-7-citizen-rated.png"), full_page=True)
-        finally:
-            browser.close()
-            # Inside `sync_playwright()` (an event loop runs in this thread) Django's connection handler, an asgiref
-            # Local, hands out another connection than outside: close it, or PostgreSQL cannot drop the test database.
-            connections.close_all()
-
+    # 9. The citizen rates the handling "satisfied"; the page shows the rating and no second rating form.
+    rating = citizen.locator("section[aria-labelledby=rate-heading]")
+    expect(rating.get_by_role("heading", name="Đánh giá việc giải quyết hồ sơ")).to_be_visible()
+    rating.get_by_role("button", name="Hài lòng", exact=True).click()
+    citizen.wait_for_url(re.compile(r"\?done=rated$"))
+    expect(citizen.get_by_role("status")).to_contain_text("Cảm ơn bạn đã đánh giá việc giải quyết hồ sơ.")
+    expect(citizen.locator("#dossier-rating")).to_have_text("Hài lòng")
+    expect(citizen.locator("section[aria-labelledby=rate-heading]")).to_have_count(0)
+    expect(citizen.get_by_role("button", name="Hài lòng", exact=True)).to_have_count(0)
+    citizen.screenshot(path=str(SHOTS / "dossier-7-citizen-rated.png"), full_page=True)
     # 10. The database: the dossier is returned and rated, with one event per step, in order, by the right roles.
     dossier = Dossier.objects.get(code=code)
     assert (dossier.state, dossier.status_code, dossier.rating) == ("returned", 10, "satisfied")

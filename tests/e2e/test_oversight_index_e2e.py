@@ -10,15 +10,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 
@@ -45,37 +40,32 @@ def seeded(transactional_db):
     directory(fresh=True)
 
 
-def test_index_drill_down_in_a_browser(seeded, live_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_index_drill_down_in_a_browser(seeded, live_server, browser):
+    from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     host = urlparse(base).netloc
     foreign: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
-            page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).netloc != host else None)
-            page.goto(f"{base}/giam-sat/chi-so/?period=2026-Q1&level=country")
-            expect(page.locator("h1")).to_contain_text("Chỉ số phục vụ")
-            expect(page.locator("svg.chart")).to_be_visible()
-            expect(page.locator("figure details table")).to_have_count(1)
-            page.locator("table.ov-table tbody a", has_text="Cả nước").first.click()  # country → provinces
-            expect(page.locator("table.ov-table").last.locator("tbody tr")).to_have_count(34)
-            page.locator("table.ov-table tbody a", has_text="Hà Nội").first.click()  # province → its agencies
-            expect(page).to_have_url(re.compile(r"scope=province(%3A|:)01"))
-            row = page.locator("table.ov-table tbody tr", has_text="H01.TTPVHCC")
-            row.get_by_role("link", name="Chỉ tiêu").click()  # the agency's 22 indicators
-            expect(page.locator("h1")).to_contain_text("H01.TTPVHCC")
-            line = page.locator("tr", has_text="Hồ sơ giải quyết đúng hạn và đang trong hạn")
-            expect(line).to_contain_text("50,00")  # Q1: one of the two on time
-            page.screenshot(path=str(SHOTS / "oversight-unit.png"), full_page=True)
-            page.emulate_media(media="print")
-            page.goto(f"{base}/giam-sat/chi-so/?period=2026-Q1&level=province")
-            expect(page.locator("form.ov-form")).to_be_hidden()
-            expect(page.locator("table.ov-table").last).to_be_visible()
-            page.screenshot(path=str(SHOTS / "oversight-print.png"), full_page=True)
-        finally:
-            browser.close()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).netloc != host else None)
+    page.goto(f"{base}/giam-sat/chi-so/?period=2026-Q1&level=country")
+    expect(page.locator("h1")).to_contain_text("Chỉ số phục vụ")
+    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("figure details table")).to_have_count(1)
+    page.locator("table.ov-table tbody a", has_text="Cả nước").first.click()  # country → provinces
+    expect(page.locator("table.ov-table").last.locator("tbody tr")).to_have_count(34)
+    page.locator("table.ov-table tbody a", has_text="Hà Nội").first.click()  # province → its agencies
+    expect(page).to_have_url(re.compile(r"scope=province(%3A|:)01"))
+    row = page.locator("table.ov-table tbody tr", has_text="H01.TTPVHCC")
+    row.get_by_role("link", name="Chỉ tiêu").click()  # the agency's 22 indicators
+    expect(page.locator("h1")).to_contain_text("H01.TTPVHCC")
+    line = page.locator("tr", has_text="Hồ sơ giải quyết đúng hạn và đang trong hạn")
+    expect(line).to_contain_text("50,00")  # Q1: one of the two on time
+    page.screenshot(path=str(SHOTS / "oversight-unit.png"), full_page=True)
+    page.emulate_media(media="print")
+    page.goto(f"{base}/giam-sat/chi-so/?period=2026-Q1&level=province")
+    expect(page.locator("form.ov-form")).to_be_hidden()
+    expect(page.locator("table.ov-table").last).to_be_visible()
+    page.screenshot(path=str(SHOTS / "oversight-print.png"), full_page=True)
     assert foreign == []  # fonts, styles, charts: all from the install

@@ -20,15 +20,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 PROCEDURE = "9.100001"
@@ -76,8 +71,8 @@ def seeded(transactional_db, settings, tmp_path):
     registries.reset()
 
 
-def test_level_two_citizen_prefilled_replaced_and_reused(seeded, live_server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+def test_level_two_citizen_prefilled_replaced_and_reused(seeded, live_server, tmp_path, browser):
+    from playwright.sync_api import expect
 
     from motcua.dossiers.models import Dossier, DossierDocument
     from motcua.exchange.store.models import StoreItem, StoreItemUse
@@ -88,66 +83,61 @@ def test_level_two_citizen_prefilled_replaced_and_reused(seeded, live_server, tm
     declaration.write_bytes(PDF)
     stored = StoreItem.objects.get(owner=seeded["citizen"])
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-            page = context.new_page()
-            # 1. Sign in with the demo provider, clearly labelled, at level 2.
-            page.goto(f"{base}/dang-nhap/?next=/ho-so/nop/{PROCEDURE}/")
-            expect(page.locator(".provider-demo")).to_contain_text("Thử nghiệm — không phải VNeID")
-            page.locator("#provider-demo").click()
-            expect(page.locator("#demo-provider-warning")).to_contain_text("không phải VNeID")
-            page.get_by_label("Số định danh cá nhân").fill(CITIZEN_ID)
-            page.get_by_label("Mức 2").check()
-            page.screenshot(path=str(SHOTS / "prefill-1-demo-sign-in.png"), full_page=True)
-            page.get_by_role("button", name="Đăng nhập thử nghiệm").click()
-            page.wait_for_url(f"{base}/ho-so/nop/{PROCEDURE}/")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    # 1. Sign in with the demo provider, clearly labelled, at level 2.
+    page.goto(f"{base}/dang-nhap/?next=/ho-so/nop/{PROCEDURE}/")
+    expect(page.locator(".provider-demo")).to_contain_text("Thử nghiệm — không phải VNeID")
+    page.locator("#provider-demo").click()
+    expect(page.locator("#demo-provider-warning")).to_contain_text("không phải VNeID")
+    page.get_by_label("Số định danh cá nhân").fill(CITIZEN_ID)
+    page.get_by_label("Mức 2").check()
+    page.screenshot(path=str(SHOTS / "prefill-1-demo-sign-in.png"), full_page=True)
+    page.get_by_role("button", name="Đăng nhập thử nghiệm").click()
+    page.wait_for_url(f"{base}/ho-so/nop/{PROCEDURE}/")
 
-            # 2. The form: applicant fields prefilled and locked with their source; the ID card copy not asked
-            #    for; the stored judicial record offered and chosen.
-            expect(page.locator("#prefill-notice")).to_be_visible()
-            name = page.get_by_label("Họ và tên (hoặc tên tổ chức)")
-            expect(name).to_have_attribute("readonly", "readonly")
-            expect(name).not_to_have_value("")
-            expect(name).to_have_attribute("data-source", "Cơ sở dữ liệu quốc gia về dân cư")
-            expect(page.get_by_label("Số định danh cá nhân")).to_have_value(CITIZEN_ID)
-            expect(page.locator(".replaced-notice")).to_contain_text("không cần nộp")
-            expect(page.locator(".replaced-notice")).to_contain_text("Cơ sở dữ liệu quốc gia về dân cư")
-            offer = page.get_by_label(re.compile(re.escape(stored.title)))
-            expect(offer).to_be_checked()
-            page.get_by_label("Tờ khai đề nghị cấp chứng chỉ hành nghề").set_input_files(declaration)
-            page.get_by_label("Số điện thoại").fill("0912 345 678")
-            page.screenshot(path=str(SHOTS / "prefill-2-form.png"), full_page=True)
-            prefilled_name = name.input_value()
-            page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
-            page.wait_for_url(re.compile(r"/ho-so/da-nop/[^/]+/$"))
-            code = page.locator("#dossier-code").inner_text().strip()
-            page.screenshot(path=str(SHOTS / "prefill-3-submitted.png"), full_page=True)
+    # 2. The form: applicant fields prefilled and locked with their source; the ID card copy not asked
+    #    for; the stored judicial record offered and chosen.
+    expect(page.locator("#prefill-notice")).to_be_visible()
+    name = page.get_by_label("Họ và tên (hoặc tên tổ chức)")
+    expect(name).to_have_attribute("readonly", "readonly")
+    expect(name).not_to_have_value("")
+    expect(name).to_have_attribute("data-source", "Cơ sở dữ liệu quốc gia về dân cư")
+    expect(page.get_by_label("Số định danh cá nhân")).to_have_value(CITIZEN_ID)
+    expect(page.locator(".replaced-notice")).to_contain_text("không cần nộp")
+    expect(page.locator(".replaced-notice")).to_contain_text("Cơ sở dữ liệu quốc gia về dân cư")
+    offer = page.get_by_label(re.compile(re.escape(stored.title)))
+    expect(offer).to_be_checked()
+    page.get_by_label("Tờ khai đề nghị cấp chứng chỉ hành nghề").set_input_files(declaration)
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    page.screenshot(path=str(SHOTS / "prefill-2-form.png"), full_page=True)
+    prefilled_name = name.input_value()
+    page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
+    page.wait_for_url(re.compile(r"/ho-so/da-nop/[^/]+/$"))
+    code = page.locator("#dossier-code").inner_text().strip()
+    page.screenshot(path=str(SHOTS / "prefill-3-submitted.png"), full_page=True)
 
-            dossier = Dossier.objects.get(code=code)
-            assert dossier.applicant_name == prefilled_name and dossier.applicant_identity_level == 2
-            extract = DossierDocument.objects.get(dossier=dossier, kind="registry_extract")
-            assert extract.replaced_by_population_data and extract.provenance["registry"] == "population"
-            reused = DossierDocument.objects.get(dossier=dossier, kind="personal_store")
-            assert reused.from_personal_store and reused.reused_from_digitised
-            assert StoreItemUse.objects.get(document=reused).item_id == stored.pk
-            assert DossierDocument.objects.filter(dossier=dossier, kind="upload").count() == 1
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.applicant_name == prefilled_name and dossier.applicant_identity_level == 2
+    extract = DossierDocument.objects.get(dossier=dossier, kind="registry_extract")
+    assert extract.replaced_by_population_data and extract.provenance["registry"] == "population"
+    reused = DossierDocument.objects.get(dossier=dossier, kind="personal_store")
+    assert reused.from_personal_store and reused.reused_from_digitised
+    assert StoreItemUse.objects.get(document=reused).item_id == stored.pk
+    assert DossierDocument.objects.filter(dossier=dossier, kind="upload").count() == 1
 
-            # 3. The desk officer sees where each piece came from.
-            officer_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-            officer = officer_context.new_page()
-            officer.goto(f"{base}/dang-nhap/")
-            officer.get_by_label("Tên đăng nhập").fill("desk-e2e")
-            officer.get_by_label("Mật khẩu").fill(PASSWORD)
-            officer.get_by_role("button", name="Đăng nhập", exact=True).click()
-            officer.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
-            officer.goto(f"{base}/can-bo/ho-so/{code}/")
-            sources = officer.locator("#data-sources")
-            expect(sources).to_contain_text("Tài khoản định danh điện tử mức 2")
-            expect(sources).to_contain_text("Cơ sở dữ liệu quốc gia về dân cư")
-            expect(sources.locator("li[data-kind=registry_extract]")).to_contain_text("thay bằng dữ liệu dân cư")
-            expect(sources.locator("li[data-kind=personal_store]")).to_contain_text(stored.title)
-            officer.screenshot(path=str(SHOTS / "prefill-4-officer-sources.png"), full_page=True)
-        finally:
-            browser.close()
+    # 3. The desk officer sees where each piece came from.
+    officer_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    officer = officer_context.new_page()
+    officer.goto(f"{base}/dang-nhap/")
+    officer.get_by_label("Tên đăng nhập").fill("desk-e2e")
+    officer.get_by_label("Mật khẩu").fill(PASSWORD)
+    officer.get_by_role("button", name="Đăng nhập", exact=True).click()
+    officer.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
+    officer.goto(f"{base}/can-bo/ho-so/{code}/")
+    sources = officer.locator("#data-sources")
+    expect(sources).to_contain_text("Tài khoản định danh điện tử mức 2")
+    expect(sources).to_contain_text("Cơ sở dữ liệu quốc gia về dân cư")
+    expect(sources.locator("li[data-kind=registry_extract]")).to_contain_text("thay bằng dữ liệu dân cư")
+    expect(sources.locator("li[data-kind=personal_store]")).to_contain_text(stored.title)
+    officer.screenshot(path=str(SHOTS / "prefill-4-officer-sources.png"), full_page=True)

@@ -20,11 +20,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 AGENCY = "H01.TTPVHCC"
 # What a user must never be told to type or configure (issue 14 point 5).
@@ -32,8 +29,6 @@ LEAKS = re.compile(r"MOTCUA_|motcua (oversight|report|review)|chạy «|Chạy l
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 
@@ -95,71 +90,66 @@ def _visit(page, url: str, status: int, checks: list[str], shot: str) -> None:
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_staff_pages_menus_and_refusals_at_desktop_and_phone_width(people, live_server, width):
-    from playwright.sync_api import expect, sync_playwright
+def test_staff_pages_menus_and_refusals_at_desktop_and_phone_width(people, live_server, width, browser):
+    from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     seen: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            def as_(who: str | None):
-                context = browser.new_context(viewport=WIDTHS[width], locale="vi-VN", bypass_csp=True)
-                if who:
-                    context.add_cookies([{"name": "sessionid", "value": _session(people[who]), "url": base}])
-                return context.new_page()
+    def as_(who: str | None):
+        context = browser.new_context(viewport=WIDTHS[width], locale="vi-VN", bypass_csp=True)
+        if who:
+            context.add_cookies([{"name": "sessionid", "value": _session(people[who]), "url": base}])
+        return context.new_page()
 
-            # A passer-by: the 404 page in the layout, the favicon.
-            anyone = as_(None)
-            _visit(anyone, f"{base}/khong-co-trang-nay/", 404, seen, f"404-{width}")
-            expect(anyone.locator("h1")).to_have_text("Không tìm thấy trang")
-            expect(anyone.locator("header.site-header")).to_be_visible()
-            icon = anyone.request.get(f"{base}/favicon.ico")
-            assert icon.status == 200 and icon.headers["content-type"] == "image/x-icon"
+    # A passer-by: the 404 page in the layout, the favicon.
+    anyone = as_(None)
+    _visit(anyone, f"{base}/khong-co-trang-nay/", 404, seen, f"404-{width}")
+    expect(anyone.locator("h1")).to_have_text("Không tìm thấy trang")
+    expect(anyone.locator("header.site-header")).to_be_visible()
+    icon = anyone.request.get(f"{base}/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"] == "image/x-icon"
 
-            # The desk officer: the queue; no "Báo cáo" in the menu; typing its address answers 403 in the layout.
-            desk = as_("desk")
-            _visit(desk, f"{base}/can-bo/", 200, seen, f"desk-queue-{width}")
-            nav = desk.locator("nav.site-nav")
-            expect(nav.get_by_role("link", name="Báo cáo")).to_have_count(0)
-            _visit(desk, f"{base}/bao-cao/", 403, seen, f"desk-403-{width}")
-            expect(desk.locator("header.site-header")).to_be_visible()
+    # The desk officer: the queue; no "Báo cáo" in the menu; typing its address answers 403 in the layout.
+    desk = as_("desk")
+    _visit(desk, f"{base}/can-bo/", 200, seen, f"desk-queue-{width}")
+    nav = desk.locator("nav.site-nav")
+    expect(nav.get_by_role("link", name="Báo cáo")).to_have_count(0)
+    _visit(desk, f"{base}/bao-cao/", 403, seen, f"desk-403-{width}")
+    expect(desk.locator("header.site-header")).to_be_visible()
 
-            # The Council member: the steering menu without the standing agency's pages; their address: 403.
-            member = as_("member")
-            _visit(member, f"{base}/chi-dao/", 200, seen, f"member-steering-{width}")
-            steering = member.locator("nav.steering-nav")
-            expect(steering.get_by_role("link", name="Báo cáo vướng mắc")).to_have_count(1)
-            expect(steering.get_by_role("link", name="Tổng hợp hằng tháng")).to_have_count(0)
-            expect(steering.get_by_role("link", name="Theo cơ quan")).to_have_count(0)
-            _visit(member, f"{base}/chi-dao/tong-quan/", 403, seen, f"member-403-{width}")
-            expect(member.locator("h1")).to_have_text("Không có quyền truy cập")
+    # The Council member: the steering menu without the standing agency's pages; their address: 403.
+    member = as_("member")
+    _visit(member, f"{base}/chi-dao/", 200, seen, f"member-steering-{width}")
+    steering = member.locator("nav.steering-nav")
+    expect(steering.get_by_role("link", name="Báo cáo vướng mắc")).to_have_count(1)
+    expect(steering.get_by_role("link", name="Tổng hợp hằng tháng")).to_have_count(0)
+    expect(steering.get_by_role("link", name="Theo cơ quan")).to_have_count(0)
+    _visit(member, f"{base}/chi-dao/tong-quan/", 403, seen, f"member-403-{width}")
+    expect(member.locator("h1")).to_have_text("Không có quyền truy cập")
 
-            # The supervisor: reports offered; oversight and review pages before any batch say the figures are
-            # being prepared, never which command to run.
-            sup = as_("supervisor")
-            _visit(sup, f"{base}/giam-sat/", 200, seen, f"supervisor-dashboard-{width}")
-            expect(sup.locator("nav.site-nav").get_by_role("link", name="Báo cáo")).to_have_count(1)
-            _visit(sup, f"{base}/bao-cao/", 200, seen, f"supervisor-report-{width}")
-            _visit(sup, f"{base}/giam-sat/ra-soat/diem-nghen/", 200, seen, f"supervisor-bottlenecks-{width}")
-            expect(sup.locator("main")).to_contain_text("Số liệu đang được chuẩn bị")
-            _visit(sup, f"{base}/giam-sat/ra-soat/nhan-luc/", 200, seen, f"supervisor-workload-{width}")
-            _visit(sup, f"{base}/giam-sat/chi-so/?level=province", 200, seen, f"supervisor-index-{width}")
-            _visit(sup, f"{base}/giam-sat/danh-gia/", 200, seen, f"supervisor-evaluation-{width}")
-        finally:
-            browser.close()
+    # The supervisor: reports offered; oversight and review pages before any batch say the figures are
+    # being prepared, never which command to run.
+    sup = as_("supervisor")
+    _visit(sup, f"{base}/giam-sat/", 200, seen, f"supervisor-dashboard-{width}")
+    expect(sup.locator("nav.site-nav").get_by_role("link", name="Báo cáo")).to_have_count(1)
+    _visit(sup, f"{base}/bao-cao/", 200, seen, f"supervisor-report-{width}")
+    _visit(sup, f"{base}/giam-sat/ra-soat/diem-nghen/", 200, seen, f"supervisor-bottlenecks-{width}")
+    expect(sup.locator("main")).to_contain_text("Số liệu đang được chuẩn bị")
+    _visit(sup, f"{base}/giam-sat/ra-soat/nhan-luc/", 200, seen, f"supervisor-workload-{width}")
+    _visit(sup, f"{base}/giam-sat/chi-so/?level=province", 200, seen, f"supervisor-index-{width}")
+    _visit(sup, f"{base}/giam-sat/danh-gia/", 200, seen, f"supervisor-evaluation-{width}")
     assert len(seen) == 11
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_officer_dossier_page_shows_the_effect_confirms_refusal_and_keeps_documents_beside(people, live_server,
-                                                                                           width):
+                                                                                           width, browser):
     """Issue 14 point 10 in the browser: the specialist completes the appraisal step and the page says at once which
     step comes next; the leader's "Dừng xử lý" sits apart, behind a disclosure and a required confirmation;
     the documents stand beside the actions; the queue's deadline column says "Trong hạn"; axe clean."""
     from django.utils import timezone
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from motcua.dossiers.tests.factories import Flow, officer, procedure, submitted
 
@@ -173,40 +163,35 @@ def test_officer_dossier_page_shows_the_effect_confirms_refusal_and_keeps_docume
     flow("assign", "leader", now, data={"assignee": spec.username})
     base = live_server.url
     seen: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            def as_(user):
-                context = browser.new_context(viewport=WIDTHS[width], locale="vi-VN", bypass_csp=True)
-                context.add_cookies([{"name": "sessionid", "value": _session(user), "url": base}])
-                return context.new_page()
+    def as_(user):
+        context = browser.new_context(viewport=WIDTHS[width], locale="vi-VN", bypass_csp=True)
+        context.add_cookies([{"name": "sessionid", "value": _session(user), "url": base}])
+        return context.new_page()
 
-            page = as_(spec)
-            _visit(page, f"{base}/can-bo/", 200, seen, f"officer-queue-{width}")
-            expect(page.locator("tr", has_text=dossier.code)).to_contain_text("Trong hạn")
-            _visit(page, f"{base}/can-bo/ho-so/{dossier.code}/", 200, seen, f"officer-dossier-{width}")
-            expect(page.locator("[data-current-step]")).to_contain_text("Thẩm định, xử lý hồ sơ")
-            page.get_by_role("button", name="Hoàn thành bước này").click()
-            expect(page.locator(".messages")).to_contain_text("Bước tiếp theo: Phê duyệt kết quả")
-            expect(page.locator("[data-current-step]")).to_contain_text("Phê duyệt kết quả")
-            assert not _axe(page)
+    page = as_(spec)
+    _visit(page, f"{base}/can-bo/", 200, seen, f"officer-queue-{width}")
+    expect(page.locator("tr", has_text=dossier.code)).to_contain_text("Trong hạn")
+    _visit(page, f"{base}/can-bo/ho-so/{dossier.code}/", 200, seen, f"officer-dossier-{width}")
+    expect(page.locator("[data-current-step]")).to_contain_text("Thẩm định, xử lý hồ sơ")
+    page.get_by_role("button", name="Hoàn thành bước này").click()
+    expect(page.locator(".messages")).to_contain_text("Bước tiếp theo: Phê duyệt kết quả")
+    expect(page.locator("[data-current-step]")).to_contain_text("Phê duyệt kết quả")
+    assert not _axe(page)
 
-            leader = as_(flow.users["leader"])
-            _visit(leader, f"{base}/can-bo/ho-so/{dossier.code}/", 200, seen, f"officer-leader-{width}")
-            danger = leader.locator("details.action-danger", has_text="Dừng xử lý")
-            stop = danger.get_by_role("button", name="Dừng xử lý")
-            expect(stop).to_be_hidden()  # behind the disclosure
-            danger.locator("summary").click()
-            expect(stop).to_be_visible()
-            stop.click()  # the confirmation box is required: the browser does not send the form
-            expect(leader).to_have_url(re.compile(rf"/can-bo/ho-so/{re.escape(dossier.code)}/$"))
-            assert not _axe(leader)
-            if width == "desktop":  # documents beside the actions on a wide screen
-                actions = leader.locator("#actions-h").bounding_box()
-                docs = leader.locator("#docs-h").bounding_box()
-                assert docs["x"] > actions["x"] + 200 and abs(docs["y"] - actions["y"]) < 5
-            leader.screenshot(path=str(SHOTS / f"staff-officer-stop-{width}.png"), full_page=True)
-        finally:
-            browser.close()
+    leader = as_(flow.users["leader"])
+    _visit(leader, f"{base}/can-bo/ho-so/{dossier.code}/", 200, seen, f"officer-leader-{width}")
+    danger = leader.locator("details.action-danger", has_text="Dừng xử lý")
+    stop = danger.get_by_role("button", name="Dừng xử lý")
+    expect(stop).to_be_hidden()  # behind the disclosure
+    danger.locator("summary").click()
+    expect(stop).to_be_visible()
+    stop.click()  # the confirmation box is required: the browser does not send the form
+    expect(leader).to_have_url(re.compile(rf"/can-bo/ho-so/{re.escape(dossier.code)}/$"))
+    assert not _axe(leader)
+    if width == "desktop":  # documents beside the actions on a wide screen
+        actions = leader.locator("#actions-h").bounding_box()
+        docs = leader.locator("#docs-h").bounding_box()
+        assert docs["x"] > actions["x"] + 200 and abs(docs["y"] - actions["y"]) < 5
+    leader.screenshot(path=str(SHOTS / f"staff-officer-stop-{width}.png"), full_page=True)
     dossier.refresh_from_db()
     assert dossier.state == "processing" and len(seen) == 3
