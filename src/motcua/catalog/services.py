@@ -146,7 +146,20 @@ def _publication_checker(now) -> Callable[[ProcedureRecord, bool], dict]:
     return check
 
 
+# The version columns copied as they are from the record; with the computed ones below, the one list of what an
+# import writes (assigned on new and existing versions, and bulk-updated on the existing ones).
+RECORD_VERSION_FIELDS = (
+    "name", "kind", "online_level", "requirements", "submission_address", "related_procedures_text", "status",
+    "decision_number", "decision_date", "uploaded_on", "valid_from", "valid_to", "source", "source_url",
+    "source_folder", "raw",
+)
+COMPUTED_VERSION_FIELDS = ("sector", "levels", "subjects", "parse_issues", "search_name", "search_text",
+                           "publication_checks", "published_at", "updated_at")
+
+
 def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> None:
+    """Write one batch: the procedures, their latest versions (created or updated in place), the versions'
+    components (replaced), then which version is current."""
     # The last record wins when a file repeats a code.
     by_code: dict[str, ProcedureRecord] = {}
     for r in records:
@@ -154,11 +167,16 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
     records = list(by_code.values())
     codes = list(by_code)
 
-    sectors = _sectors({r.sector for r in records})
-    legal = _legal_documents(records)
-    agencies = _agencies_by_code(records)
-    provinces = _provinces_by_code()
+    procedures = _procedures(codes)
+    versions = _write_versions(records, procedures, summary)
+    _write_components(records, procedures, versions)
+    _set_current_versions(records, procedures, versions)
 
+
+def _procedures(codes: list[str]) -> dict[str, m.Procedure]:
+    """The procedures with these codes, created when new (a province's localised copy linked to its province and to
+    the national procedure)."""
+    provinces = _provinces_by_code()
     procedures = {p.code: p for p in m.Procedure.objects.filter(code__in=codes)}
     national_codes = {mt.group("national") for c in codes if (mt := LOCALISED_CODE.match(c))}
     nationals = dict(m.Procedure.objects.filter(code__in=national_codes).values_list("code", "id"))
@@ -174,9 +192,17 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
     if new_procs:
         m.Procedure.objects.bulk_create(new_procs)
         procedures.update({p.code: p for p in m.Procedure.objects.filter(code__in=[p.code for p in new_procs])})
+    return procedures
 
+
+def _write_versions(records: list[ProcedureRecord], procedures: dict[str, m.Procedure],
+                    summary: ImportSummary) -> dict[int, m.ProcedureVersion]:
+    """Each procedure's latest version, filled from its record: created (number 1) or updated in place; the
+    components of updated versions are deleted, to be written again. Returns the versions by procedure id."""
+    sectors = _sectors({r.sector for r in records})
     latest: dict[int, m.ProcedureVersion] = {}
-    for v in m.ProcedureVersion.objects.filter(procedure__code__in=codes).order_by("procedure_id", "number"):
+    for v in m.ProcedureVersion.objects.filter(procedure__code__in=list(procedures)).order_by("procedure_id",
+                                                                                             "number"):
         latest[v.procedure_id] = v
 
     now = timezone.now()
@@ -193,26 +219,12 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
             to_update.append(version)
             summary.updated += 1
         summary.codes.append(r.code)
+        for name in RECORD_VERSION_FIELDS:
+            setattr(version, name, getattr(r, name))
         sector = sectors.get(r.sector)
-        version.name = r.name
-        version.kind = r.kind
         version.sector_id = sector.id if sector else None
         version.levels = ",".join(r.levels)
-        version.online_level = r.online_level
         version.subjects = list(r.subjects)
-        version.requirements = r.requirements
-        version.submission_address = r.submission_address
-        version.related_procedures_text = r.related_procedures_text
-        version.status = r.status
-        version.decision_number = r.decision_number
-        version.decision_date = r.decision_date
-        version.uploaded_on = r.uploaded_on
-        version.valid_from = r.valid_from
-        version.valid_to = r.valid_to
-        version.source = r.source
-        version.source_url = r.source_url
-        version.source_folder = r.source_folder
-        version.raw = r.raw
         version.parse_issues = [{"component": i.component, "message": i.message, "raw": i.raw}
                                 for i in r.parse_issues]
         version.search_name, version.search_text = search_fields(r)
@@ -223,12 +235,7 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
 
     m.ProcedureVersion.objects.bulk_create(to_create)
     if to_update:
-        m.ProcedureVersion.objects.bulk_update(to_update, [
-            "name", "kind", "sector", "levels", "online_level", "subjects", "requirements", "submission_address",
-            "related_procedures_text", "status", "decision_number", "decision_date", "uploaded_on", "valid_from",
-            "valid_to", "source", "source_url", "source_folder", "raw", "parse_issues", "search_name",
-            "search_text", "publication_checks", "published_at", "updated_at",
-        ])
+        m.ProcedureVersion.objects.bulk_update(to_update, [*RECORD_VERSION_FIELDS, *COMPUTED_VERSION_FIELDS])
         ids = [v.id for v in to_update]
         m.Fee.objects.filter(channel__version_id__in=ids).delete()
         for model in (m.Step, m.Channel, m.RequiredDocument, m.LegalBasis, m.VersionAgency, m.Result):
@@ -236,9 +243,16 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
 
     versions = {v.procedure_id: v for v in [*to_create, *to_update]}
     if not all(v.pk for v in to_create):  # backends without RETURNING ids on bulk_create
-        for v in m.ProcedureVersion.objects.filter(procedure__code__in=codes):
+        for v in m.ProcedureVersion.objects.filter(procedure__code__in=list(procedures)):
             versions[v.procedure_id].pk = v.pk
+    return versions
 
+
+def _write_components(records: list[ProcedureRecord], procedures: dict[str, m.Procedure],
+                      versions: dict[int, m.ProcedureVersion]) -> None:
+    """Steps, channels and their fees, required documents, legal basis, agencies and results of each version."""
+    legal = _legal_documents(records)
+    agencies = _agencies_by_code(records)
     steps, channels, documents, bases, vagencies, results = [], [], [], [], [], []
     channel_fees: list[tuple[m.Channel, list]] = []
     for r in records:
@@ -279,8 +293,11 @@ def _write_batch(records: Sequence[ProcedureRecord], summary: ImportSummary) -> 
     m.VersionAgency.objects.bulk_create(vagencies)
     m.Result.objects.bulk_create(results)
 
-    # The current version is the published one. A new draft leaves the published version current; an abolished
-    # latest version leaves the procedure with none.
+
+def _set_current_versions(records: list[ProcedureRecord], procedures: dict[str, m.Procedure],
+                          versions: dict[int, m.ProcedureVersion]) -> None:
+    """The current version is the published one. A new draft leaves the published version current; an abolished
+    latest version leaves the procedure with none."""
     current_updates = []
     for r in records:
         proc = procedures[r.code]
