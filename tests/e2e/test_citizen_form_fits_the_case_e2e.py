@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = {"desktop": 1280, "phone": 390}
 AGENCY = "H01.TTPVHCC"
 PAPER = ("- Tờ khai đăng ký khai sinh theo mẫu (nếu người có yêu cầu lựa chọn nộp hồ sơ theo hình thức trực tiếp "
@@ -23,8 +20,6 @@ NOTE = "+ Bản chụp các giấy tờ gửi kèm theo hồ sơ đăng ký khai
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 
@@ -52,37 +47,32 @@ def seeded(transactional_db):
         agencies=[AgencyRecord("implementing", "Trung tâm Phục vụ hành chính công thành phố Hà Nội", AGENCY)])
 
 
-def test_the_form_asks_the_case_and_shows_one_declaration(seeded, live_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_the_form_asks_the_case_and_shows_one_declaration(seeded, live_server, browser):
+    from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            for label, width in WIDTHS.items():
-                page = browser.new_page(viewport={"width": width, "height": 900}, locale="vi-VN")
-                page.goto(f"{live_server.url}/ho-so/nop/1.001193/")
-                expect(page.locator("body")).not_to_contain_text("Chỉ áp dụng cho trường hợp: * Giấy tờ")
-                expect(page.locator("body")).not_to_contain_text("::")
-                # Online: the electronic form and the birth certificate; the paper declaration is hidden.
-                expect(page.get_by_label("Trực tuyến", exact=True)).to_be_checked()
-                expect(page.get_by_label("Mẫu hộ tịch điện tử tương tác đăng ký khai sinh")).to_be_visible()
-                expect(page.get_by_label("Giấy chứng sinh", exact=True)).to_be_visible()
-                expect(page.locator(".only-paper input[type=file]")).to_be_hidden()
-                # The abandoned-child record only once that case is ticked.
-                case_input = page.locator(".case-doc input[type=file]")
-                expect(case_input).to_be_hidden()
-                page.get_by_label("Trường hợp của tôi: Trường hợp trẻ em bị bỏ rơi", exact=False).check()
-                expect(case_input).to_be_visible()
-                # The note is a note, not an upload.
-                expect(page.locator("input[type=file]")).to_have_count(4)
-                expect(page.locator("details.doc-notes")).to_contain_text("Lưu ý của thủ tục (1)")
-                assert page.evaluate("document.documentElement.scrollWidth") <= width
-                page.screenshot(path=str(SHOTS / f"form-fits-the-case-{label}.png"), full_page=True)
-                # In person: the paper declaration, not the electronic form.
-                page.get_by_label("Trực tiếp", exact=True).check()
-                expect(page.locator(".only-paper input[type=file]")).to_be_visible()
-                expect(page.get_by_label("Mẫu hộ tịch điện tử tương tác đăng ký khai sinh")).to_be_hidden()
-                page.close()
-        finally:
-            browser.close()
+    for label, width in WIDTHS.items():
+        page = browser.new_page(viewport={"width": width, "height": 900}, locale="vi-VN")
+        page.goto(f"{live_server.url}/ho-so/nop/1.001193/")
+        expect(page.locator("body")).not_to_contain_text("Chỉ áp dụng cho trường hợp: * Giấy tờ")
+        expect(page.locator("body")).not_to_contain_text("::")
+        # Online: the electronic form and the birth certificate; the paper declaration is hidden.
+        expect(page.get_by_label("Trực tuyến", exact=True)).to_be_checked()
+        expect(page.get_by_label("Mẫu hộ tịch điện tử tương tác đăng ký khai sinh")).to_be_visible()
+        expect(page.get_by_label("Giấy chứng sinh", exact=True)).to_be_visible()
+        expect(page.locator(".only-paper input[type=file]")).to_be_hidden()
+        # The abandoned-child record only once that case is ticked.
+        case_input = page.locator(".case-doc input[type=file]")
+        expect(case_input).to_be_hidden()
+        page.get_by_label("Trường hợp của tôi: Trường hợp trẻ em bị bỏ rơi", exact=False).check()
+        expect(case_input).to_be_visible()
+        # The note is a note, not an upload.
+        expect(page.locator("input[type=file]")).to_have_count(4)
+        expect(page.locator("details.doc-notes")).to_contain_text("Lưu ý của thủ tục (1)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"form-fits-the-case-{label}.png"), full_page=True)
+        # In person: the paper declaration, not the electronic form.
+        page.get_by_label("Trực tiếp", exact=True).check()
+        expect(page.locator(".only-paper input[type=file]")).to_be_visible()
+        expect(page.get_by_label("Mẫu hộ tịch điện tử tương tác đăng ký khai sinh")).to_be_hidden()
+        page.close()

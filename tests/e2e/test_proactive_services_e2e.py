@@ -18,17 +18,12 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 FATHER, MOTHER = "001090012345", "001185004321"
 RUN_ON = date(2026, 12, 1)
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(apt-get install chromium, or `make system-packages`)"),
 ]
 
 
@@ -79,8 +74,8 @@ def _handle_group(parent_code: str) -> str:
     return parent.state
 
 
-def test_proactive_services_from_the_parents_page(seeded, live_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_proactive_services_from_the_parents_page(seeded, live_server, browser):
+    from playwright.sync_api import expect
 
     from motcua.exchange.models import AccessLogEntry, RegistryChange
     from motcua.exchange.services import record_change
@@ -92,68 +87,63 @@ def test_proactive_services_from_the_parents_page(seeded, live_server):
     _birth("001226004567", "Nguyễn Thị Bé")
     services.run(RUN_ON)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
-            page.goto(f"{base}/dang-nhap/?next=/ho-so/viec-can-lam/")
-            page.locator("#provider-demo").click()
-            page.get_by_label("Số định danh cá nhân").fill(FATHER)
-            page.get_by_label("Mức 2").check()
-            page.get_by_role("button", name="Đăng nhập thử nghiệm").click()
-            page.wait_for_url(f"{base}/ho-so/viec-can-lam/")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    page.goto(f"{base}/dang-nhap/?next=/ho-so/viec-can-lam/")
+    page.locator("#provider-demo").click()
+    page.get_by_label("Số định danh cá nhân").fill(FATHER)
+    page.get_by_label("Mức 2").check()
+    page.get_by_role("button", name="Đăng nhập thử nghiệm").click()
+    page.wait_for_url(f"{base}/ho-so/viec-can-lam/")
 
-            # 1. The prepared linked-group dossier, with the reason, the data used and its source, the options.
-            task = page.locator("article.proactive-task").first
-            expect(task.locator(".reason")).to_contain_text("Vì hệ thống ghi nhận con bạn (Nguyễn Thị Bé) sinh ngày "
-                                                            "20/11/2026")
-            expect(task.locator("table.data-used")).to_contain_text("Cơ sở dữ liệu hộ tịch")
-            expect(task.locator("tr.recommended")).to_contain_text("Nhóm liên thông LT-KS-TT-BHYT")
-            page.screenshot(path=str(SHOTS / "proactive-1-prepared.png"), full_page=True)
-            task.get_by_role("button", name="Xác nhận và nộp hồ sơ").click()
-            page.wait_for_url(re.compile(r"/ho-so/[^/]+-\d{6}-\d{4}/$"))
-            code = page.url.rstrip("/").rsplit("/", 1)[1]
-            assert _handle_group(code) == "result_issued"
-            page.goto(f"{base}/ho-so/{code}/")
-            expect(page.locator("#group-members")).to_be_visible()
-            page.screenshot(path=str(SHOTS / "proactive-2-group-handled.png"), full_page=True)
+    # 1. The prepared linked-group dossier, with the reason, the data used and its source, the options.
+    task = page.locator("article.proactive-task").first
+    expect(task.locator(".reason")).to_contain_text("Vì hệ thống ghi nhận con bạn (Nguyễn Thị Bé) sinh ngày "
+                                                    "20/11/2026")
+    expect(task.locator("table.data-used")).to_contain_text("Cơ sở dữ liệu hộ tịch")
+    expect(task.locator("tr.recommended")).to_contain_text("Nhóm liên thông LT-KS-TT-BHYT")
+    page.screenshot(path=str(SHOTS / "proactive-1-prepared.png"), full_page=True)
+    task.get_by_role("button", name="Xác nhận và nộp hồ sơ").click()
+    page.wait_for_url(re.compile(r"/ho-so/[^/]+-\d{6}-\d{4}/$"))
+    code = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert _handle_group(code) == "result_issued"
+    page.goto(f"{base}/ho-so/{code}/")
+    expect(page.locator("#group-members")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "proactive-2-group-handled.png"), full_page=True)
 
-            # 2. The identity card reaching a renewal age (40): a reminder.
-            record_change("population", "age_reached", FATHER, occurred_on=date(2026, 11, 25), payload={"age": 40})
-            services.run(RUN_ON)
-            page.goto(f"{base}/ho-so/viec-can-lam/")
-            expect(page.locator("article[data-trigger=CCCD-DOITUOI] .reason")).to_contain_text("đủ 40 tuổi")
+    # 2. The identity card reaching a renewal age (40): a reminder.
+    record_change("population", "age_reached", FATHER, occurred_on=date(2026, 11, 25), payload={"age": 40})
+    services.run(RUN_ON)
+    page.goto(f"{base}/ho-so/viec-can-lam/")
+    expect(page.locator("article[data-trigger=CCCD-DOITUOI] .reason")).to_contain_text("đủ 40 tuổi")
 
-            # 3. Level 4: the card issued automatically; the parent refuses; the registry value is back as before.
-            Trigger.objects.filter(code__in=["KS-LIENTHONG", "CCCD-DOITUOI"]).update(active=False)
-            Trigger.objects.filter(code="BHYT-TRESOSINH").update(active=True)
-            second = "001226004568"
-            before = services.current_card(second)
-            _birth(second, "Nguyễn Văn Em")
-            services.run(RUN_ON)
-            assert services.current_card(second) != before
-            page.goto(f"{base}/ho-so/viec-can-lam/")
-            auto = page.locator("article[data-trigger=BHYT-TRESOSINH]", has_text="Nguyễn Văn Em")
-            expect(auto.locator(".auto-result")).to_contain_text("thẻ bảo hiểm y tế số")
-            page.screenshot(path=str(SHOTS / "proactive-3-level4.png"), full_page=True)
-            auto.get_by_role("button", name="Từ chối").click()
-            page.wait_for_url(f"{base}/ho-so/viec-can-lam/")
-            assert services.current_card(second) == before
-            assert list(RegistryChange.objects.filter(subject=second, registry="social_insurance")
-                        .values_list("kind", flat=True).order_by("id")) == ["card_issued", "card_restored"]
+    # 3. Level 4: the card issued automatically; the parent refuses; the registry value is back as before.
+    Trigger.objects.filter(code__in=["KS-LIENTHONG", "CCCD-DOITUOI"]).update(active=False)
+    Trigger.objects.filter(code="BHYT-TRESOSINH").update(active=True)
+    second = "001226004568"
+    before = services.current_card(second)
+    _birth(second, "Nguyễn Văn Em")
+    services.run(RUN_ON)
+    assert services.current_card(second) != before
+    page.goto(f"{base}/ho-so/viec-can-lam/")
+    auto = page.locator("article[data-trigger=BHYT-TRESOSINH]", has_text="Nguyễn Văn Em")
+    expect(auto.locator(".auto-result")).to_contain_text("thẻ bảo hiểm y tế số")
+    page.screenshot(path=str(SHOTS / "proactive-3-level4.png"), full_page=True)
+    auto.get_by_role("button", name="Từ chối").click()
+    page.wait_for_url(f"{base}/ho-so/viec-can-lam/")
+    assert services.current_card(second) == before
+    assert list(RegistryChange.objects.filter(subject=second, registry="social_insurance")
+                .values_list("kind", flat=True).order_by("id")) == ["card_issued", "card_restored"]
 
-            # 4. Refusing proactive services: a new birth gives nothing, and nothing of the parent's is read.
-            Trigger.objects.filter(code="KS-LIENTHONG").update(active=True)
-            page.locator("#opt-out-all").click()
-            page.wait_for_url(f"{base}/ho-so/viec-can-lam/")
-            reads = AccessLogEntry.objects.filter(subject=FATHER).count()
-            _birth("001226004569", "Nguyễn Văn Út")
-            services.run(RUN_ON)
-            assert AccessLogEntry.objects.filter(subject=FATHER).count() == reads
-            page.goto(f"{base}/ho-so/viec-can-lam/")
-            expect(page.locator("#tasks")).not_to_contain_text("Nguyễn Văn Út")
-            page.goto(f"{base}/du-lieu-cua-toi/")
-            expect(page.locator("main")).not_to_contain_text("Nguyễn Văn Út")
-            page.screenshot(path=str(SHOTS / "proactive-4-opted-out.png"), full_page=True)
-        finally:
-            browser.close()
+    # 4. Refusing proactive services: a new birth gives nothing, and nothing of the parent's is read.
+    Trigger.objects.filter(code="KS-LIENTHONG").update(active=True)
+    page.locator("#opt-out-all").click()
+    page.wait_for_url(f"{base}/ho-so/viec-can-lam/")
+    reads = AccessLogEntry.objects.filter(subject=FATHER).count()
+    _birth("001226004569", "Nguyễn Văn Út")
+    services.run(RUN_ON)
+    assert AccessLogEntry.objects.filter(subject=FATHER).count() == reads
+    page.goto(f"{base}/ho-so/viec-can-lam/")
+    expect(page.locator("#tasks")).not_to_contain_text("Nguyễn Văn Út")
+    page.goto(f"{base}/du-lieu-cua-toi/")
+    expect(page.locator("main")).not_to_contain_text("Nguyễn Văn Út")
+    page.screenshot(path=str(SHOTS / "proactive-4-opted-out.png"), full_page=True)
