@@ -74,7 +74,7 @@ def _people() -> dict[str, object]:
     User = get_user_model()
     created, users = [], {}
     hashed = None
-    from motcua.demo.services import DEMO_PASSWORD
+    from motcua.core.demo_accounts import DEMO_PASSWORD
 
     for person in DEMO_PEOPLE:
         user, made = User.objects.get_or_create(
