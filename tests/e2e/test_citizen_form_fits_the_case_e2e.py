@@ -45,6 +45,9 @@ def seeded(transactional_db):
                    DocumentRecord(PAPER, 1, 0, form="Mẫu tờ khai ban hành kèm theo sau::"),
                    DocumentRecord(ELECTRONIC, 1, 0)],
         agencies=[AgencyRecord("implementing", "Trung tâm Phục vụ hành chính công thành phố Hà Nội", AGENCY)])
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("001090012345", password="mat-khau-e2e-2026")
 
 
 def test_the_form_asks_the_case_and_shows_one_declaration(seeded, live_server, browser):
@@ -53,7 +56,11 @@ def test_the_form_asks_the_case_and_shows_one_declaration(seeded, live_server, b
     SHOTS.mkdir(parents=True, exist_ok=True)
     for label, width in WIDTHS.items():
         page = browser.new_page(viewport={"width": width, "height": 900}, locale="vi-VN")
-        page.goto(f"{live_server.url}/ho-so/nop/1.001193/")
+        page.goto(f"{live_server.url}/dang-nhap/?next=/ho-so/nop/1.001193/")  # the form asks a signed-in citizen
+        page.get_by_label("Tên đăng nhập").fill("001090012345")
+        page.get_by_label("Mật khẩu").fill("mat-khau-e2e-2026")
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+        page.wait_for_url(f"{live_server.url}/ho-so/nop/1.001193/")
         expect(page.locator("body")).not_to_contain_text("Chỉ áp dụng cho trường hợp: * Giấy tờ")
         expect(page.locator("body")).not_to_contain_text("::")
         # Online: the electronic form and the birth certificate; the paper declaration is hidden.

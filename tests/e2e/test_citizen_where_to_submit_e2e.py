@@ -83,14 +83,13 @@ def test_a_citizen_chooses_the_ward_by_name_and_lands_on_the_error_summary(seede
         summary = page.locator("#error-summary")
         expect(summary).to_be_visible()
         expect(summary).to_be_focused()
-        expect(summary).to_contain_text("Số định danh cá nhân")
+        expect(summary).to_contain_text("Giấy chứng sinh")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(SHOTS / f"where-to-submit-errors-{label}.png"), full_page=True)
 
         # The choice survived the failed submission; complete the form and submit.
         expect(page.get_by_label("Cơ quan tiếp nhận")).to_have_value(re.compile(r"^H01\.X"))
         page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Nguyễn Văn An")
-        page.get_by_label("Số định danh cá nhân").fill(CITIZEN_ID)
         page.get_by_label("Địa chỉ").fill("Số 1 Tràng Tiền, phường Hoàn Kiếm, Hà Nội")
         page.get_by_label("Giấy chứng sinh").set_input_files(certificate)
         page.get_by_role("button", name="Nộp hồ sơ").click()
