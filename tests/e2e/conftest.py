@@ -57,3 +57,19 @@ def browser(open_browser):
     """A headless Chromium for one test; each person in a test opens a context of their own."""
     with open_browser() as chromium:
         yield chromium
+
+
+@pytest.fixture(autouse=True)
+def _reference_units(request):
+    """``live_server`` runs on ``transactional_db``, which empties the tables after each test: the provinces, communes
+    and agencies the data migration loaded are gone for the next live-server test on the same worker. Put them back
+    when they are missing, so no test depends on running first."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from motcua.units.models import Agency
+
+    if not Agency.objects.filter(code="H01.TTPVHCC").exists():
+        from motcua.units.services import load_reference_units
+
+        load_reference_units()

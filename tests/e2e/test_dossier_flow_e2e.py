@@ -169,7 +169,7 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
     expect(desk.locator(".facts")).to_contain_text("Được tiếp nhận (2)")
 
     # 3. The desk officer forwards it: the specialist is assigned as the handler.
-    desk.get_by_label("Người xử lý").select_option("specialist-e2e")
+    desk.get_by_label("Người xử lý", exact=True).select_option("specialist-e2e")
     _act(desk, "Phân công xử lý")
     assert _state(code) == "processing"
     assert Dossier.objects.get(code=code).assigned_to == seeded["specialist"]

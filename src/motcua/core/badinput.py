@@ -62,7 +62,14 @@ class BadInputMiddleware:
         # the first filter that uses it); no page or API reads one. Form and serializer fields refuse it themselves.
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:
-            return self._refuse(request, 400, "Invalid request", "The address contains a NUL character.")
+            response = self._refuse(request, 400, "Invalid request", "The address contains a NUL character.")
+            if request.path.startswith("/api/"):
+                # Name the parameters at fault, as every other 400 problem of the API does.
+                body = json.loads(response.content)
+                body["errors"] = {name: ["Không được chứa ký tự NUL."] for name, values in request.GET.lists()
+                                  if "\x00" in name or any("\x00" in value for value in values)}
+                response.content = json.dumps(body, ensure_ascii=False).encode()
+            return response
         return self.get_response(request)
 
     @staticmethod
