@@ -41,7 +41,13 @@ log = logging.getLogger(__name__)
 __all__ = ["CaseError", "RunSummary", "confirm", "opt_in", "opt_out", "respond", "run"]
 
 BATCH = 5000
-AGENCY = "HT-CHUDONG"  # the agency code recorded on the access log for the system's proactive reads
+AGENCY = "HT-CHUDONG"  # fallback only: a trigger naming no agency (the person then sees this code, not a name)
+
+
+def agency_of(trigger: Trigger) -> str:
+    """The agency recorded on the access log for a trigger's reads: the agency the trigger names (its receiving
+    agency, e.g. BHXH for the newborn's card), so "who looked at my data" shows a named body, not a system code."""
+    return trigger.agency_code or AGENCY
 
 
 class CaseError(Exception):
@@ -165,7 +171,7 @@ def _insert_cases(cases: list[ProactiveCase]) -> None:
 def _record(trigger: Trigger, registry: str, subject: str, attributes: list[str], outcome: str = Outcome.ALLOWED,
             reason: str = "", at: datetime | None = None) -> LogRecord:
     return LogRecord(registry=registry, subject=subject, attributes=attributes, role=exchange_rules.SYSTEM,
-                     purpose=purpose_of(trigger), outcome=outcome, reason=reason, agency_code=AGENCY,
+                     purpose=purpose_of(trigger), outcome=outcome, reason=reason, agency_code=agency_of(trigger),
                      actor_username=f"proactive:{trigger.code}", actor_name=f"Tín hiệu {trigger.code}",
                      procedure_code=(trigger.procedure_codes or [""])[0], at=at or timezone.now())
 
@@ -174,7 +180,7 @@ def _lookup(trigger: Trigger, registry: str, subject: str, attributes: list[str]
             ) -> dict[str, Any] | None:
     """Read a registry for a trigger; the read is appended to ``reads`` (logged with the batch)."""
     plugin = registries.get(registry)
-    context = CallContext(agency=AGENCY, actor=f"proactive:{trigger.code}", role=exchange_rules.SYSTEM,
+    context = CallContext(agency=agency_of(trigger), actor=f"proactive:{trigger.code}", role=exchange_rules.SYSTEM,
                           purpose=purpose_of(trigger))
     try:
         values = plugin.lookup(subject, attributes, context)

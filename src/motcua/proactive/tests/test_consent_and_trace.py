@@ -66,3 +66,18 @@ def test_someone_cannot_opt_out_another_person():
     attacker.force_login(citizen("079201006789"))
     attacker.post("/ho-so/viec-can-lam/dong-y/", {"scope": "all", "choice": "out", "personal_id": FATHER})
     assert list(OptOut.objects.values_list("personal_id", flat=True)) == ["079201006789"]
+
+
+def test_who_looked_at_my_data_names_the_agency_of_the_trigger_not_a_system_code(client):
+    from motcua.units.models import Agency
+    from motcua.units.services import load_reference_units
+
+    if not Agency.objects.filter(code="BHXH").exists():
+        load_reference_units()
+    triggers("BHYT-TRESOSINH")
+    birth()
+    services.run(RUN_ON)
+    assert set(AccessLogEntry.objects.filter(subject=FATHER).values_list("agency_code", flat=True)) == {"BHXH"}
+    client.force_login(citizen(FATHER))
+    page = client.get("/du-lieu-cua-toi/").content.decode()
+    assert "Bảo hiểm xã hội Việt Nam" in page and "HT-CHUDONG" not in page
