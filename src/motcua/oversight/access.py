@@ -44,3 +44,40 @@ def drill_scope(user) -> set[int] | None:
     """The agencies whose dossiers the index drill-down may list to ``user`` (issue 12 point 15: a commune's leader
     lists their commune's dossier codes, not the nation's): the same scope as the watch list."""
     return watch_agencies(user)
+
+
+def viewer_scope(user) -> str | None:
+    """The index scope an oversight page starts at for ``user`` (issue 14 point 7): ``province:<code>`` for a
+    province's supervisor, ``ministry:<code>`` for a ministry's, ``None`` (the nation) for the Government Office,
+    administrators, anyone supervising several roots and anyone who is not a supervisor (published figures)."""
+    from motcua.dossiers.api.access import viewer_for
+
+    from . import index
+
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return None
+    viewer = viewer_for(user)
+    if viewer.supervises_all or len(viewer.supervisor_roots) != 1:
+        return None
+    (root,) = viewer.supervisor_roots
+    d = index.directory()
+    info = d.by_code.get(root)
+    if info is None:
+        return None
+    if info.ministry_id == info.id:
+        return f"ministry:{info.code}"
+    if info.province_id is not None:
+        return f"province:{d.provinces[info.province_id][0]}"
+    return None
+
+
+def supervisor_roots(user) -> set[str] | None:
+    """The agency code roots a supervisor's review pages start at (``None``: national)."""
+    from motcua.dossiers.api.access import viewer_for
+
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return None
+    viewer = viewer_for(user)
+    if viewer.supervises_all or not viewer.supervisor_roots:
+        return None
+    return set(viewer.supervisor_roots)

@@ -215,7 +215,8 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     """The evaluation of the period under the law of its end: Decree 118/2025 Art. 32–33 since 1/7/2025, the
     Circular 01/2018 scoring for periods before (history)."""
     period = request.GET.get("period") or _default_period()
-    scope = request.GET.get("scope") or ""
+    # Issue 14 point 7: the page starts at the viewer's scope (their province or ministry); "scope=" shows the nation.
+    scope = request.GET["scope"] if "scope" in request.GET else (access.viewer_scope(request.user) or "")
     try:
         table = queries.evaluation_table(period, scope or None)
     except (index.IndexError_, rules.PeriodError) as error:

@@ -23,9 +23,14 @@ def last_runs() -> dict[str, ReviewRun]:
     return runs
 
 
-def dormant(level: str = "", agency: str = "", scope: str = "national") -> QuerySet:
+def dormant(level: str = "", agency: str = "", scope: str = "national", roots: set[str] | None = None) -> QuerySet:
+    """Dormant procedures, national or per agency; ``roots`` (agency code roots) keeps the agencies under them."""
     q = DormantProcedure.objects.select_related("procedure__current_version", "agency")
     q = q.filter(agency__isnull=True) if scope == "national" else q.filter(agency__isnull=False)
+    if roots is not None and scope != "national":
+        from motcua.units.queries import under_codes
+
+        q = q.filter(under_codes(roots, "agency__code"))
     if level:
         q = q.filter(levels__contains=level)
     if agency:

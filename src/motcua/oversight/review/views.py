@@ -47,10 +47,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @reviewer_required
 def dormant(request: HttpRequest) -> HttpResponse:
-    scope = "agency" if request.GET.get("pham_vi") == "co-quan" else "national"
+    from motcua.oversight.access import supervisor_roots
+
+    # Issue 14 point 7: a province's or ministry's supervisor starts at their own agencies; "Toàn quốc" stays a choice.
+    roots = None if "pham_vi" in request.GET else supervisor_roots(request.user)
+    scope = "agency" if roots is not None or request.GET.get("pham_vi") == "co-quan" else "national"
     level = request.GET.get("cap", "")
     level = level if level in Level.values else ""
-    qs = queries.dormant(level=level, agency=request.GET.get("co_quan", "").strip(), scope=scope)
+    qs = queries.dormant(level=level, agency=request.GET.get("co_quan", "").strip(), scope=scope, roots=roots)
     counts = queries.dormant_by_level()
     return render(request, "oversight_review/dormant.html", {
         "page": _page(request, qs), "scope": scope, "level": level, "levels": Level.choices, "counts": counts,
