@@ -461,12 +461,13 @@ def _agency_root(agency_id: int) -> int:
     return current
 
 
-def _check_actor(dossier: Dossier, actor, role: str) -> None:
+def _check_actor(dossier: Dossier, actor, role: str, action: str = "") -> None:
     """Officers act in a role they hold in the receiving agency's tree (its ministry or province); the applicant
     only on their own dossier; the system without a user. Finer routing to units is the queues' concern."""
     if role == Role.SYSTEM:
         if actor is not None:
             raise ActorNotAllowed("System actions have no user.")
+        _check_automatic_decision(dossier, action)
         return
     if role == Role.APPLICANT:
         if dossier.applicant_user_id is not None and (actor is None or actor.pk != dossier.applicant_user_id):
@@ -485,6 +486,21 @@ def _check_actor(dossier: Dossier, actor, role: str) -> None:
     if any(_agency_root(a) == root for a in agencies):
         return
     raise ActorNotAllowed(f"{actor} is not a {role} of {dossier.agency.code} or its parent bodies.")
+
+
+AUTOMATIC_ACTIONS = frozenset({Action.RECEIVE, Action.ASSIGN, Action.APPROVE})
+
+
+def _check_automatic_decision(dossier: Dossier, action: str) -> None:
+    """Decree 224/2026 Art. 16(4)(a): the system receives, takes and decides a dossier without an officer only when
+    it opened that dossier itself for an automatic decision (a proactive level-4 trigger whose law allows it): a
+    dossier a person or a desk submitted, or a linked group's, is decided by its officers."""
+    if action not in AUTOMATIC_ACTIONS:
+        return
+    opened_by_system = DossierEvent.objects.filter(dossier=dossier, action=Action.SUBMIT, role=Role.SYSTEM).exists()
+    if not opened_by_system or dossier.group_code or dossier.group_parent_code or dossier.applicant_user_id:
+        raise ActorNotAllowed("The system decides only a dossier it opened for an automatic decision "
+                              "(Decree 224/2026 Art. 16(4)).")
 
 
 def _is_applicant_person(dossier: Dossier, actor) -> bool:
@@ -744,6 +760,8 @@ def assignable(dossier: Dossier):
 
 def _assign(ctx: Context) -> None:
     assignee = str(ctx.data.get("assignee") or "").strip()
+    if ctx.role == Role.SYSTEM and not assignee:
+        return  # an automatic decision (Decree 224/2026 Art. 16(4)): handled by the system, no officer in charge
     if not assignee:
         raise rules.RuleViolation("assignee_unknown", "Give the handler to assign (data.assignee: user name).")
     user = assignable(ctx.dossier).filter(username=assignee).first()
@@ -1003,7 +1021,7 @@ def act(dossier_code: str, action: str, *, actor, role: str, expected_version: i
             raise VersionConflict(dossier, expected_version)
         source = dossier.state
         target = next_state(source, action, role)
-        _check_actor(dossier, actor, role)
+        _check_actor(dossier, actor, role, str(action))
         if action == Action.COMPLETE_STEP:
             _check_step_holder(dossier, actor, role)
         ctx = Context(dossier=dossier, action=str(action), source=source, target=target, actor=actor, role=str(role),
@@ -1263,6 +1281,24 @@ def rate(dossier_code: str, satisfied: bool, *, actor, at: datetime | None = Non
         dossier.rated_at = at
         _record_change(dossier, action="rate", actor=actor, role=role, at=at,
                        fields=["rating", "rated_at"], data={**(data or {}), "rating": dossier.rating})
+    return dossier
+
+
+AUTOMATIC_ANSWERS = ("confirm", "refuse", "correction")
+
+
+def record_automatic_answer(dossier_code: str, answer: str, *, note: str = "", at: datetime | None = None) -> Dossier:
+    """Decree 224/2026 Art. 16(4)(b): the person's answer to an automatic decision (confirm, refuse, ask for a
+    correction) is kept on the dossier's trail; the state stays (the result was returned; a refusal's restoring of
+    the data is the registry's). Only on a dossier the system opened for an automatic decision."""
+    if answer not in AUTOMATIC_ANSWERS:
+        raise rules.RuleViolation("bad_answer", "The answer is confirm, refuse or correction.")
+    at = _now(at)
+    with transaction.atomic():
+        dossier = _lock(dossier_code, None)
+        _check_automatic_decision(dossier, Action.APPROVE)
+        _record_change(dossier, action=f"automatic_{answer}", actor=None, role=Role.SYSTEM, at=at, fields=[],
+                       data={"answer": answer, "note": note[:500]})
     return dossier
 
 

@@ -138,8 +138,9 @@ _t = transition_row  # a row of the table: action, sources, target, roles, note 
 TRANSITIONS: tuple[Transition, ...] = (
     _t(A.SUBMIT, {S.NEW}, S.SUBMITTED, {R.APPLICANT, R.DESK_OFFICER, R.SYSTEM},
        "Online by the applicant; at the desk or on postal arrival entered by the desk officer."),
-    _t(A.RECEIVE, {S.SUBMITTED}, S.RECEIVED, {R.DESK_OFFICER},
-       "Complete: receipt slip with the appointment (form 01); the legal clock starts."),
+    _t(A.RECEIVE, {S.SUBMITTED}, S.RECEIVED, {R.DESK_OFFICER, R.SYSTEM},
+       "Complete: receipt slip with the appointment (form 01); the legal clock starts. The system only for an "
+       "automatic decision the law allows (Decree 224/2026 Art. 16(4); services._check_automatic_decision)."),
     _t(A.REQUEST_SUPPLEMENT, {S.SUBMITTED}, S.RECEIPT_SUPPLEMENT_REQUESTED, {R.DESK_OFFICER},
        "Incomplete at receipt: everything missing listed at once (form 02)."),
     _t(A.SUBMIT_SUPPLEMENT, {S.RECEIPT_SUPPLEMENT_REQUESTED}, S.SUBMITTED, {R.APPLICANT, R.DESK_OFFICER}),
@@ -151,8 +152,9 @@ TRANSITIONS: tuple[Transition, ...] = (
        "19(5)); a further request only by a leader with the reason."),
     _t(A.SUBMIT_SUPPLEMENT, {S.SUPPLEMENT_REQUESTED}, S.PROCESSING, {R.APPLICANT, R.DESK_OFFICER},
        "The complete dossier is back: the legal clock restarts from zero (Decree 118/2025 Art. 19(5))."),
-    _t(A.ASSIGN, {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {R.LEADER, R.DESK_OFFICER},
-       "The head assigns (or reassigns) a handler; the desk forwards to the processing unit."),
+    _t(A.ASSIGN, {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {R.LEADER, R.DESK_OFFICER, R.SYSTEM},
+       "The head assigns (or reassigns) a handler; the desk forwards to the processing unit; the system takes an "
+       "automatic decision's dossier itself (Decree 224/2026 Art. 16(4))."),
     _t(A.COMPLETE_STEP, {S.PROCESSING}, S.PROCESSING, {R.SPECIALIST, R.LEADER}),
     _t(A.CONSULT, {S.PROCESSING}, S.CONSULTING, {R.SPECIALIST, R.LEADER},
        "Ask another unit's opinion, with its own deadline."),
@@ -160,7 +162,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.REQUEST_PAYMENT, {S.PROCESSING}, S.PAYMENT_REQUESTED, {R.DESK_OFFICER, R.SPECIALIST},
        "Financial obligation; waiting for the payment does not run the clock."),
     _t(A.CONFIRM_PAYMENT, {S.PAYMENT_REQUESTED}, S.PROCESSING, {R.DESK_OFFICER, R.SPECIALIST, R.SYSTEM}),
-    _t(A.APPROVE, {S.PROCESSING}, S.APPROVED, {R.LEADER}),
+    _t(A.APPROVE, {S.PROCESSING}, S.APPROVED, {R.LEADER, R.SYSTEM},
+       "The system only for an automatic decision the law allows (Decree 224/2026 Art. 16(4))."),
     _t(A.REFUSE, {S.PROCESSING}, S.REFUSED, {R.LEADER}, "Refusal after appraisal, with written reasons."),
     _t(A.ISSUE_RESULT, {S.APPROVED}, S.RESULT_ISSUED, {R.LEADER, R.SPECIALIST, R.SYSTEM}),
     _t(A.RETURN_RESULT, {S.RESULT_ISSUED}, S.RETURNED, {R.DESK_OFFICER, R.SYSTEM},

@@ -289,7 +289,37 @@ def _act_automatically(trigger: Trigger, case: ProactiveCase) -> None:
     append_log([_record(trigger, "social_insurance", case.personal_id, ["health_insurance_card"])])
     record_change("social_insurance", "card_issued", child,
                   payload={"card": after, "case": case.pk, "trigger": trigger.code}, occurred_on=born)
-    ProactiveCase.objects.filter(pk=case.pk).update(before={"card": before}, after={"card": after})
+    dossier_code = _handle_automatically(trigger, case, after)
+    ProactiveCase.objects.filter(pk=case.pk).update(before={"card": before}, after={"card": after},
+                                                    dossier_code=dossier_code)
+
+
+def _handle_automatically(trigger: Trigger, case: ProactiveCase, result: dict) -> str:
+    """Decree 224/2026 Art. 16(4)(a): the dossier of the automatic decision, opened and handled to its result by the
+    system through the dossier services (each step an event of role ``system``), without the person submitting.
+    Returns its code ("" when the trigger names no procedure or the catalog lacks it: the registry act stands)."""
+    from motcua.dossiers import services as dossier_services
+    from motcua.dossiers.transitions import Action, Role
+
+    if not trigger.procedure_codes or not trigger.agency_code:
+        return ""
+    applicant = {**case.applicant, "kind": "citizen", "personal_id": case.personal_id}
+    applicant.setdefault("full_name", f"Cha/mẹ của trẻ {case.subject}")
+    form = {"child": {"personal_id": case.subject, "birth_date": case.event_on.isoformat()},
+            "automatic_decision": {"trigger": trigger.code, "legal_basis": trigger.legal_basis},
+            "result": {"health_insurance_card": result}}
+    try:
+        with transaction.atomic():
+            dossier = dossier_services.submit(trigger.procedure_codes[0], trigger.agency_code, "online", applicant,
+                                              form, actor=None, role=Role.SYSTEM, channel_by_law=True)
+            for action in (Action.RECEIVE, Action.ASSIGN, Action.APPROVE, Action.ISSUE_RESULT,
+                           Action.RETURN_RESULT):
+                dossier = dossier_services.act(dossier.code, action, actor=None, role=Role.SYSTEM,
+                                               expected_version=dossier.version)
+    except (dossier_services.InvalidSubmission, LookupError) as error:
+        log.warning("proactive trigger %s: no dossier for case %s: %s", trigger.code, case.pk, error)
+        return ""
+    return dossier.code
 
 
 def respond(case_id: int, personal_id: str, answer: str, note: str = "") -> ProactiveCase:
@@ -312,6 +342,10 @@ def respond(case_id: int, personal_id: str, answer: str, note: str = "") -> Proa
                           payload={"card": previous, "case": case.pk, "answer": answer, "note": note[:500]},
                           occurred_on=timezone.localdate(now), at=now)
             case.state = CaseState.REFUSED if answer == "refuse" else CaseState.CORRECTION
+        if case.dossier_code:
+            from motcua.dossiers.services import record_automatic_answer
+
+            record_automatic_answer(case.dossier_code, answer, note=note, at=now)  # the dossier keeps the answer
         case.note, case.decided_at = note[:2000], now
         case.save(update_fields=["state", "note", "decided_at"])
     return case

@@ -49,3 +49,41 @@ def test_an_answer_is_given_once_and_only_by_the_person(client):
     with pytest.raises(services.CaseError):
         services.respond(case.pk, FATHER, "refuse")
     assert not RegistryChange.objects.filter(kind="card_restored").exists()
+
+
+@pytest.mark.parametrize("answer, state", [("refuse", CaseState.REFUSED), ("confirm", CaseState.CONFIRMED)])
+def test_art16_4_a_dossier_is_opened_and_handled_to_its_result_by_the_system_and_keeps_the_answer(answer, state):
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.tests.factories import procedure
+    from motcua.units.models import Agency
+    from motcua.units.services import load_reference_units
+
+    if not Agency.objects.filter(code="BHXH").exists():
+        load_reference_units()
+    procedure("2.000986")
+    triggers("BHYT-TRESOSINH")
+    birth()
+    services.run(RUN_ON)
+    [case] = ProactiveCase.objects.all()
+    dossier = Dossier.objects.get(code=case.dossier_code)  # nobody submitted: the system opened it
+    assert dossier.state == "returned" and dossier.applicant_personal_id == FATHER
+    steps = list(dossier.events.order_by("seq").values_list("action", "role"))
+    assert steps == [(a, "system") for a in ("submit", "receive", "assign", "approve", "issue_result",
+                                             "return_result")]
+    services.respond(case.pk, FATHER, answer, note="Sai nơi khám")
+    case.refresh_from_db()
+    assert case.state == state
+    last = dossier.events.order_by("seq").last()
+    assert (last.action, last.data["answer"]) == (f"automatic_{answer}", answer)  # the dossier records the answer
+
+
+def test_the_system_cannot_decide_a_dossier_a_person_submitted():
+    from motcua.dossiers import services as dossier_services
+    from motcua.dossiers.tests.factories import procedure, submitted
+
+    procedure()
+    dossier = submitted()
+    with pytest.raises(dossier_services.ActorNotAllowed):
+        dossier_services.act(dossier.code, "receive", actor=None, role="system", expected_version=dossier.version)
+    with pytest.raises(dossier_services.ActorNotAllowed):
+        dossier_services.record_automatic_answer(dossier.code, "refuse")
