@@ -51,7 +51,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except (index.IndexError_, rules.PeriodError):  # pragma: no cover - the default period always parses
         country = None
     row = country["rows"][0] if country and country["rows"] else None
-    context = {"period": period, "country": row, "status": queries.facts_status(),
+    context = {"period": period, "period_label": rules.parse_period(period).label(), "country": row,
+               "status": queries.facts_status(),
                "groups": _group_points(row, country["indicators"]) if row else []}
     agencies = access.watch_agencies(request.user)
     if agencies is None or agencies:

@@ -119,6 +119,12 @@ def test_level_two_prefill_locked_extract_attached_and_sources_shown(client):
     officer_html = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
     assert 'id="data-sources"' in officer_html
     assert "Cơ sở dữ liệu quốc gia về dân cư" in officer_html and "Trích xuất" in officer_html
+    # Issue 14 point 4: when the data was fetched reads "HH:MM dd/mm/yyyy", not ISO.
+    import re
+
+    sources = officer_html[officer_html.index('id="data-sources"'):].split("</section>")[0]
+    assert re.search(r"lấy lúc \d{2}:\d{2} \d{2}/\d{2}/\d{4}", sources)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", sources)
 
 
 def test_a_stored_result_is_offered_reused_and_an_upload_kept(client):

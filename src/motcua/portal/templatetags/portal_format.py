@@ -87,10 +87,16 @@ def time_limit(channel: Channel) -> SafeString:
 
 
 @register.filter
-def vdate(value: dt.date | dt.datetime | None) -> str:
-    """``05/01/2016`` in Vietnamese, ``5 Jan 2016`` in English."""
+def vdate(value: dt.date | dt.datetime | str | None) -> str:
+    """``05/01/2016`` in Vietnamese, ``5 Jan 2016`` in English. An ISO text (a time stored in JSON: provenance,
+    snapshots) is read first; a text that is not ISO is shown as it is."""
     if not value:
         return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 
