@@ -64,6 +64,7 @@ class RunSummary:
     changes_read: int = 0
     cases: int = 0
     skipped_opted_out: int = 0
+    skipped_served: int = 0
     notified: int = 0
     per_trigger: dict[str, int] = field(default_factory=dict)
 
@@ -125,6 +126,10 @@ def _run_batch(trigger: Trigger, batch: int, summary: RunSummary) -> int:
         done = set(ProactiveCase.objects.filter(trigger=trigger, change_id__in=[c[0] for c in changes])
                    .values_list("change_id", "personal_id"))
         wanted = [w for w in wanted if (w[0], w[4]) not in done]
+        # A trigger switched on later does not act again for whom the result is already given or on its way.
+        served = _already_served(trigger, {w[1] for w in wanted})
+        summary.skipped_served += sum(1 for w in wanted if w[1] in served)
+        wanted = [w for w in wanted if w[1] not in served]
         cases, records = [], []
         now = timezone.now()
         for change_id, subject, occurred_on, payload, person in wanted:
@@ -143,6 +148,31 @@ def _run_batch(trigger: Trigger, batch: int, summary: RunSummary) -> int:
         mark.last_change_id = changes[-1][0]
         mark.save(update_fields=["last_change_id", "updated_at"])
     return len(changes)
+
+
+SETTLED_ELSEWHERE = (CaseState.SUBMITTED, CaseState.AUTO_DONE, CaseState.CONFIRMED)
+
+
+def _already_served(trigger: Trigger, subjects: set[str]) -> set[str]:
+    """The subjects (the child, the deceased) who already have the trigger's result or have it on its way: another
+    trigger's case leading to one of the same procedures was submitted or decided, or a dossier of one of those
+    procedures about the subject is open or returned (e.g. the card issued within a submitted linked group). Two
+    queries per batch, whatever its size."""
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.transitions import State
+
+    codes = set(trigger.procedure_codes or [])
+    if not subjects or not codes:
+        return set()
+    served = set()
+    for subject, procedures in (ProactiveCase.objects.filter(subject__in=subjects, state__in=SETTLED_ELSEWHERE)
+                                .exclude(trigger=trigger).values_list("subject", "trigger__procedure_codes")):
+        if codes & set(procedures or []):
+            served.add(subject)
+    failed = (State.NOT_RECEIVED, State.REFUSED, State.WITHDRAWN, State.STOPPED)
+    served |= set(Dossier.objects.filter(procedure__code__in=codes, form_data__child__personal_id__in=subjects - served)
+                  .exclude(state__in=failed).values_list("form_data__child__personal_id", flat=True))
+    return served
 
 
 def _insert_cases(cases: list[ProactiveCase]) -> None:

@@ -87,3 +87,33 @@ def test_the_system_cannot_decide_a_dossier_a_person_submitted():
         dossier_services.act(dossier.code, "receive", actor=None, role="system", expected_version=dossier.version)
     with pytest.raises(dossier_services.ActorNotAllowed):
         dossier_services.record_automatic_answer(dossier.code, "refuse")
+
+
+@pytest.mark.parametrize("trace", ["case_and_dossier", "dossier_only"])
+def test_a_trigger_switched_on_later_skips_a_child_whose_card_came_with_the_submitted_linked_group(client, trace):
+    from motcua.dossiers.tests.factories import procedure
+
+    for code in ("2.000986", "1.001193", "1.004222"):
+        procedure(code)
+    triggers("KS-LIENTHONG")
+    birth()
+    services.run(RUN_ON)
+    case = ProactiveCase.objects.get(personal_id=FATHER)
+    client.force_login(citizen(FATHER))
+    client.post(f"/ho-so/viec-can-lam/{case.pk}/xac-nhan/")
+    if trace == "dossier_only":  # as if the group had been submitted without a proactive task
+        ProactiveCase.objects.all().delete()
+    before = services.current_card(CHILD)
+    triggers("BHYT-TRESOSINH")  # switched on after the group was submitted: its watermark still sees the birth
+    summary = services.run(RUN_ON)
+    assert summary.skipped_served == 1 and summary.cases == 0
+    assert not ProactiveCase.objects.filter(trigger__code="BHYT-TRESOSINH").exists()
+    assert services.current_card(CHILD) == before  # no second card issued
+
+
+def test_a_trigger_switched_on_later_still_acts_for_a_child_nobody_applied_for():
+    triggers("KS-LIENTHONG")
+    birth()
+    services.run(RUN_ON)  # prepared only, never submitted
+    triggers("BHYT-TRESOSINH")
+    assert services.run(RUN_ON).cases == 1
