@@ -154,24 +154,27 @@ SETTLED_ELSEWHERE = (CaseState.SUBMITTED, CaseState.AUTO_DONE, CaseState.CONFIRM
 
 
 def _already_served(trigger: Trigger, subjects: set[str]) -> set[str]:
-    """The subjects (the child, the deceased) who already have the trigger's result or have it on its way: another
-    trigger's case leading to one of the same procedures was submitted or decided, or a dossier of one of those
-    procedures about the subject is open or returned (e.g. the card issued within a submitted linked group). Two
-    queries per batch, whatever its size."""
+    """The subjects (the child, the deceased) who already have the trigger's result or have it on its way: for every
+    procedure the trigger leads to, another trigger's case leading to it was submitted or decided, or a dossier of it
+    about the subject is open or returned (e.g. the card issued within a submitted linked group). Two queries per
+    batch, whatever its size."""
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.transitions import State
 
     codes = set(trigger.procedure_codes or [])
     if not subjects or not codes:
         return set()
-    served = set()
+    covered: dict[str, set[str]] = {}
     for subject, procedures in (ProactiveCase.objects.filter(subject__in=subjects, state__in=SETTLED_ELSEWHERE)
                                 .exclude(trigger=trigger).values_list("subject", "trigger__procedure_codes")):
-        if codes & set(procedures or []):
-            served.add(subject)
+        covered.setdefault(subject, set()).update(codes & set(procedures or []))
     failed = (State.NOT_RECEIVED, State.REFUSED, State.WITHDRAWN, State.STOPPED)
-    served |= set(Dossier.objects.filter(procedure__code__in=codes, form_data__child__personal_id__in=subjects - served)
-                  .exclude(state__in=failed).values_list("form_data__child__personal_id", flat=True))
+    for code, subject in (Dossier.objects.filter(procedure__code__in=codes,
+                                                 form_data__child__personal_id__in=subjects)
+                          .exclude(state__in=failed).values_list("procedure__code", "form_data__child__personal_id")):
+        covered.setdefault(subject, set()).add(code)
+    # Served only when every procedure of the trigger is: a linked group is still offered after the card alone.
+    served = {subject for subject, done in covered.items() if codes <= done}
     return served
 
 

@@ -117,3 +117,12 @@ def test_a_trigger_switched_on_later_still_acts_for_a_child_nobody_applied_for()
     services.run(RUN_ON)  # prepared only, never submitted
     triggers("BHYT-TRESOSINH")
     assert services.run(RUN_ON).cases == 1
+
+
+def test_the_card_alone_does_not_close_the_linked_group_switched_on_later():
+    triggers("BHYT-TRESOSINH")
+    birth()
+    services.run(RUN_ON)  # the card was issued automatically
+    triggers("KS-LIENTHONG")
+    summary = services.run(RUN_ON)
+    assert summary.cases == 2 and summary.skipped_served == 0  # birth registration and residence are still due
