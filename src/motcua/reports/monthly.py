@@ -369,10 +369,57 @@ def section_tasks(period, scope: ReportScope) -> Section:
               widths=[2.6, 6, 3.5, 1.8, 1.6], caption="Bảng 7. Nhiệm vụ quá hạn")])
 
 
+def _share(value) -> str:
+    return "N/A" if value is None else f"{float(value):.1f}".replace(".", ",") + "%"
+
+
+def section_online(period, scope: ReportScope) -> Section:
+    """Decree 224/2026 Art. 19(2): the online services' figures (full-online share, online dossiers, automation,
+    time, on-time rate, satisfaction) and the proactive services' own (reminders sent, acted on, refused, time from
+    the event to the result), from :func:`motcua.proactive.queries.service_figures`."""
+    from datetime import timedelta
+
+    from motcua.proactive.queries import service_figures
+
+    title = "VIII. DỊCH VỤ CÔNG TRỰC TUYẾN VÀ DỊCH VỤ CÔNG CHỦ ĐỘNG"
+    f = service_figures(period.start, period.end + timedelta(days=1))  # the period's end day is included
+    codes = (None if scope.agency_ids is None else
+             set(Agency.objects.filter(pk__in=scope.agency_ids).values_list("code", flat=True)))
+    rows = [r for r in f["rows"] if codes is None or r["agency"] in codes]
+    proactive = [r for r in f["proactive"] if codes is None or r["agency"] in codes]
+    total, online = sum(r["dossiers"] for r in rows), sum(r["online"] for r in rows)
+    blocks: list = [Paragraph(
+        f"Theo Điều 19 Nghị định 224/2026/NĐ-CP: {_num(f['full_online_services'])}/{_num(f['services'])} thủ tục "
+        f"cung cấp dịch vụ công trực tuyến toàn trình ({_share(f['full_online_share'])}); tiếp nhận "
+        f"{_num(total)} hồ sơ, trong đó trực tuyến {_num(online)} ({_pct(online, total)}).")]
+    if rows:
+        top = sorted(rows, key=lambda r: -r["dossiers"])[:TOP]
+        blocks.append(Table(
+            headers=["Thủ tục", "Cơ quan", "Hồ sơ", "Trực tuyến", "Tự động hóa", "Thời gian (ngày)", "Đúng hạn",
+                     "Hài lòng"],
+            rows=[[r["procedure"], r["agency"], _num(r["dossiers"]), _share(r["online_share"]),
+                   _share(r["automation_share"]), "N/A" if r["mean_days"] is None else _points(r["mean_days"]),
+                   _share(r["on_time_share"]), _share(r["satisfaction_share"])] for r in top],
+            numeric={2, 3, 4, 5, 6, 7}, widths=[2, 2.4, 1.2, 1.4, 1.4, 1.4, 1.4, 1.4],
+            caption="Bảng 8. Chỉ tiêu dịch vụ công trực tuyến theo thủ tục và cơ quan"))
+    if proactive:
+        blocks.append(Table(
+            headers=["Dịch vụ chủ động", "Mức", "Đã nhắc/thực hiện", "Người dân đồng ý", "Từ chối",
+                     "Từ sự kiện đến kết quả (ngày)"],
+            rows=[[f"{r['trigger']} — {r['name']}", _num(r["level"]), _num(r["sent"]), _num(r["acted"]),
+                   _num(r["refused"]), "N/A" if r["event_to_result_days"] is None else
+                   _points(r["event_to_result_days"])] for r in proactive],
+            numeric={1, 2, 3, 4, 5}, widths=[5, 1, 1.6, 1.6, 1.2, 2],
+            caption="Bảng 9. Dịch vụ công chủ động (Điều 19 khoản 2 Nghị định 224/2026/NĐ-CP)"))
+    else:
+        blocks.append(Paragraph("Trong kỳ không có dịch vụ công chủ động nào được thực hiện."))
+    return Section(title, blocks)
+
+
 SECTIONS: list[tuple[str, Callable]] = [
     ("dossiers", section_dossiers), ("index", section_index), ("late", section_late),
     ("feedback", section_feedback), ("obstacles", section_obstacles), ("simplification", section_simplification),
-    ("tasks", section_tasks),
+    ("tasks", section_tasks), ("online", section_online),
 ]
 
 

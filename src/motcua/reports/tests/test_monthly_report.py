@@ -39,7 +39,7 @@ def _text(section) -> str:
 def test_national_report_counts_what_the_dossiers_say(history):
     report = build_monthly(PERIOD, "national", today=date(2026, 1, 5))
     titles = [s.heading for s in report.sections]
-    assert titles[0].startswith("I. ") and titles[-1].startswith("VII. ") and len(titles) == 7
+    assert titles[0].startswith("I. ") and titles[-1].startswith("VIII. ") and len(titles) == 8
     start = datetime.combine(date(2025, 12, 1), time.min, tzinfo=TZ)
     received = Dossier.objects.filter(received_at__gte=start, received_at__lt=start + timedelta(days=31)).count()
     assert received > 0
@@ -119,3 +119,24 @@ def test_the_report_page_speaks_english_on_request(history, client):
     client.force_login(_user("vpcp-en", "VPCP", "supervisor"))
     page = client.get("/bao-cao/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Monthly report to the Working Group" in page and "Download the report" in page
+
+
+def test_the_report_carries_the_art19_online_and_proactive_figures():
+    from motcua.dossiers.tests.factories import procedure, submitted, vn
+    from motcua.proactive import services
+    from motcua.proactive.tests.factories import RUN_ON, age, triggers
+
+    procedure("1.000001")
+    submitted(at=vn(2026, 3, 2, 9))
+    submitted(at=vn(2026, 3, 31, 16), channel="in_person")  # the month's last day counts
+    report = build_monthly("2026-03", "national", today=date(2026, 4, 2))
+    online = report.sections[-1]
+    assert online.heading.startswith("VIII. ") and "tiếp nhận 2 hồ sơ, trong đó trực tuyến 1 (50,00%)" in _text(online)
+    assert online.blocks[1].rows[0][:4] == ["1.000001", "H01.TTPVHCC", "2", "50,0%"]
+    triggers("CCCD-DOITUOI")
+    age("001201001111", 25)
+    services.run(RUN_ON)
+    today = date.today()
+    report = build_monthly(f"{today:%Y-%m}", "national", today=today)
+    [row] = report.sections[-1].blocks[-1].rows
+    assert row[0].startswith("CCCD-DOITUOI") and row[2] == "1"
