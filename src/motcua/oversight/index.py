@@ -130,7 +130,7 @@ def unit_of(info: AgencyInfo, level: str, d: Directory) -> Unit | None:
             return None
         root = d.agencies[info.ministry_id]
         return Unit("ministry", root.id, root.code, root.name)
-    raise IndexError_(f"Unknown level {level!r}.")
+    raise IndexError_(f"Không có cấp {level!r}.")
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Scope:
             return None
         level, _, code = str(text).partition(":")
         if level not in ("province", "ministry", "commune", "agency") or not code:
-            raise IndexError_("Scope must be province:<code>, ministry:<code>, commune:<code> or agency:<code>.")
+            raise IndexError_("Phạm vi không hợp lệ: hãy chọn một tỉnh, bộ, xã hoặc cơ quan trong danh sách.")
         return cls(level, code)
 
     def __str__(self) -> str:
@@ -156,21 +156,21 @@ class Scope:
         if self.level == "agency":
             info = d.by_code.get(self.code)
             if info is None:
-                raise IndexError_(f"No agency {self.code!r}.")
+                raise IndexError_(f"Không có cơ quan {self.code!r}.")
             return {info.id}
         if self.level == "province":
             key = d.province_by_code.get(self.code.zfill(2))
             if key is None:
-                raise IndexError_(f"No province {self.code!r}.")
+                raise IndexError_(f"Không có tỉnh, thành phố mã {self.code!r}.")
             return {a.id for a in d.agencies.values() if a.province_id == key}
         if self.level == "commune":
             key = d.commune_by_code.get(self.code.zfill(5))
             if key is None:
-                raise IndexError_(f"No commune {self.code!r}.")
+                raise IndexError_(f"Không có xã, phường mã {self.code!r}.")
             return {a.id for a in d.agencies.values() if a.commune_id == key}
         info = d.by_code.get(self.code)
         if info is None or info.ministry_id != info.id:
-            raise IndexError_(f"No ministry {self.code!r}.")
+            raise IndexError_(f"Không có bộ, ngành {self.code!r}.")
         return {a.id for a in d.agencies.values() if a.ministry_id == info.id}
 
 
@@ -439,12 +439,12 @@ def compute(period: str | rules.Period, level: str, scope: str | Scope | None = 
     """The ranked index table of every unit of ``level`` (inside ``scope`` when given) for ``period``."""
     p = period if isinstance(period, rules.Period) else rules.parse_period(period)
     if level not in LEVELS:
-        raise IndexError_(f"Unknown level {level!r}: one of {', '.join(LEVELS)}.")
+        raise IndexError_(f"Không có cấp {level!r}: hãy chọn một cấp trong danh sách.")
     sc = scope if isinstance(scope, Scope) or scope is None else Scope.parse(scope)
     d = directory()
     within = sc.agencies(d) if sc else None
     if level == "procedure" and within is None:
-        raise IndexError_("The procedure level needs a scope (e.g. agency:H01.TTPVHCC or province:01).")
+        raise IndexError_("Cấp thủ tục cần chọn phạm vi (một cơ quan, xã, tỉnh hoặc bộ) trong danh sách.")
     by_procedure = level == "procedure"
     sums = _period_sums(p, within, by_procedure)
     balances = _balances(p.end, within, by_procedure)
@@ -652,7 +652,7 @@ def procedures_behind(period: str, level: str, code: str, indicator: str, part: 
         first = d.agencies[next(iter(agencies))] if agencies else None
         unit = unit_of(first, level, d) if first else None
         if unit is None:
-            raise IndexError_(f"No unit {code!r} at level {level!r}.")
+            raise IndexError_(f"Không có đơn vị {code!r} ở cấp này.")
     key = _catalog_key(unit, d, info)
     den_filter, num_filter = CATALOG_INDICATORS[indicator]
     chosen = [cf for cf in CatalogFact.objects.all() if _applies(cf, key) and den_filter(cf)]

@@ -276,7 +276,7 @@ def parse_period(text: str) -> Period:
         except ValueError:
             break
         return Period(f"{year}-W{week:02d}", kind, start, start + timedelta(days=6))
-    raise PeriodError(f"Unknown period {text!r}: write 2026, 2026-Q4, 2026-10 or 2026-W40.")
+    raise PeriodError(f"Không có kỳ {text!r}: hãy chọn một kỳ trong danh sách (năm, quý, tháng hoặc tuần).")
 
 
 def _shift(p: Period, n: int) -> str:

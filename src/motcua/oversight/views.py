@@ -39,9 +39,52 @@ def _params(request: HttpRequest) -> tuple[str, str, str]:
     return period, level, scope
 
 
+def period_choices(selected: str = "") -> list[tuple[str, str]]:
+    """The periods the forms offer (issue 14 point 5: chosen from a list, not typed as codes): this month and the 11
+    before, this quarter and the 3 before, this year and the one before; the selected one kept when valid."""
+    today = timezone.now().astimezone(rules.TZ).date()
+    month = rules.parse_period(f"{today.year}-{today.month:02d}")
+    quarter = rules.parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+    year = rules.parse_period(str(today.year))
+    periods = [*reversed(rules.trailing_periods(month, 12)), *reversed(rules.trailing_periods(quarter, 4)),
+               *reversed(rules.trailing_periods(year, 2))]
+    choices = [(p.key, p.label()) for p in periods]
+    if selected and selected not in dict(choices):
+        try:
+            p = rules.parse_period(selected)
+            choices.insert(0, (p.key, p.label()))
+        except rules.PeriodError:
+            pass
+    return choices
+
+
+def scope_choices(selected: str = "") -> list[tuple[str, str]]:
+    """The scopes the forms offer: the nation, every province and every ministry by name; the selected scope (a
+    commune or an agency reached by a link) kept with its name."""
+    d = index.directory()
+    choices = [("", _("Cả nước"))]
+    choices += sorted(((f"province:{code}", name) for code, name in d.provinces.values()), key=lambda c: c[1])
+    choices += sorted(((f"ministry:{a.code}", a.name) for a in d.agencies.values() if a.ministry_id == a.id),
+                      key=lambda c: c[1])
+    if selected and selected not in dict(choices):
+        kind, _sep, code = selected.partition(":")
+        name = None
+        if kind == "agency" and code in d.by_code:
+            name = d.by_code[code].name
+        elif kind == "commune" and code.zfill(5) in d.commune_by_code:
+            name = d.communes[d.commune_by_code[code.zfill(5)]][1]
+        choices.insert(1, (selected, name or selected))
+    return choices
+
+
+def _choices(period: str, scope: str) -> dict:
+    return {"periods": period_choices(period), "scopes": scope_choices(scope)}
+
+
 def _error(request: HttpRequest, message: str, period: str, level: str, scope: str) -> HttpResponse:
     return render(request, "oversight/index.html", {"error": message, "period": period, "level": level,
-                                                    "scope": scope, "levels": LEVEL_CHOICES}, status=400)
+                                                    "scope": scope, "levels": LEVEL_CHOICES,
+                                                    **_choices(period, scope)}, status=400)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -133,7 +176,7 @@ def index_page(request: HttpRequest) -> HttpResponse:
         "period_label": p.label(), "previous": p.previous().key, "chart": chart, "trend_rows": trend_rows,
         "trend_labels": trend_labels, "crumbs": crumbs, "group_names": list(rules.GROUPS.values()),
         "level_name": index.LEVEL_NAMES[level], "page": page, "count": len(table["rows"]),
-        "query": urlencode({"period": period, "level": level, "scope": scope}),
+        "query": urlencode({"period": period, "level": level, "scope": scope}), **_choices(period, scope),
     })
 
 
@@ -221,8 +264,8 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     try:
         table = queries.evaluation_table(period, scope or None)
     except (index.IndexError_, rules.PeriodError) as error:
-        return render(request, "oversight/evaluation.html", {"error": str(error), "period": period, "scope": scope},
-                      status=400)
+        return render(request, "oversight/evaluation.html", {"error": str(error), "period": period, "scope": scope,
+                                                             **_choices(period, scope)}, status=400)
     page = Paginator(table["rows"], 100).get_page(request.GET.get("page"))
     bands = {}
     for r in table["rows"]:
@@ -232,7 +275,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/evaluation.html", {
         "table": table, "page": page, "period": period, "scope": scope,
         "bands": [(name, bands.get(name, 0)) for name in names],
-        "query": urlencode({"period": period, "scope": scope}),
+        "query": urlencode({"period": period, "scope": scope}), **_choices(period, scope),
     })
 
 
