@@ -127,7 +127,9 @@ class ProactiveCase(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trigger", "change_id", "personal_id"],
                                                name="proactive_case_once")]
-        indexes = [models.Index(fields=["personal_id", "state"], name="proactive_case_person")]
+        indexes = [models.Index(fields=["personal_id", "state"], name="proactive_case_person"),
+                   # services._already_served: who already has a trigger's result, by subject, once per batch.
+                   models.Index(fields=["subject", "state"], name="proactive_case_subject")]
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
