@@ -151,6 +151,30 @@ def describe_access(entries: list[AccessLogEntry]) -> list[dict[str, Any]]:
     return rows
 
 
+def grouped_access(personal_id: str) -> list[dict[str, Any]]:
+    """The person's access log as they read it (issue 14 point 11): one row per dossier × registry, newest first,
+    with the number of accesses and their time range; the agencies, officers, purposes and fields of the group's
+    accesses gathered, the outcome of its latest. Accesses without a dossier group by registry and purpose."""
+    entries = list(data_access(personal_id))
+    described = describe_access(entries)
+    groups: dict[tuple, dict[str, Any]] = {}
+    for row in described:  # newest first: the first row of a group is its latest access
+        key = (row["dossier"], row["registry"]["name"], "" if row["dossier"] else row["purpose"])
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = {**row, "count": 0, "first_at": row["at"], "last_at": row["at"], "agencies": [],
+                                   "officers": [], "purposes": [], "fields": []}
+        group["count"] += 1
+        group["first_at"] = row["at"]
+        for name, value in (("agencies", row["agency"]), ("officers", row["officer"]), ("purposes", row["purpose"])):
+            if value and value not in group[name]:
+                group[name].append(value)
+        for field in row["fields"]:
+            if field not in group["fields"]:
+                group["fields"].append(field)
+    return list(groups.values())
+
+
 def data_access_page(personal_id: str, page: int, page_size: int) -> tuple[list[dict[str, Any]], int]:
     """One page (1-based) of the person's access log, described, and the total count."""
     qs = data_access(personal_id)

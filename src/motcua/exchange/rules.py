@@ -32,6 +32,17 @@ ROLES = OFFICER_ROLES | {SELF_SERVICE, SYSTEM}
 MAX_PURPOSE = 500
 
 
+def clip_words(text: str, limit: int = MAX_PURPOSE) -> str:
+    """``text`` within ``limit`` characters, cut at a word boundary with "…" when too long (issue 14 point 11: a
+    purpose shown to the person is never cut mid-word)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    whole = text[len(head)].isspace() or " " not in head.strip()  # the head ends on a whole word, or is one word
+    cut = head if whole else head.rsplit(None, 1)[0]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool

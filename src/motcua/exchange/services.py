@@ -184,7 +184,7 @@ def _entry(r: LogRecord, shard: int, seq: int) -> AccessLogEntry:
                           attributes=list(r.attributes), agency_code=r.agency_code[:40],
                           actor_username=r.actor_username[:150], actor_name=r.actor_name[:255], role=r.role[:20],
                           dossier_code=r.dossier_code[:60], procedure_code=r.procedure_code[:40],
-                          purpose=r.purpose[: rules.MAX_PURPOSE], outcome=r.outcome, reason=r.reason,
+                          purpose=rules.clip_words(r.purpose), outcome=r.outcome, reason=r.reason,
                           latency_ms=latency, grant_id=r.grant_id)
 
 

@@ -14,10 +14,12 @@ PAGE_SIZE = 20
 
 @login_required
 def data_access(request: HttpRequest) -> HttpResponse:
-    """Every access to the signed-in person's data, newest first, 20 a page."""
+    """Every access to the signed-in person's data, one row per dossier and registry (issue 14 point 11), newest
+    first, 20 rows a page."""
     personal_id = queries.personal_id_of(request.user)
-    context = {"personal_id": personal_id, "rows": [], "page": None}
+    context = {"personal_id": personal_id, "rows": [], "page": None, "accesses": 0}
     if personal_id:
-        page = Paginator(queries.data_access(personal_id), PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, rows=queries.describe_access(list(page.object_list)))
+        groups = queries.grouped_access(personal_id)
+        page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, rows=list(page.object_list), accesses=sum(g["count"] for g in groups))
     return render(request, "exchange/data_access.html", context)

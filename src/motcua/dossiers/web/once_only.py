@@ -261,6 +261,7 @@ def fetch_replacements(form: forms.Form, ctx: OnceOnly, user, procedure_code: st
     then refused (exchange.services.fetch)."""
     from motcua.exchange import services as exchange
     from motcua.exchange.errors import ExchangeError
+    from motcua.exchange.rules import clip_words
 
     data = form.cleaned_data
     missing = False
@@ -279,7 +280,7 @@ def fetch_replacements(form: forms.Form, ctx: OnceOnly, user, procedure_code: st
             replacement.result = exchange.fetch(
                 replacement.registry, ctx.personal_id, attributes=replacement.attributes, actor=user,
                 role="citizen", purpose=_("Thay thế giấy tờ “%(document)s” khi nộp hồ sơ thủ tục %(code)s")
-                % {"document": doc.name[:200], "code": procedure_code}, procedure_code=procedure_code)
+                % {"document": clip_words(doc.name, 200), "code": procedure_code}, procedure_code=procedure_code)
         except ExchangeError as error:
             replacement.error = _("Không lấy được dữ liệu từ %(source)s (%(reason)s). Hãy tải lên bản giấy tờ này "
                                   "để nộp hồ sơ ngay; thông tin bạn đã nhập vẫn được giữ, chỉ cần chọn lại các tệp.") \

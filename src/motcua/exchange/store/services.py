@@ -19,6 +19,7 @@ from motcua.dossiers import documents as dossier_documents
 from motcua.dossiers.documents import UPLOAD_ACTION
 from motcua.dossiers.models import DocumentKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import Role, State
+from motcua.exchange.rules import clip_words
 
 from . import rules
 from .models import ItemSource, StoreItem, StoreItemUse
@@ -247,7 +248,7 @@ def replace_by_registry(user, dossier_code: str, required_document: int, at: dat
     personal_id = personal_id_of(user) or ""
     result = exchange.fetch(kind.registry, personal_id, attributes=kind.attributes, actor=user, role="citizen",
                             dossier_code=dossier.code, procedure_code=dossier.procedure.code,
-                            purpose=f"Thay thế giấy tờ “{component.name[:200]}” trong hồ sơ {dossier.code}")
+                            purpose=f"Thay thế giấy tờ “{clip_words(component.name, 200)}” trong hồ sơ {dossier.code}")
     spec = registries.SPECS[result.registry]
     proof = evidence.registry_extract(
         registry=result.registry, label=result.source, authority=result.authority, identifier=result.identifier,
