@@ -351,7 +351,10 @@ CELERY_TASK_DEFAULT_QUEUE = MOTCUA_JOBS_QUEUE
 CELERY_TASK_ACKS_LATE = True  # a message is acknowledged after its task ran: a killed worker's job comes back
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": MOTCUA_BROKER_VISIBILITY_TIMEOUT}
+# kombu 5.7 scans for such messages only on every 10th restore attempt (about every 100 s): scan on each one (every
+# 10 s per worker, one small Redis query), so a dead worker's job comes back soon after its visibility timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": MOTCUA_BROKER_VISIBILITY_TIMEOUT,
+                                   "unacked_restore_throttle": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"

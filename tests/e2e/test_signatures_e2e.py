@@ -51,7 +51,7 @@ def test_a_scan_added_at_the_desk_is_signed_and_its_verification_shown(seeded, l
         verdict = desk.locator("[data-signature]")
         expect(verdict).to_have_attribute("data-signature", "valid")
         expect(verdict).to_contain_text("Chữ ký số hợp lệ")
-        expect(verdict).to_contain_text("Hoa Lê Thị (DEMO)")
+        expect(verdict).to_contain_text("Lê Thị Hoa (DEMO)")
         expect(verdict).to_contain_text("Điều 17 khoản 1 điểm c")
         expect(desk.locator("[data-badge=demo-signature]")).to_be_visible()
         desk.screenshot(path=str(SHOTS / "signature-1-desk-scan.png"), full_page=True)

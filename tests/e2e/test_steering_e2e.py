@@ -17,7 +17,7 @@ PASSWORD = "mat-khau-e2e-2026"
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

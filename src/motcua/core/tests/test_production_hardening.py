@@ -21,7 +21,9 @@ SRC = Path(__file__).resolve().parents[3]
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL"))}
+    # The e2e conftest allows async-unsafe calls for Playwright in this process; a deployment never has it.
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("MOTCUA_", "DATABASE_URL")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {**clean, "MOTCUA_VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "motcua.settings",
            "PYTHONPATH": f"{SRC}{os.pathsep}{clean.get('PYTHONPATH', '')}", **env}
     return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
