@@ -75,7 +75,7 @@ def test_both_formats_render_and_the_command_writes_them(history, tmp_path, caps
     call_command("report", "monthly", "--period", PERIOD, "--out", str(out))
     assert out.stat().st_size > 10_000
     captured = capsys.readouterr()
-    assert "Wrote" in captured.out and "8/8" in captured.err  # the progress bar reached the end
+    assert "Wrote" in captured.out and "9/9" in captured.err  # the progress bar reached the end
     with pytest.raises(CommandError, match=r"\.docx or \.pdf"):
         call_command("report", "monthly", "--period", PERIOD, "--out", str(tmp_path / "x.txt"))
     with pytest.raises(CommandError, match="YYYY-MM"):
