@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browsing import sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 WIDTHS = {"desktop": 1280, "phone": 390}
@@ -41,18 +42,8 @@ def seeded(transactional_db, settings, tmp_path):
 
 
 def _sign_in(browser, base: str, width: int):
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    page.goto(base + "/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(CITIZEN_ID)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-    return context, page
-
+    page = sign_in(browser, base, CITIZEN_ID, PASSWORD, width=width)
+    return page.context, page
 
 def test_a_citizen_chooses_the_ward_by_name_and_lands_on_the_error_summary(seeded, live_server, tmp_path, browser):
     from playwright.sync_api import expect

@@ -21,9 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
+from browsing import sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
@@ -82,19 +84,8 @@ def seeded(transactional_db, settings, tmp_path):
     return {"citizen": citizen, **officers}
 
 
-def _sign_in(browser, base: str, username: str):
-    """A new browser context (its own cookies) signed in through the portal's sign-in page."""
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
-    page = context.new_page()
-    page.goto(base + "/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-    return page
+# Each person signs in in a context of their own, which keeps what they download.
+_sign_in = partial(sign_in, password=PASSWORD, accept_downloads=True)
 
 
 def _act(page, label: str) -> None:

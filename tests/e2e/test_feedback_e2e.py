@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
+from browsing import sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
@@ -62,18 +64,7 @@ def seeded(transactional_db, settings, tmp_path):
     return {"citizen": citizen, **officers}
 
 
-def _sign_in(browser, base: str, username: str):
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    page.goto(base + "/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.wait_for_url(re.compile(r"^(?!.*/dang-nhap/)"))
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-    return page
+_sign_in = partial(sign_in, password=PASSWORD)
 
 
 def _state(code: str) -> str:

@@ -5,10 +5,11 @@ listed. Each person has a browser context of their own; screenshots go to ``var/
 
 from __future__ import annotations
 
-import re
+from functools import partial
 from pathlib import Path
 
 import pytest
+from browsing import sign_in
 
 from motcua.steering.tests.factories import leader, member, officer, standing
 
@@ -31,15 +32,7 @@ def people():
     return users
 
 
-def _sign_in(browser, base: str, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    page.goto(base + "/dang-nhap/?next=/chi-dao/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.wait_for_url(re.compile(r".*/chi-dao/$"))
-    return page
+_sign_in = partial(sign_in, password=PASSWORD, next_path="/chi-dao/")
 
 
 def test_an_obstacle_from_the_member_report_to_the_leader_view(people, live_server, browser):
