@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ExchangeConfig(AppConfig):
     name = "motcua.exchange"
     verbose_name = "Once-only data exchange (registries, access log, data store, linked groups)"
+
+    def ready(self) -> None:
+        # The personal-ID cache must be cleared by every process that can change a link, a membership or a user
+        # (core.ttlcache): connect it before any request.
+        from motcua.core.ttlcache import connect_all
+
+        from . import queries  # noqa: F401  (defines the cache)
+
+        connect_all()

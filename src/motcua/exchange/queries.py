@@ -10,8 +10,28 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from motcua.core.identifiers import personal_id_error
+from motcua.core.ttlcache import MISSING, TTLCache
 
 from .models import AccessGrant, AccessLogEntry, Outcome, PersonLink
+
+
+def _personal_id_senders() -> tuple[type, ...]:
+    from django.contrib.auth import get_user_model
+
+    from motcua.units.models import Membership
+
+    return (PersonLink, Membership, get_user_model())
+
+
+def _personal_id_seconds() -> float:
+    from motcua.core.auth import cache_seconds
+
+    return cache_seconds()
+
+
+# user id → personal ID ("" for none), in the shared cache with the tokens' lifetime: an online submission and every
+# citizen page ask it; a new or removed link, membership or account clears it on every server at once (core.ttlcache).
+_personal_ids = TTLCache("personal-ids", _personal_id_seconds, _personal_id_senders)
 
 
 def personal_id_of(user) -> str | None:
@@ -21,6 +41,15 @@ def personal_id_of(user) -> str | None:
     (``ENVIRONMENT = "production"``) only the link counts: a user name proves nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    key = (user.pk, getattr(settings, "ENVIRONMENT", ""))
+    found = _personal_ids.get(key)
+    if found is MISSING:
+        found = _personal_id_from_db(user) or ""
+        _personal_ids.put(key, found)
+    return found or None
+
+
+def _personal_id_from_db(user) -> str | None:
     link = PersonLink.objects.filter(user_id=user.pk).values_list("personal_id", flat=True).first()
     if link:
         return link

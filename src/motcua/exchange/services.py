@@ -133,23 +133,45 @@ def append_log(records: Sequence[LogRecord]) -> list[AccessLogEntry]:
     entries: list[AccessLogEntry | None] = [None] * len(records)
     linked: list[AccessLogEntry] = []
     with transaction.atomic():
-        for shard in sorted(by_shard):  # a fixed lock order: no deadlock between batches
-            head = AccessLogHead.objects.select_for_update().filter(shard=shard).first()
-            if head is None:  # created by migration 0002 or on first use (a flushed test database lacks them)
-                AccessLogHead.objects.bulk_create([AccessLogHead(shard=shard)], ignore_conflicts=True)
-                head = AccessLogHead.objects.select_for_update().get(shard=shard)
+        heads = _lock_heads(sorted(by_shard))
+        for head in heads:
             seq, prev = head.seq, head.hash
-            batch = []
-            for i in by_shard[shard]:
+            for i in by_shard[head.shard]:
                 seq += 1
-                entry = entries[i] = _entry(records[i], shard, seq)
+                entry = entries[i] = _entry(records[i], head.shard, seq)
                 entry.prev_hash, entry.hash = prev, link_hash(prev, entry.chain_content())
-                batch.append(entry)
+                linked.append(entry)
                 prev = entry.hash
-            linked.extend(batch)
-            AccessLogHead.objects.filter(shard=shard).update(seq=seq, hash=prev)
-        _insert_entries(linked)  # every chain's new links in one insert, in the same transaction as the heads
+            head.seq, head.hash = seq, prev
+        # Every touched head moved by one statement and every new link in one insert, in the transaction that
+        # holds the heads' locks: the locks are held for three round trips whatever the number of chains (an
+        # officer's list page touches a dozen; bench/dossiers.py --only queue, "API list").
+        _move_heads(heads)
+        _insert_entries(linked)
     return entries
+
+
+def _move_heads(heads: list[AccessLogHead]) -> None:
+    """Write the heads' new ``seq`` and ``hash`` in one UPDATE joined to a VALUES list (PostgreSQL and SQLite both
+    name its columns column1…; Django's ``bulk_update`` builds a CASE per row and costs more than the rest of the
+    append)."""
+    table = AccessLogHead._meta.db_table
+    rows = ", ".join(["(%s, %s, %s)"] * len(heads))
+    params = [value for h in heads for value in (h.shard, h.seq, h.hash)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET seq = v.column2, hash = v.column3 FROM (VALUES {rows}) AS v "
+                       f"WHERE {table}.shard = v.column1", params)
+
+
+def _lock_heads(shards: list[int]) -> list[AccessLogHead]:
+    """Lock the heads of ``shards`` (sorted) with one statement, in shard order — a fixed lock order, so two
+    batches never deadlock. Heads missing (created by migration 0002; a flushed test database lacks them) are
+    created first."""
+    heads = list(AccessLogHead.objects.select_for_update().filter(shard__in=shards).order_by("shard"))
+    if len(heads) < len(shards):
+        AccessLogHead.objects.bulk_create([AccessLogHead(shard=s) for s in shards], ignore_conflicts=True)
+        heads = list(AccessLogHead.objects.select_for_update().filter(shard__in=shards).order_by("shard"))
+    return heads
 
 
 COPY_FROM = 200  # on PostgreSQL, batches of at least this many entries are written with COPY

@@ -153,7 +153,7 @@ class DossierListView(DossierAPIView):
         now = timezone.now()
         viewer = access.viewer_for(request.user)
         queryset = _filtered(access.visible(viewer, Dossier.objects.select_related(
-            "agency", "procedure", "procedure_version")), data, now)
+            "agency", "procedure", "procedure_version").defer(*_list_row_unused())), data, now)
         context = {"now": now, "calendars": {}}
         predicate = None
         if "at_risk" in data:
@@ -329,6 +329,18 @@ def _filtered(queryset: QuerySet[Dossier], data: dict, now: datetime) -> QuerySe
         if f"{name}_to" in data:
             queryset = queryset.filter(**{f"{field}__lt": _day_start(data[f"{name}_to"] + timedelta(days=1))})
     return queryset
+
+
+@functools.cache
+def _list_row_unused() -> tuple[str, ...]:
+    """The columns a list row does not show (``represent_list_row``): the procedure version's texts (requirements,
+    legal basis, forms… — kilobytes per row) and the prefill snapshot stay in the database."""
+    from motcua.catalog.models import Procedure, ProcedureVersion
+
+    version = [f"procedure_version__{f.name}" for f in ProcedureVersion._meta.concrete_fields
+               if f.name not in ("id", "procedure", "name")]
+    procedure = [f"procedure__{f.name}" for f in Procedure._meta.concrete_fields if f.name not in ("id", "code")]
+    return ("prefill", *version, *procedure)
 
 
 def _after(queryset: QuerySet[Dossier], position: tuple[datetime | None, str] | None) -> QuerySet[Dossier]:
