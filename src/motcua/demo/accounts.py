@@ -18,9 +18,11 @@ from dataclasses import asdict, dataclass
 
 from django.db import transaction
 
+from motcua.units.models import HANDLING_ROLES
+
 # Agencies with demo officers: a commune committee, a province service centre, a ministry.
 OFFICER_AGENCIES: tuple[str, ...] = ("H01.X00070", "H01.TTPVHCC", "BTP")
-OFFICER_ROLES: tuple[str, ...] = ("desk_officer", "specialist", "leader")
+OFFICER_ROLES: tuple[str, ...] = tuple(str(role) for role in HANDLING_ROLES)  # the demo officers handle dossiers
 SUPERVISOR_AGENCIES: tuple[str, ...] = ("H01", "VPCP")
 
 

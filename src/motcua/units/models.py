@@ -101,6 +101,31 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Giám sát")
 
 
+# The sets of roles, each named for what it means (issue 15 point 3: ``OFFICER_ROLES`` was written eight times with
+# three meanings). Tuples in the order the officer pages offer them.
+HANDLING_ROLES: tuple[str, ...] = (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER)
+"""Who handles a dossier or a feedback item (receives, appraises, approves; Decree 118/2025 Art. 15–22): they act on
+it and see the applicant's personal data in full (Law on Personal Data Protection 2025 Art. 3: minimum data)."""
+DOSSIER_ROLES: tuple[str, ...] = (*HANDLING_ROLES, Role.SUPERVISOR)
+"""Who works with dossiers: those who handle them, and supervisors, who only read them."""
+STAFF_ROLES: tuple[str, ...] = tuple(Role.values)
+"""Every role an officer holds in an agency, the catalog officer's (who handles no dossier) included."""
+APPLICANT = "applicant"
+SYSTEM = "system"
+# The Vietnamese names of the roles that act without a membership; the membership roles' are ``Role``'s labels.
+_ACTOR_LABELS = {APPLICANT: _("Người nộp hồ sơ"), SYSTEM: _("Hệ thống")}
+
+
+def role_label(role: str | None) -> str:
+    """A role code (``desk_officer``) as people read it (Cán bộ một cửa), in the active language; the code itself
+    for an unknown role, "" for none."""
+    if not role:
+        return ""
+    if role in Role.values:
+        return str(Role(role).label)
+    return str(_ACTOR_LABELS.get(str(role), role))
+
+
 class Membership(models.Model):
     """An officer's role in an agency. One officer may hold several roles, in several agencies."""
 
