@@ -1,68 +1,37 @@
-"""Writes of the applicants' evaluation (Decree 118/2025 Art. 33(1)(a)–(i)): online on the dossier page after the
-result (Art. 31(1)(c)), or on paper at the desk, recorded by a desk officer of the agency (Art. 31(1)(a)).
+"""The applicants' evaluation (Decree 118/2025 Art. 33(1)(a)–(i)) as oversight keeps it: the answers to each criterion
+in :class:`~.models.CitizenEvaluation`, for the evaluation of agencies (Art. 32–34).
 
-One evaluation per dossier, once the result is returned: the overall verdict goes through
-``motcua.dossiers.services.rate`` (the dossier's ``rating``, its ``rate`` event and index 6.3), the answers to each
-criterion into :class:`~.models.CitizenEvaluation`, in the same transaction. Answers are 2 (satisfied), 1
-(acceptable), 0 (not satisfied) or empty (no answer); the text of point (i) is kept as written, never as markup.
+The questions, the answers' rule and the write belong to the dossier (:mod:`motcua.dossiers.rating`: the applicant
+online after the result, Art. 31(1)(c), or a desk officer entering the paper form, Art. 31(1)(a)); :func:`keep` is
+registered there when the app is ready (``apps.py``) and runs in the evaluation's transaction. The text of point (i)
+is kept as written, never as markup.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
-from motcua.dossiers import services
+from motcua.dossiers import rating
+from motcua.dossiers.rating import FIELDS as FIELDS  # re-exported
+from motcua.dossiers.rating import OTHER_MAX as OTHER_MAX  # re-exported
+from motcua.dossiers.rating import BadEvaluation as BadEvaluation  # re-exported
+from motcua.dossiers.rating import clean_answers as clean_answers  # re-exported
 from motcua.dossiers.transitions import Role
 
 from .models import CitizenEvaluation
-from .rules import CITIZEN_CRITERIA, local_day
-
-FIELDS = tuple(c.field for c in CITIZEN_CRITERIA)
-OTHER_MAX = 2000
+from .rules import local_day
 
 
-class BadEvaluation(ValueError):
-    """An answer outside 0/1/2, an unknown key or a text too long."""
-
-
-def clean_answers(raw: dict) -> dict:
-    """The answers as stored: each criterion 0/1/2 or None, ``extra_costs`` True/False/None, ``other`` text.
-    Unknown keys are refused."""
-    unknown = set(raw) - {*FIELDS, "extra_costs", "other"}
-    if unknown:
-        raise BadEvaluation(f"Unknown answers: {', '.join(sorted(unknown))}.")
-    out: dict = {}
-    for name in FIELDS:
-        value = raw.get(name)
-        if value in (None, ""):
-            out[name] = None
-            continue
-        if isinstance(value, bool) or str(value) not in ("0", "1", "2"):
-            raise BadEvaluation(f"{name}: answer 2 (satisfied), 1 (acceptable) or 0 (not satisfied).")
-        out[name] = int(value)
-    costs = raw.get("extra_costs")
-    out["extra_costs"] = None if costs in (None, "") else str(costs).lower() in ("1", "true", "yes", "co", "có")
-    other = str(raw.get("other") or "").strip()
-    if len(other) > OTHER_MAX:
-        raise BadEvaluation(f"other: at most {OTHER_MAX} characters.")
-    out["other"] = other
-    return out
+def keep(evaluation: rating.Evaluation) -> CitizenEvaluation:
+    """Store the answers of one evaluation (the recorder registered with :mod:`motcua.dossiers.rating`)."""
+    return CitizenEvaluation.objects.create(
+        dossier=evaluation.dossier, agency_id=evaluation.dossier.agency_id, channel=evaluation.channel,
+        recorded_by=evaluation.actor if evaluation.role != Role.APPLICANT else None, at=evaluation.at,
+        day=local_day(evaluation.at), satisfied=evaluation.satisfied, **evaluation.answers)
 
 
 def record(dossier_code: str, satisfied: bool, answers: dict, *, actor, role: str = Role.APPLICANT,
            at: datetime | None = None) -> CitizenEvaluation:
-    """Record the evaluation of a returned dossier, once. ``role``: the applicant online, or a desk officer entering
-    the paper form. Raises :class:`BadEvaluation`, and what ``services.rate`` raises (RuleViolation
-    ``rating_before_return`` / ``already_rated``, ActorNotAllowed, DossierNotFound)."""
-    cleaned = clean_answers(answers)
-    channel = "online" if role == Role.APPLICANT else "desk"
-    at = at or timezone.now()
-    with transaction.atomic():
-        dossier = services.rate(dossier_code, satisfied, actor=actor, at=at, role=role, data={"channel": channel})
-        return CitizenEvaluation.objects.create(
-            dossier=dossier, agency_id=dossier.agency_id, channel=channel,
-            recorded_by=actor if role != Role.APPLICANT else None, at=at, day=local_day(at), satisfied=satisfied,
-            **cleaned)
+    """:func:`motcua.dossiers.rating.record`, returning the answers as kept here. Raises what it raises."""
+    kept = rating.record(dossier_code, satisfied, answers, actor=actor, role=role, at=at)
+    return next(row for row in kept if isinstance(row, CitizenEvaluation))

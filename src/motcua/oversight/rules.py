@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from motcua.core.calendar import TZ
+from motcua.dossiers import rating
 
 from .models import DAILY_COUNTERS
 
@@ -533,19 +534,10 @@ AGENCY_CRITERIA: tuple[Criterion, ...] = (
     Criterion("đ", "Mức độ hài lòng", (6,)),
 )
 
-# Art. 33(1)(a)–(i): what the applicant evaluates. Answers: 2 satisfied, 1 acceptable, 0 not satisfied.
-CITIZEN_CRITERIA: tuple[Criterion, ...] = (
-    Criterion("a", "Thời gian trả kết quả so với quy định", field="time_vs_limit"),
-    Criterion("b", "Số lượng cơ quan, đơn vị phải liên hệ để hoàn thiện hồ sơ", field="agencies_contacted"),
-    Criterion("c", "Số lần phải liên hệ với cơ quan tiếp nhận để hoàn thiện hồ sơ", field="contacts_to_complete"),
-    Criterion("d", "Tính chính xác, đầy đủ, kịp thời của thông tin TTHC được công khai", field="information_accuracy"),
-    Criterion("đ", "Thái độ ứng xử của cán bộ hướng dẫn, tiếp nhận, giải quyết hồ sơ", field="officer_conduct"),
-    Criterion("e", "Sự phù hợp với pháp luật của kết quả và chi phí thực hiện TTHC", field="lawfulness_and_costs"),
-    Criterion("g", "Thời gian và chất lượng giải trình đối với phản ánh, kiến nghị, khiếu nại, tố cáo",
-              field="explanations"),
-    Criterion("h", "Tiến độ và chất lượng cung cấp dịch vụ công trực tuyến", field="online_service"),
-)
-ANSWERS: tuple[tuple[int, str], ...] = ((2, "Hài lòng"), (1, "Bình thường"), (0, "Không hài lòng"))
+# Art. 33(1)(a)–(h): what the applicant evaluates — the questions the dossier pages ask (motcua.dossiers.rating),
+# as criteria of the evaluation. Answers: 2 satisfied, 1 acceptable, 0 not satisfied.
+CITIZEN_CRITERIA: tuple[Criterion, ...] = tuple(Criterion(q.letter, q.name, field=q.field) for q in rating.QUESTIONS)
+ANSWERS: tuple[tuple[int, str], ...] = rating.ANSWERS
 
 # No bands are set by Decree 118/2025 [open]: the default below (share of the 100 points of the criteria) is
 # motcua's, overridable with settings.MOTCUA_EVALUATION_BANDS = [[floor, name], …] (highest floor first).
