@@ -6,6 +6,7 @@ Every write goes through :mod:`motcua.dossiers.services`; models carry data and 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC
 
 from django.conf import settings
@@ -41,6 +42,18 @@ class ChannelKind(models.TextChoices):
 
 STATE_CHOICES = [(str(s), str(s)) for s in State if s is not State.NEW]
 ROLE_CHOICES = [(str(r), str(r)) for r in Role]
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user, *, as_applicant: bool = True, as_officer: bool = True,
+                   proved_codes: Iterable[str] = ()) -> DossierQuerySet:
+        """The dossiers ``user`` (or an :class:`~motcua.dossiers.access.Viewer`) may read — the one rule,
+        :func:`motcua.dossiers.access.visible`: as their applicant, and as an officer or supervisor of their agency
+        (a page that serves one relationship leaves the other out), and those the visitor proved in the session."""
+        from .access import Viewer, viewer_for, visible
+
+        viewer = user if isinstance(user, Viewer) else viewer_for(user, as_applicant=as_applicant)
+        return visible(viewer, self, as_applicant=as_applicant, as_officer=as_officer, proved_codes=proved_codes)
 
 
 class Dossier(models.Model):
@@ -152,6 +165,8 @@ class Dossier(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from types import MappingProxyType
 
 from django.db.models import CharField, F, Func, Q, QuerySet
 
@@ -17,8 +16,9 @@ from motcua.core.ttlcache import MISSING, TTLCache
 from motcua.units.models import Agency, Membership
 
 from . import rules
-from .models import Dossier, DossierEvent
-from .transitions import State, allowed_actions, is_terminal
+from .documents import UPLOAD_ACTION
+from .models import Dossier, DossierDocument, DossierEvent
+from .transitions import Role, State, allowed_actions, is_terminal
 
 # Working calendars per agency, per process (issue 3 "Speed": a calendar built per request starts with cold
 # per-year indexes, the largest part of a queue page's deadline badges). A per-process cache that cannot be wrong:
@@ -129,19 +129,106 @@ def person_name(user) -> str:
     return name or user.get_username()
 
 
-def dossier_by_code(code: str) -> Dossier | None:
+def published_procedure(code: str):
+    """The procedure with ``code`` and its current version, when that version is published (nothing else is
+    submitted or entered); ``(None, None)`` otherwise."""
+    from motcua.catalog.models import Procedure, VersionStatus
+
+    procedure = Procedure.objects.select_related("current_version").filter(code=code).first() if code else None
+    version = procedure.current_version if procedure else None
+    if version is None or version.status != VersionStatus.PUBLISHED:
+        return None, None
+    return procedure, version
+
+
+def required_documents(version) -> list:
+    """The documents the procedure version requires, in the catalog's order."""
+    from motcua.catalog.models import RequiredDocument
+
+    return list(RequiredDocument.objects.filter(version=version).order_by("position"))
+
+
+def channels(version, *, with_fees: bool = False) -> list:
+    """The procedure version's channels (in person, online, postal) in the catalog's order, with their fees."""
+    from motcua.catalog.models import Channel
+
+    rows = Channel.objects.filter(version=version).order_by("position")
+    return list(rows.prefetch_related("fees") if with_fees else rows)
+
+
+def agency_exists(code: str) -> bool:
+    return Agency.objects.filter(code=code).exists()
+
+
+def agencies(ids: Iterable[int]) -> list[Agency]:
+    """The agencies with these ids in code order, with their parent and administrative unit."""
+    return list(Agency.objects.filter(pk__in=list(ids)).select_related("parent", "unit").order_by("code"))
+
+
+def agencies_under(code: str, among: Iterable[int]) -> list[int]:
+    """Those of the agency ids ``among`` whose code is ``code`` or starts with it (``H01`` = the province)."""
+    in_scope = set(among)
+    matching = Agency.objects.filter(Q(code=code) | Q(code__startswith=f"{code}.")).values_list("pk", flat=True)
+    return [pk for pk in matching if pk in in_scope]
+
+
+def person_names(usernames: Iterable[str]) -> dict[str, str]:
+    """Full names (Vietnamese order) by username; unknown usernames are left out."""
+    from django.contrib.auth import get_user_model
+
+    usernames = set(usernames)
+    if not usernames:
+        return {}
+    return {u.get_username(): person_name(u) for u in get_user_model().objects.filter(username__in=usernames)}
+
+
+def specialists(agency: Agency) -> list[tuple[str, str]]:
+    """(username, full name) of the agency's specialists, by username: whom a leader may assign a dossier."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(memberships__agency=agency, memberships__role="specialist")
+    return [(u.get_username(), person_name(u)) for u in users.distinct().order_by("username")]
+
+
+def dossier_by_code(code: str, among: QuerySet[Dossier] | None = None) -> Dossier | None:
     """The dossier with ``code``, or with ``code`` as an earlier code (given the competent authority's identifier on
-    receipt, Decree 118/2025 Art. 28(2)(a): old codes stay valid for lookup)."""
-    found = Dossier.objects.select_related("agency", "procedure", "procedure_version").filter(code=code).first()
+    receipt, Decree 118/2025 Art. 28(2)(a): old codes stay valid for lookup), among the dossiers the caller may see
+    (``Dossier.objects.visible_to(…)``; all of them by default)."""
+    among = (Dossier.objects.all() if among is None else among).select_related("agency", "procedure",
+                                                                              "procedure_version")
+    found = among.filter(code=code).first()
     if found is None:
-        found = (Dossier.objects.select_related("agency", "procedure", "procedure_version")
-                 .filter(code_aliases__code=code).first())
+        found = among.filter(code_aliases__code=code).first()
     return found
 
 
 def timeline(dossier: Dossier) -> list[DossierEvent]:
     """The dossier's events in order."""
     return list(DossierEvent.objects.filter(dossier=dossier).select_related("actor").order_by("seq"))
+
+
+def documents(dossier: Dossier) -> list[DossierDocument]:
+    """The dossier's documents in upload order, with the account that uploaded each."""
+    return list(DossierDocument.objects.filter(dossier=dossier).select_related("uploaded_by")
+                .order_by("uploaded_at", "pk"))
+
+
+def document(dossier: Dossier, document_id: int) -> DossierDocument | None:
+    """One document of the dossier, or None (a document of another dossier is not found)."""
+    return DossierDocument.objects.filter(dossier=dossier, pk=document_id).first()
+
+
+# The states in which an officer's upload is the electronic result rather than a paper of the dossier.
+RESULT_UPLOAD_STATES = (State.APPROVED, State.RESULT_ISSUED)
+
+
+def result_document_ids(dossier: Dossier) -> set[int]:
+    """The electronic result (Decree 45/2020/NĐ-CP; Decree 118/2025 Art. 22(1), (4)): the files an officer attached
+    once the result was approved, read from the upload events. The officer's page marks them; the applicant's pages
+    show them once the result is issued (issue 15 point 3: the one rule of both sides)."""
+    events = DossierEvent.objects.filter(dossier=dossier, action=UPLOAD_ACTION, from_state__in=RESULT_UPLOAD_STATES)
+    return {event.data["document"] for event in events.only("role", "data")
+            if event.role != Role.APPLICANT and isinstance(event.data, dict) and event.data.get("document")}
 
 
 def actions_for(dossier: Dossier, role: str) -> list[str]:
@@ -178,8 +265,6 @@ def deadline_view(dossier: Dossier, now: datetime, calendar: WorkingCalendar | N
 
 # Officer queues (issue 3 point 6) --------------------------------------------------------------------------------
 
-# Roles that work on dossiers; ``catalog_officer`` does not.
-OFFICER_ROLES: tuple[str, ...] = ("desk_officer", "specialist", "leader", "supervisor")
 _VIETNAMESE_LETTERS = (
     "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 )
@@ -233,7 +318,6 @@ def _queue_senders() -> tuple[type, ...]:
     return (Membership, Agency, get_user_model())
 
 
-_scopes = TTLCache("officer-scopes", queue_cache_seconds, _queue_senders)  # user id → roles by agency
 _agency_lists = TTLCache("queue-agencies", queue_cache_seconds, _queue_senders)  # agency ids → (id, code, name)
 # The calendar-exceptions stamp; cleared with the calendars (clear_calendar_cache, on CalendarException changes).
 _stamp = TTLCache("exceptions-stamp", queue_cache_seconds)
@@ -241,7 +325,9 @@ _stamp = TTLCache("exceptions-stamp", queue_cache_seconds)
 
 def clear_queue_caches(**_ignored) -> None:
     """Forget the officer scopes, agency lists and exceptions stamp of this process (tests and tools)."""
-    _scopes.clear()
+    from .access import clear_scope_cache
+
+    clear_scope_cache()
     _agency_lists.clear()
     _stamp.clear()
 
@@ -265,53 +351,6 @@ def agencies_by_code(agency_ids: Iterable[int]) -> tuple[tuple[int, str, str], .
         rows = tuple(Agency.objects.filter(pk__in=ids).order_by("code").values_list("pk", "code", "name"))
         _agency_lists.put(ids, rows)
     return rows
-
-
-def officer_roles(user) -> Mapping[int, tuple[str, ...]]:
-    """The dossier roles ``user`` holds, by agency id: each membership's agency and the agencies directly under it
-    (a department sees its own dossiers and those received by its service units).
-
-    Cached per process by user id (see above); the answer is read-only (a mapping of tuples) since it is shared by
-    the user's requests."""
-    if user is None or not user.is_authenticated:
-        return MappingProxyType({})
-    scope = _scopes.get(user.pk)
-    if scope is MISSING:
-        scope = {agency: tuple(roles) for agency, roles in _officer_roles_from_db(user).items()}
-        _scopes.put(user.pk, scope)
-    return MappingProxyType(scope)
-
-
-def _officer_roles_from_db(user) -> dict[int, list[str]]:
-    scope: dict[int, list[str]] = {}
-    rows = list(Membership.objects.filter(user=user, role__in=OFFICER_ROLES)
-                .values_list("agency_id", "agency__code", "role"))
-    memberships = [(agency_id, role) for agency_id, _code, role in rows]
-    children = dict(Agency.objects.filter(parent_id__in={a for a, _ in memberships})
-                    .values_list("pk", "parent_id"))
-    # Supervisors read the whole province or ministry (codes H01 and H01.*), or everything at the Government Office
-    # (the same rule as the API's visibility, dossiers.api.access).
-    supervised: list[int] = []
-    for _agency_id, code, role in rows:
-        if role == "supervisor":
-            root = code.split(".")[0]
-            agencies = Agency.objects.all() if root == "VPCP" else Agency.objects.filter(
-                Q(code=root) | Q(code__startswith=f"{root}."))
-            supervised += agencies.values_list("pk", flat=True)
-    for target in supervised:
-        scope.setdefault(target, [])
-        if "supervisor" not in scope[target]:
-            scope[target].append("supervisor")
-    for agency_id, role in memberships:
-        if role == "supervisor":
-            continue
-        for target in [agency_id, *(c for c, p in children.items() if p == agency_id)]:
-            roles = scope.setdefault(target, [])
-            if role not in roles:
-                roles.append(role)
-    for roles in scope.values():
-        roles.sort(key=OFFICER_ROLES.index)
-    return scope
 
 
 def queue_states(role: str) -> list[str]:
@@ -363,6 +402,31 @@ def officer_queue(agency_ids: Iterable[int], role: str, filters: QueueFilters = 
                 .order_by(F("receipt_due_at").asc(nulls_last=True), F("due_at").asc(nulls_last=True), "code"))
     return (qs.select_related("agency", "procedure_version", "assigned_to")
             .order_by(F("due_at").asc(nulls_last=True), "code"))
+
+
+# The queue's columns: what the row shows and what the deadline badges read (deadline_view). The procedure version's
+# name and the agency's office hours come as annotations (QUEUE_JOINED) rather than as two more model instances per
+# row (issue 3 "Speed": building them was a tenth of the page).
+QUEUE_ONLY = ("code", "agency", "applicant_name", "state", "status_code", "due_at", "finished_at",
+              "step_started_at", "waiting_since", "steps", "current_step", "index_due_at", "supplement_count",
+              "consultation_unit", "consultation_due_at", "receipt_due_at", "receipt_late")
+AGENCY_HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end", "cutoff")
+QUEUE_JOINED = {"procedure_name": F("procedure_version__name"),
+                **{f"agency_{name}": F(f"agency__{name}") for name in AGENCY_HOURS}}
+
+
+def queue_page_rows(page: QuerySet[Dossier], order_by: Iterable) -> list[Dossier]:
+    """The rows of one page of :func:`officer_queue`, with the queue's columns only. The page's rows are chosen
+    first (the queue index, no join) and only those are joined to their agency and procedure version: joined before
+    the limit, PostgreSQL hashed the whole procedure-version table on every page."""
+    return list(Dossier.objects.filter(pk__in=page.values("pk")).only(*QUEUE_ONLY).annotate(**QUEUE_JOINED)
+                .order_by(*order_by))
+
+
+def with_personal_id(dossiers: Iterable[Dossier], personal_id: str) -> QuerySet[Dossier]:
+    """Those of ``dossiers`` whose applicant has this personal ID, with their agency (an access-log entry each)."""
+    return Dossier.objects.filter(pk__in=[d.pk for d in dossiers],
+                                  applicant_personal_id=personal_id).select_related("agency")
 
 
 def search_filter(q: str) -> Q:

@@ -23,8 +23,8 @@ def watch_agencies(user) -> set[int] | None:
     """The agencies whose open dossiers the dashboard's watch list shows to ``user``: every agency (``None``) for the
     Government Office's supervisors and administrators, their province's or ministry's agencies for other
     supervisors, their own agencies (and the units under them) for leaders; an empty set for anyone else. The
-    memberships are read by :func:`motcua.dossiers.api.access.viewer_for`, as for every other visibility rule."""
-    from motcua.dossiers.api.access import viewer_for
+    memberships are read by :func:`motcua.dossiers.access.viewer_for`, as for every other visibility rule."""
+    from motcua.dossiers.access import viewer_for
     from motcua.units.models import Agency
     from motcua.units.queries import under_codes
 
@@ -50,7 +50,7 @@ def viewer_scope(user) -> str | None:
     """The index scope an oversight page starts at for ``user`` (issue 14 point 7): ``province:<code>`` for a
     province's supervisor, ``ministry:<code>`` for a ministry's, ``None`` (the nation) for the Government Office,
     administrators, anyone supervising several roots and anyone who is not a supervisor (published figures)."""
-    from motcua.dossiers.api.access import viewer_for
+    from motcua.dossiers.access import viewer_for
 
     from . import index
 
@@ -73,7 +73,7 @@ def viewer_scope(user) -> str | None:
 
 def supervisor_roots(user) -> set[str] | None:
     """The agency code roots a supervisor's review pages start at (``None``: national)."""
-    from motcua.dossiers.api.access import viewer_for
+    from motcua.dossiers.access import viewer_for
 
     if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
         return None

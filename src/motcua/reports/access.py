@@ -3,7 +3,7 @@ supervisors their own province's scopes; an agency's leaders their agency (and t
 
 from __future__ import annotations
 
-from motcua.dossiers.api.access import GOVERNMENT_OFFICE, viewer_for
+from motcua.dossiers.access import GOVERNMENT_OFFICE, viewer_for
 from motcua.units.models import Membership
 
 from .monthly import ReportScope

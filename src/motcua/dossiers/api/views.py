@@ -36,10 +36,9 @@ from motcua.core.params import entity_tag_versions
 from motcua.core.problems import ProblemResponse, problem
 from motcua.units.models import Agency
 
-from .. import documents, evidence, groups, rules, services
+from .. import access, documents, evidence, groups, queries, rules, services
 from ..models import Dossier
 from ..transitions import Action, Role, allowed_actions
-from . import access
 from .serializers import (
     ActionInputSerializer,
     DocumentInputSerializer,
@@ -104,12 +103,9 @@ class DossierAPIView(APIView):
 
     def visible_dossier(self, request: Request, code: str, viewer: access.Viewer | None = None) -> Dossier:
         viewer = viewer or access.viewer_for(request.user)
-        visible = access.visible(viewer, Dossier.objects.select_related("agency", "procedure", "procedure_version"))
-        dossier = visible.filter(code=code).first()
-        if dossier is None:
-            # A code given before the competent authority's identifier (Decree 118/2025 Art. 28(2)(a)) still finds
-            # the dossier, under the same visibility.
-            dossier = visible.filter(code_aliases__code=code).first()
+        # A code given before the competent authority's identifier (Decree 118/2025 Art. 28(2)(a)) still finds the
+        # dossier, under the same visibility.
+        dossier = queries.dossier_by_code(code, Dossier.objects.visible_to(viewer))
         if dossier is None:
             raise exceptions.NotFound(f"Không tìm thấy hồ sơ {code} (no such dossier).")
         return dossier
@@ -152,8 +148,8 @@ class DossierListView(DossierAPIView):
         data = params.validated_data
         now = timezone.now()
         viewer = access.viewer_for(request.user)
-        queryset = _filtered(access.visible(viewer, Dossier.objects.select_related(
-            "agency", "procedure", "procedure_version").defer(*_list_row_unused())), data, now)
+        queryset = _filtered(Dossier.objects.select_related("agency", "procedure", "procedure_version")
+                             .defer(*_list_row_unused()).visible_to(viewer), data, now)
         context = {"now": now, "calendars": {}}
         predicate = None
         if "at_risk" in data:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.core import ttlcache
 from motcua.core.models import CalendarException
-from motcua.dossiers import queries, services
+from motcua.dossiers import access, services
 from motcua.dossiers.web import officer_views
 from motcua.units.models import Agency, Membership
 
@@ -144,7 +144,7 @@ def test_without_the_cache_every_page_reads_the_scope(client, clock, settings):
 
 def test_the_cached_scope_cannot_be_changed_by_a_caller(clock):
     desk = officer("desk", "desk_officer")
-    scope = queries.officer_roles(desk)
+    scope = access.officer_scope(desk)
     with pytest.raises(TypeError):
         scope[0] = ("leader",)  # type: ignore[index]
     assert all(isinstance(roles, tuple) for roles in scope.values())

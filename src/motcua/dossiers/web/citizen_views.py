@@ -1,13 +1,15 @@
 """The citizen's pages (issue 3 point 7), mounted at ``/ho-so/``: submit online, track by code, answer a supplement
 request, withdraw, download the electronic result, rate the handling.
 
-Thin views: the forms parse, :mod:`motcua.dossiers.services` writes, :mod:`motcua.dossiers.queries` reads. Every page
-works without JavaScript (plain forms, POST-redirect-GET).
+Thin views (issue 15 point 3): the forms parse, :mod:`motcua.dossiers.services` writes (:mod:`motcua.dossiers.filing`
+when several writes stand or fall together: a submission with its papers, a supplement with its files),
+:mod:`motcua.dossiers.queries` reads. Every page works without JavaScript (plain forms, POST-redirect-GET).
 
-Who may see a dossier's details: its applicant signed in, or whoever gives the applicant's personal ID number (or
-enterprise code) or phone for that code in this session. Without them, tracking shows only the state and the due
-date. Wrong guesses and unknown codes are limited per session and per IP address (``MOTCUA_TRACK_ATTEMPTS`` in
-``MOTCUA_TRACK_WINDOW_SECONDS``, default 10 in 10 minutes).
+Who may see a dossier's details (the rule of :mod:`motcua.dossiers.access`, ``Dossier.objects.visible_to``): its
+applicant signed in, or whoever gives the applicant's personal ID number (or enterprise code) or phone for that code
+in this session. Without them, tracking shows only the state and the due date. Wrong guesses and unknown codes are
+limited per session and per IP address (``MOTCUA_TRACK_ATTEMPTS`` in ``MOTCUA_TRACK_WINDOW_SECONDS``, default 10 in 10
+minutes).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,16 +30,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.catalog.models import Channel, Procedure, RequiredDocument, VersionStatus
+from motcua.catalog.models import RequiredDocument
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.ratelimit import Limit
-from motcua.dossiers import digitisation, documents, places, queries, services
-from motcua.dossiers.documents import UPLOAD_ACTION
+from motcua.dossiers import access, digitisation, documents, filing, places, queries, rating, services
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
 from motcua.dossiers.web import document_layout as layout
 from motcua.dossiers.web import once_only
-from motcua.units.models import Agency
 
 SESSION_VERIFIED = "motcua_citizen_verified"
 SESSION_SUBMITTED = "motcua_citizen_submitted"
@@ -74,22 +73,20 @@ def _count_failed_attempt(request: HttpRequest) -> None:
 
 
 def _is_signed_in_applicant(request: HttpRequest, dossier: Dossier) -> bool:
-    """The signed-in account is the applicant: the account that submitted it, or — for a dossier entered at the desk
-    or submitted without an account — the person whose verified personal ID (e-identification) is the applicant's."""
-    if not request.user.is_authenticated:
-        return False
-    if dossier.applicant_user_id is not None:
-        return dossier.applicant_user_id == request.user.pk
-    from motcua.exchange.queries import personal_id_of
+    """The signed-in account is the applicant (who may act as the applicant: withdraw, amend; access.is_applicant)."""
+    return access.is_applicant_user(request.user, dossier)
 
-    own = personal_id_of(request.user)
-    return bool(own) and own == dossier.applicant_personal_id
+
+def _visible(request: HttpRequest):
+    """The dossiers whose details the visitor may see (``Dossier.objects.visible_to``, the rule of
+    :mod:`motcua.dossiers.access`, as an applicant): their own when signed in, and those whose applicant's ID or phone
+    they gave in this session."""
+    return Dossier.objects.visible_to(request.user, as_officer=False,
+                                      proved_codes=request.session.get(SESSION_VERIFIED, []))
 
 
 def _may_see_details(request: HttpRequest, dossier: Dossier) -> bool:
-    if _is_signed_in_applicant(request, dossier):
-        return True
-    return dossier.code in request.session.get(SESSION_VERIFIED, [])
+    return _visible(request).contains(dossier)
 
 
 def _remember_verified(request: HttpRequest, code: str) -> None:
@@ -108,8 +105,8 @@ def _dossier_or_404(code: str) -> Dossier:
 
 def _details_or_404(request: HttpRequest, code: str) -> Dossier:
     """The dossier when the visitor may see its details; 404 otherwise (existence is not revealed)."""
-    dossier = _dossier_or_404(code)
-    if not _may_see_details(request, dossier):
+    dossier = queries.dossier_by_code((code or "").strip().upper(), _visible(request))
+    if dossier is None:
         raise Http404
     return dossier
 
@@ -125,15 +122,6 @@ def _redirect_details(code: str, **params) -> HttpResponseRedirect:
     return HttpResponseRedirect(url)
 
 
-def _store_document(dossier: Dossier, upload, *, actor, name: str = "", required_document: int | None = None,
-                    expected_version: int | None = None) -> int:
-    """Store an uploaded file on the dossier (``services.add_document``: type from the bytes, size limit, scan hook);
-    return the dossier's version afterwards (each upload is an event)."""
-    document = services.add_document(dossier.code, upload, actor=actor, role=Role.APPLICANT, name=name,
-                                     required_document=required_document, expected_version=expected_version)
-    return document.dossier.version
-
-
 def _describe(form: forms.Form) -> forms.Form:
     """Link each input to its hint and error (``aria-describedby``) and mark invalid ones (``aria-invalid``)."""
     for bound in form:
@@ -146,10 +134,6 @@ def _describe(form: forms.Form) -> forms.Form:
         if ids and not isinstance(bound.field.widget, forms.RadioSelect):
             bound.field.widget.attrs["aria-describedby"] = " ".join(ids)
     return form
-
-
-class _Abandon(Exception):
-    """Roll the submission back: a file was refused and the form says why."""
 
 
 def _upload_message(exc: Exception) -> str:
@@ -203,7 +187,7 @@ class SubmissionForm(forms.Form):
 
     def __init__(self, *args, version, agency_choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        channels = list(Channel.objects.filter(version=version).order_by("position"))
+        channels = queries.channels(version)
         labels = dict(ChannelKind.choices)
         seen: list[tuple[str, str]] = []
         for c in channels:
@@ -228,7 +212,7 @@ class SubmissionForm(forms.Form):
         self.fields["personal_id"].widget.attrs.update(inputmode="numeric", pattern=r"\d{12}")
         self.document_fields: list[tuple[str, RequiredDocument]] = []
         self.notes: list[str] = []
-        required_documents = list(RequiredDocument.objects.filter(version=version).order_by("position"))
+        required_documents = queries.required_documents(version)
         names = [doc.name for doc in required_documents]
         for doc in required_documents:
             # Issue 14 point 2: notes are notes, a heading is no case, one declaration per channel.
@@ -302,7 +286,7 @@ class SubmissionForm(forms.Form):
 
     def clean_agency(self) -> str:
         value = self.cleaned_data["agency"].strip()
-        if not Agency.objects.filter(code=value).exists():
+        if not queries.agency_exists(value):
             raise forms.ValidationError(_("No agency has this code."))
         return value
 
@@ -357,7 +341,7 @@ class FeeLine:
 def _fees(version) -> list[FeeLine]:
     labels = dict(ChannelKind.choices)
     lines = []
-    for channel in Channel.objects.filter(version=version).prefetch_related("fees").order_by("position"):
+    for channel in queries.channels(version, with_fees=True):
         for fee in channel.fees.all():
             lines.append(FeeLine(str(labels.get(channel.kind, channel.kind)), fee.description, _vnd(fee.amount_vnd)))
     return lines
@@ -385,9 +369,8 @@ def _check_own_identity(request: HttpRequest, applicant: dict) -> None:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     """``/ho-so/nop/<procedure code>/``: the online submission form, and its submission."""
-    procedure = Procedure.objects.select_related("current_version").filter(code=procedure_code).first()
-    version = procedure.current_version if procedure else None
-    if version is None or version.status != VersionStatus.PUBLISHED:
+    procedure, version = queries.published_procedure(procedure_code)
+    if version is None:
         raise Http404
     if not request.user.is_authenticated:
         # Issue 12 point 12: online submission takes the applicant's identity from the e-identification, so an
@@ -420,28 +403,20 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and once_only.ready(form, once, _actor(request), procedure.code):
         data = form.cleaned_data
         applicant, form_data = form.applicant(), form.form_data()
+        papers = [filing.Paper(name, data[name], doc.name, doc.pk) for name, doc in form.document_fields
+                  if data.get(name)]
         try:
             _check_own_identity(request, applicant)
-            with transaction.atomic():
-                dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,
-                                          actor=_actor(request), role=Role.APPLICANT)
-                try:
-                    once_only.complete(dossier, form, once, _actor(request))
-                except (services.UploadRejected, once_only.Refused) as exc:
-                    form.add_error(None, str(exc))
-                    raise _Abandon from exc
-                for name, doc in form.document_fields:
-                    if data.get(name):
-                        try:
-                            _store_document(dossier, data[name], actor=_actor(request), name=doc.name,
-                                            required_document=doc.pk)
-                        except services.UploadRejected as exc:
-                            form.add_error(name, _upload_message(exc))
-                if form.errors:
-                    raise _Abandon
-                once_only.keep_uploads(dossier, form, _actor(request))
-        except _Abandon:
-            pass
+            dossier = filing.submit_with_papers(
+                procedure.code, data["agency"], data["channel"], applicant, form_data, papers,
+                actor=_actor(request), role=Role.APPLICANT,
+                before_papers=lambda dossier: once_only.complete(dossier, form, once, _actor(request)),
+                after_papers=lambda dossier: once_only.keep_uploads(dossier, form, _actor(request)))
+        except (services.UploadRejected, once_only.Refused) as exc:  # the once-only data, before the papers
+            form.add_error(None, str(exc))
+        except filing.PapersRejected as rejected:
+            for name, exc in rejected.errors.items():
+                form.add_error(name, _upload_message(exc))
         except services.InvalidSubmission as exc:
             for key, message in exc.errors.items():
                 form.add_error(_SERVICE_FIELDS.get(key), message)
@@ -452,7 +427,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
             return HttpResponseRedirect(reverse("citizen:submitted", args=[dossier.code]))
     return render(request, "dossiers/citizen/submit.html", {
         "procedure": procedure, "version": version, "form": _describe(form), "fees": _fees(version),
-        "channels": Channel.objects.filter(version=version).order_by("position"), "places": found,
+        "channels": queries.channels(version), "places": found,
         "checked_cases": [key.removeprefix("case_") for key in request.POST if key.startswith("case_")],
     }, status=400 if request.method == "POST" else 200)
 
@@ -573,18 +548,14 @@ def _timeline(events: list[DossierEvent]) -> list[TimelineEntry]:
 
 
 def _documents(dossier: Dossier) -> list[DossierDocument]:
-    return list(DossierDocument.objects.filter(dossier=dossier).order_by("uploaded_at", "pk"))
+    return queries.documents(dossier)
 
 
 def _result_documents(dossier: Dossier, documents: list) -> list:
-    """The electronic result (Decree 45/2020): the files an officer attached once the result was approved, shown
-    when the result is issued or returned."""
+    """The electronic result (``queries.result_document_ids``), shown once the result is issued or returned."""
     if State(dossier.state) not in RESULT_STATES:
         return []
-    ids = set()
-    for event in dossier.events.filter(action=UPLOAD_ACTION, from_state__in=[State.APPROVED, State.RESULT_ISSUED]):
-        if event.role != Role.APPLICANT and event.data.get("document"):
-            ids.add(event.data["document"])
+    ids = queries.result_document_ids(dossier)
     return [d for d in documents if d.pk in ids]
 
 
@@ -628,14 +599,12 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
         if not named and not files:
             errors.append(_("Attach at least one file."))
         else:
+            papers = [filing.Paper(f"item_{index}", upload, item) for index, (item, upload) in enumerate(named)]
+            papers += [filing.Paper("files", upload, str(_("Supplement"))) for upload in files]
             try:
-                with transaction.atomic():
-                    version = int(request.POST.get("version") or 0)
-                    for item, upload in [*named, *((str(_("Supplement")), f) for f in files)]:
-                        version = _store_document(dossier, upload, actor=_actor(request), name=item,
-                                                  expected_version=version)
-                    services.act(dossier.code, "submit_supplement", actor=_actor(request), role=Role.APPLICANT,
-                                 expected_version=version, reason=request.POST.get("note", "")[:2000])
+                filing.supplement(dossier.code, papers, actor=_actor(request),
+                                  expected_version=int(request.POST.get("version") or 0),
+                                  note=request.POST.get("note", "")[:2000])
             except services.VersionConflict:
                 errors.append(_("The dossier changed while you were on this page. Check it and try again."))
             except services.ActorNotAllowed:
@@ -646,7 +615,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
                 errors.append(_upload_message(exc))
             else:
                 return _redirect_details(dossier.code, done="supplement")
-        dossier.refresh_from_db()
+        dossier = _dossier_or_404(dossier.code)  # as it is now
     return render(request, "dossiers/citizen/supplement.html", {
         "dossier": dossier, "missing": list(enumerate(dossier.missing_items or [])), "errors": errors,
         **_status(dossier)}, status=400 if errors else 200)
@@ -682,7 +651,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
                 return _redirect_details(dossier.code)
             else:
                 return _redirect_details(dossier.code, done="withdrawn")
-        dossier.refresh_from_db()
+        dossier = _dossier_or_404(dossier.code)  # as it is now
     return render(request, "dossiers/citizen/withdraw.html", {"dossier": dossier, "errors": errors,
                                                                **_status(dossier)},
                   status=400 if errors else 200)
@@ -723,7 +692,7 @@ def amend(request: HttpRequest, code: str) -> HttpResponse:
             errors.append(str(refused))
         else:
             return _redirect_details(dossier.code, done="amended")
-        dossier.refresh_from_db()
+        dossier = _dossier_or_404(dossier.code)  # as it is now
     return render(request, "dossiers/citizen/amend.html", {"dossier": dossier, "fields": fields, "errors": errors,
                                                             **_status(dossier)},
                   status=400 if errors else 200)
@@ -752,25 +721,21 @@ def result(request: HttpRequest, code: str, document_id: int) -> FileResponse:
 
 def _rating_criteria() -> list[dict]:
     """The questions of Decree 118/2025 Art. 33(1)(a)–(h) for the rating form, with their answers."""
-    from motcua.oversight.rules import ANSWERS, CITIZEN_CRITERIA
-
-    return [{"letter": c.letter, "name": c.name, "field": c.field, "answers": ANSWERS} for c in CITIZEN_CRITERIA]
+    return rating.questions()
 
 
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     """``/ho-so/<code>/danh-gia/``: satisfied or not, with the answers to Decree 118/2025 Art. 33(1)(a)–(i), once,
     after the result is returned."""
-    from motcua.oversight import citizen  # the evaluation of Decree 118/2025 Art. 33(1) is oversight's record
-
     dossier = _details_or_404(request, code)
     choice = request.POST.get("satisfied")
     if choice not in ("yes", "no"):
         return _redirect_details(dossier.code)
-    answers = {name: request.POST.get(name, "") for name in (*citizen.FIELDS, "extra_costs", "other")}
+    answers = {name: request.POST.get(name, "") for name in (*rating.FIELDS, "extra_costs", "other")}
     try:
-        citizen.record(dossier.code, choice == "yes", answers, actor=_actor(request))
-    except citizen.BadEvaluation:
+        rating.record(dossier.code, choice == "yes", answers, actor=_actor(request))
+    except rating.BadEvaluation:
         return _redirect_details(dossier.code, done="not_rated")
     except (services.RuleViolation, services.ActorNotAllowed):
         # Already rated, not returned yet, or not the signed-in applicant: the page shows where it stands.

@@ -1,9 +1,12 @@
 """The officer workspace (issue 3 point 6), mounted at ``/can-bo/``: the queue per unit and role, the dossier page
 with its timeline, documents, process control and action buttons, the official forms 01–06 as HTML and PDF.
 
-Thin views: reads through :mod:`motcua.dossiers.queries`, writes through :func:`motcua.dossiers.services.act`, forms
-built by :mod:`.forms_docs`. Officers see only the dossiers of the agencies they hold a role in (and the agencies
-directly under them); any other dossier is a 404, so existence is not revealed.
+Thin views (issue 15 point 3): they parse, call and render. Reads through :mod:`motcua.dossiers.queries`, writes
+through :mod:`motcua.dossiers.services` (and :mod:`motcua.dossiers.filing` for a dossier entered with its scanned
+papers, one transaction), forms built by :mod:`.forms_docs`, the queue's rows by :mod:`.queue_rows`. Officers see only
+the dossiers :mod:`motcua.dossiers.access` lets them see (``Dossier.objects.visible_to``: the agencies they hold a role
+in and those directly under them; a supervisor's province or ministry); any other dossier is a 404, so existence is
+not revealed.
 """
 
 from __future__ import annotations
@@ -13,39 +16,33 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape as _escape
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.catalog.models import Procedure, RequiredDocument, VersionStatus
 from motcua.core import signing
 from motcua.core.calendar import TZ, WorkingCalendar
 from motcua.core.params import DayFormField, day_or
-from motcua.dossiers import digitisation, documents, escalation, queries, rules, services
+from motcua.dossiers import access, digitisation, documents, escalation, filing, queries, rating, rules, services
 from motcua.dossiers.api.serializers import mask
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
-from motcua.units.models import Agency
+from motcua.units.models import DOSSIER_ROLES, Agency, role_label
+from motcua.units.models import Role as MembershipRole
 
-from . import citizen_views, forms_docs
+from . import citizen_views, forms_docs, queue_rows
 
 PAGE_SIZE = 25
 
@@ -95,14 +92,6 @@ EVENT_TEXTS = {
     "upload_document": gettext_lazy("A document was added to the dossier."),
     "rate": gettext_lazy("The applicant rated the handling of the dossier."),
 }
-ROLE_LABELS = {
-    "applicant": gettext_lazy("Applicant"),
-    "desk_officer": gettext_lazy("Desk officer"),
-    "specialist": gettext_lazy("Specialist"),
-    "leader": gettext_lazy("Leader"),
-    "supervisor": gettext_lazy("Supervisor"),
-    "system": gettext_lazy("System"),
-}
 STEP_STATUS_LABELS = {
     "early": gettext_lazy("Early"),
     "on_time": gettext_lazy("On time"),
@@ -124,7 +113,7 @@ ACTION_INPUTS = {
 }
 REASON_REQUIRED = {"refuse", "stop", "apologise"}
 # An officer's upload in these states is the electronic result (Decree 45/2020), as the citizen's side reads it.
-RESULT_UPLOAD_STATES = {State.APPROVED, State.RESULT_ISSUED}
+RESULT_UPLOAD_STATES = set(queries.RESULT_UPLOAD_STATES)
 # Channels a desk officer enters (issue 3 point 5): at the desk, or on arrival by post.
 DESK_CHANNELS = (ChannelKind.IN_PERSON, ChannelKind.POSTAL)
 
@@ -138,21 +127,22 @@ def now() -> datetime:
 
 
 def _scope(request: HttpRequest) -> Mapping[int, tuple[str, ...]]:
-    """The user's roles by agency (queries.officer_roles), kept on the request: the nav reads it too
+    """The user's roles by agency (access.officer_scope), kept on the request: the nav reads it too
     (portal.context_processors.nav) instead of asking the database whether the user is an officer."""
     scope = getattr(request, "officer_scope", None)
     if scope is None:
-        scope = request.officer_scope = queries.officer_roles(request.user)
+        scope = request.officer_scope = access.officer_scope(request.user)
     return scope
 
 
 def _dossier_in_scope(request: HttpRequest, code: str) -> tuple[Dossier, tuple[str, ...]]:
-    """The dossier and the user's roles on it; 404 when it does not exist or is outside the user's agencies."""
-    scope = _scope(request)
-    dossier = queries.dossier_by_code(code)
-    if dossier is None or dossier.agency_id not in scope:
+    """The dossier and the user's roles on it; 404 when it does not exist or the user may not see it as an officer
+    or supervisor (``Dossier.objects.visible_to``, the rule of :mod:`motcua.dossiers.access`)."""
+    dossier = queries.dossier_by_code(code, Dossier.objects.visible_to(request.user, as_applicant=False))
+    roles = _scope(request).get(dossier.agency_id, ()) if dossier is not None else ()
+    if not roles:
         raise Http404(_("No dossier with this code in your agencies."))
-    return dossier, scope[dossier.agency_id]
+    return dossier, roles
 
 
 # Queue --------------------------------------------------------------------------------------------------------------
@@ -195,128 +185,9 @@ class QueueFilterForm(forms.Form):
         ("", "Theo hạn giải quyết"), ("receipt", "Theo hạn tiếp nhận hồ sơ trực tuyến (08 giờ làm việc)")])
 
 
-@dataclass
-class QueueRow:
-    """One line of the queue, with its texts prepared in Python (issue 3 "Speed": the page's cost was the template
-    work per row — includes, filters, URL reversing — not the database)."""
-
-    dossier: Dossier
-    overdue: bool
-    due_today: bool
-    at_risk: bool
-    consultation_overdue: bool = False
-    url: str = ""
-    procedure: str = ""
-    status: str = ""
-    due_iso: str = ""
-    due_text: str = ""
-    css: str = ""
-    badges: str = ""
-    html: str = ""
-
-
-# The queue's columns: what the row shows and what the deadline badges read (queries.deadline_view). The procedure
-# version's name and the agency's office hours come as annotations (QUEUE_JOINED) rather than as two more model
-# instances per row (issue 3 "Speed": building them was a tenth of the page).
-QUEUE_ONLY = ("code", "agency", "applicant_name", "state", "status_code", "due_at", "finished_at",
-              "step_started_at", "waiting_since", "steps", "current_step", "index_due_at", "supplement_count",
-              "consultation_unit", "consultation_due_at", "receipt_due_at", "receipt_late")
-AGENCY_HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end", "cutoff")
-QUEUE_JOINED = {"procedure_name": F("procedure_version__name"),
-                **{f"agency_{name}": F(f"agency__{name}") for name in AGENCY_HOURS}}
 # Above this many agencies in scope (a province's or the Government Office's supervisor: up to 3,817), the agency
 # filter is a text box taking a code or a code prefix ("H01" = the province) instead of a list.
 AGENCY_LIST_MAX = 60
-
-
-def _badge_html() -> dict[tuple[bool, bool, bool, bool], str]:
-    """The badges' HTML for every combination (overdue, due today, at risk, consultation overdue), translated once
-    per request; the words carry the meaning, not only the colour."""
-    overdue = format_html('<span class="badge badge-overdue">{}</span>', _("Overdue"))
-    today = format_html('<span class="badge badge-today">{}</span>', _("Due today"))
-    risk = format_html(' <span class="badge badge-risk">{}</span>', _("At risk"))
-    consult = format_html(' <span class="badge badge-overdue" data-badge="consultation-overdue">{}</span>',
-                          _("Consultation overdue"))
-    out = {}
-    for o in (False, True):
-        for t in (False, True):
-            for r in (False, True):
-                for c in (False, True):
-                    out[(o, t, r, c)] = mark_safe((overdue if o else today if t else "") + (risk if r else "")
-                                                  + (consult if c else ""))
-    # Issue 14 point 10: the column is filled for every row with a due time, not only when something is wrong.
-    out["on_time"] = format_html('<span class="badge badge-ok">{}</span>', "Trong hạn")
-    out["paused"] = format_html('<span class="badge badge-paused">{}</span>', "Tạm dừng tính hạn")
-    out["done_on_time"] = format_html('<span class="badge badge-ok">{}</span>', "Xong đúng hạn")
-    out["done_late"] = format_html('<span class="badge badge-overdue">{}</span>', "Xong trễ hạn")
-    return out
-
-
-def _row_agency(dossier: Dossier) -> Agency:
-    """The dossier's agency as far as its calendar needs it (id and office hours, annotated by QUEUE_JOINED)."""
-    return Agency(pk=dossier.agency_id, **{name: getattr(dossier, f"agency_{name}") for name in AGENCY_HOURS})
-
-
-def _badges(dossier: Dossier, moment: datetime, calendars: dict[int, WorkingCalendar],
-            badges: dict | None = None, stamp=None) -> QueueRow:
-    calendar = calendars.get(dossier.agency_id)
-    if calendar is None:
-        calendar = calendars[dossier.agency_id] = queries.calendar_for(_row_agency(dossier), stamp)
-    view = queries.deadline_view(dossier, moment, calendar)
-    due_today = (not view.overdue and dossier.due_at is not None and dossier.finished_at is None
-                 and dossier.due_at.astimezone(TZ).date() == moment.astimezone(TZ).date())
-    consultation = escalation.is_consultation_overdue(dossier, moment)
-    row = QueueRow(dossier, overdue=view.overdue, due_today=due_today, at_risk=view.at_risk,
-                   consultation_overdue=consultation)
-    if badges is not None:
-        row.badges = badges[(view.overdue, due_today, view.at_risk, consultation)]
-        if not row.badges and dossier.due_at is not None:
-            if dossier.finished_at is not None:
-                row.badges = badges["done_late" if dossier.finished_at > dossier.due_at else "done_on_time"]
-            else:
-                row.badges = badges["paused" if dossier.waiting_since is not None else "on_time"]
-        row.css = "is-overdue" if view.overdue else "is-today" if due_today else "is-risk" if view.at_risk else ""
-    return row
-
-
-def _queue_row(dossier: Dossier, moment: datetime, calendars: dict, badges: dict, stamp, url_prefix: str) -> QueueRow:
-    row = _badges(dossier, moment, calendars, badges, stamp)
-    row.url = f"{url_prefix}{quote(dossier.code, safe='')}/"
-    name = dossier.procedure_name or ""
-    row.procedure = name if len(name) <= 90 else name[:89] + "…"
-    row.status = f"{STATUS_CODES[dossier.status_code].name}"
-    if dossier.due_at is not None:
-        local = dossier.due_at.astimezone(TZ)
-        row.due_iso, row.due_text = local.isoformat(), f"{local:%H:%M %d/%m/%Y}"
-    elif dossier.state == State.SUBMITTED and dossier.receipt_due_at is not None:
-        # Decree 118/2025 Art. 17(2)(c): received or sent back within 8 working hours of arrival.
-        local = dossier.receipt_due_at.astimezone(TZ)
-        late = dossier.receipt_late or moment > dossier.receipt_due_at
-        row.due_iso = local.isoformat()
-        row.due_text = f"Tiếp nhận trước {local:%H:%M %d/%m/%Y}" + (" (quá hạn tiếp nhận)" if late else "")
-        if late:
-            row.css = " ".join(filter(None, (row.css, "receipt-late")))
-    row.html = _row_html(row)
-    return row
-
-
-# Every text in a row is escaped with html.escape (_escape), which is what Django's escape / conditional_escape do to
-# a plain string (quotes included), without their lazy-string wrappers; only the badges are markup (format_html).
-
-def _row_html(row: QueueRow) -> str:
-    """One ``<tr>`` of the queue, the markup the template loop wrote (issue 3 "Speed": the loop's variable lookups
-    and filters were a third of the page's rendering)."""
-    d = row.dossier
-    css = f' class="{_escape(row.css)}"' if row.css else ""
-    due = (f'<time datetime="{_escape(row.due_iso)}">{_escape(row.due_text)}</time>' if row.due_iso else "—")
-    return (f"\n    <tr{css}>\n"  # status_code is a small integer (:d refuses anything else)
-            f'      <td><a href="{_escape(row.url)}">{_escape(d.code)}</a></td>\n'
-            f"      <td>{_escape(d.applicant_name or '')}</td>\n"
-            f"      <td>{_escape(row.procedure)}</td>\n"
-            f'      <td>{_escape(row.status)} <span class="status-code">({d.status_code:d})</span></td>\n'
-            f"      <td>{due}</td>\n"
-            f"      <td>{row.badges}</td>\n"
-            "    </tr>")
 
 
 def _agency_filter(form: QueueFilterForm, agency_ids: list[int]) -> tuple[tuple[int, str, str], ...] | None:
@@ -339,9 +210,7 @@ def _agencies_matching(value: str, agency_ids: list[int],
     value = value.strip().upper()
     if agencies is not None:
         return [pk for pk, code, _name in agencies if code == value]
-    in_scope = set(agency_ids)
-    matching = Agency.objects.filter(Q(code=value) | Q(code__startswith=f"{value}.")).values_list("pk", flat=True)
-    return [pk for pk in matching if pk in in_scope]
+    return queries.agencies_under(value, agency_ids)
 
 
 # The filter form's HTML, per process, by language, choices and query (the widgets' templates cost more than the
@@ -372,12 +241,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     if not scope:
         raise PermissionDenied(_("You hold no officer role in any agency."))
-    roles = [r for r in queries.OFFICER_ROLES if any(r in held for held in scope.values())]
+    roles = [str(r) for r in DOSSIER_ROLES if any(r in held for held in scope.values())]
     role = request.GET.get("role") if request.GET.get("role") in roles else roles[0]
     agency_ids = [a for a, held in scope.items() if role in held]
 
     form = QueueFilterForm(request.GET or None)
-    form.fields["role"].choices = [(r, ROLE_LABELS[r]) for r in roles]
+    form.fields["role"].choices = [(r, role_label(r)) for r in roles]
     agencies = _agency_filter(form, agency_ids)
     form.fields["state"].choices = [("", _("All"))] + [
         (s, STATE_NAMES.get(s) or STATUS_CODES[STATE_STATUS[State(s)]].name) for s in queries.queue_states(role)]
@@ -393,30 +262,25 @@ def queue(request: HttpRequest) -> HttpResponse:
                                    sort=cleaned.get("sort", ""))
     queue_qs = queries.officer_queue(agency_ids, role, filters).select_related(None)
     page = Paginator(queue_qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The page's rows are chosen first (the queue index, no join) and only those 25 are joined to their agency and
-    # procedure version: joined before the limit, PostgreSQL hashed the whole procedure-version table on every page.
-    page.object_list = list(
-        Dossier.objects.filter(pk__in=page.object_list.values("pk")).only(*QUEUE_ONLY).annotate(**QUEUE_JOINED)
-        .order_by(*queue_qs.query.order_by))
+    page.object_list = queries.queue_page_rows(page.object_list, queue_qs.query.order_by)
     moment = now()
     calendars: dict[int, WorkingCalendar] = {}
-    badges = _badge_html()
+    badges = queue_rows.badge_html()
     stamp = queries.recent_exceptions_stamp()
     url_prefix = reverse("dossiers_officer:dossier", args=["-"])[:-2]
-    rows = [_queue_row(d, moment, calendars, badges, stamp, url_prefix) for d in page.object_list]
+    rows = [queue_rows.queue_row(d, moment, calendars, badges, stamp, url_prefix) for d in page.object_list]
     searched = " ".join((filters.q or "").split())
     if role == Role.SUPERVISOR and searched.isdigit() and len(searched) == 12:
         # Issue 12 point 15: a supervisor finding a person's dossiers by their personal ID is a look-up of personal
         # data: recorded in the access log the citizen sees (the page shows no ID; the search is the read).
-        found = Dossier.objects.filter(pk__in=[d.pk for d in page.object_list], applicant_personal_id=searched)
-        services.record_personal_data_read(request.user, found.select_related("agency"), role=role,
-                                           purpose="Tìm hồ sơ theo số định danh cá nhân (giám sát)")
+        services.record_personal_data_read(request.user, queries.with_personal_id(page.object_list, searched),
+                                           role=role, purpose="Tìm hồ sơ theo số định danh cá nhân (giám sát)")
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "dossiers/officer/queue.html", {
         "form": form, "filters_html": _filters_html(request, form, params.urlencode()),
-        "page": page, "rows": rows, "rows_html": mark_safe("".join(row.html for row in rows)),
-        "role": role, "role_label": ROLE_LABELS[role],
+        "page": page, "rows": rows, "rows_html": queue_rows.rows_html(rows),
+        "role": role, "role_label": role_label(role),
         "query_string": params.urlencode(), "now": moment,
         "can_enter": any(Role.DESK_OFFICER in held for held in scope.values()),
         "register_number": forms_docs.form_set(forms_docs.set_key_for(now()))["register"].number,
@@ -478,11 +342,6 @@ def display_name(user) -> str:
     return queries.person_name(user)
 
 
-def role_label(role: str) -> str:
-    """A role code (``desk_officer``) as the interface names it (Cán bộ một cửa)."""
-    return str(ROLE_LABELS.get(str(role), role)) if role else ""
-
-
 def _stored_instant(value) -> datetime | None:
     """A date-time read back from stored event data, or None for anything else (never an exception)."""
     if isinstance(value, str):
@@ -526,11 +385,8 @@ def _describe(event: DossierEvent, names: dict[str, str] | None = None) -> Timel
 
 
 def _assignee_names(events: list[DossierEvent]) -> dict[str, str]:
-    usernames = {str(e.data["assignee"]) for e in events if isinstance(e.data, dict) and e.data.get("assignee")}
-    if not usernames:
-        return {}
-    users = get_user_model().objects.filter(username__in=usernames)
-    return {u.get_username(): display_name(u) for u in users}
+    return queries.person_names(str(e.data["assignee"]) for e in events
+                                if isinstance(e.data, dict) and e.data.get("assignee"))
 
 
 # Documents ----------------------------------------------------------------------------------------------------------
@@ -546,23 +402,10 @@ class DocumentRow:
     signature: signing.Verification | None = None
 
 
-def result_document_ids(dossier: Dossier) -> set[int]:
-    """The electronic result (Decree 45/2020): files an officer attached once the result was approved. The same rule
-    as the citizen's side (``citizen_views._result_documents``), which shows them once the result is issued."""
-    ids: set[int] = set()
-    events = dossier.events.filter(action=documents.UPLOAD_ACTION,
-                                   from_state__in=[State.APPROVED, State.RESULT_ISSUED])
-    for event in events:
-        if event.role != Role.APPLICANT and event.data.get("document"):
-            ids.add(event.data["document"])
-    return ids
-
-
 def _documents(dossier: Dossier) -> list[DocumentRow]:
-    results = result_document_ids(dossier)
-    rows = DossierDocument.objects.filter(dossier=dossier).select_related("uploaded_by").order_by("uploaded_at", "pk")
+    results = queries.result_document_ids(dossier)
     return [DocumentRow(d, d.pk in results, display_name(d.uploaded_by), role_label(d.uploaded_role),
-                        digitisation.verification(d)) for d in rows]
+                        digitisation.verification(d)) for d in queries.documents(dossier)]
 
 
 def _upload_role(dossier: Dossier, roles: Sequence[str]) -> str | None:
@@ -571,8 +414,7 @@ def _upload_role(dossier: Dossier, roles: Sequence[str]) -> str | None:
 
 
 def _assignees(dossier: Dossier) -> list[tuple[str, str]]:
-    users = get_user_model().objects.filter(memberships__agency=dossier.agency, memberships__role="specialist")
-    return [(u.get_username(), display_name(u)) for u in users.distinct().order_by("username")]
+    return queries.specialists(dossier.agency)
 
 
 def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str], error: dict | None = None,
@@ -598,14 +440,14 @@ def _render_dossier(request: HttpRequest, dossier: Dossier, roles: Sequence[str]
         "paper_transfer_overdue": bool(dossier.paper_transfer_due_at and dossier.paper_transferred_at is None
                                        and moment > dossier.paper_transfer_due_at),
         "consultation_escalated_at": escalation.escalated_at(dossier) if consultation_overdue else None,
-        "required_documents": list(dossier.procedure_version.documents.order_by("position")),
+        "required_documents": queries.required_documents(dossier.procedure_version),
         "process": process, "buttons": _buttons(dossier, roles), "deadline": view,
         "destructive": DESTRUCTIVE_ACTIONS, "current_step": current_step(dossier),
         "forms": forms_docs.available_forms(events, dossier),
         "control_number": forms_docs.dossier_set(dossier)["control"].number,
         "rating_criteria": _rating_criteria() if dossier.state == "returned" and not dossier.rating else [],
         "error": error, "assignees": _assignees(dossier),
-        "roles": [str(ROLE_LABELS[r]) for r in roles], "reason_required": REASON_REQUIRED,
+        "roles": [role_label(r) for r in roles], "reason_required": REASON_REQUIRED,
         "handler_name": display_name(dossier.assigned_to),
     }, status=status)
 
@@ -722,9 +564,7 @@ def current_step(dossier: Dossier) -> dict | None:
 
 def _rating_criteria() -> list[dict]:
     """The questions of Decree 118/2025 Art. 33(1)(a)–(h), for the desk to enter a paper evaluation."""
-    from motcua.oversight.rules import ANSWERS, CITIZEN_CRITERIA
-
-    return [{"letter": c.letter, "name": c.name, "field": c.field, "answers": ANSWERS} for c in CITIZEN_CRITERIA]
+    return rating.questions()
 
 
 # Official forms ------------------------------------------------------------------------------------------------------
@@ -733,7 +573,7 @@ def _rating_criteria() -> list[dict]:
 def _handles(roles: Sequence[str]) -> bool:
     """Issue 12 point 15: whoever handles the dossier sees the applicant's personal ID and phone in full; a reader
     who does not (a supervisor) sees them masked."""
-    return any(r in (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER) for r in roles)
+    return access.handles(roles)
 
 
 def _masked(dossier: Dossier) -> Dossier:
@@ -793,7 +633,7 @@ def _register(request: HttpRequest) -> tuple[forms_docs.OfficialDocument, Regist
     scope = _scope(request)
     if not scope:
         raise PermissionDenied(_("You hold no officer role in any agency."))
-    agencies = list(Agency.objects.filter(pk__in=list(scope)).select_related("parent", "unit").order_by("code"))
+    agencies = queries.agencies(scope)
     today = now().astimezone(TZ).date()
     code = request.GET.get("agency") or agencies[0].code
     agency = next((a for a in agencies if a.code == code), None)
@@ -842,7 +682,7 @@ def document_file(request: HttpRequest, code: str, document_id: int) -> FileResp
     """``/can-bo/ho-so/<code>/tai-lieu/<id>/``: the stored file, with the content type detected at upload, for the
     officers who may see the dossier (the page's scope; anything else is a 404)."""
     dossier, _roles = _dossier_in_scope(request, code)
-    document = DossierDocument.objects.filter(dossier=dossier, pk=document_id).first()
+    document = queries.document(dossier, document_id)
     if document is None:
         raise Http404(_("No such document in this dossier."))
     # ``?signed=1``: the signed PDF (issue 11 point 8) instead of the original as received.
@@ -904,8 +744,7 @@ def document_upload(request: HttpRequest, code: str) -> HttpResponse:
 
 def _desk_agencies(request: HttpRequest) -> list[Agency]:
     scope = _scope(request)
-    ids = [agency_id for agency_id, held in scope.items() if Role.DESK_OFFICER in held]
-    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+    return queries.agencies(agency_id for agency_id, held in scope.items() if Role.DESK_OFFICER in held)
 
 
 def _entry_form(request: HttpRequest, version, agencies: list[Agency]) -> citizen_views.SubmissionForm:
@@ -938,15 +777,14 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only a desk officer enters dossiers."))
     code = (request.GET.get("procedure") or request.POST.get("procedure") or "").strip()
     context: dict = {"procedure_code": code}
-    procedure = Procedure.objects.select_related("current_version").filter(code=code).first() if code else None
-    version = procedure.current_version if procedure else None
-    if version is None or version.status != VersionStatus.PUBLISHED:
+    procedure, version = queries.published_procedure(code)
+    if version is None:
         if code:
             context["not_found"] = True
         return render(request, "dossiers/officer/entry.html", context, status=404 if code else 200)
     form = _entry_form(request, version, agencies)
     context.update(procedure=procedure, version=version, fees=citizen_views._fees(version),
-                   required_documents=list(RequiredDocument.objects.filter(version=version).order_by("position")))
+                   required_documents=queries.required_documents(version))
     if not form.fields["channel"].choices:
         context["no_desk_channel"] = True
         return render(request, "dossiers/officer/entry.html", context, status=409 if request.method == "POST" else 200)
@@ -963,30 +801,20 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
 def _enter(request: HttpRequest, form: citizen_views.SubmissionForm, procedure) -> Dossier | None:
     """Submit as the desk officer and store each scanned paper, all or nothing; errors land on the form."""
     data = form.cleaned_data
-    applicant, form_data = form.applicant(), form.form_data()
+    papers = [filing.Paper(name, data[name], doc.name, doc.pk) for name, doc in form.document_fields if data.get(name)]
     try:
-        with transaction.atomic():
-            dossier = services.submit(procedure.code, data["agency"], data["channel"], applicant, form_data,
-                                      actor=request.user, at=now(), role=Role.DESK_OFFICER)
-            for name, doc in form.document_fields:
-                if data.get(name):
-                    try:
-                        services.add_document(dossier.code, data[name], actor=request.user, role=Role.DESK_OFFICER,
-                                              name=doc.name, required_document=doc.pk, at=now())
-                    except services.UploadRejected as exc:
-                        form.add_error(name, citizen_views._upload_message(exc))
-            if form.errors:
-                raise citizen_views._Abandon
-    except citizen_views._Abandon:
-        return None
+        return filing.submit_with_papers(procedure.code, data["agency"], data["channel"], form.applicant(),
+                                         form.form_data(), papers, actor=request.user, at=now(),
+                                         role=Role.DESK_OFFICER)
+    except filing.PapersRejected as rejected:
+        for name, exc in rejected.errors.items():
+            form.add_error(name, citizen_views._upload_message(exc))
     except services.InvalidSubmission as exc:
         for key, message in exc.errors.items():
             form.add_error(citizen_views._SERVICE_FIELDS.get(key), message)
-        return None
     except services.ActorNotAllowed as denied:
         form.add_error("agency", str(denied))
-        return None
-    return dossier
+    return None
 
 
 @login_required
@@ -994,10 +822,8 @@ def time_limit_corrections(request: HttpRequest) -> HttpResponse:
     """``/can-bo/thu-tuc-can-sua-thoi-han/``: the catalog officer's correction list — procedures whose time limit
     receipt cannot read, so the desk must enter the return date by hand (Decree 118/2025 Art. 17(3); issue 11
     point 4). Catalog officers (and administrators) only."""
-    from motcua.units.models import Membership
-
     if not (request.user.is_staff or request.user.is_superuser
-            or Membership.objects.filter(user=request.user, role="catalog_officer").exists()):
+            or access.holds_role(request.user, MembershipRole.CATALOG_OFFICER)):
         raise PermissionDenied("Chỉ cán bộ quản lý thủ tục hành chính xem danh sách này.")
     rows = queries.time_limit_corrections(limit=2000)
     return render(request, "dossiers/officer/time_limit_corrections.html", {"rows": rows})
