@@ -115,6 +115,15 @@ def _actor(request: HttpRequest):
     return request.user if request.user.is_authenticated else None
 
 
+def _posted_version(request: HttpRequest) -> int:
+    """The dossier version the page showed (hidden field); -1 when it is not a number, which the service refuses as
+    a stale version (the page says the dossier changed) rather than a server error."""
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        return -1
+
+
 def _redirect_details(code: str, **params) -> HttpResponseRedirect:
     url = reverse("citizen:details", args=[code])
     if params:
@@ -603,7 +612,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             papers += [filing.Paper("files", upload, str(_("Supplement"))) for upload in files]
             try:
                 filing.supplement(dossier.code, papers, actor=_actor(request),
-                                  expected_version=int(request.POST.get("version") or 0),
+                                  expected_version=_posted_version(request),
                                   note=request.POST.get("note", "")[:2000])
             except services.VersionConflict:
                 errors.append(_("The dossier changed while you were on this page. Check it and try again."))
@@ -641,7 +650,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
         else:
             try:
                 services.act(dossier.code, "withdraw", actor=_actor(request), role=Role.APPLICANT,
-                             expected_version=int(request.POST.get("version") or 0),
+                             expected_version=_posted_version(request),
                              reason=request.POST.get("reason", "")[:2000])
             except services.VersionConflict:
                 errors.append(_("The dossier changed while you were on this page. Check it and try again."))
@@ -681,7 +690,7 @@ def amend(request: HttpRequest, code: str) -> HttpResponse:
             new[AMEND_NOTE] = note
         try:
             services.act(dossier.code, "amend", actor=_actor(request), role=Role.APPLICANT,
-                         expected_version=int(request.POST.get("version") or 0), data={"form_data": new})
+                         expected_version=_posted_version(request), data={"form_data": new})
         except services.VersionConflict:
             errors.append(_("The dossier changed while you were on this page. Check it and try again."))
         except services.ActorNotAllowed:
