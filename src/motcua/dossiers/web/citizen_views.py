@@ -221,7 +221,7 @@ class SubmissionForm(forms.Form):
         self.fields["personal_id"].widget.attrs.update(inputmode="numeric", pattern=r"\d{12}")
         self.document_fields: list[tuple[str, RequiredDocument]] = []
         self.notes: list[str] = []
-        required_documents = queries.required_documents(version)
+        required_documents = list(RequiredDocument.objects.filter(version=version).order_by("position"))
         names = [doc.name for doc in required_documents]
         for doc in required_documents:
             # Issue 14 point 2: notes are notes, a heading is no case, one declaration per channel.
