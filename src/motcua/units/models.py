@@ -116,14 +116,14 @@ SYSTEM = "system"
 _ACTOR_LABELS = {APPLICANT: _("Người nộp hồ sơ"), SYSTEM: _("Hệ thống")}
 
 
-def role_label(role: str | None) -> str:
+def role_label(role: str | None, *, in_sentence: bool = False) -> str:
     """A role code (``desk_officer``) as people read it (Cán bộ một cửa), in the active language; the code itself
-    for an unknown role, "" for none."""
+    for an unknown role, "" for none. ``in_sentence``: as written inside a sentence (cán bộ một cửa, cán bộ quản lý
+    TTHC: only the first letter changes)."""
     if not role:
         return ""
-    if role in Role.values:
-        return str(Role(role).label)
-    return str(_ACTOR_LABELS.get(str(role), role))
+    label = str(Role(role).label) if role in Role.values else str(_ACTOR_LABELS.get(str(role), role))
+    return label[:1].lower() + label[1:] if in_sentence else label
 
 
 class Membership(models.Model):
