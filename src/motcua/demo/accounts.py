@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 from django.db import transaction
 
-from motcua.units.models import HANDLING_ROLES
+from motcua.units.roles import HANDLING_ROLES
 
 # Agencies with demo officers: a commune committee, a province service centre, a ministry.
 OFFICER_AGENCIES: tuple[str, ...] = ("H01.X00070", "H01.TTPVHCC", "BTP")

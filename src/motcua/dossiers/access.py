@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from motcua.core.ttlcache import MISSING, TTLCache
-from motcua.units.models import APPLICANT, DOSSIER_ROLES, HANDLING_ROLES, Agency, Membership
-from motcua.units.models import Role as MembershipRole
+from motcua.units.models import Agency, Membership
 from motcua.units.queries import under_codes
+from motcua.units.roles import APPLICANT, DOSSIER_ROLES, HANDLING_ROLES
+from motcua.units.roles import Role as MembershipRole
 
 from .transitions import allowed_actions
 

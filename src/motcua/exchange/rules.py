@@ -21,13 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from motcua.units import roles as units_roles
+
 SELF_SERVICE = "citizen"
 SYSTEM = "system"
-OFFICER_ROLES = frozenset({"desk_officer", "specialist", "leader", "supervisor", "catalog_officer"})
+OFFICER_ROLES = frozenset(str(r) for r in units_roles.STAFF_ROLES)
 # The roles that handle a dossier (receive, appraise, approve): only they read registries for it. Supervisors and
 # catalog officers never handle a dossier (Law on Personal Data Protection 2025 Art. 3: purpose limitation, minimum
 # data) — they read no registry data through a dossier.
-HANDLING_ROLES = frozenset({"desk_officer", "specialist", "leader"})
+HANDLING_ROLES = frozenset(str(r) for r in units_roles.HANDLING_ROLES)
 ROLES = OFFICER_ROLES | {SELF_SERVICE, SYSTEM}
 MAX_PURPOSE = 500
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.search import search_procedures
 from motcua.units.models import Agency, Membership
+from motcua.units.roles import HANDLING_ROLES
 
 from . import forms, queries, ratelimit, rules, services
 from .models import Feedback, FeedbackEvent, Topic
@@ -32,7 +33,7 @@ from .transitions import ACTION_LABELS, STATE_LABELS, Action, Role, State, Trans
 SESSION_SUBMITTED = "motcua_pakn_submitted"
 SESSION_VERIFIED = "motcua_pakn_verified"
 PER_PAGE = 20
-OFFICER_ROLES = (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER)
+OFFICER_ROLES = tuple(Role(r) for r in HANDLING_ROLES)  # who handles an item (motcua.units.roles)
 
 
 def _page_number(request: HttpRequest) -> int:

@@ -39,8 +39,9 @@ from motcua.dossiers import access, digitisation, documents, escalation, filing,
 from motcua.dossiers.api.serializers import mask
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
-from motcua.units.models import DOSSIER_ROLES, Agency, role_label
-from motcua.units.models import Role as MembershipRole
+from motcua.units.models import Agency
+from motcua.units.roles import DOSSIER_ROLES, role_label
+from motcua.units.roles import Role as MembershipRole
 
 from . import citizen_views, forms_docs, queue_rows
 

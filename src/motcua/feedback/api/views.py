@@ -25,6 +25,7 @@ from motcua.core.calendar import TZ
 from motcua.core.params import BIG_INT, api_day, api_int, entity_tag_versions
 from motcua.core.problems import ProblemResponse, problem
 from motcua.units.models import Agency
+from motcua.units.roles import HANDLING_ROLES
 
 from .. import queries, ratelimit, services
 from ..models import Feedback, FeedbackEvent
@@ -41,7 +42,7 @@ from .serializers import (
     SubmitSerializer,
 )
 
-OFFICER_ROLES = (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER)
+OFFICER_ROLES = tuple(Role(r) for r in HANDLING_ROLES)  # who handles an item (motcua.units.roles)
 
 
 def _problem(code: int, title: str, detail: str = "", errors: dict | None = None, **extra) -> ProblemResponse:

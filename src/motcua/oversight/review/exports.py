@@ -20,8 +20,9 @@ from xml.sax.saxutils import quoteattr
 from django.contrib.auth import get_user_model
 
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.units.roles import DOSSIER_ROLES
 
-OFFICER_ROLES = {"desk_officer", "specialist", "leader", "supervisor"}
+OFFICER_ROLES = {str(r) for r in DOSSIER_ROLES}  # motcua.units.roles
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ role — and one label for every role code, membership or not."""
 
 from django.utils import translation
 
-from motcua.units.models import DOSSIER_ROLES, HANDLING_ROLES, STAFF_ROLES, Role, role_label
+from motcua.units.roles import DOSSIER_ROLES, HANDLING_ROLES, STAFF_ROLES, Role, role_label
 
 
 def test_each_set_adds_to_the_one_before_and_says_who_it_leaves_out():
