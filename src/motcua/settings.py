@@ -1,48 +1,43 @@
 """Django settings for motcua.
 
-Everything that differs between the embedded default and production comes from the environment:
-
-- ``DATABASE_URL``: ``sqlite:///path/to/db.sqlite3`` or ``postgres://user@host:port/name``; without it the embedded
-  SQLite file ``$MOTCUA_VAR_DIR/motcua.sqlite3`` is used.
-- ``MOTCUA_VAR_DIR``: where local state lives (database, uploaded files); default ``./var``.
-- ``MOTCUA_DEBUG``: ``1`` for development (default ``0``).
-- ``MOTCUA_SECRET_KEY``: required when ``MOTCUA_ENV=production``.
-- ``MOTCUA_ALLOWED_HOSTS``: comma-separated host names (default: localhost names).
-- ``MOTCUA_ENV``: ``production`` refuses to start with debug settings or the demo secret key.
+Everything that differs between the embedded default and production comes from the environment, and every variable
+read is declared once — name, type, default, meaning — in :mod:`motcua.core.config` (the table in
+docs/operations.md is generated from it: ``motcua settings --markdown``). Each declared ``MOTCUA_*`` variable
+becomes the Django setting of the same name, always defined and typed, so code reads ``settings.MOTCUA_X``; a few
+become Django's own (``MOTCUA_DEBUG`` → ``DEBUG``, ``MOTCUA_SECRET_KEY`` → ``SECRET_KEY``, ``MOTCUA_ALLOWED_HOSTS``
+→ ``ALLOWED_HOSTS``, ``MOTCUA_VAR_DIR`` → ``VAR_DIR``, ``MOTCUA_ENV`` → ``ENVIRONMENT``,
+``MOTCUA_CSRF_TRUSTED_ORIGINS`` → ``CSRF_TRUSTED_ORIGINS``). A value that does not parse stops start-up with a
+message naming the variable. This module only derives Django's and Celery's settings from those values.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json as _json
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from motcua.core import config as _config
+
+_env = _config.load()
+globals().update(_config.django_settings(_env))
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", Path.cwd() / "var")).resolve()
-# `make test` runs tests in parallel (pytest-xdist) and sets MOTCUA_VAR_DIR_PER_WORKER: each worker keeps its local
-# state (uploads, keys, checkpoints) in its own folder.
-if os.environ.get("MOTCUA_VAR_DIR_PER_WORKER") and os.environ.get("PYTEST_XDIST_WORKER"):
-    VAR_DIR = VAR_DIR / os.environ["PYTEST_XDIST_WORKER"]
+VAR_DIR: Path = _env["MOTCUA_VAR_DIR"]  # absolute; with the pytest-xdist worker's sub-folder under `make test`
+ENVIRONMENT: str = _env["MOTCUA_ENV"]
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG: bool = _env["MOTCUA_DEBUG"]
+SECRET_KEY: str = _env["MOTCUA_SECRET_KEY"]
+ALLOWED_HOSTS = list(_env["MOTCUA_ALLOWED_HOSTS"])
 
-ENVIRONMENT = os.environ.get("MOTCUA_ENV", "development")
-DEBUG = os.environ.get("MOTCUA_DEBUG", "0") == "1"
-_DEMO_SECRET = "motcua-demo-secret-key-not-for-production"
-SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY", _DEMO_SECRET)
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
-]
-
-if ENVIRONMENT == "production":
+if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("MOTCUA_DEBUG must not be 1 when MOTCUA_ENV=production.")
-    if SECRET_KEY == _DEMO_SECRET:
+    if _config.by_name("MOTCUA_SECRET_KEY").default == SECRET_KEY:
         raise ImproperlyConfigured("Set MOTCUA_SECRET_KEY when MOTCUA_ENV=production.")
-    if "demo" in [p.strip() for p in os.environ.get("MOTCUA_IDENTITY_PROVIDERS", "demo,oidc").split(",")]:
+    if "demo" in _env["MOTCUA_IDENTITY_PROVIDERS"]:
         raise ImproperlyConfigured("The demo identity provider is refused in production: set "
                                    "MOTCUA_IDENTITY_PROVIDERS=oidc and the MOTCUA_OIDC_* variables.")
 
@@ -110,8 +105,7 @@ TEMPLATES = [
     },
 ]
 
-_default_db = f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=600)}
+DATABASES = {"default": dj_database_url.parse(_env["DATABASE_URL"], conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] and DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -121,10 +115,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("MOTCUA_SQLITE_NO_PERSIST") else 600
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MOTCUA_TEST_SQLITE_NAME", "")} if os.environ.get(
-        "MOTCUA_TEST_SQLITE_NAME"
-    ) else {}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if _env["MOTCUA_SQLITE_NO_PERSIST"] else 600
+    DATABASES["default"]["TEST"] = {"NAME": _env["MOTCUA_TEST_SQLITE_NAME"]} if _env["MOTCUA_TEST_SQLITE_NAME"] else {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -150,12 +142,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/dang-nhap/"
-# Database sessions and the password backend, each signed-in request's session and user rows kept per process for
-# MOTCUA_SESSION_CACHE_SECONDS (default 5, 0 = off; motcua.core.sessions says what applies at once and what within it).
+# Database sessions and the password backend, each signed-in request's session and user rows kept in the shared cache
+# for MOTCUA_SESSION_CACHE_SECONDS (motcua.core.sessions says what applies at once and what within it).
 SESSION_ENGINE = "motcua.core.sessions"
 AUTHENTICATION_BACKENDS = ["motcua.core.sessions.CachedModelBackend"]
-if os.environ.get("MOTCUA_SESSION_CACHE_SECONDS"):
-    MOTCUA_SESSION_CACHE_SECONDS = float(os.environ["MOTCUA_SESSION_CACHE_SECONDS"])
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -203,49 +193,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _env["MOTCUA_LOG_LEVEL"]},
 }
 
 
 # --- Law (issue 11): rule sets and configurable legal choices ---------------------------------------------------------
-# Digitisation and signatures (issue 11 point 8; motcua.core.signing): PKCS#12 files per officer and per agency under
-# MOTCUA_SIGNING_DIR (officers/<user name>.p12, agencies/<agency code>.p12), their passphrase, the trusted roots
-# (comma-separated PEM/DER files), and a demo CA under $MOTCUA_VAR_DIR/signing-demo/ for signers without a file
-# (on by default outside production; refused in production).
-MOTCUA_SIGNING_DIR = os.environ.get("MOTCUA_SIGNING_DIR", str(VAR_DIR / "signing"))
-MOTCUA_SIGNING_PASSPHRASE = os.environ.get("MOTCUA_SIGNING_PASSPHRASE", "")
-MOTCUA_SIGNING_TRUST_ROOTS = os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "")
-MOTCUA_SIGNING_DEMO_CA = os.environ.get("MOTCUA_SIGNING_DEMO_CA", "0" if ENVIRONMENT == "production" else "1") == "1"
-if ENVIRONMENT == "production" and MOTCUA_SIGNING_DEMO_CA:
+# Digitisation and signatures (issue 11 point 8; motcua.core.signing): the demo CA for signers without a PKCS#12 file
+# is on by default outside production and refused in production.
+if PRODUCTION and _env["MOTCUA_SIGNING_DEMO_CA"]:
     raise ImproperlyConfigured("MOTCUA_SIGNING_DEMO_CA must not be 1 when MOTCUA_ENV=production.")
-
-# law-forms-eval (docs/law.md "Evaluation and the service index", "Roles that moved"):
-# - MOTCUA_NATIONAL_EVALUATOR: the agency code of the national evaluator of service quality (Decree 118/2025
-#   Art. 30(4)); empty (default) = by date: VPCP until 4/8/2026, BTP (Ministry of Justice) from 5/8/2026
-#   (Decree 309/2026 Art. 11).
-# - MOTCUA_STEERING_STANDING_AGENCY: the agency code of the standing agency of the Working Group / Advisory Council
-#   (default VPCP, Announcement 437/TB-VPCP; no text read moves it, set BTP when the deployment's instrument says so).
-# - MOTCUA_EVALUATION_BANDS: JSON [[floor, "name"], …] over the 100 points of Decree 118/2025 Art. 32(1); the
-#   decree sets no bands: default [[90, "Xuất sắc"], [80, "Tốt"], [65, "Khá"], [50, "Trung bình"], [0, "Yếu"]].
-MOTCUA_NATIONAL_EVALUATOR = os.environ.get("MOTCUA_NATIONAL_EVALUATOR", "")
-MOTCUA_STEERING_STANDING_AGENCY = os.environ.get("MOTCUA_STEERING_STANDING_AGENCY", "VPCP")
-MOTCUA_EVALUATION_BANDS = _json.loads(os.environ.get("MOTCUA_EVALUATION_BANDS") or "null")
-
-# law-finish: MOTCUA_NATIONAL_PORTAL_ID is the identifier an online linked group's dossier code carries (Decree
-# 118/2025 Art. 28(2)(a): the national public service portal's). No text read gives the portal's code in the
-# agency code list, so the default is the portal's short name; set the official one when it is published.
-MOTCUA_NATIONAL_PORTAL_ID = os.environ.get("MOTCUA_NATIONAL_PORTAL_ID", "CDVCQG").strip() or "CDVCQG"
 
 
 # --- Security (issue 12): production hardening, sign-in throttling, trusted proxies, audit keys -------------------
-# docs/security.md explains each; README's configuration table lists the variables.
-PRODUCTION = ENVIRONMENT == "production"
-
-
-def _env_flag(name: str, default: bool) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
-
-
+# docs/security.md explains each; docs/operations.md's table lists the variables.
 # A secret key of real strength in production (Django's own bar: 50 characters, 5 different ones, not the
 # "django-insecure-" prefix): it signs sessions, CSRF tokens and password-reset links.
 if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
@@ -256,11 +216,11 @@ if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KE
 # HTTPS only in production (MOTCUA_SSL_REDIRECT=0 when the reverse proxy already redirects), HSTS for
 # MOTCUA_HSTS_SECONDS (default one year; 0 turns it off), Secure cookies. The health and metrics endpoints are
 # exempt from the redirect (probes speak plain HTTP on the private network).
-SECURE_SSL_REDIRECT = PRODUCTION and _env_flag("MOTCUA_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = PRODUCTION and _env["MOTCUA_SSL_REDIRECT"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000")) if PRODUCTION else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = _env_flag("MOTCUA_HSTS_PRELOAD", True)
+SECURE_HSTS_SECONDS = _env["MOTCUA_HSTS_SECONDS"] if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env["MOTCUA_HSTS_INCLUDE_SUBDOMAINS"]
+SECURE_HSTS_PRELOAD = _env["MOTCUA_HSTS_PRELOAD"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -271,30 +231,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The reverse proxy says the request came over HTTPS; believed only in production, where the proxy must set (not
 # pass on) X-Forwarded-Proto.
-if PRODUCTION and _env_flag("MOTCUA_BEHIND_HTTPS_PROXY", True):
+if PRODUCTION and _env["MOTCUA_BEHIND_HTTPS_PROXY"]:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if os.environ.get("MOTCUA_CSRF_TRUSTED_ORIGINS"):
-    CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ["MOTCUA_CSRF_TRUSTED_ORIGINS"].split(",") if o.strip()]
-
+CSRF_TRUSTED_ORIGINS = list(_env["MOTCUA_CSRF_TRUSTED_ORIGINS"])
 # Content-Security-Policy on every response (motcua.core.csp): the pages carry no inline script or style, every
-# asset is served from this site. MOTCUA_CSP replaces the whole policy.
-MOTCUA_CSP = os.environ.get("MOTCUA_CSP", (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
+# asset is served from this site; MOTCUA_CSP replaces the whole policy. The client's address (rate limits, sign-in
+# lock-out, sign-in records): X-Forwarded-For is read, right to left, only through MOTCUA_TRUSTED_PROXIES.
 
-# The client's address (rate limits, sign-in lock-out, sign-in records): X-Forwarded-For is read, right to left,
-# only through these reverse proxies (addresses or CIDR blocks, comma-separated; none by default: REMOTE_ADDR).
-MOTCUA_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("MOTCUA_TRUSTED_PROXIES", "").split(",") if p.strip()]
-
-# Sign-in brute force (django-axes): after MOTCUA_SIGNIN_FAILURE_LIMIT failed sign-ins (default 5) for one user name
-# or from one address, sign-in is refused for MOTCUA_SIGNIN_COOLOFF_MINUTES (default 15), also with the right
-# password. Counters live in the database (shared by every server process); a success resets them.
+# Sign-in brute force (django-axes): after MOTCUA_SIGNIN_FAILURE_LIMIT failed sign-ins for one user name or from one
+# address, sign-in is refused for MOTCUA_SIGNIN_COOLOFF_MINUTES, also with the right password. Counters live in the
+# database (shared by every server process); a success resets them.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = ["motcua.core.signin.LockoutBackend", *AUTHENTICATION_BACKENDS]
-AXES_ENABLED = _env_flag("MOTCUA_SIGNIN_LOCKOUT", True)
-AXES_FAILURE_LIMIT = int(os.environ.get("MOTCUA_SIGNIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("MOTCUA_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_ENABLED = _env["MOTCUA_SIGNIN_LOCKOUT"]
+AXES_FAILURE_LIMIT = _env["MOTCUA_SIGNIN_FAILURE_LIMIT"]
+AXES_COOLOFF_TIME = timedelta(minutes=_env["MOTCUA_SIGNIN_COOLOFF_MINUTES"])
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
@@ -302,133 +254,80 @@ AXES_CLIENT_IP_CALLABLE = "motcua.core.clientip.client_ip_for_axes"
 AXES_LOCKOUT_CALLABLE = "motcua.core.signin.locked_out"
 AXES_VERBOSE = False
 
-# Audit trail (issue 12 point 3; docs/security.md "Audit trail: keys, checkpoints, verification, rotation").
-# The HMAC key file of the hash chains (lines "<key id> <hex key>", the last one seals): keep it outside the database
-# and its backups. Created on first use unless MOTCUA_AUDIT_KEY_AUTOCREATE is off (then `motcua audit rotate-key`).
-MOTCUA_AUDIT_KEY_FILE = os.environ.get("MOTCUA_AUDIT_KEY_FILE", str(VAR_DIR / "audit" / "chain.key"))
-MOTCUA_AUDIT_KEY_AUTOCREATE = os.environ.get("MOTCUA_AUDIT_KEY_AUTOCREATE", "1")
-# Signed checkpoints (`motcua audit checkpoint`): the append-only JSON-lines file, its Ed25519 signing key, and the
-# public key to pin (base64, from `motcua audit public-key`; empty: derived from the signing key file).
-MOTCUA_AUDIT_CHECKPOINT_FILE = os.environ.get("MOTCUA_AUDIT_CHECKPOINT_FILE",
-                                              str(VAR_DIR / "audit" / "checkpoints.jsonl"))
-MOTCUA_AUDIT_SIGNING_KEY_FILE = os.environ.get("MOTCUA_AUDIT_SIGNING_KEY_FILE",
-                                               str(VAR_DIR / "audit" / "checkpoint-key.pem"))
-MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY = os.environ.get("MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY", "")
-# Messages between deployments (issue 12 point 18): a signed message created more than MAX_MESSAGE_AGE seconds ago
-# or more than MAX_CLOCK_SKEW seconds ahead of this deployment's clock is refused (400 out_of_time).
-MOTCUA_EXCHANGE_MAX_MESSAGE_AGE = float(os.environ.get("MOTCUA_EXCHANGE_MAX_MESSAGE_AGE", 7 * 86400))
-MOTCUA_EXCHANGE_MAX_CLOCK_SKEW = float(os.environ.get("MOTCUA_EXCHANGE_MAX_CLOCK_SKEW", 300))
+# Audit trail (issue 12 point 3; docs/security.md "Audit trail: keys, checkpoints, verification, rotation"): the
+# MOTCUA_AUDIT_* variables. Messages between deployments (issue 12 point 18): MOTCUA_EXCHANGE_MAX_MESSAGE_AGE and
+# MOTCUA_EXCHANGE_MAX_CLOCK_SKEW.
 
 
 # --- Production (issue 13): cache, background work, storage, health, metrics, logs ---------------------------------
-# Every setting of this block is read from the environment once, here; docs/operations.md lists them all.
-#
-# MOTCUA_REDIS_URL (or REDIS_URL): the shared cache (Django's RedisCache) for API tokens, sessions, signed-in users,
-# the officer pages' scopes and calendars, and rate limits. Unset (the embedded default): local-memory cache, which is
-# right for one process only.
-MOTCUA_REDIS_URL = os.environ.get("MOTCUA_REDIS_URL") or os.environ.get("REDIS_URL") or ""
-if MOTCUA_REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": MOTCUA_REDIS_URL,
-                          "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
+# The shared cache (MOTCUA_REDIS_URL, else REDIS_URL) for API tokens, sessions, signed-in users, the officer pages'
+# scopes and calendars, and rate limits. Unset (the embedded default): local-memory cache, right for one process only.
+if _env["MOTCUA_REDIS_URL"]:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": _env["MOTCUA_REDIS_URL"], "KEY_PREFIX": _env["MOTCUA_CACHE_PREFIX"],
                           "TIMEOUT": 300}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua",
-                          "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
+                          "KEY_PREFIX": _env["MOTCUA_CACHE_PREFIX"],
                           "TIMEOUT": 300, "OPTIONS": {"MAX_ENTRIES": 50_000}}}
 
-# MOTCUA_BROKER_URL: Celery's broker (redis://127.0.0.1:6379/1 or amqp://guest:guest@127.0.0.1:5672//). Unset (the
-# embedded default): no broker, jobs run inline after the commit (MOTCUA_JOBS_INLINE, default 1 without a broker).
-MOTCUA_BROKER_URL = os.environ.get("MOTCUA_BROKER_URL", "")
-MOTCUA_JOBS_INLINE = os.environ.get("MOTCUA_JOBS_INLINE", "0" if MOTCUA_BROKER_URL else "1") == "1"
-# MOTCUA_JOBS_QUEUE: the Celery queue of the outbox and scheduled tasks (default "motcua").
-MOTCUA_JOBS_QUEUE = os.environ.get("MOTCUA_JOBS_QUEUE", "motcua")
-# MOTCUA_BROKER_VISIBILITY_TIMEOUT: seconds after which a Redis-broker message taken by a worker that died is handed
-# to another worker (default 3600; must exceed the longest job).
-MOTCUA_BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("MOTCUA_BROKER_VISIBILITY_TIMEOUT", "3600"))
-CELERY_BROKER_URL = MOTCUA_BROKER_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not MOTCUA_BROKER_URL
-CELERY_TASK_DEFAULT_QUEUE = MOTCUA_JOBS_QUEUE
+# Celery's broker (MOTCUA_BROKER_URL). Unset (the embedded default): no broker, jobs run inline after the commit.
+CELERY_BROKER_URL = _env["MOTCUA_BROKER_URL"] or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not _env["MOTCUA_BROKER_URL"]
+CELERY_TASK_DEFAULT_QUEUE = _env["MOTCUA_JOBS_QUEUE"]
 CELERY_TASK_ACKS_LATE = True  # a message is acknowledged after its task ran: a killed worker's job comes back
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # kombu 5.7 scans for such messages only on every 10th restore attempt (about every 100 s): scan on each one (every
 # 10 s per worker, one small Redis query), so a dead worker's job comes back soon after its visibility timeout.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": MOTCUA_BROKER_VISIBILITY_TIMEOUT,
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _env["MOTCUA_BROKER_VISIBILITY_TIMEOUT"],
                                    "unacked_restore_throttle": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_ENABLE_UTC = True
 
-# MOTCUA_STORAGE: "local" (default: files under MOTCUA_VAR_DIR/media) or "s3" (an S3-compatible store through
-# django-storages, with MOTCUA_S3_BUCKET, MOTCUA_S3_ENDPOINT_URL, MOTCUA_S3_REGION, MOTCUA_S3_ACCESS_KEY_ID,
-# MOTCUA_S3_SECRET_ACCESS_KEY). Documents are always served through the application's permission check.
-MOTCUA_STORAGE = os.environ.get("MOTCUA_STORAGE", "local")
-if MOTCUA_STORAGE == "s3":
+# The document store (MOTCUA_STORAGE): files under MOTCUA_VAR_DIR/media, or an S3-compatible store through
+# django-storages. Documents are always served through the application's permission check.
+if _env["MOTCUA_STORAGE"] == "s3":
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": os.environ.get("MOTCUA_S3_BUCKET", "motcua"),
-        "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
-        "region_name": os.environ.get("MOTCUA_S3_REGION") or None,
-        "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY_ID") or None,
-        "secret_key": os.environ.get("MOTCUA_S3_SECRET_ACCESS_KEY") or None,
+        "bucket_name": _env["MOTCUA_S3_BUCKET"],
+        "endpoint_url": _env["MOTCUA_S3_ENDPOINT_URL"] or None,
+        "region_name": _env["MOTCUA_S3_REGION"] or None,
+        "access_key": _env["MOTCUA_S3_ACCESS_KEY_ID"] or None,
+        "secret_key": _env["MOTCUA_S3_SECRET_ACCESS_KEY"] or None,
         "default_acl": "private", "querystring_auth": True, "querystring_expire": 300,
         "file_overwrite": False, "addressing_style": "path",
     }}
-elif MOTCUA_STORAGE == "local":
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 else:
-    raise ImproperlyConfigured("MOTCUA_STORAGE must be 'local' or 's3'.")
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {"default": _default_storage,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
-# MOTCUA_METRICS_TOKEN: a bearer token that /metrics requires; MOTCUA_METRICS_ALLOW: comma-separated client addresses
-# or networks allowed without it (default 127.0.0.1,::1). PROMETHEUS_MULTIPROC_DIR (prometheus-client's own
-# variable): set it for gunicorn's several worker processes.
-MOTCUA_METRICS_TOKEN = os.environ.get("MOTCUA_METRICS_TOKEN", "")
-MOTCUA_METRICS_ALLOW = [a.strip() for a in os.environ.get("MOTCUA_METRICS_ALLOW", "127.0.0.1,::1").split(",")
-                        if a.strip()]
-# MOTCUA_LOG_FORMAT: "text" (default) or "json" (one JSON object a line with the request id; python-json-logger).
-MOTCUA_LOG_FORMAT = os.environ.get("MOTCUA_LOG_FORMAT", "text")
+# Logs: MOTCUA_LOG_FORMAT "json" is one JSON object a line with the request id (python-json-logger).
 MIDDLEWARE.insert(0, "motcua.core.observability.RequestIdMetricsMiddleware")
 LOGGING["filters"] = {"request_id": {"()": "motcua.core.observability.RequestIdFilter"}}
 LOGGING["handlers"]["console"]["filters"] = ["request_id"]
-if MOTCUA_LOG_FORMAT == "json":
+if _env["MOTCUA_LOG_FORMAT"] == "json":
     LOGGING["formatters"] = {"json": {"()": "pythonjsonlogger.json.JsonFormatter",
                                       "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
                                       "rename_fields": {"asctime": "time", "levelname": "level"},
                                       "json_ensure_ascii": False}}
     LOGGING["handlers"]["console"]["formatter"] = "json"
-# MOTCUA_BEAT_EVERY_SECONDS: run every beat entry at this interval instead of its schedule (tests, drills; default
-# 0 = the schedule of motcua.core.schedule).
-MOTCUA_BEAT_EVERY_SECONDS = float(os.environ.get("MOTCUA_BEAT_EVERY_SECONDS", "0"))
-# MOTCUA_BEAT_ONLY: comma-separated beat entry names to keep (drills that check some of them; default: all entries).
-MOTCUA_BEAT_ONLY = [n.strip() for n in os.environ.get("MOTCUA_BEAT_ONLY", "").split(",") if n.strip()]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A broker that is down must not hold a request: one quick retry, then the row waits for beat's dispatch_due.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.5}
-# MOTCUA_JOBS_MODULES: comma-separated modules with extra job handlers to import in workers (default none).
-MOTCUA_JOBS_MODULES = tuple(m.strip() for m in os.environ.get("MOTCUA_JOBS_MODULES", "").split(",") if m.strip())
-# MOTCUA_TOKEN_CACHE_SECONDS, MOTCUA_QUEUE_CACHE_SECONDS (the shared cache's lifetimes, default 5, see
-# MOTCUA_SESSION_CACHE_SECONDS above) and MOTCUA_CALENDAR_CACHE_SECONDS (each process's built calendars, default 60).
-for _name in ("MOTCUA_TOKEN_CACHE_SECONDS", "MOTCUA_QUEUE_CACHE_SECONDS", "MOTCUA_CALENDAR_CACHE_SECONDS"):
-    if os.environ.get(_name):
-        globals()[_name] = float(os.environ[_name])
-# MOTCUA_REPLICA_DATABASE_URL: a PostgreSQL streaming replica of DATABASE_URL (postgres://…). When set, GET requests
-# of the figure pages and API (MOTCUA_REPLICA_PATHS, default "/giam-sat/,/bao-cao/,/api/v1/oversight/") read the
-# oversight, dossier, PAKN, steering and catalog tables from it (motcua.core.replica); writes, sign-in, sessions,
-# roles and every other page stay on the primary. MOTCUA_REPLICA_MAX_LAG_SECONDS (default 60): a replica further
-# behind than this is not read (the page falls back to the primary); every figure page states the moment its data
-# is complete to ("số liệu tính đến …").
-MOTCUA_REPLICA_DATABASE_URL = os.environ.get("MOTCUA_REPLICA_DATABASE_URL", "")
-MOTCUA_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MOTCUA_REPLICA_MAX_LAG_SECONDS", "60"))
-MOTCUA_REPLICA_PATHS = tuple(p.strip() for p in os.environ.get(
-    "MOTCUA_REPLICA_PATHS", "/giam-sat/,/bao-cao/,/api/v1/oversight/").split(",") if p.strip())
-if MOTCUA_REPLICA_DATABASE_URL:
+# A PostgreSQL streaming replica (MOTCUA_REPLICA_DATABASE_URL): GET requests of the figure pages and API
+# (MOTCUA_REPLICA_PATHS) read the oversight, dossier, PAKN, steering and catalog tables from it (motcua.core.replica);
+# writes, sign-in, sessions, roles and every other page stay on the primary. A replica further behind than
+# MOTCUA_REPLICA_MAX_LAG_SECONDS is not read (the page falls back to the primary); every figure page states the
+# moment its data is complete to ("số liệu tính đến …").
+if _env["MOTCUA_REPLICA_DATABASE_URL"]:
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("MOTCUA_REPLICA_DATABASE_URL needs a PostgreSQL DATABASE_URL (its primary).")
-    DATABASES["replica"] = dj_database_url.parse(MOTCUA_REPLICA_DATABASE_URL, conn_max_age=600)
+    DATABASES["replica"] = dj_database_url.parse(_env["MOTCUA_REPLICA_DATABASE_URL"], conn_max_age=600)
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)  # a dead replica: fall back fast
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["motcua.core.replica.ReplicaRouter"]

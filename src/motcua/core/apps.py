@@ -6,7 +6,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.core import checks
         from django.db.backends.signals import connection_created
+
+        from .config import check_environment
+
+        checks.register(check_environment)  # a MOTCUA_* variable set but never read (a typo) is a warning
 
         from .eventlog import register_sqlite_guard
         from .pgtypes import cache_statements_with_many_parameters, use_c_timestamptz_loader

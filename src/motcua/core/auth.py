@@ -24,11 +24,9 @@ from rest_framework.authentication import TokenAuthentication
 
 from .ttlcache import MISSING, TTLCache
 
-DEFAULT_TTL = 5.0
-
 
 def cache_seconds() -> float:
-    return float(getattr(settings, "MOTCUA_TOKEN_CACHE_SECONDS", DEFAULT_TTL))
+    return settings.MOTCUA_TOKEN_CACHE_SECONDS
 
 
 def _token_senders() -> tuple[type, ...]:

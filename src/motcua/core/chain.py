@@ -46,8 +46,7 @@ class AuditKeyError(Exception):
 
 def key_file() -> Path:
     """``MOTCUA_AUDIT_KEY_FILE``, default ``$MOTCUA_VAR_DIR/audit/chain.key``."""
-    configured = getattr(settings, "MOTCUA_AUDIT_KEY_FILE", "") or os.environ.get("MOTCUA_AUDIT_KEY_FILE", "")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "audit" / "chain.key"
+    return Path(settings.MOTCUA_AUDIT_KEY_FILE)
 
 
 _lock = threading.Lock()
@@ -62,26 +61,19 @@ def _write_new_key(path: Path) -> None:
         out.write(line)
 
 
-def _auto_create() -> bool:
-    value = getattr(settings, "MOTCUA_AUDIT_KEY_AUTOCREATE", None)
-    if value is None:
-        value = os.environ.get("MOTCUA_AUDIT_KEY_AUTOCREATE", "1")
-    return str(value).strip().lower() not in ("0", "false", "off", "no")
-
-
 def load_keys() -> tuple[dict[str, bytes], str]:
     """Every key of the key file (id → bytes) and the id of the current (last) one. The file is created with one new
     key on first use unless ``MOTCUA_AUDIT_KEY_AUTOCREATE`` is off (production: create it with
     `motcua audit rotate-key` and back it up)."""
     global _keys
     cached = _keys
-    configured = getattr(settings, "MOTCUA_AUDIT_KEY_FILE", "")  # the cheap check on the hot path
+    configured = settings.MOTCUA_AUDIT_KEY_FILE  # the cheap check on the hot path
     if cached is not None and cached[0] == configured:
         return cached[1], cached[2]
     path = key_file()
     with _lock:
         if not path.exists():
-            if not _auto_create():
+            if not settings.MOTCUA_AUDIT_KEY_AUTOCREATE:
                 raise AuditKeyError(f"The audit key file {path} does not exist: run `motcua audit rotate-key`.")
             _write_new_key(path)
         keys: dict[str, bytes] = {}

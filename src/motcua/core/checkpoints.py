@@ -38,24 +38,16 @@ class CheckpointError(Exception):
     """The checkpoint file was altered: a signature or a link between lines does not hold."""
 
 
-def _setting(name: str) -> str:
-    from django.conf import settings
-
-    return getattr(settings, name, "") or os.environ.get(name, "")
-
-
 def checkpoint_file() -> Path:
     from django.conf import settings
 
-    configured = _setting("MOTCUA_AUDIT_CHECKPOINT_FILE")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "audit" / "checkpoints.jsonl"
+    return Path(settings.MOTCUA_AUDIT_CHECKPOINT_FILE)
 
 
 def signing_key_file() -> Path:
     from django.conf import settings
 
-    configured = _setting("MOTCUA_AUDIT_SIGNING_KEY_FILE")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "audit" / "checkpoint-key.pem"
+    return Path(settings.MOTCUA_AUDIT_SIGNING_KEY_FILE)
 
 
 def _private_key() -> Ed25519PrivateKey:
@@ -78,7 +70,9 @@ def _raw(public: Ed25519PublicKey) -> str:
 
 def public_key() -> str:
     """The public key that checks the checkpoints (raw 32 bytes, base64): the pinned one if configured."""
-    return _setting("MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY") or _raw(_private_key().public_key())
+    from django.conf import settings
+
+    return settings.MOTCUA_AUDIT_CHECKPOINT_PUBLIC_KEY or _raw(_private_key().public_key())
 
 
 def _lines() -> list[str]:

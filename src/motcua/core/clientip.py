@@ -24,7 +24,7 @@ UNKNOWN = "unknown"
 @lru_cache(maxsize=1)
 def trusted_proxies() -> tuple[Network, ...]:
     """``MOTCUA_TRUSTED_PROXIES`` as networks (a bare address is a /32 or /128)."""
-    raw = getattr(settings, "MOTCUA_TRUSTED_PROXIES", ()) or ()
+    raw = settings.MOTCUA_TRUSTED_PROXIES
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in items if item.strip())
 

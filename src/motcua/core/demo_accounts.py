@@ -25,7 +25,7 @@ REFUSED_MESSAGE = (f"Tài khoản demo không được dùng khi MOTCUA_ENV=prod
 
 
 def in_production() -> bool:
-    return getattr(settings, "ENVIRONMENT", "") == "production"
+    return settings.ENVIRONMENT == "production"
 
 
 def mark(users: Iterable) -> None:

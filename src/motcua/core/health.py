@@ -66,7 +66,7 @@ def _check_cache() -> str:
 
 
 def _check_broker() -> str:
-    url = getattr(settings, "MOTCUA_BROKER_URL", "")
+    url = settings.MOTCUA_BROKER_URL
     if not url:
         return "inline (no broker configured)"
     from kombu import Connection
@@ -108,7 +108,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def _metrics_allowed(request: HttpRequest) -> bool:
-    token = getattr(settings, "MOTCUA_METRICS_TOKEN", "")
+    token = settings.MOTCUA_METRICS_TOKEN
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].strip(), token):
         return True
@@ -117,7 +117,7 @@ def _metrics_allowed(request: HttpRequest) -> bool:
         client = ipaddress.ip_address(client_ip(request))
     except ValueError:
         return False
-    for allowed in getattr(settings, "MOTCUA_METRICS_ALLOW", ()):
+    for allowed in settings.MOTCUA_METRICS_ALLOW:
         try:
             if client in ipaddress.ip_network(allowed, strict=False):
                 return True

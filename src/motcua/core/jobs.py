@@ -68,21 +68,21 @@ def _load_handlers() -> None:
     # run every job kind the project enqueues. Extra modules can be named in MOTCUA_JOBS_MODULES.
     import importlib
 
-    for module in ("motcua.core.notify", *getattr(settings, "MOTCUA_JOBS_MODULES", ())):
+    for module in ("motcua.core.notify", *settings.MOTCUA_JOBS_MODULES):
         importlib.import_module(module)
 
 
 def _inline() -> bool:
-    return bool(getattr(settings, "MOTCUA_JOBS_INLINE", True))
+    return settings.MOTCUA_JOBS_INLINE
 
 
 def _max_attempts() -> int:
-    return max(1, int(getattr(settings, "MOTCUA_JOBS_MAX_ATTEMPTS", 5)))
+    return max(1, settings.MOTCUA_JOBS_MAX_ATTEMPTS)
 
 
 def backoff(attempts: int) -> timedelta:
     """The wait before the next try after ``attempts`` failed ones: base × 2^(attempts-1), capped at 6 hours."""
-    base = float(getattr(settings, "MOTCUA_JOBS_BACKOFF_SECONDS", 60))
+    base = settings.MOTCUA_JOBS_BACKOFF_SECONDS
     return min(timedelta(seconds=base * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
@@ -109,7 +109,7 @@ def enqueue(kind: str, payload: dict, *, key: str | None = None, max_attempts: i
     job_id = job.pk
     if _inline():
         transaction.on_commit(lambda: _run_quietly(job_id))
-    elif getattr(settings, "MOTCUA_BROKER_URL", ""):
+    elif settings.MOTCUA_BROKER_URL:
         transaction.on_commit(lambda: dispatch(job_id))
     return job
 

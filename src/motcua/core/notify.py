@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 CHANNELS = ("email", "sms")
-DEFAULT_BACKENDS = {"email": ["file"], "sms": ["file"]}
 
 
 @dataclass(frozen=True)
@@ -110,8 +109,7 @@ class FileBackend:
     """Appends each message as one JSON line to ``<directory>/<channel>.jsonl`` (the embedded default)."""
 
     def __init__(self, directory: str | Path | None = None) -> None:
-        default = Path(getattr(settings, "VAR_DIR", Path.cwd() / "var")) / "notifications"
-        self.directory = Path(directory or getattr(settings, "MOTCUA_NOTIFY_DIR", None) or default)
+        self.directory = Path(directory or settings.MOTCUA_NOTIFY_DIR)
 
     def send(self, message: Message) -> None:
         if message.channel not in CHANNELS:
@@ -129,8 +127,7 @@ def _backend(spec: str) -> NotificationBackend:
 
 def backends_for(channel: str) -> list[str]:
     """The configured backend names (or dotted paths) of a channel."""
-    configured = getattr(settings, "MOTCUA_NOTIFY_BACKENDS", None) or DEFAULT_BACKENDS
-    return list(configured.get(channel, ()))
+    return list(settings.MOTCUA_NOTIFY_BACKENDS.get(channel, ()))
 
 
 def deliver(messages: list[Message], done: set[str] | None = None) -> set[str]:

@@ -51,8 +51,8 @@ def beat_schedule() -> dict[str, dict]:
     message expires after three intervals: one worker cannot run every command every two seconds (warming the index
     pages alone takes seconds), and without the expiry the queue grew without bound, so an outbox job handed over
     behind it waited for minutes. ``MOTCUA_BEAT_ONLY`` (entry names) keeps only the entries a drill checks."""
-    every = getattr(settings, "MOTCUA_BEAT_EVERY_SECONDS", 0)
-    only = set(getattr(settings, "MOTCUA_BEAT_ONLY", ()) or ())
+    every = settings.MOTCUA_BEAT_EVERY_SECONDS
+    only = set(settings.MOTCUA_BEAT_ONLY or ())
     schedule = {}
     for name, (when, command, args) in ENTRIES.items():
         if only and name not in only:

@@ -2,8 +2,8 @@
 
 Every page an officer opens read the ``django_session`` row and then the ``auth_user`` row before the view ran: two of
 the officer queue's four queries (issue 3 "Speed": the queue's first page must cost about 7 ms of CPU). Both are kept
-in each process for ``MOTCUA_SESSION_CACHE_SECONDS`` (default 5; 0 turns both caches off), with the same rules as
-the API tokens' cache (:mod:`motcua.core.auth`):
+in each process for ``MOTCUA_SESSION_CACHE_SECONDS`` (default 5, :mod:`motcua.core.config`; 0 turns both caches
+off), with the same rules as the API tokens' cache (:mod:`motcua.core.auth`):
 
 - a change made in this process applies at once: signing in or out, a session saved or deleted, a user saved or
   deleted (deactivation, a new password: the session's hash no longer matches) clears the cached entries;
@@ -26,11 +26,9 @@ from django.contrib.sessions.backends.db import SessionStore as DBSessionStore
 from .auth import fresh_user, user_values
 from .ttlcache import MISSING, TTLCache
 
-DEFAULT_TTL = 5.0
-
 
 def cache_seconds() -> float:
-    return float(getattr(settings, "MOTCUA_SESSION_CACHE_SECONDS", DEFAULT_TTL))
+    return settings.MOTCUA_SESSION_CACHE_SECONDS
 
 
 def _senders() -> tuple[type, ...]:

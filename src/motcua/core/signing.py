@@ -2,7 +2,7 @@
 configured trust roots. Independent of dossiers: the one-stop rules (who signs what, which data go in) are in
 :mod:`motcua.dossiers.digitisation`.
 
-Keys and certificates (``MOTCUA_SIGNING_*`` settings, README's configuration table):
+Keys and certificates (``MOTCUA_SIGNING_*`` settings, docs/operations.md's environment table):
 
 - ``MOTCUA_SIGNING_DIR`` (default ``$MOTCUA_VAR_DIR/signing``) holds one PKCS#12 file per signer::
 
@@ -105,7 +105,7 @@ STATUS_LABELS = {
 
 
 def signing_dir() -> Path:
-    return Path(getattr(settings, "MOTCUA_SIGNING_DIR", "") or Path(settings.VAR_DIR) / "signing")
+    return Path(settings.MOTCUA_SIGNING_DIR)
 
 
 def demo_dir() -> Path:
@@ -113,14 +113,14 @@ def demo_dir() -> Path:
 
 
 def demo_enabled() -> bool:
-    on = bool(getattr(settings, "MOTCUA_SIGNING_DEMO_CA", False))
-    if on and getattr(settings, "ENVIRONMENT", "development") == "production":
+    on = bool(settings.MOTCUA_SIGNING_DEMO_CA)
+    if on and settings.ENVIRONMENT == "production":
         raise ImproperlyConfigured("MOTCUA_SIGNING_DEMO_CA must be off when MOTCUA_ENV=production.")
     return on
 
 
 def _passphrase() -> bytes | None:
-    value = getattr(settings, "MOTCUA_SIGNING_PASSPHRASE", "") or ""
+    value = settings.MOTCUA_SIGNING_PASSPHRASE
     return value.encode("utf-8") if value else None
 
 
@@ -152,7 +152,7 @@ _roots: dict[tuple, list[x509.Certificate]] = {}
 def trust_roots() -> list[x509.Certificate]:
     """The configured roots, plus the demo root when the demo CA is on. Read once per process for each set of files
     and modification times (the pages verify every signed document they show)."""
-    raw = getattr(settings, "MOTCUA_SIGNING_TRUST_ROOTS", "") or ""
+    raw = settings.MOTCUA_SIGNING_TRUST_ROOTS
     paths = [Path(p.strip()) for p in (raw.split(",") if isinstance(raw, str) else raw) if str(p).strip()]
     if demo_enabled():
         if not (demo_dir() / "root.pem").exists():

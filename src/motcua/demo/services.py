@@ -38,7 +38,7 @@ def load_demo(*, progress: Callable[[int], None] | None = None) -> DemoSummary:
     from motcua.catalog.models import ProcedureVersion
     from motcua.catalog.services import upsert_records
 
-    if getattr(settings, "ENVIRONMENT", "") == "production":
+    if settings.ENVIRONMENT == "production":
         raise RuntimeError("Demo data is not loaded when MOTCUA_ENV=production.")
     from motcua.catalog.importers.dvcqg import read_dvcqg_files
 

@@ -45,7 +45,7 @@ def tracking_url(code: str) -> str:
         path = reverse("citizen:track")
     except NoReverseMatch:
         path = "/ho-so/tra-cuu/"
-    base = str(getattr(settings, "MOTCUA_PUBLIC_URL", "") or "").rstrip("/")
+    base = settings.MOTCUA_PUBLIC_URL.rstrip("/")
     return f"{base}{path}?{urlencode({'code': code})}"
 
 

@@ -69,8 +69,8 @@ def standard_days(stage: str, at: date | datetime | None = None) -> int:
     """Working days allowed for a stage (``refuse``, ``forward``, ``supplement``, ``answer``, ``publish``), from
     ``settings.MOTCUA_PAKN_<STAGE>_DAYS`` or the rule set in force at ``at`` (default: the one in force now)."""
     rules = pakn_rules_for(at) if at is not None else PAKN_RULE_SETS[-1]
-    value = getattr(settings, f"MOTCUA_PAKN_{stage.upper()}_DAYS", rules.days[stage])
-    days = int(value)
+    value = getattr(settings, f"MOTCUA_PAKN_{stage.upper()}_DAYS", None)  # declared: None = the rule set's
+    days = int(rules.days[stage] if value is None else value)
     if days < 0:
         raise ValueError(f"MOTCUA_PAKN_{stage.upper()}_DAYS must not be negative.")
     return days

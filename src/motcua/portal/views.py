@@ -106,7 +106,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 def demo_sign_in_enabled() -> bool:
     """The demo accounts' hint shows only outside production (production refuses demo data and sign-ins)."""
-    return getattr(settings, "ENVIRONMENT", "") != "production"
+    return settings.ENVIRONMENT != "production"
 
 
 def identity_providers() -> list:

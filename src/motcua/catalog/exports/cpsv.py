@@ -49,7 +49,6 @@ from ..records import ChannelRecord, DocumentRecord, ProcedureRecord, TimeLimit
 STANDARDS_DIR = Path(__file__).resolve().parent.parent / "standards" / "cpsv-ap"
 SHAPES_PATH = STANDARDS_DIR / "cpsv-ap-SHACL.ttl"
 CONTEXT_PATH = STANDARDS_DIR / "cpsv-ap-context.jsonld"
-DEFAULT_BASE_IRI = "https://motcua.example/id/"
 
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
 CV = Namespace("http://data.europa.eu/m8g/")
@@ -98,7 +97,7 @@ def base_iri() -> str:
     """``settings.MOTCUA_BASE_IRI`` with a trailing slash."""
     from django.conf import settings
 
-    base = getattr(settings, "MOTCUA_BASE_IRI", DEFAULT_BASE_IRI) or DEFAULT_BASE_IRI
+    base = settings.MOTCUA_BASE_IRI
     return base if base.endswith("/") else base + "/"
 
 

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from motcua.core import config
+
 SRC = Path(__file__).resolve().parents[3]
 PYTHON = sys.executable
-REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-PG_URL = os.environ.get("MOTCUA_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432")
-AMQP_URL = os.environ.get("MOTCUA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+REDIS_URL = config.env("MOTCUA_TEST_REDIS_URL")
+PG_URL = config.env("MOTCUA_TEST_PG_URL")
+AMQP_URL = config.env("MOTCUA_TEST_AMQP_URL")
 
 
 def rabbitmq_or_skip() -> str:

@@ -14,7 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-BIN = Path(os.environ.get("MOTCUA_PG_BIN", "/usr/lib/postgresql/15/bin"))
+from motcua.core import config
+
+BIN = Path(config.env("MOTCUA_PG_BIN"))
 
 
 def missing() -> str:
