@@ -95,7 +95,7 @@ def measure(rows: list, pages: list) -> dict:
         timed("export XES", lambda: exports.write_xes(null), rows, n_events, "events")
         timed("export OCEL 2.0 JSON", lambda: exports.write_ocel(null), rows, n_events, "events")
     client = Client(HTTP_HOST="localhost")
-    client.force_login(get_user_model().objects.get(username="demo-vpcp-supervisor"))
+    client.force_login(get_user_model().objects.get(username="demo-btp-supervisor"))
     worst = (Analysis.objects.filter(kind="bottleneck", agency__isnull=True, procedure__isnull=False)
              .order_by("-overdue").values_list("procedure__code", flat=True).first())
     urls = ["", "khong-phat-sinh/", "trung-lap/", "de-xuat/", "thuc-tien-dia-phuong/", "chi-phi/", "diem-nghen/",

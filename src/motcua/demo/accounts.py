@@ -8,7 +8,9 @@ Every account has the password :data:`motcua.demo.services.DEMO_PASSWORD` and ex
   and sex (1900s: 0 male / 1 female; 2000s: 2 / 3), digits 5–6 the last two digits of the birth year.
 - Desk officers, specialists and leaders of a commune committee (Hoàn Kiếm ward, Hà Nội), the Hà Nội public-
   administration service centre and the Ministry of Justice.
-- Supervisors of a province (Hà Nội: its dossiers) and of the Government Office (VPCP: all dossiers).
+- Supervisors of a province (Hà Nội: its dossiers), of the Ministry of Justice (BTP: all dossiers from 5/8/2026, the
+  central agency of Decree 118/2025 Art. 35(1) as amended by Decree 309/2026; ``core.central``) and of the Government
+  Office (VPCP: all dossiers until 4/8/2026, its own agency's since).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from motcua.units.roles import HANDLING_ROLES
 # Agencies with demo officers: a commune committee, a province service centre, a ministry.
 OFFICER_AGENCIES: tuple[str, ...] = ("H01.X00070", "H01.TTPVHCC", "BTP")
 OFFICER_ROLES: tuple[str, ...] = tuple(str(role) for role in HANDLING_ROLES)  # the demo officers handle dossiers
-SUPERVISOR_AGENCIES: tuple[str, ...] = ("H01", "VPCP")
+SUPERVISOR_AGENCIES: tuple[str, ...] = ("H01", "VPCP", "BTP")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ citizen pages (issue 3 point 10; issue 15 point 3: it was written three times).
   in, and of those agencies' child units (a province's committee sees its service centre's and communes' dossiers).
   They act in the roles they hold there (Decree 118/2025 Art. 15–22).
 - **Supervisors** see, read-only, every dossier of their province or ministry (agencies whose code is the root code
-  of their own, ``H01`` and ``H01.*``), or every dossier when they supervise at the Government Office (``VPCP``).
+  of their own, ``H01`` and ``H01.*``), or every dossier when they supervise at the central agency of the day
+  (``core.central``: the Government Office ``VPCP`` until 4/8/2026, the Ministry of Justice ``BTP`` from 5/8/2026).
 - **Applicants** see their own dossiers: those they submitted online (``Dossier.applicant_user``) and those whose
   applicant's personal identification number is their verified one (the e-identification's link; outside
   production, the demo convention of a citizen account named by it).
@@ -25,7 +26,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from motcua.core import central
 from motcua.core.ttlcache import MISSING, TTLCache
 from motcua.units.models import Agency, Membership
 from motcua.units.queries import under_codes
@@ -37,7 +40,7 @@ from .transitions import allowed_actions
 if TYPE_CHECKING:
     from .models import Dossier
 
-GOVERNMENT_OFFICE = "VPCP"
+GOVERNMENT_OFFICE = central.GOVERNMENT_OFFICE  # read by reports.access
 # The order in which a user's roles are tried when the client does not name one.
 ROLE_ORDER = (APPLICANT, *HANDLING_ROLES)
 
@@ -74,7 +77,7 @@ def viewer_for(user, *, as_applicant: bool = True) -> Viewer:
             viewer.roles_by_agency.setdefault(agency_id, set()).add(role)
         else:  # a supervisor
             root = code.split(".")[0]
-            if root == GOVERNMENT_OFFICE:
+            if central.supervises_everything({root}, timezone.now()):
                 viewer.supervises_all = True
             viewer.supervisor_roots.add(root)
     if as_applicant:

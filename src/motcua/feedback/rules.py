@@ -7,6 +7,11 @@ Art. 9(1)(d); the others are the national portal's practice), each overridable b
 ``MOTCUA_PAKN_REFUSE_DAYS`` (2), ``MOTCUA_PAKN_FORWARD_DAYS`` (5), ``MOTCUA_PAKN_SUPPLEMENT_DAYS`` (5),
 ``MOTCUA_PAKN_ANSWER_DAYS`` (15), ``MOTCUA_PAKN_PUBLISH_DAYS`` (2). They count from receipt or forwarding, the day of
 receipt not counted, with no 15:00 shift (no text applies the cut-off to petitions).
+
+The central agency that receives and handles PAKN about administrative regulations is a field of the rule sets too
+(:func:`central_pakn_agency`): the Ministry of Justice under Decree 20/2008 Art. 8(1), the Government Office from
+1/7/2013 (Decree 48/2013), the Ministry of Justice again from 5/8/2026 (Decree 309/2026 Art. 12, amending Decree
+118/2025 Art. 35(1)(h)). An item names its agency when it is received and keeps it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from datetime import date, datetime
 from django.conf import settings
 
 from motcua.core.calendar import TZ, Unit, WorkingCalendar
+from motcua.core.central import GOVERNMENT_OFFICE, MINISTRY_OF_JUSTICE
 from motcua.core.text import fold
 
 # Time standards ---------------------------------------------------------------------------------------------------
@@ -33,6 +39,9 @@ class PaknRules:
     effective_from: date
     effective_to: date | None
     days: dict[str, int]
+    # The agency that "chủ trì tiếp nhận, tổng hợp, xử lý phản ánh, kiến nghị … về quy định hành chính" nationally:
+    # it receives what names no agency and its supervisors read every item (a units agency code).
+    central_agency: str
     # Whether a receipt after the cut-off (15:00) counts from the next working day: no text says so for petitions.
     cutoff_moves_start: bool = False
 
@@ -42,14 +51,32 @@ _PORTAL_PRACTICE = {"refuse": 2, "forward": 5, "supplement": 5, "answer": 15, "p
 PAKN_RULE_SETS: tuple[PaknRules, ...] = (
     PaknRules(
         key="nd20-2008",
-        basis="Decree 20/2008/NĐ-CP Art. 9(1)(d) (forwarding); the national portal's practice (the others)",
+        basis=("Decree 20/2008/NĐ-CP Art. 9(1)(d) (forwarding); the national portal's practice (the others); "
+               "Art. 8(1): the Ministry of Justice receives PAKN about administrative regulations"),
         effective_from=date(2008, 3, 3), effective_to=date(2013, 6, 30), days=dict(_PORTAL_PRACTICE),
+        central_agency=MINISTRY_OF_JUSTICE,
     ),
     PaknRules(
         key="nd20-2008+nd48-2013",
         basis=("Decree 20/2008/NĐ-CP as amended by Decree 48/2013/NĐ-CP, Art. 9(1)(d) (forwarding within 5 working "
-               "days from receipt); the national portal's practice (refuse 2, supplement 5, answer 15, publish 2)"),
-        effective_from=date(2013, 7, 1), effective_to=None, days=dict(_PORTAL_PRACTICE),
+               "days from receipt); the national portal's practice (refuse 2, supplement 5, answer 15, publish 2); "
+               "the Government Office receives PAKN about administrative regulations (Decree 48/2013 Art. 2, "
+               "the codified Art. 17 'Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ'; the text in shared/law does not "
+               "carry Decree 92/2017 and still reads 'Bộ Tư pháp' in Art. 8(1) [open])"),
+        effective_from=date(2013, 7, 1), effective_to=date(2026, 8, 4), days=dict(_PORTAL_PRACTICE),
+        central_agency=GOVERNMENT_OFFICE,
+    ),
+    PaknRules(
+        key="nd20-2008+nd48-2013+nd309-2026",
+        # Decree 309/2026 Art. 12(1) replaces Decree 118/2025 Art. 35(1): "1. Bộ Tư pháp … h) Chủ trì tiếp nhận, tổng
+        # hợp, xử lý phản ánh, kiến nghị của cá nhân, tổ chức về quy định hành chính và việc thực hiện thủ tục hành
+        # chính"; in force 5/8/2026 (its Art. 16(1)). The time standards do not change.
+        basis=("Decree 20/2008/NĐ-CP as amended by Decree 48/2013/NĐ-CP, Art. 9(1)(d) (forwarding within 5 working "
+               "days); the national portal's practice (refuse 2, supplement 5, answer 15, publish 2); Decree "
+               "118/2025/NĐ-CP Art. 35(1)(h) as amended by Decree 309/2026/NĐ-CP Art. 12: the Ministry of Justice "
+               "receives, consolidates and handles PAKN"),
+        effective_from=date(2026, 8, 5), effective_to=None, days=dict(_PORTAL_PRACTICE),
+        central_agency=MINISTRY_OF_JUSTICE,
     ),
 )
 
@@ -63,6 +90,14 @@ def pakn_rules_for(moment: date | datetime) -> PaknRules:
         if rules.effective_from <= day:
             return rules
     return PAKN_RULE_SETS[0]
+
+
+def central_pakn_agency(on: date | datetime) -> str:
+    """The agency code of the central PAKN agency on ``on`` (Vietnam time): ``VPCP`` from 1/7/2013 to 4/8/2026,
+    ``BTP`` from 5/8/2026 (Decree 118/2025 Art. 35(1)(h) as amended by Decree 309/2026 Art. 12). An item received
+    without a named agency goes there (``services.submit``); its supervisors read every item
+    (``services.officer_agencies``)."""
+    return pakn_rules_for(on).central_agency
 
 
 def standard_days(stage: str, at: date | datetime | None = None) -> int:

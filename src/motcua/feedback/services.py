@@ -45,8 +45,6 @@ from .transitions import Action, Role, State, TransitionNotAllowed, transition
 __all__ = ["ActorNotAllowed", "FeedbackNotFound", "InvalidFeedback", "TransitionNotAllowed", "VersionConflict",
            "act", "rate", "recomplain", "record_access", "submit"]
 
-DEFAULT_AGENCY_CODE = "VPCP"  # the Government Office receives what names no agency (DVCQG's central PAKN desk)
-
 
 class InvalidFeedback(Exception):
     """Bad input: ``errors`` maps each field to what is wrong with it. Nothing was written."""
@@ -178,7 +176,8 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
     ``data``: ``kind`` (report/proposal), ``topic`` (regulation/procedure/conduct), ``title``, ``content``,
     ``proposal`` (required for a proposal), ``procedure_code`` (required for the procedure topic), ``regulation``,
     ``officer_name``, ``dossier_code`` (conduct: one of the submitter's dossiers), ``agency_code`` (optional: else
-    the procedure's competent agency, the dossier's agency, or the Government Office), ``location``, ``lat``,
+    the procedure's competent agency, the dossier's agency, or the central PAKN agency of the day,
+    ``rules.central_pakn_agency``), ``location``, ``lat``,
     ``long``, and the submitter's ``name``, ``phone``, ``email``, ``address`` (Decree 20/2008: name and contact).
     ``role`` is ``applicant`` (online, API) or ``desk_officer`` (a call or letter written down: ``channel`` phone
     or written, ``actor`` the officer). Raises :class:`InvalidFeedback` naming each bad field.
@@ -261,7 +260,10 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
     if agency is None and dossier is not None:
         agency = dossier.agency
     if agency is None and "agency_code" not in errors:
-        agency = Agency.objects.filter(code=DEFAULT_AGENCY_CODE).first() or Agency.objects.order_by("pk").first()
+        # What names no agency goes to the central PAKN agency in force on the day of receipt (Decree 118/2025
+        # Art. 35(1)(h) as amended by Decree 309/2026 Art. 12: the Ministry of Justice from 5/8/2026).
+        central = rules.central_pakn_agency(at)
+        agency = Agency.objects.filter(code=central).first() or Agency.objects.order_by("pk").first()
         if agency is None:
             errors["agency_code"] = "Chưa có cơ quan tiếp nhận."
 
@@ -349,9 +351,10 @@ def officer_agencies(user, roles=(Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADE
                   .values_list("agency_id", flat=True))
     if not direct:
         return []
-    if Agency.objects.filter(pk__in=direct, code=DEFAULT_AGENCY_CODE).exists() and Membership.objects.filter(
-            user=user, role=Role.SUPERVISOR, agency__code=DEFAULT_AGENCY_CODE).exists():
-        return list(Agency.objects.values_list("pk", flat=True))  # the Government Office oversees every agency
+    # A supervisor at the central PAKN agency in force today reads every agency's items (rules.central_pakn_agency).
+    if Membership.objects.filter(user=user, role=Role.SUPERVISOR,
+                                 agency__code=rules.central_pakn_agency(timezone.now())).exists():
+        return list(Agency.objects.values_list("pk", flat=True))
     children = list(Agency.objects.filter(parent_id__in=direct).values_list("pk", flat=True))
     grandchildren = list(Agency.objects.filter(parent_id__in=children).values_list("pk", flat=True))
     return sorted(set(direct) | set(children) | set(grandchildren))

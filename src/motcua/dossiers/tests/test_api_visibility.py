@@ -63,7 +63,7 @@ def test_supervisors_see_their_province_or_everything_at_the_government_office_r
     other = submitted(agency="H79.TTPVHCC")
     province = client_for(user("sup-h01", ("supervisor", "H01.TTPVHCC")))
     assert codes(province) == {mine.code, commune.code}
-    assert codes(client_for(user("sup-vpcp", ("supervisor", "VPCP")))) == {mine.code, commune.code, other.code}
+    assert codes(client_for(user("sup-btp", ("supervisor", "BTP")))) == {mine.code, commune.code, other.code}
     detail = province.get(f"/api/v1/dossiers/{mine.code}")
     assert detail.json()["allowed_actions"] == []
     response = province.post(f"/api/v1/dossiers/{mine.code}/actions/receive", {}, format="json",

@@ -37,7 +37,7 @@ def test_province_supervisor_sees_the_province_but_not_another(client):
 def test_government_office_supervisor_sees_every_agency(client):
     hanoi = _open_dossier("H01.TTPVHCC")
     thanh_hoa = _open_dossier("H38.TTPVHCC")
-    client.force_login(officer("sup-vpcp", "supervisor", "VPCP"))
+    client.force_login(officer("sup-btp", "supervisor", "BTP"))
     assert _codes(client) == {hanoi.code, thanh_hoa.code}
 
 
@@ -46,7 +46,7 @@ def test_the_government_office_filters_by_an_agency_or_province_code_in_a_text_b
     a province / ministry code (all its agencies)."""
     hanoi = _open_dossier("H01.TTPVHCC")
     thanh_hoa = _open_dossier("H38.TTPVHCC")
-    client.force_login(officer("sup-vpcp", "supervisor", "VPCP"))
+    client.force_login(officer("sup-btp", "supervisor", "BTP"))
     html = client.get("/can-bo/?role=supervisor", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<input type="text" name="agency"' in html and "<option value=\"H01.TTPVHCC\"" not in html
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -23,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.central import supervises_everything
 from motcua.core.problems import ProblemResponse, problem
 
 from .. import queries, registries, rules, services
@@ -166,15 +168,13 @@ class LookupView(APIView):
                          "source": result.source, "provenance": result.provenance()})
 
 
-GOVERNMENT_OFFICE = "VPCP"
-
-
 def _may_supervise(user, agency_code: str) -> bool:
-    """Superusers; supervisors of the agency or of an agency above it; supervisors at the Government Office (all)."""
+    """Superusers; supervisors of the agency or of an agency above it; supervisors at the central agency of the day
+    (all: ``core.central``)."""
     if getattr(user, "is_superuser", False):
         return True
     codes = set(user.memberships.filter(role="supervisor").values_list("agency__code", flat=True))
-    if GOVERNMENT_OFFICE in codes:
+    if supervises_everything(codes, timezone.now()):
         return True
     return bool(agency_code) and any(agency_code == c or agency_code.startswith(f"{c}.") for c in codes)
 

@@ -108,7 +108,8 @@ def test_tracking_codes_are_well_formed_and_vary():
 @pytest.mark.parametrize(("day", "key"), [
     pytest.param(vn(2013, 6, 30, 10), "nd20-2008", id="Decree20-2008-before-Decree48-2013"),
     pytest.param(vn(2013, 7, 1, 10), "nd20-2008+nd48-2013", id="Decree20-2008-as-amended-by-Decree48-2013"),
-    pytest.param(vn(2026, 8, 5, 10), "nd20-2008+nd48-2013", id="Decree20-2008-in-force-2026"),
+    pytest.param(vn(2026, 8, 4, 10), "nd20-2008+nd48-2013", id="Decree20-2008-in-force-2026"),
+    pytest.param(vn(2026, 8, 5, 10), "nd20-2008+nd48-2013+nd309-2026", id="Decree20-2008-with-Decree309-2026"),
 ])
 def test_pakn_rule_set_is_chosen_by_the_date_of_receipt(day, key):
     chosen = rules.pakn_rules_for(day)
@@ -119,9 +120,10 @@ def test_pakn_rule_set_is_chosen_by_the_date_of_receipt(day, key):
 
 def test_pakn_time_standards_follow_the_rule_set_of_the_receipt_date(monkeypatch):
     older = rules.PaknRules(key="test-older", basis="test", effective_from=vn(2008, 3, 3).date(),
-                            effective_to=vn(2026, 6, 30).date(), days={**rules.DEFAULT_DAYS, "answer": 10})
+                            effective_to=vn(2026, 6, 30).date(), days={**rules.DEFAULT_DAYS, "answer": 10},
+                            central_agency="VPCP")
     newer = rules.PaknRules(key="test-newer", basis="test", effective_from=vn(2026, 7, 1).date(), effective_to=None,
-                            days={**rules.DEFAULT_DAYS, "answer": 20})
+                            days={**rules.DEFAULT_DAYS, "answer": 20}, central_agency="VPCP")
     monkeypatch.setattr(rules, "PAKN_RULE_SETS", (older, newer))
     # Tue 30/6/2026 + 10 working days → Tue 14/7; Wed 1/7/2026 + 20 working days → Wed 29/7.
     assert rules.receipt_due_times(CAL, vn(2026, 6, 30, 16))["answer_due_at"].date().isoformat() == "2026-07-14"

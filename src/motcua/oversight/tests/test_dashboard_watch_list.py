@@ -56,7 +56,7 @@ def _member(username: str, code: str, role: str):
 
 def test_dashboard_shows_the_watch_list_to_supervisors_only(history, client):
     assert "Cần xử lý ngay" not in client.get("/giam-sat/").content.decode()
-    client.force_login(_member("vpcp", "VPCP", "supervisor"))
+    client.force_login(_member("btp", "BTP", "supervisor"))
     page = client.get("/giam-sat/").content.decode()
     assert "Cần xử lý ngay" in page and "Phản ánh, kiến nghị trong kỳ" in page
     assert "Vướng mắc của Hội đồng tư vấn" in page  # the Government Office also sees the obstacles
@@ -74,5 +74,5 @@ def test_watch_scope_follows_the_supervisors_province_and_the_leaders_agency():
     centre = set(Agency.objects.filter(Q(code="H01.TTPVHCC") | Q(code__startswith="H01.TTPVHCC."))
                  .values_list("pk", flat=True))
     assert watch_agencies(_member("centre-lead", "H01.TTPVHCC", "leader")) == centre
-    assert watch_agencies(_member("vpcp-sup2", "VPCP", "supervisor")) is None
+    assert watch_agencies(_member("btp-sup2", "BTP", "supervisor")) is None
     assert watch_agencies(_member("desk2", "H01", "desk_officer")) == set()

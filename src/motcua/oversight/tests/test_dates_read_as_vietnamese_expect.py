@@ -45,8 +45,8 @@ def test_vdate_reads_iso_text_stored_in_json_too(value, shown):
 
 
 def test_the_dashboard_names_the_period_and_the_refresh_time_the_vietnamese_way(history, client):
-    user = get_user_model().objects.create_user("vpcp-dates", password="x")
-    Membership.objects.create(user=user, agency=Agency.objects.get(code="VPCP"), role="supervisor")
+    user = get_user_model().objects.create_user("btp-dates", password="x")
+    Membership.objects.create(user=user, agency=Agency.objects.get(code="BTP"), role="supervisor")
     client.force_login(user)
     page = client.get("/giam-sat/").content.decode()
     assert re.search(r"kỳ hiện tại: Tháng \d{1,2}/\d{4}", page)

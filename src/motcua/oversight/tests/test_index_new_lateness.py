@@ -97,8 +97,8 @@ def test_the_dashboard_counts_late_receipts_within_the_viewers_scope(client):
     assert queries.receipt_late_count(own, start, end) == 1
     assert queries.receipt_late_count(other, start, end) == 0  # another unit's supervisor does not see it
     assert queries.receipt_late_count(None, vn(2026, 4, 1), vn(2026, 5, 1)) == 0
-    user = get_user_model().objects.create_user("vpcp-sup", password="x")
-    Membership.objects.create(user=user, agency=Agency.objects.get(code="VPCP"), role="supervisor")
+    user = get_user_model().objects.create_user("btp-sup", password="x")
+    Membership.objects.create(user=user, agency=Agency.objects.get(code="BTP"), role="supervisor")
     client.force_login(user)
     page = client.get("/giam-sat/").content.decode()
     assert 'data-figure="receipt-late"' in page and "quá 08 giờ làm việc" in page

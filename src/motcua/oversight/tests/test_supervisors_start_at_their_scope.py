@@ -46,7 +46,7 @@ def test_a_province_supervisors_watch_list_names_no_other_provinces_or_ministrie
     assert all(c == "H01" or c.startswith("H01.") for c in units)
 
 
-@pytest.mark.parametrize(("code", "expected"), [("H01", "province:01"), ("VPCP", None)])
+@pytest.mark.parametrize(("code", "expected"), [("H01", "province:01"), ("BTP", None)])
 def test_the_evaluation_opens_at_the_viewers_scope(history, client, code, expected):
     user = _member(f"sup-{code}", code)
     assert access.viewer_scope(user) == expected

@@ -100,7 +100,7 @@ def _user(username: str, agency: str, role: str):
 def test_web_download_is_limited_to_the_scopes_a_user_supervises(history, client):
     response = client.get("/bao-cao/")
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
-    client.force_login(_user("vpcp-sup", "VPCP", "supervisor"))
+    client.force_login(_user("btp-sup", "BTP", "supervisor"))
     response = client.get("/bao-cao/", {"period": PERIOD, "scope": "national", "format": "pdf", "download": "1"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -116,7 +116,7 @@ def test_web_download_is_limited_to_the_scopes_a_user_supervises(history, client
 
 
 def test_the_report_page_speaks_english_on_request(history, client):
-    client.force_login(_user("vpcp-en", "VPCP", "supervisor"))
+    client.force_login(_user("btp-en", "BTP", "supervisor"))
     page = client.get("/bao-cao/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Monthly report to the Working Group" in page and "Download the report" in page
 
