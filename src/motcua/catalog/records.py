@@ -8,6 +8,7 @@ the documented JSON export format (docs/catalog-json.md); ``from_dict`` validate
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -189,82 +190,14 @@ class ProcedureRecord:
         online_level = _choice(data, "online_level", p, OnlineLevel.values, OnlineLevel.NONE)
         status = _choice(data, "status", p, VersionStatus.values, VersionStatus.PUBLISHED)
 
-        channels = []
-        for i, c in enumerate(_list(data, "channels", p)):
-            cp = f"{p}channels[{i}]."
-            _only(c, cp, {"kind", "time_limit", "time_limit_text", "fees", "description", "cutoff_moves_start"})
-            cutoff = c.get("cutoff_moves_start")
-            if cutoff is not None and not isinstance(cutoff, bool):
-                raise RecordError(f"{cp}cutoff_moves_start", "must be true, false or null")
-            kind = _choice(c, "kind", cp, ChannelKind.values, None, required=True)
-            tl = c.get("time_limit")
-            time_limit = None
-            if tl is not None:
-                if not isinstance(tl, dict):
-                    raise RecordError(f"{cp}time_limit", "expected an object or null")
-                _only(tl, f"{cp}time_limit.", {"amount", "unit"})
-                unit = _choice(tl, "unit", f"{cp}time_limit.", TimeUnit.values, None, required=True)
-                amount = _decimal(tl.get("amount"), f"{cp}time_limit.amount")
-                time_limit = TimeLimit(amount, unit)
-            fees = []
-            for j, fee in enumerate(_list(c, "fees", cp)):
-                fp = f"{cp}fees[{j}]."
-                _only(fee, fp, {"amount_vnd", "description"})
-                amount = fee.get("amount_vnd")
-                if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount < 0):
-                    raise RecordError(f"{fp}amount_vnd", "must be a non-negative integer or null")
-                fees.append(FeeRecord(amount, _str(fee, "description", fp)))
-            channels.append(ChannelRecord(kind, time_limit, _str(c, "time_limit_text", cp), fees,
-                                          _str(c, "description", cp), cutoff))
-
-        documents = []
-        for i, d in enumerate(_list(data, "documents", p)):
-            dp = f"{p}documents[{i}]."
-            _only(d, dp, {f.name for f in fields(DocumentRecord)})
-            documents.append(DocumentRecord(
-                name=_str(d, "name", dp, required=True),
-                originals=_count(d, "originals", dp),
-                copies=_count(d, "copies", dp),
-                form=_str(d, "form", dp),
-                form_url=_str(d, "form_url", dp),
-                case=_str(d, "case", dp),
-                replaceable_by_registry=_bool(d, "replaceable_by_registry", dp),
-                reusable_from_result=_bool(d, "reusable_from_result", dp),
-            ))
-
-        legal = []
-        for i, lr in enumerate(_list(data, "legal_basis", p)):
-            lp = f"{p}legal_basis[{i}]."
-            _only(lr, lp, {"number", "title", "issued_on", "effective_on"})
-            legal.append(LegalRecord(_str(lr, "number", lp, required=True), _str(lr, "title", lp),
-                                     _date(lr, "issued_on", lp), _date(lr, "effective_on", lp)))
-
-        agencies = []
-        for i, a in enumerate(_list(data, "agencies", p)):
-            ap = f"{p}agencies[{i}]."
-            _only(a, ap, {"role", "name", "code"})
-            agencies.append(AgencyRecord(_choice(a, "role", ap, AgencyRole.values, None, required=True),
-                                         _str(a, "name", ap, required=True), _str(a, "code", ap)))
-
-        results = []
-        for i, r in enumerate(_list(data, "results", p)):
-            rp = f"{p}results[{i}]."
-            _only(r, rp, {"name", "code", "description"})
-            results.append(ResultRecord(_str(r, "name", rp, required=True), _str(r, "code", rp),
-                                        _str(r, "description", rp)))
-
-        steps = []
-        for i, s in enumerate(_list(data, "steps", p)):
-            sp = f"{p}steps[{i}]."
-            _only(s, sp, {"title", "description"})
-            steps.append(StepRecord(_str(s, "title", sp), _str(s, "description", sp)))
-
-        issues = []
-        for i, s in enumerate(_list(data, "parse_issues", p)):
-            ip = f"{p}parse_issues[{i}]."
-            _only(s, ip, {"component", "message", "raw"})
-            issues.append(ParseIssue(_str(s, "component", ip, required=True), _str(s, "message", ip),
-                                     _str(s, "raw", ip)))
+        # Each list in the documented order, each item checked with its path (``channels[0].fees[1].amount_vnd``).
+        channels = _items(data, "channels", p, _channel_record)
+        documents = _items(data, "documents", p, _document_record)
+        legal = _items(data, "legal_basis", p, _legal_record)
+        agencies = _items(data, "agencies", p, _agency_record)
+        results = _items(data, "results", p, _result_record)
+        steps = _items(data, "steps", p, _step_record)
+        issues = _items(data, "parse_issues", p, _parse_issue)
 
         raw = data.get("raw", {})
         if not isinstance(raw, dict):
@@ -282,6 +215,81 @@ class ProcedureRecord:
             source=_str(data, "source", p), source_url=_str(data, "source_url", p),
             source_folder=_str(data, "source_folder", p), parse_issues=issues, raw=raw,
         )
+
+
+# -- the lists of a record, one item at a time ---------------------------------------------------------------
+
+
+def _items(data: dict, key: str, p: str, build: Callable[[Any, str], Any]) -> list:
+    return [build(item, f"{p}{key}[{i}].") for i, item in enumerate(_list(data, key, p))]
+
+
+def _channel_record(c: Any, cp: str) -> ChannelRecord:
+    _only(c, cp, {"kind", "time_limit", "time_limit_text", "fees", "description", "cutoff_moves_start"})
+    cutoff = c.get("cutoff_moves_start")
+    if cutoff is not None and not isinstance(cutoff, bool):
+        raise RecordError(f"{cp}cutoff_moves_start", "must be true, false or null")
+    kind = _choice(c, "kind", cp, ChannelKind.values, None, required=True)
+    tl = c.get("time_limit")
+    time_limit = None
+    if tl is not None:
+        if not isinstance(tl, dict):
+            raise RecordError(f"{cp}time_limit", "expected an object or null")
+        _only(tl, f"{cp}time_limit.", {"amount", "unit"})
+        unit = _choice(tl, "unit", f"{cp}time_limit.", TimeUnit.values, None, required=True)
+        amount = _decimal(tl.get("amount"), f"{cp}time_limit.amount")
+        time_limit = TimeLimit(amount, unit)
+    fees = _items(c, "fees", cp, _fee_record)
+    return ChannelRecord(kind, time_limit, _str(c, "time_limit_text", cp), fees, _str(c, "description", cp), cutoff)
+
+
+def _fee_record(fee: Any, fp: str) -> FeeRecord:
+    _only(fee, fp, {"amount_vnd", "description"})
+    amount = fee.get("amount_vnd")
+    if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount < 0):
+        raise RecordError(f"{fp}amount_vnd", "must be a non-negative integer or null")
+    return FeeRecord(amount, _str(fee, "description", fp))
+
+
+def _document_record(d: Any, dp: str) -> DocumentRecord:
+    _only(d, dp, {f.name for f in fields(DocumentRecord)})
+    return DocumentRecord(
+        name=_str(d, "name", dp, required=True),
+        originals=_count(d, "originals", dp),
+        copies=_count(d, "copies", dp),
+        form=_str(d, "form", dp),
+        form_url=_str(d, "form_url", dp),
+        case=_str(d, "case", dp),
+        replaceable_by_registry=_bool(d, "replaceable_by_registry", dp),
+        reusable_from_result=_bool(d, "reusable_from_result", dp),
+    )
+
+
+def _legal_record(lr: Any, lp: str) -> LegalRecord:
+    _only(lr, lp, {"number", "title", "issued_on", "effective_on"})
+    return LegalRecord(_str(lr, "number", lp, required=True), _str(lr, "title", lp), _date(lr, "issued_on", lp),
+                       _date(lr, "effective_on", lp))
+
+
+def _agency_record(a: Any, ap: str) -> AgencyRecord:
+    _only(a, ap, {"role", "name", "code"})
+    return AgencyRecord(_choice(a, "role", ap, AgencyRole.values, None, required=True),
+                        _str(a, "name", ap, required=True), _str(a, "code", ap))
+
+
+def _result_record(r: Any, rp: str) -> ResultRecord:
+    _only(r, rp, {"name", "code", "description"})
+    return ResultRecord(_str(r, "name", rp, required=True), _str(r, "code", rp), _str(r, "description", rp))
+
+
+def _step_record(s: Any, sp: str) -> StepRecord:
+    _only(s, sp, {"title", "description"})
+    return StepRecord(_str(s, "title", sp), _str(s, "description", sp))
+
+
+def _parse_issue(s: Any, ip: str) -> ParseIssue:
+    _only(s, ip, {"component", "message", "raw"})
+    return ParseIssue(_str(s, "component", ip, required=True), _str(s, "message", ip), _str(s, "raw", ip))
 
 
 # -- helpers ------------------------------------------------------------------------------------------------

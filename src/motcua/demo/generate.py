@@ -157,16 +157,21 @@ def _province_of(code: str) -> int | None:
 
 def load_reference() -> Reference:
     """Everything the model needs from the database, read once, in a fixed order."""
-    from django.contrib.auth import get_user_model
-
-    from motcua.catalog.models import Channel, Fee, Procedure, RequiredDocument, VersionAgency, VersionStatus
-    from motcua.core.models import CalendarException
-    from motcua.dossiers.services import process_for
-    from motcua.units.models import AdministrativeUnit, Agency, Membership
-
-    from .accounts import DEMO_CITIZENS, OFFICER_AGENCIES, OFFICER_ROLES, officer_username
-
     default_calendar = WorkingCalendar.from_db()
+    procedures = _procedure_refs(default_calendar)
+    agencies, communes, departments, centres, ministries, province_names = _agency_refs()
+    calendars = _agency_calendars(default_calendar)
+    actors, citizens = _demo_actors(agencies), _demo_citizens()
+    return Reference(procedures, agencies, communes, departments, centres, ministries, province_names, calendars,
+                     default_calendar, actors, citizens)
+
+
+def _procedure_refs(default_calendar: WorkingCalendar) -> list[ProcedureRef]:
+    """The published procedures by code: channels (first of each kind), fee, ministry, up to six documents, steps."""
+    from motcua.catalog.models import Channel, Fee, Procedure, RequiredDocument, VersionAgency, VersionStatus
+    from motcua.dossiers.models import ProcessDefinition
+    from motcua.dossiers.services import process_for
+
     rows = list(Procedure.objects.filter(current_version__status=VersionStatus.PUBLISHED).order_by("code")
                 .values_list("id", "code", "current_version_id", "current_version__levels", "province__code"))
     version_ids = [r[2] for r in rows]
@@ -189,8 +194,6 @@ def load_reference() -> Reference:
         names = documents.setdefault(version_id, [])
         if len(names) < 6:
             names.append(name[:200])
-    from motcua.dossiers.models import ProcessDefinition
-
     defined = set(ProcessDefinition.objects.values_list("procedure_id", flat=True))
     procedures = []
     for pid, code, version_id, levels, province_code in rows:
@@ -203,6 +206,14 @@ def load_reference() -> Reference:
             province_code=province_code, channels=channels.get(version_id, {}), fee=version_id in with_fee,
             ministry_agency_id=ministry_of.get(version_id),
             documents=tuple(documents.get(version_id, ())), steps=steps))
+    return procedures
+
+
+def _agency_refs() -> tuple[dict[int, AgencyRef], dict[int, list[int]], dict[int, list[int]], dict[int, int],
+                            list[int], dict[str, str]]:
+    """Every agency with its address, grouped: communes, departments and the service centre of each province, the
+    ministries; and the provinces' names."""
+    from motcua.units.models import AdministrativeUnit, Agency
 
     units = {u.id: u for u in AdministrativeUnit.objects.order_by("id")}
     province_names = {u.code: u.name for u in units.values() if u.level == "province"}
@@ -217,8 +228,7 @@ def load_reference() -> Reference:
         address = unit.name if unit else ""
         if unit is not None and unit.province_id and units.get(unit.province_id):
             address = f"{unit.name}, {units[unit.province_id].name}"
-        ref = AgencyRef(agency.id, agency.code, agency.kind, agency.level, province, address)
-        agencies[agency.id] = ref
+        agencies[agency.id] = AgencyRef(agency.id, agency.code, agency.kind, agency.level, province, address)
         if agency.kind == "commune_committee" and province is not None:
             communes.setdefault(province, []).append(agency.id)
         elif agency.kind == "department" and province is not None:
@@ -227,30 +237,52 @@ def load_reference() -> Reference:
             centres[province] = agency.id
         elif agency.level == "ministry":
             ministries.append(agency.id)
+    return agencies, communes, departments, centres, ministries, province_names
 
-    # Agencies with their own calendar exceptions or office hours get their own calendar (as from_db would).
+
+def _agency_calendars(default_calendar: WorkingCalendar) -> dict[int, WorkingCalendar]:
+    """Agencies with their own calendar exceptions or office hours get their own calendar (as from_db would)."""
+    from motcua.core.models import CalendarException
+    from motcua.units.models import Agency
+
     own = set(CalendarException.objects.filter(agency__isnull=False).values_list("agency_id", flat=True))
     calendars: dict[int, WorkingCalendar] = {}
     for agency in Agency.objects.order_by("id"):
         if agency.id in own or agency.office_hours() != default_calendar.hours:
             calendars[agency.id] = WorkingCalendar.from_db(agency)
+    return calendars
 
-    User = get_user_model()
+
+def _demo_actors(agencies: dict[int, AgencyRef]) -> dict[tuple[int, str], tuple[int, str]]:
+    """(agency id, role) → (user id, user name) of the demo officers who hold that role there."""
+    from django.contrib.auth import get_user_model
+
+    from motcua.units.models import Membership
+
+    from .accounts import OFFICER_AGENCIES, OFFICER_ROLES, officer_username
+
     by_code = {a.code: a.id for a in agencies.values()}
     usernames = {officer_username(code, role): (by_code.get(code), role)
                  for code in OFFICER_AGENCIES for role in OFFICER_ROLES}
     actors: dict[tuple[int, str], tuple[int, str]] = {}
-    for user_id, username in User.objects.filter(username__in=sorted(usernames)).order_by("username").values_list(
-            "id", "username"):
+    for user_id, username in get_user_model().objects.filter(username__in=sorted(usernames)).order_by(
+            "username").values_list("id", "username"):
         agency_id, role = usernames[username]
         if agency_id is not None and Membership.objects.filter(user_id=user_id, agency_id=agency_id).exists():
             actors[(agency_id, role)] = (user_id, username)
-    present = dict(User.objects.filter(username__in=[c.personal_id for c in DEMO_CITIZENS]).values_list(
-        "username", "id"))
-    citizens = [(present[c.personal_id], c.personal_id, c.full_name, c.phone, c.province_code)
-                for c in DEMO_CITIZENS if c.personal_id in present]
-    return Reference(procedures, agencies, communes, departments, centres, ministries, province_names, calendars,
-                     default_calendar, actors, citizens)
+    return actors
+
+
+def _demo_citizens() -> list[tuple]:
+    """(user id, personal ID, full name, phone, province code) of the demo citizens present."""
+    from django.contrib.auth import get_user_model
+
+    from .accounts import DEMO_CITIZENS
+
+    present = dict(get_user_model().objects.filter(username__in=[c.personal_id for c in DEMO_CITIZENS])
+                   .values_list("username", "id"))
+    return [(present[c.personal_id], c.personal_id, c.full_name, c.phone, c.province_code)
+            for c in DEMO_CITIZENS if c.personal_id in present]
 
 
 # Pure parts of the model -------------------------------------------------------------------------------------------
@@ -681,47 +713,68 @@ class Generator:
         return d, sim.events
 
     def _handle(self, sim: Simulation, procedure: ProcedureRef, agency_id: int, applicant_role: str) -> None:
-        rng, d = self.rng, sim.d
+        """A dossier's life after submission, step by step; each step returns ``False`` when the dossier ends there
+        (refused, withdrawn, stopped)."""
+        if not self._receive(sim, procedure, applicant_role):
+            return
+        sim.do("assign", "leader", sim.work(self.rng.uniform(0.2, 4) * 3600))
+        if not self._appraisal_supplements(sim, procedure, applicant_role):
+            return
+        if not self._process_steps(sim, agency_id, applicant_role):
+            return
+        if not self._payment(sim, procedure):
+            return
+        self._decide(sim, agency_id)
+
+    def _receive(self, sim: Simulation, procedure: ProcedureRef, applicant_role: str) -> bool:
+        rng = self.rng
         # Receipt: online dossiers wait for the desk; at the desk the officer checks them on the spot.
-        if d.channel == "online":
+        if sim.d.channel == "online":
             sim.t = sim.work(rng.uniform(0.1, 6) * 3600)
         else:
             sim.t = sim.t + timedelta(minutes=rng.randint(3, 20))
         r = rng.random()
         if r < REFUSE_AT_RECEIPT:
             sim.do("refuse", "desk_officer", sim.t, reason=REFUSAL_AT_RECEIPT[rng.randrange(2)])
-            return
+            return False
         if r < REFUSE_AT_RECEIPT + SUPPLEMENT_AT_RECEIPT:
             # Incomplete at receipt: everything missing listed at once (form 02).
             sim.do("request_supplement", "desk_officer", sim.t, data={"missing": self._missing(procedure)})
             if not self._applicant_answers(sim, applicant_role):
-                return
+                return False
             sim.t = sim.work(rng.uniform(0.1, 4) * 3600)
         sim.do("receive", "desk_officer", sim.t)
+        return True
 
-        sim.do("assign", "leader", sim.work(rng.uniform(0.2, 4) * 3600))
-        if rng.random() < SUPPLEMENT_IN_APPRAISAL:
-            # Decree 118/2025 Art. 19(5): the notice goes out within 3 working days of receipt.
-            ask = sim.work(rng.uniform(0.5, 14) * 3600)
-            if ask <= rules.supplement_notice_deadline(sim.calendar, d.received_at):
-                sim.do("request_supplement", "specialist", ask, data={"missing": self._missing(procedure)})
-                if not self._applicant_answers(sim, applicant_role):
-                    return
-                # The index counts more than one supplement request as late; the notice rule still applies. From
-                # 1/7/2025 one request lists everything (Decree 118/2025 Art. 16(3), 17(2)(a), 19(5)): a second one
-                # only for dossiers received before (history, no cap then).
-                again = sim.work(rng.uniform(0.5, 6) * 3600)
-                if (rng.random() < SECOND_SUPPLEMENT
-                        and lawsets.rules_for(d.received_at).max_supplement_requests is None
-                        and again <= rules.supplement_notice_deadline(sim.calendar, d.received_at)):
-                    # Decree 118/2025 Art. 16(3), 19(5): one request; from 1/7/2025 a further one is a leader's
-                    # override with the reason (dossiers.receipt.check_second_supplement).
-                    sim.do("request_supplement", "leader", again,
-                           data={"missing": self._missing(procedure),
-                                 "override_reason": "Bổ sung theo yêu cầu mới của cơ quan phối hợp"})
-                    if not self._applicant_answers(sim, applicant_role):
-                        return
+    def _appraisal_supplements(self, sim: Simulation, procedure: ProcedureRef, applicant_role: str) -> bool:
+        rng, d = self.rng, sim.d
+        if rng.random() >= SUPPLEMENT_IN_APPRAISAL:
+            return True
+        # Decree 118/2025 Art. 19(5): the notice goes out within 3 working days of receipt.
+        ask = sim.work(rng.uniform(0.5, 14) * 3600)
+        if ask > rules.supplement_notice_deadline(sim.calendar, d.received_at):
+            return True
+        sim.do("request_supplement", "specialist", ask, data={"missing": self._missing(procedure)})
+        if not self._applicant_answers(sim, applicant_role):
+            return False
+        # The index counts more than one supplement request as late; the notice rule still applies. From
+        # 1/7/2025 one request lists everything (Decree 118/2025 Art. 16(3), 17(2)(a), 19(5)): a second one
+        # only for dossiers received before (history, no cap then).
+        again = sim.work(rng.uniform(0.5, 6) * 3600)
+        if (rng.random() < SECOND_SUPPLEMENT
+                and lawsets.rules_for(d.received_at).max_supplement_requests is None
+                and again <= rules.supplement_notice_deadline(sim.calendar, d.received_at)):
+            # Decree 118/2025 Art. 16(3), 19(5): one request; from 1/7/2025 a further one is a leader's
+            # override with the reason (dossiers.receipt.check_second_supplement).
+            sim.do("request_supplement", "leader", again,
+                   data={"missing": self._missing(procedure),
+                         "override_reason": "Bổ sung theo yêu cầu mới của cơ quan phối hợp"})
+            return self._applicant_answers(sim, applicant_role)
+        return True
 
+    def _process_steps(self, sim: Simulation, agency_id: int, applicant_role: str) -> bool:
+        """The process's steps up to the decision: consultations, withdrawals, apologies for lateness."""
+        rng, d = self.rng, sim.d
         day = d.submitted_at.date()
         while d.current_step < len(d.steps) and d.steps[d.current_step]["key"] not in ("approve", "return"):
             step = d.steps[d.current_step]
@@ -736,21 +789,29 @@ class Generator:
                 work *= 0.7
             if rng.random() < WITHDRAW_IN_PROCESSING:
                 sim.do("withdraw", applicant_role, sim.work(work * rng.random()), reason="Không còn nhu cầu.")
-                return
+                return False
             done = sim.work(work)
             self._maybe_apologise(sim, done)
             sim.do("complete_step", step["role"] if step["role"] in ("specialist", "leader") else "specialist", done)
+        return True
 
+    def _payment(self, sim: Simulation, procedure: ProcedureRef) -> bool:
+        rng = self.rng
         if procedure.fee and rng.random() < PAYMENT_WHEN_FEE:
             sim.do("request_payment", "specialist", sim.work(rng.uniform(0.1, 2) * 3600))
             if rng.random() < 0.02:
                 sim.do("stop", "system", sim.later(30 + rng.random() * 10), reason="Không thực hiện nghĩa vụ tài "
                        "chính trong thời hạn.")
-                return
+                return False
             sim.do("confirm_payment", "system", sim.later(rng.expovariate(1.0)))
+        return True
 
+    def _decide(self, sim: Simulation, agency_id: int) -> None:
+        """The leader's decision, the result issued and returned, the applicant's rating."""
+        rng, d = self.rng, sim.d
         approve_budget = next((s.get("budget_seconds") for s in d.steps if s["key"] == "approve"), None)
-        decided = sim.work((approve_budget or OFFICE_DAY) * self.model.duration_factor(agency_id, "approve", day))
+        decided = sim.work((approve_budget or OFFICE_DAY) * self.model.duration_factor(agency_id, "approve",
+                                                                                        d.submitted_at.date()))
         self._maybe_apologise(sim, decided)
         if rng.random() < REFUSE_AFTER_APPRAISAL:
             sim.do("refuse", "leader", decided, reason=REFUSAL_AFTER_APPRAISAL[rng.randrange(2)])

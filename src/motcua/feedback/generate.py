@@ -294,171 +294,236 @@ def _agency_for(rng: random.Random, ref: Reference, procedure: ProcedureRef | No
     return rng.choice(ref.by_level.get(level) or ref.agencies)
 
 
-def simulate(rng: random.Random, ref: Reference, submitted_at: datetime, end: datetime, codes: set[str],
-             seed: int, recomplaint_of: dict | None = None) -> _Item:
-    """One item's whole story up to ``end``, through the live transition table and rules."""
-    if recomplaint_of is None:
-        topic = _pick(rng, TOPICS) if ref.procedures else _pick(rng, TOPICS[1:])
-        procedure = None
-        if topic == "procedure":
-            procedure = ref.procedures[bisect.bisect_left(ref.procedure_weights,
-                                                          rng.random() * ref.procedure_weights[-1])]
-        kind = "proposal" if rng.random() < PROPOSAL_SHARE else "report"
-        person = _person(rng)
-        agency = _agency_for(rng, ref, procedure)
-        regulation = rng.choice(REGULATIONS) if topic == "regulation" else ""
-        if topic == "procedure":
-            title, content = (t.format(p=procedure.name[:120]) for t in rng.choice(PROCEDURE_ISSUES))
-        elif topic == "regulation":
-            title, content = (t.format(r=regulation) for t in rng.choice(REGULATION_ISSUES))
-        else:
-            title, content = rng.choice(CONDUCT_ISSUES)
-        proposal = rng.choice(PROPOSALS) if kind == "proposal" else ""
-        refuse_ground = ""
-        if rng.random() < REFUSE:
-            refuse_ground = _pick(rng, (("complaint", 0.3), ("denunciation", 0.15), ("spam", 0.25),
-                                        ("not_administrative", 0.2), ("duplicate", 0.1)))
-            if refuse_ground == "complaint":
-                title, content = "Đơn khiếu nại", rng.choice(COMPLAINTS)
-            elif refuse_ground == "denunciation":
-                title, content = "Đơn tố cáo", rng.choice(DENUNCIATIONS)
-            elif refuse_ground == "spam":
-                title = content = rng.choice(SPAM)
-        channel = _pick(rng, CHANNELS)
+@dataclass
+class _Content:
+    """What an item is about and who sent it, drawn before its story starts."""
+
+    topic: str
+    kind: str
+    procedure: ProcedureRef | None
+    agency: AgencyRef
+    person: dict
+    regulation: str
+    title: str
+    content: str
+    proposal: str
+    refuse_ground: str
+    channel: str
+
+
+def _new_content(rng: random.Random, ref: Reference) -> _Content:
+    """A new item's topic, kind, procedure, agency, submitter, texts, channel and, for some, a ground to refuse it."""
+    topic = _pick(rng, TOPICS) if ref.procedures else _pick(rng, TOPICS[1:])
+    procedure = None
+    if topic == "procedure":
+        procedure = ref.procedures[bisect.bisect_left(ref.procedure_weights,
+                                                      rng.random() * ref.procedure_weights[-1])]
+    kind = "proposal" if rng.random() < PROPOSAL_SHARE else "report"
+    person = _person(rng)
+    agency = _agency_for(rng, ref, procedure)
+    regulation = rng.choice(REGULATIONS) if topic == "regulation" else ""
+    if topic == "procedure":
+        title, content = (t.format(p=procedure.name[:120]) for t in rng.choice(PROCEDURE_ISSUES))
+    elif topic == "regulation":
+        title, content = (t.format(r=regulation) for t in rng.choice(REGULATION_ISSUES))
     else:
-        base = recomplaint_of
-        topic, kind, procedure, agency = base["topic"], base["kind"], base["procedure"], base["agency"]
-        person = {k: base["values"][k] for k in ("submitter_name", "submitter_phone", "submitter_email",
-                                                  "submitter_address")}
-        regulation, proposal, refuse_ground, channel = base["values"]["regulation"], "", "", "online"
-        title = f"Phản ánh lại: {base['values']['title']}"[:255]
-        content = "Câu trả lời chưa giải quyết được vấn đề, đề nghị cơ quan xem xét lại."
-    cal = ref.calendar(agency.id)
+        title, content = rng.choice(CONDUCT_ISSUES)
+    proposal = rng.choice(PROPOSALS) if kind == "proposal" else ""
+    refuse_ground = ""
+    if rng.random() < REFUSE:
+        refuse_ground = _pick(rng, (("complaint", 0.3), ("denunciation", 0.15), ("spam", 0.25),
+                                    ("not_administrative", 0.2), ("duplicate", 0.1)))
+        if refuse_ground == "complaint":
+            title, content = "Đơn khiếu nại", rng.choice(COMPLAINTS)
+        elif refuse_ground == "denunciation":
+            title, content = "Đơn tố cáo", rng.choice(DENUNCIATIONS)
+        elif refuse_ground == "spam":
+            title = content = rng.choice(SPAM)
+    channel = _pick(rng, CHANNELS)
+    return _Content(topic, kind, procedure, agency, person, regulation, title, content, proposal, refuse_ground,
+                    channel)
+
+
+def _recomplaint_content(base: dict) -> _Content:
+    """A re-complaint: the same topic, procedure, agency and submitter as the item it is about."""
+    person = {k: base["values"][k] for k in ("submitter_name", "submitter_phone", "submitter_email",
+                                              "submitter_address")}
+    return _Content(base["topic"], base["kind"], base["procedure"], base["agency"], person,
+                    base["values"]["regulation"], f"Phản ánh lại: {base['values']['title']}"[:255],
+                    "Câu trả lời chưa giải quyết được vấn đề, đề nghị cơ quan xem xét lại.", "", "", "online")
+
+
+def _received_item(rng: random.Random, c: _Content, cal, submitted_at: datetime, codes: set[str], seed: int,
+                   recomplaint_of: dict | None) -> _Item:
+    """The row as received (a fresh tracking code, redacted public text, due times, spam flags) and its submit
+    event."""
     while True:
         code = rules.tracking_code(submitted_at.astimezone(TZ),
                                    "".join(rng.choice(rules.CODE_ALPHABET) for _ in range(6)))
         if code not in codes:
             codes.add(code)
             break
-    public_title = _redact(title, person["submitter_name"])
-    public_content = _redact(content + (f"\n\nĐề xuất: {proposal}" if proposal else ""), person["submitter_name"])
-    values = dict(code=code, kind=kind, topic=topic, channel=channel, title=title, content=content,
-                  proposal=proposal, procedure_id=procedure.id if procedure else None,
+    name, procedure, agency = c.person["submitter_name"], c.procedure, c.agency
+    public_title = _redact(c.title, name)
+    public_content = _redact(c.content + (f"\n\nĐề xuất: {c.proposal}" if c.proposal else ""), name)
+    values = dict(code=code, kind=c.kind, topic=c.topic, channel=c.channel, title=c.title, content=c.content,
+                  proposal=c.proposal, procedure_id=procedure.id if procedure else None,
                   procedure_code=procedure.code if procedure else "",
                   procedure_name=procedure.name if procedure else "",
-                  regulation=regulation, officer_name="", location="", received_by_id=agency.id, agency_id=agency.id,
-                  submitted_at=submitted_at, received_at=submitted_at, classification="", refusal_ground="",
-                  refusal_reason="", forward_count=0, supplement_request="", answer_draft="", answer="",
-                  public_title=public_title, public_content=public_content, rating="", flagged=False,
-                  flag_reasons=[], **person)
+                  regulation=c.regulation, officer_name="", location="", received_by_id=agency.id,
+                  agency_id=agency.id, submitted_at=submitted_at, received_at=submitted_at, classification="",
+                  refusal_ground="", refusal_reason="", forward_count=0, supplement_request="", answer_draft="",
+                  answer="", public_title=public_title, public_content=public_content, rating="", flagged=False,
+                  flag_reasons=[], **c.person)
     values.update(_receipt_due_times(cal, submitted_at))
-    reasons = list(_spam(title, f"{content}\n{proposal}"))
+    reasons = list(_spam(c.title, f"{c.content}\n{c.proposal}"))
     values["flagged"], values["flag_reasons"] = bool(reasons), reasons
     item = _Item(values)
-    submit_role = Role.DESK_OFFICER if channel in ("phone", "written") else Role.APPLICANT
+    submit_role = Role.DESK_OFFICER if c.channel in ("phone", "written") else Role.APPLICANT
     item.act(Action.SUBMIT, submit_role, submitted_at,
-             data={"channel": channel, "agency": agency.code, "flag_reasons": reasons, GENERATED_KEY: seed,
-                   "redirect_hint": _redirect_hint(f"{title} {content}"), "attachments": 0,
+             data={"channel": c.channel, "agency": agency.code, "flag_reasons": reasons, GENERATED_KEY: seed,
+                   "redirect_hint": _redirect_hint(f"{c.title} {c.content}"), "attachments": 0,
                    "recomplaint_of": recomplaint_of["values"]["code"] if recomplaint_of else ""})
-    slow = agency.id in ref.slow
-    at = submitted_at
+    return item
 
-    def step(days: int) -> datetime | None:
-        nonlocal at
-        nxt = _after(rng, cal, at, days)
-        if nxt > end:
-            return None
-        at = nxt
-        return at
 
-    if recomplaint_of is None and rng.random() < SUPPLEMENT:
-        if step(rng.randint(1, 4)) is None:
-            return item
+class _Story:
+    """The handling of one item after its receipt, step by step; each step moves the clock by some working days
+    and stops the story (returns ``False``) when it would pass ``end``."""
+
+    def __init__(self, rng: random.Random, ref: Reference, item: _Item, agency: AgencyRef, cal, at: datetime,
+                 end: datetime) -> None:
+        self.rng, self.ref, self.item, self.agency, self.cal, self.at, self.end = rng, ref, item, agency, cal, at, end
+        self.values = item.values
+
+    def step(self, days: int) -> bool:
+        nxt = _after(self.rng, self.cal, self.at, days)
+        if nxt > self.end:
+            return False
+        self.at = nxt
+        return True
+
+    def supplement(self) -> bool:
+        """A request for more information, answered (the clocks restart) or not (refused for no contact)."""
+        rng, values, item = self.rng, self.values, self.item
+        if not self.step(rng.randint(1, 4)):
+            return False
         note = "Đề nghị ghi rõ thời gian, địa điểm và mã hồ sơ liên quan."
-        item.act(Action.REQUEST_SUPPLEMENT, Role.DESK_OFFICER, at, note, {"late": False})
+        item.act(Action.REQUEST_SUPPLEMENT, Role.DESK_OFFICER, self.at, note, {"late": False})
         values["supplement_request"] = note
         if rng.random() < 0.2:
-            if step(rng.randint(8, 12)) is None:
-                return item
+            if not self.step(rng.randint(8, 12)):
+                return False
             values.update(classification="not_accepted", refusal_ground="no_contact",
-                          refusal_reason="Người gửi không bổ sung thông tin theo đề nghị.", decided_at=at,
-                          closed_at=at)
-            item.act(Action.REFUSE, Role.DESK_OFFICER, at, values["refusal_reason"], {"ground": "no_contact",
-                                                                                     "late": True})
-            return item
-        if step(rng.randint(1, 5)) is None:
-            return item
+                          refusal_reason="Người gửi không bổ sung thông tin theo đề nghị.", decided_at=self.at,
+                          closed_at=self.at)
+            item.act(Action.REFUSE, Role.DESK_OFFICER, self.at, values["refusal_reason"], {"ground": "no_contact",
+                                                                                          "late": True})
+            return False
+        if not self.step(rng.randint(1, 5)):
+            return False
         text = "Hồ sơ nộp ngày 05 tại bộ phận một cửa, mã hồ sơ ghi trên giấy tiếp nhận."
-        values["content"] += f"\n\n[Bổ sung {at.astimezone(TZ):%d/%m/%Y}] {text}"
-        values["public_content"] += f"\n\n[Bổ sung {at.astimezone(TZ):%d/%m/%Y}] {text}"
-        values["received_at"] = at
-        values.update(_receipt_due_times(cal, at))
-        item.act(Action.SUBMIT_SUPPLEMENT, Role.APPLICANT, at, data={"text": text})
-    if refuse_ground:
-        if step(rng.choice((1, 1, 2, 2, 3))) is None:
-            return item
-        reason = rules.REDIRECTS.get(refuse_ground) or {
+        values["content"] += f"\n\n[Bổ sung {self.at.astimezone(TZ):%d/%m/%Y}] {text}"
+        values["public_content"] += f"\n\n[Bổ sung {self.at.astimezone(TZ):%d/%m/%Y}] {text}"
+        values["received_at"] = self.at
+        values.update(_receipt_due_times(self.cal, self.at))
+        item.act(Action.SUBMIT_SUPPLEMENT, Role.APPLICANT, self.at, data={"text": text})
+        return True
+
+    def refuse(self, ground: str) -> None:
+        if not self.step(self.rng.choice((1, 1, 2, 2, 3))):
+            return
+        reason = rules.REDIRECTS.get(ground) or {
             "spam": "Nội dung quảng cáo, không phải phản ánh, kiến nghị.",
             "not_administrative": "Nội dung không liên quan đến quy định hành chính.",
-            "duplicate": "Nội dung trùng với phản ánh đã được trả lời."}[refuse_ground]
-        late = at > values["decision_due_at"]
-        values.update(classification="not_accepted", refusal_ground=refuse_ground, refusal_reason=reason,
-                      decided_at=at, closed_at=at)
-        item.act(Action.REFUSE, Role.DESK_OFFICER, at, reason, {"ground": refuse_ground, "late": late})
-        return item
-    if recomplaint_of is None and rng.random() < FORWARD:
-        if step(rng.randint(1, 6)) is None:
-            return item
-        target = rng.choice(ref.by_level.get("ministry") or ref.agencies)
-        if target.id != agency.id:
-            late = at > values["forward_due_at"]
+            "duplicate": "Nội dung trùng với phản ánh đã được trả lời."}[ground]
+        late = self.at > self.values["decision_due_at"]
+        self.values.update(classification="not_accepted", refusal_ground=ground, refusal_reason=reason,
+                           decided_at=self.at, closed_at=self.at)
+        self.item.act(Action.REFUSE, Role.DESK_OFFICER, self.at, reason, {"ground": ground, "late": late})
+
+    def forward(self, topic: str) -> bool:
+        """Forwarded to a ministry (outside competence); the new agency's clocks start."""
+        if not self.step(self.rng.randint(1, 6)):
+            return False
+        target = self.rng.choice(self.ref.by_level.get("ministry") or self.ref.agencies)
+        if target.id != self.agency.id:
+            late = self.at > self.values["forward_due_at"]
             classification = "conduct" if topic == "conduct" else "outside_competence"
-            item.act(Action.FORWARD, Role.DESK_OFFICER, at, "Chuyển cơ quan có thẩm quyền",
-                     {"classification": classification, "from": agency.code, "to": target.code, "late": late})
-            agency, cal = target, ref.calendar(target.id)
-            values.update(agency_id=target.id, classification=classification, decided_at=at, forwarded_at=at,
-                          received_at=at, forward_count=1)
-            values.update(_receipt_due_times(cal, at))
-    if step(rng.choice((0, 1, 1, 2))) is None:
-        return item
-    classification = "conduct" if topic == "conduct" else "in_competence"
-    values.update(classification=classification, decided_at=values.get("decided_at") or at)
-    if values.get("forwarded_at"):
-        values["decided_at"] = values["forwarded_at"]
-    item.act(Action.CLASSIFY, Role.DESK_OFFICER, at, data={"classification": classification})
-    late = rng.random() < (LATE_ANSWER * (4 if slow else 1))
-    total = rng.randint(16, 30) if late else max(2, min(14, int(rng.lognormvariate(1.9, 0.5))))
-    draft_days = max(1, total - rng.randint(1, 2))
-    if step(draft_days - 1) is None:
-        return item
-    answer = rng.choice(ANSWERS)
-    values["answer_draft"] = answer
-    item.act(Action.DRAFT_ANSWER, Role.SPECIALIST, at, data={"length": len(answer)})
-    if rng.random() < 0.08:
-        if step(1) is None:
-            return item
-        item.act(Action.RETURN_DRAFT, Role.LEADER, at, "Cần nêu rõ căn cứ pháp lý")
-        if step(1) is None:
-            return item
-        item.act(Action.DRAFT_ANSWER, Role.SPECIALIST, at, data={"length": len(answer)})
-    if step(rng.randint(0, 1)) is None:
-        return item
-    values.update(answer=answer, answered_at=at, publish_due_at=_publish_due(cal, at))
-    item.act(Action.APPROVE, Role.LEADER, at, data={"late": at > values["answer_due_at"]})
-    if step(rng.randint(3, 5) if rng.random() < LATE_PUBLISH else rng.choice((0, 1, 1, 2))) is None:
-        return item
-    values.update(published_at=at, closed_at=at,
-                  search_text=_search_text(values["public_title"], values["public_content"], answer,
-                                           values["procedure_code"], values["procedure_name"]))
-    item.act(Action.PUBLISH, Role.LEADER, at, data={"late": at > values["publish_due_at"]})
-    if channel in ("online", "api") and rng.random() < RATED:
-        rated = at + timedelta(hours=rng.randint(2, 24 * 20))
-        if rated <= end:
+            self.item.act(Action.FORWARD, Role.DESK_OFFICER, self.at, "Chuyển cơ quan có thẩm quyền",
+                          {"classification": classification, "from": self.agency.code, "to": target.code,
+                           "late": late})
+            self.agency, self.cal = target, self.ref.calendar(target.id)
+            self.values.update(agency_id=target.id, classification=classification, decided_at=self.at,
+                               forwarded_at=self.at, received_at=self.at, forward_count=1)
+            self.values.update(_receipt_due_times(self.cal, self.at))
+        return True
+
+    def answer(self, topic: str, slow: bool) -> bool:
+        """Classified, drafted (sometimes returned once), approved and published; ``True`` when published."""
+        rng, values, item = self.rng, self.values, self.item
+        if not self.step(rng.choice((0, 1, 1, 2))):
+            return False
+        classification = "conduct" if topic == "conduct" else "in_competence"
+        values.update(classification=classification, decided_at=values.get("decided_at") or self.at)
+        if values.get("forwarded_at"):
+            values["decided_at"] = values["forwarded_at"]
+        item.act(Action.CLASSIFY, Role.DESK_OFFICER, self.at, data={"classification": classification})
+        late = rng.random() < (LATE_ANSWER * (4 if slow else 1))
+        total = rng.randint(16, 30) if late else max(2, min(14, int(rng.lognormvariate(1.9, 0.5))))
+        if not self.step(max(1, total - rng.randint(1, 2)) - 1):
+            return False
+        answer = rng.choice(ANSWERS)
+        values["answer_draft"] = answer
+        item.act(Action.DRAFT_ANSWER, Role.SPECIALIST, self.at, data={"length": len(answer)})
+        if rng.random() < 0.08:
+            if not self.step(1):
+                return False
+            item.act(Action.RETURN_DRAFT, Role.LEADER, self.at, "Cần nêu rõ căn cứ pháp lý")
+            if not self.step(1):
+                return False
+            item.act(Action.DRAFT_ANSWER, Role.SPECIALIST, self.at, data={"length": len(answer)})
+        if not self.step(rng.randint(0, 1)):
+            return False
+        values.update(answer=answer, answered_at=self.at, publish_due_at=_publish_due(self.cal, self.at))
+        item.act(Action.APPROVE, Role.LEADER, self.at, data={"late": self.at > values["answer_due_at"]})
+        if not self.step(rng.randint(3, 5) if rng.random() < LATE_PUBLISH else rng.choice((0, 1, 1, 2))):
+            return False
+        values.update(published_at=self.at, closed_at=self.at,
+                      search_text=_search_text(values["public_title"], values["public_content"], answer,
+                                               values["procedure_code"], values["procedure_name"]))
+        item.act(Action.PUBLISH, Role.LEADER, self.at, data={"late": self.at > values["publish_due_at"]})
+        return True
+
+    def rate(self, may_recomplain: bool) -> None:
+        """The submitter rates the published answer (and, disliking it, may complain again)."""
+        rng = self.rng
+        rated = self.at + timedelta(hours=rng.randint(2, 24 * 20))
+        if rated <= self.end:
             rating = "dislike" if rng.random() < DISLIKED else "like"
-            values.update(rating=rating, rated_at=rated)
-            item.act(Action.RATE, Role.APPLICANT, rated, data={"rating": rating})
-            if rating == "dislike" and rng.random() < RECOMPLAINED * 8 and recomplaint_of is None:
-                values["recomplained_at"] = rated + timedelta(minutes=rng.randint(1, 60))
+            self.values.update(rating=rating, rated_at=rated)
+            self.item.act(Action.RATE, Role.APPLICANT, rated, data={"rating": rating})
+            if rating == "dislike" and rng.random() < RECOMPLAINED * 8 and may_recomplain:
+                self.values["recomplained_at"] = rated + timedelta(minutes=rng.randint(1, 60))
+
+
+def simulate(rng: random.Random, ref: Reference, submitted_at: datetime, end: datetime, codes: set[str],
+             seed: int, recomplaint_of: dict | None = None) -> _Item:
+    """One item's whole story up to ``end``, through the live transition table and rules."""
+    c = _new_content(rng, ref) if recomplaint_of is None else _recomplaint_content(recomplaint_of)
+    cal = ref.calendar(c.agency.id)
+    item = _received_item(rng, c, cal, submitted_at, codes, seed, recomplaint_of)
+    story = _Story(rng, ref, item, c.agency, cal, submitted_at, end)
+    slow = c.agency.id in ref.slow
+    if recomplaint_of is None and rng.random() < SUPPLEMENT and not story.supplement():
+        return item
+    if c.refuse_ground:
+        story.refuse(c.refuse_ground)
+        return item
+    if recomplaint_of is None and rng.random() < FORWARD and not story.forward(c.topic):
+        return item
+    if story.answer(c.topic, slow) and c.channel in ("online", "api") and rng.random() < RATED:
+        story.rate(may_recomplain=recomplaint_of is None)
     return item
 
 

@@ -9,6 +9,8 @@ recorded (:func:`record_access`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -186,6 +188,24 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
     if not isinstance(data, dict):
         raise InvalidFeedback({"non_field_errors": "Dữ liệu không hợp lệ."})
     errors: dict[str, str] = {}
+    fields = _submitted_fields(data, channel, errors)
+    procedure, procedure_name = _resolve_procedure(str(data.get("procedure_code") or "").strip(), errors)
+    if fields["topic"] == Topic.PROCEDURE and procedure is None and "procedure_code" not in errors:
+        errors["procedure_code"] = "Chọn thủ tục hành chính được phản ánh."
+    dossier = _submitters_dossier(data, actor, role, fields["phone"], fields["email"], errors)
+    agency = _receiving_agency(data, procedure, dossier, at, errors)
+    _check_submitter(role, channel, actor, agency, errors)
+    checked = _check_uploads(attachments) if not errors else []
+    if errors:
+        raise InvalidFeedback(errors)
+    transition(State.NEW, Action.SUBMIT, role)
+    return _store_submission(fields, at=at, actor=actor, role=role, channel=channel, procedure=procedure,
+                             procedure_name=procedure_name, dossier=dossier, agency=agency, checked=checked,
+                             recomplaint_of=recomplaint_of)
+
+
+def _submitted_fields(data: dict, channel: str, errors: dict[str, str]) -> dict[str, Any]:
+    """Kind, topic, the texts, the submitter's contact and the coordinates, each checked (errors named by field)."""
     kind = data.get("kind") or ""
     if kind not in Kind.values:
         errors["kind"] = "Chọn phản ánh hoặc kiến nghị."
@@ -194,16 +214,24 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
         errors["topic"] = "Chọn nội dung: quy định hành chính, thủ tục hành chính hoặc hành vi của cán bộ."
     if channel not in Channel.values:
         errors["channel"] = "Kênh tiếp nhận không hợp lệ."
-    title = _text(data, "title", errors, required=True, label="tiêu đề")
-    content = _text(data, "content", errors, required=True, label="nội dung")
-    proposal = _text(data, "proposal", errors, required=(kind == Kind.PROPOSAL), label="đề xuất giải pháp")
-    regulation = _text(data, "regulation", errors)
-    officer_name = _text(data, "officer_name", errors)
-    location = _text(data, "location", errors)
-    name = _text(data, "name", errors, required=True, label="họ và tên")
-    phone = _text(data, "phone", errors)
-    email = _text(data, "email", errors)
-    address = _text(data, "address", errors)
+    fields: dict[str, Any] = {"kind": kind, "topic": topic}
+    fields["title"] = _text(data, "title", errors, required=True, label="tiêu đề")
+    fields["content"] = _text(data, "content", errors, required=True, label="nội dung")
+    fields["proposal"] = _text(data, "proposal", errors, required=(kind == Kind.PROPOSAL), label="đề xuất giải pháp")
+    for key in ("regulation", "officer_name", "location"):
+        fields[key] = _text(data, key, errors)
+    fields["name"] = _text(data, "name", errors, required=True, label="họ và tên")
+    for key in ("phone", "email", "address"):
+        fields[key] = _text(data, key, errors)
+    _check_contact(fields["phone"], fields["email"], fields["address"], errors)
+    if topic == Topic.REGULATION and not fields["regulation"] and not errors.get("regulation"):
+        errors["regulation"] = "Ghi rõ quy định hành chính (tên, số hiệu văn bản) được phản ánh."
+    fields["coords"] = _coordinates(data, errors)
+    return fields
+
+
+def _check_contact(phone: str, email: str, address: str, errors: dict[str, str]) -> None:
+    """Decree 20/2008: the submitter's name and a way to reach them."""
     if phone and not (phone.replace(" ", "").lstrip("+").isdigit() and 9 <= len(phone.replace(" ", "")) <= 15):
         errors["phone"] = "Số điện thoại không hợp lệ."
     if email:
@@ -213,8 +241,9 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
             errors["email"] = "Địa chỉ thư điện tử không hợp lệ."
     if not phone and not email and not address:
         errors.setdefault("phone", "Cần ít nhất một cách liên hệ: điện thoại, thư điện tử hoặc địa chỉ.")
-    if topic == Topic.REGULATION and not regulation and not errors.get("regulation"):
-        errors["regulation"] = "Ghi rõ quy định hành chính (tên, số hiệu văn bản) được phản ánh."
+
+
+def _coordinates(data: dict, errors: dict[str, str]) -> dict[str, Decimal | None]:
     coords: dict[str, Decimal | None] = {}
     for key, bound in (("lat", 90), ("long", 180)):
         raw = data.get(key)
@@ -229,26 +258,32 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
         if abs(value) > bound:
             errors[key] = f"Tọa độ phải trong khoảng ±{bound}."
         coords[key] = value
+    return coords
 
-    procedure, procedure_name = _resolve_procedure(str(data.get("procedure_code") or "").strip(), errors)
-    if topic == Topic.PROCEDURE and procedure is None and "procedure_code" not in errors:
-        errors["procedure_code"] = "Chọn thủ tục hành chính được phản ánh."
 
-    dossier = None
+def _submitters_dossier(data: dict, actor, role: str, phone: str, email: str, errors: dict[str, str]):
+    """The dossier a conduct item is about: one of the submitter's own (their account's, or, entered by an officer,
+    the one with the caller's phone or e-mail); else an error, never someone else's dossier."""
     dossier_code = str(data.get("dossier_code") or "").strip()
-    if dossier_code:
-        from motcua.dossiers.models import Dossier
+    if not dossier_code:
+        return None
+    from motcua.dossiers.models import Dossier
 
-        dossier = Dossier.objects.filter(code=dossier_code).first()
-        owner_ok = dossier is not None and (
-            (actor is not None and dossier.applicant_user_id == getattr(actor, "pk", None))
-            or (role != Role.APPLICANT and ((phone and dossier.applicant_phone == phone)
-                                            or (email and dossier.applicant_email.lower() == email.lower())))
-        )
-        if not owner_ok:
-            errors["dossier_code"] = "Không tìm thấy hồ sơ này trong các hồ sơ của người gửi."
-            dossier = None
+    dossier = Dossier.objects.filter(code=dossier_code).first()
+    owner_ok = dossier is not None and (
+        (actor is not None and dossier.applicant_user_id == getattr(actor, "pk", None))
+        or (role != Role.APPLICANT and ((phone and dossier.applicant_phone == phone)
+                                        or (email and dossier.applicant_email.lower() == email.lower())))
+    )
+    if not owner_ok:
+        errors["dossier_code"] = "Không tìm thấy hồ sơ này trong các hồ sơ của người gửi."
+        return None
+    return dossier
 
+
+def _receiving_agency(data: dict, procedure: Procedure | None, dossier, at: datetime,
+                      errors: dict[str, str]) -> Agency | None:
+    """The agency named, else the procedure's competent agency, else the dossier's, else the central PAKN agency."""
     agency = None
     agency_code = str(data.get("agency_code") or "").strip()
     if agency_code:
@@ -266,7 +301,11 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
         agency = Agency.objects.filter(code=central).first() or Agency.objects.order_by("pk").first()
         if agency is None:
             errors["agency_code"] = "Chưa có cơ quan tiếp nhận."
+    return agency
 
+
+def _check_submitter(role: str, channel: str, actor, agency: Agency | None, errors: dict[str, str]) -> None:
+    """Citizens submit online; an officer of the receiving agency writes down calls and letters."""
     if role == Role.APPLICANT:
         if channel not in (Channel.ONLINE, Channel.API, Channel.OPEN311):
             errors["channel"] = "Người dân gửi trực tuyến; cuộc gọi, văn bản do cán bộ nhập."
@@ -278,31 +317,33 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
             raise ActorNotAllowed(f"{actor} does not work at {agency.code}.")
     elif role != Role.SYSTEM:
         raise ActorNotAllowed(f"{role} cannot submit.")
-    checked = _check_uploads(attachments) if not errors else []
-    if errors:
-        raise InvalidFeedback(errors)
 
-    transition(State.NEW, Action.SUBMIT, role)
+
+def _store_submission(f: dict[str, Any], *, at: datetime, actor, role: str, channel: str, procedure, procedure_name,
+                      dossier, agency: Agency, checked: list, recomplaint_of: Feedback | None) -> Feedback:
+    """Write the validated item, its first event and its attachments in one transaction."""
+    name, content, proposal = f["name"], f["content"], f["proposal"]
     submitter_user = actor if role == Role.APPLICANT and actor is not None and actor.is_authenticated else None
-    same, burst = _spam_counts(content, at, submitter_user, phone, email)
-    reasons = rules.spam_reasons(title, f"{content}\n{proposal}", same_text_recently=same,
+    same, burst = _spam_counts(content, at, submitter_user, f["phone"], f["email"])
+    reasons = rules.spam_reasons(f["title"], f"{content}\n{proposal}", same_text_recently=same,
                                  submissions_last_hour=burst)
-    public_title = rules.redact(title, [name])
+    public_title = rules.redact(f["title"], [name])
     public_content = rules.redact(content + (f"\n\nĐề xuất: {proposal}" if proposal else ""), [name])
-    calendar = WorkingCalendar.from_db(agency)
-    due = rules.receipt_due_times(calendar, at)
-    redirect_hint = rules.suggest_redirect(f"{title} {content}")
-
+    due = rules.receipt_due_times(WorkingCalendar.from_db(agency), at)
+    redirect_hint = rules.suggest_redirect(f"{f['title']} {content}")
+    coords = f["coords"]
     for _ in range(3):
         try:
             with transaction.atomic():
                 item = Feedback.objects.create(
-                    code=_new_code(at), kind=kind, topic=topic, channel=channel, title=title, content=content,
-                    proposal=proposal, procedure=procedure, procedure_code=procedure.code if procedure else "",
-                    procedure_name=procedure_name, regulation=regulation, officer_name=officer_name, dossier=dossier,
-                    location=location, lat=coords.get("lat"), long=coords.get("long"),
-                    submitter_name=name, submitter_phone=phone, submitter_email=email, submitter_address=address,
-                    submitter_user=submitter_user, entered_by=actor if role == Role.DESK_OFFICER else None,
+                    code=_new_code(at), kind=f["kind"], topic=f["topic"], channel=channel, title=f["title"],
+                    content=content, proposal=proposal, procedure=procedure,
+                    procedure_code=procedure.code if procedure else "", procedure_name=procedure_name,
+                    regulation=f["regulation"], officer_name=f["officer_name"], dossier=dossier,
+                    location=f["location"], lat=coords.get("lat"), long=coords.get("long"),
+                    submitter_name=name, submitter_phone=f["phone"], submitter_email=f["email"],
+                    submitter_address=f["address"], submitter_user=submitter_user,
+                    entered_by=actor if role == Role.DESK_OFFICER else None,
                     received_by=agency, agency=agency, state=State.RECEIVED, submitted_at=at, received_at=at,
                     public_title=public_title, public_content=public_content,
                     search_text=search_text(public_title, public_content, procedure.code if procedure else "",
@@ -313,17 +354,20 @@ def submit(data: dict, *, actor=None, role: str = Role.APPLICANT, channel: str =
                               data={"channel": channel, "agency": agency.code, "flag_reasons": reasons,
                                     "redirect_hint": redirect_hint, "attachments": len(checked),
                                     "recomplaint_of": recomplaint_of.code if recomplaint_of else ""})
-                for upload, file_type, size, sha256, filename in checked:
-                    attachment = FeedbackAttachment(feedback=item, filename=filename or f"tep{file_type.extension}",
-                                                    content_type=file_type.mime, size=size, sha256=sha256,
-                                                    uploaded_at=at)
-                    attachment.file.save(documents.stored_name(file_type), upload, save=False)
-                    attachment.save()
+                _store_attachments(item, checked, at)
                 return item
         except IntegrityError:
             # Only the tracking code can collide (two submissions drawing the same code at once): draw again.
             continue
     raise RuntimeError("Could not store the item.")
+
+
+def _store_attachments(item: Feedback, checked: list, at: datetime) -> None:
+    for upload, file_type, size, sha256, filename in checked:
+        attachment = FeedbackAttachment(feedback=item, filename=filename or f"tep{file_type.extension}",
+                                        content_type=file_type.mime, size=size, sha256=sha256, uploaded_at=at)
+        attachment.file.save(documents.stored_name(file_type), upload, save=False)
+        attachment.save()
 
 
 # Handling ---------------------------------------------------------------------------------------------------------
@@ -423,123 +467,161 @@ def act(code: str, action: str, *, actor, role: str, expected_version: int | Non
         raise InvalidFeedback({"action": f"Use the {action} service."})
     with transaction.atomic():
         item = _lock(code, expected_version)
-        step = transition(item.state, action, role)
+        step = transition(item.state, action, role)  # the lifecycle table (transitions.py, core.workflow)
         _check_actor(item, actor, role)
         source = item.state
         target = step.target or State(item.state)
-        data: dict[str, Any] = {}
-        note = ""
-        fields = ["state", "version", "updated_at"]
-        if action == Action.CLASSIFY:
-            value = payload.get("classification")
-            if value not in (Classification.CONDUCT, Classification.IN_COMPETENCE):
-                raise InvalidFeedback({"classification": (
-                    "Chọn: hành vi của cán bộ hoặc quy định thuộc thẩm quyền. Nội dung không thuộc thẩm quyền: "
-                    "chuyển cơ quan; không thuộc phạm vi: từ chối.")})
-            item.classification, item.decided_at = value, at
-            data["classification"] = value
-            fields += ["classification", "decided_at"]
-        elif action == Action.REFUSE:
-            ground = payload.get("ground") or ""
-            if ground not in RefusalGround.values:
-                raise InvalidFeedback({"ground": "Chọn lý do không tiếp nhận."})
-            reason = (payload.get("reason") or "").strip() or rules.REDIRECTS.get(ground, "")
-            if not reason:
-                raise InvalidFeedback({"reason": "Vui lòng nêu lý do không tiếp nhận."})
-            if len(reason) > rules.LIMITS["reason"]:
-                raise InvalidFeedback({"reason": f"Tối đa {rules.LIMITS['reason']} ký tự."})
-            item.classification = Classification.NOT_ACCEPTED
-            item.refusal_ground, item.refusal_reason = ground, reason
-            item.decided_at = item.closed_at = at
-            note = reason
-            data.update(ground=ground, late=at > item.decision_due_at if item.decision_due_at else False)
-            fields += ["classification", "refusal_ground", "refusal_reason", "decided_at", "closed_at"]
-        elif action == Action.FORWARD:
-            target_code = (payload.get("agency_code") or "").strip()
-            new_agency = Agency.objects.filter(code=target_code).first() if target_code else None
-            if new_agency is None:
-                raise InvalidFeedback({"agency_code": "Chọn cơ quan có thẩm quyền để chuyển."})
-            if new_agency.pk == item.agency_id:
-                raise InvalidFeedback({"agency_code": "Không thể chuyển cho chính cơ quan đang xử lý."})
-            value = payload.get("classification") or Classification.OUTSIDE_COMPETENCE
-            if value not in (Classification.OUTSIDE_COMPETENCE, Classification.CONDUCT):
-                raise InvalidFeedback({"classification": "Chỉ chuyển nội dung không thuộc thẩm quyền hoặc hành vi "
-                                       "của cán bộ cơ quan khác."})
-            note = (payload.get("note") or "").strip()[: rules.LIMITS["reason"]]
-            data.update(classification=value, **{"from": item.agency.code, "to": new_agency.code},
-                        late=bool(item.forward_due_at and at > item.forward_due_at))
-            item.classification, item.decided_at, item.forwarded_at = value, at, at
-            item.agency, item.received_at = new_agency, at
-            item.forward_count += 1
-            # "answer ≤ 15 working days from submission or forwarding": the new agency's clocks start now.
-            for key, value in rules.receipt_due_times(WorkingCalendar.from_db(new_agency), at).items():
-                setattr(item, key, value)
-            fields += ["classification", "decided_at", "forwarded_at", "agency", "received_at", "forward_count",
-                       "decision_due_at", "forward_due_at", "supplement_due_at", "answer_due_at"]
-        elif action == Action.REQUEST_SUPPLEMENT:
-            note = _required(payload, "note", "nội dung cần bổ sung")
-            item.supplement_request = note
-            data["late"] = bool(item.supplement_due_at and at > item.supplement_due_at)
-            fields.append("supplement_request")
-        elif action == Action.SUBMIT_SUPPLEMENT:
-            text = _required(payload, "text", "thông tin bổ sung")
-            stamp = timezone.localtime(at).strftime("%d/%m/%Y")
-            item.content = f"{item.content}\n\n[Bổ sung {stamp}] {text}"[: rules.LIMITS["content"] * 2]
-            item.public_content = rules.redact(f"{item.public_content}\n\n[Bổ sung {stamp}] {text}",
-                                               [item.submitter_name])
-            item.search_text = search_text(item.public_title, item.public_content, item.procedure_code,
-                                           item.procedure_name)
-            # The answer clock restarts from the complete information, as from a receipt.
-            for key, value in rules.receipt_due_times(WorkingCalendar.from_db(item.agency), at).items():
-                setattr(item, key, value)
-            item.received_at = at
-            data["text"] = text
-            fields += ["content", "public_content", "search_text", "received_at", "decision_due_at",
-                       "forward_due_at", "supplement_due_at", "answer_due_at"]
-        elif action == Action.ASSIGN:
-            from django.contrib.auth import get_user_model
-
-            username = (payload.get("username") or "").strip()
-            user = get_user_model().objects.filter(username=username).first() if username else None
-            if user is None or not _holds_role(user, item.agency, Role.SPECIALIST):
-                raise InvalidFeedback({"username": "Chọn một chuyên viên của cơ quan."})
-            item.assigned_to = user
-            data["assigned_to"] = username
-            fields.append("assigned_to")
-        elif action == Action.DRAFT_ANSWER:
-            answer = _required(payload, "answer", "nội dung trả lời", "answer")
-            item.answer_draft, item.drafted_by = answer, actor
-            fields += ["answer_draft", "drafted_by"]
-            _edit_public_question(item, payload, fields)
-            data["length"] = len(answer)
-        elif action == Action.RETURN_DRAFT:
-            note = _required(payload, "reason", "lý do trả lại")
-        elif action == Action.APPROVE:
-            final = payload.get("answer")
-            if isinstance(final, str) and final.strip():
-                if len(final) > rules.LIMITS["answer"]:
-                    raise InvalidFeedback({"answer": f"Tối đa {rules.LIMITS['answer']} ký tự."})
-                item.answer_draft = final.strip()
-            item.answer, item.approved_by, item.answered_at = item.answer_draft, actor, at
-            item.publish_due_at = rules.publish_due(WorkingCalendar.from_db(item.agency), at)
-            data["late"] = bool(item.answer_due_at and at > item.answer_due_at)
-            fields += ["answer_draft", "answer", "approved_by", "answered_at", "publish_due_at"]
-        elif action == Action.PUBLISH:
-            item.published_at = item.closed_at = at
-            item.search_text = search_text(item.public_title, item.public_content, item.answer, item.procedure_code,
-                                           item.procedure_name)
-            data["late"] = bool(item.publish_due_at and at > item.publish_due_at)
-            fields += ["published_at", "closed_at", "search_text"]
+        effect = EFFECTS[Action(action)](item, payload, at, actor)
         item.state = str(target)
         item.version += 1
-        item.save(update_fields=list(dict.fromkeys(fields)))
+        item.save(update_fields=list(dict.fromkeys(["state", "version", "updated_at", *effect.fields])))
         if action == Action.PUBLISH:
             PublishedEntry.objects.create(feedback=item, published_at=at, agency_id=item.agency_id,
                                           procedure_code=item.procedure_code, topic=item.topic, kind=item.kind,
                                           search_text=item.search_text)
         _append_event(item, actor=actor, role=role, at=at, action=str(action), from_state=source,
-                      to_state=str(target), note=note, data=data)
+                      to_state=str(target), note=effect.note, data=effect.data)
         return item
+
+
+@dataclass
+class Effect:
+    """What one handling action changed on the item: the fields to save, the event's note and data."""
+
+    fields: list[str] = field(default_factory=list)
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _classify(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    value = payload.get("classification")
+    if value not in (Classification.CONDUCT, Classification.IN_COMPETENCE):
+        raise InvalidFeedback({"classification": (
+            "Chọn: hành vi của cán bộ hoặc quy định thuộc thẩm quyền. Nội dung không thuộc thẩm quyền: "
+            "chuyển cơ quan; không thuộc phạm vi: từ chối.")})
+    item.classification, item.decided_at = value, at
+    return Effect(["classification", "decided_at"], data={"classification": value})
+
+
+def _refuse(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    ground = payload.get("ground") or ""
+    if ground not in RefusalGround.values:
+        raise InvalidFeedback({"ground": "Chọn lý do không tiếp nhận."})
+    reason = (payload.get("reason") or "").strip() or rules.REDIRECTS.get(ground, "")
+    if not reason:
+        raise InvalidFeedback({"reason": "Vui lòng nêu lý do không tiếp nhận."})
+    if len(reason) > rules.LIMITS["reason"]:
+        raise InvalidFeedback({"reason": f"Tối đa {rules.LIMITS['reason']} ký tự."})
+    item.classification = Classification.NOT_ACCEPTED
+    item.refusal_ground, item.refusal_reason = ground, reason
+    item.decided_at = item.closed_at = at
+    return Effect(["classification", "refusal_ground", "refusal_reason", "decided_at", "closed_at"], reason,
+                  {"ground": ground, "late": at > item.decision_due_at if item.decision_due_at else False})
+
+
+_RECEIPT_CLOCKS = ["decision_due_at", "forward_due_at", "supplement_due_at", "answer_due_at"]
+
+
+def _forward(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    target_code = (payload.get("agency_code") or "").strip()
+    new_agency = Agency.objects.filter(code=target_code).first() if target_code else None
+    if new_agency is None:
+        raise InvalidFeedback({"agency_code": "Chọn cơ quan có thẩm quyền để chuyển."})
+    if new_agency.pk == item.agency_id:
+        raise InvalidFeedback({"agency_code": "Không thể chuyển cho chính cơ quan đang xử lý."})
+    value = payload.get("classification") or Classification.OUTSIDE_COMPETENCE
+    if value not in (Classification.OUTSIDE_COMPETENCE, Classification.CONDUCT):
+        raise InvalidFeedback({"classification": "Chỉ chuyển nội dung không thuộc thẩm quyền hoặc hành vi "
+                               "của cán bộ cơ quan khác."})
+    note = (payload.get("note") or "").strip()[: rules.LIMITS["reason"]]
+    data = {"classification": value, "from": item.agency.code, "to": new_agency.code,
+            "late": bool(item.forward_due_at and at > item.forward_due_at)}
+    item.classification, item.decided_at, item.forwarded_at = value, at, at
+    item.agency, item.received_at = new_agency, at
+    item.forward_count += 1
+    # "answer ≤ 15 working days from submission or forwarding": the new agency's clocks start now.
+    for key, due in rules.receipt_due_times(WorkingCalendar.from_db(new_agency), at).items():
+        setattr(item, key, due)
+    return Effect(["classification", "decided_at", "forwarded_at", "agency", "received_at", "forward_count",
+                   *_RECEIPT_CLOCKS], note, data)
+
+
+def _request_supplement(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    note = _required(payload, "note", "nội dung cần bổ sung")
+    item.supplement_request = note
+    return Effect(["supplement_request"], note, {"late": bool(item.supplement_due_at and at > item.supplement_due_at)})
+
+
+def _submit_supplement(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    text = _required(payload, "text", "thông tin bổ sung")
+    stamp = timezone.localtime(at).strftime("%d/%m/%Y")
+    item.content = f"{item.content}\n\n[Bổ sung {stamp}] {text}"[: rules.LIMITS["content"] * 2]
+    item.public_content = rules.redact(f"{item.public_content}\n\n[Bổ sung {stamp}] {text}", [item.submitter_name])
+    item.search_text = search_text(item.public_title, item.public_content, item.procedure_code, item.procedure_name)
+    # The answer clock restarts from the complete information, as from a receipt.
+    for key, due in rules.receipt_due_times(WorkingCalendar.from_db(item.agency), at).items():
+        setattr(item, key, due)
+    item.received_at = at
+    return Effect(["content", "public_content", "search_text", "received_at", *_RECEIPT_CLOCKS], data={"text": text})
+
+
+def _assign(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    from django.contrib.auth import get_user_model
+
+    username = (payload.get("username") or "").strip()
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    if user is None or not _holds_role(user, item.agency, Role.SPECIALIST):
+        raise InvalidFeedback({"username": "Chọn một chuyên viên của cơ quan."})
+    item.assigned_to = user
+    return Effect(["assigned_to"], data={"assigned_to": username})
+
+
+def _draft_answer(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    answer = _required(payload, "answer", "nội dung trả lời", "answer")
+    item.answer_draft, item.drafted_by = answer, actor
+    fields = ["answer_draft", "drafted_by"]
+    _edit_public_question(item, payload, fields)
+    return Effect(fields, data={"length": len(answer)})
+
+
+def _return_draft(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    return Effect(note=_required(payload, "reason", "lý do trả lại"))
+
+
+def _approve(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    final = payload.get("answer")
+    if isinstance(final, str) and final.strip():
+        if len(final) > rules.LIMITS["answer"]:
+            raise InvalidFeedback({"answer": f"Tối đa {rules.LIMITS['answer']} ký tự."})
+        item.answer_draft = final.strip()
+    item.answer, item.approved_by, item.answered_at = item.answer_draft, actor, at
+    item.publish_due_at = rules.publish_due(WorkingCalendar.from_db(item.agency), at)
+    return Effect(["answer_draft", "answer", "approved_by", "answered_at", "publish_due_at"],
+                  data={"late": bool(item.answer_due_at and at > item.answer_due_at)})
+
+
+def _publish(item: Feedback, payload: dict, at: datetime, actor) -> Effect:
+    item.published_at = item.closed_at = at
+    item.search_text = search_text(item.public_title, item.public_content, item.answer, item.procedure_code,
+                                   item.procedure_name)
+    return Effect(["published_at", "closed_at", "search_text"],
+                  data={"late": bool(item.publish_due_at and at > item.publish_due_at)})
+
+
+# What each handling action does to the item, beside the state change the lifecycle table gives (data: one function
+# per action of ``transitions.TRANSITIONS`` that ``act`` takes; rate, recomplain and submit have their own services).
+EFFECTS: dict[Action, Callable[[Feedback, dict, datetime, Any], Effect]] = {
+    Action.CLASSIFY: _classify,
+    Action.REFUSE: _refuse,
+    Action.FORWARD: _forward,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.SUBMIT_SUPPLEMENT: _submit_supplement,
+    Action.ASSIGN: _assign,
+    Action.DRAFT_ANSWER: _draft_answer,
+    Action.RETURN_DRAFT: _return_draft,
+    Action.APPROVE: _approve,
+    Action.PUBLISH: _publish,
+}
 
 
 def _edit_public_question(item: Feedback, payload: dict, fields: list[str]) -> None:
