@@ -38,6 +38,7 @@ from motcua.catalog.models import (
     VersionStatus,
 )
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.steering import facts as obstacle_facts
 from motcua.units.models import Agency
 
 from . import rules
@@ -484,6 +485,7 @@ def rebuild(progress: Progress | None = None) -> dict:
             daily_rows = DailyFact.objects.count()
         refresh_catalog()
         refresh_pakn(full=True)
+        obstacle_facts.rebuild()  # steering's obstacle spans (issue 15 point 5)
         FactWatermark.objects.update_or_create(name=EVENTS, defaults={"last_id": high, "rebuilt_at": started,
                                                                       "refreshed_at": started})
         IndexSnapshot.objects.all().delete()  # computed from the old facts
@@ -520,6 +522,7 @@ def refresh(progress: Progress | None = None, *, limit: int | None = None) -> di
     with transaction.atomic():
         refresh_catalog()
         refresh_pakn()
+        obstacle_facts.refresh()
         FactWatermark.objects.filter(name=EVENTS).update(last_id=max(high, mark.last_id), refreshed_at=started)
         IndexSnapshot.objects.all().delete()  # computed from the old facts
     return {"dossiers": len(ids), "watermark": max(high, mark.last_id), "rebuilt": False,

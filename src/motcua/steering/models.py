@@ -280,3 +280,42 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ObstacleFact(models.Model):
+    """One span of an obstacle's history (issue 15 point 5): its state, agency and deadline from one event
+    (``starts_at``) until the next (``ends_at``, empty while it is the latest), with the obstacle's sector and report
+    period; ``confirmed`` marks the span a confirmed resolution opens. The monthly figures read these rows
+    (``queries.obstacle_figures``), never the events; ``facts.refresh`` keeps them in step with the events after
+    :class:`FactMark`, ``facts.rebuild`` recomputes them all with the same result."""
+
+    obstacle = models.ForeignKey(Obstacle, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    seq = models.PositiveIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20)
+    agency = models.ForeignKey("units.Agency", null=True, blank=True, on_delete=models.DO_NOTHING,
+                               db_constraint=False, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    sector = models.ForeignKey("catalog.Sector", null=True, blank=True, on_delete=models.DO_NOTHING,
+                               db_constraint=False, related_name="+")
+    report_period = models.CharField(max_length=10, blank=True)
+    confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["obstacle", "seq"], name="steering_obstaclefact_key")]
+        indexes = [models.Index(fields=["starts_at"], name="steering_obstaclefact_start")]
+
+    def __str__(self) -> str:
+        return f"{self.obstacle_id}#{self.seq} {self.state}"
+
+
+class FactMark(models.Model):
+    """How far the fact tables have read the events: the last :class:`SteeringEvent` id taken in."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ≤ {self.last_id}"

@@ -1,8 +1,9 @@
 """Reads of the Working Group's follow-up: what each person may see, the consolidated monthly view of obstacles
 (:func:`obstacle_figures`), overdue tasks (:func:`overdue_tasks`) and the task overview.
 
-The monthly figures are rebuilt from the events as they stood at the end of the period (or today, for the current
-month), so a past month's view does not change when obstacles move on later.
+The monthly figures are read from the obstacle fact table (``facts``: each obstacle's state, agency and deadline
+span by span) as they stood at the end of the period (or today, for the current month), so a past month's view does
+not change when obstacles move on later, and no page replays the events.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from motcua.core.calendar import TZ
 from motcua.units.models import Agency
 
 from . import rules
-from .models import Obstacle, ObstacleReport, ReportKind, SteeringEvent, SteeringRole, TaskAssignment
+from .models import Obstacle, ObstacleFact, ObstacleReport, ReportKind, SteeringRole, TaskAssignment
 from .rules import Actor, ObstacleState, Period, TaskState
 from .services import acting_codes, actor_roles, member_query
 
@@ -131,33 +132,41 @@ def obstacle_figures(period: str | Period, as_of: date | None = None) -> Obstacl
     """Counts by sector, agency and status; new, resolved and overdue; members who have not reported.
 
     State, agency and deadline are those at the end of ``as_of`` (default: the period's last day, or today for the
-    current month), read from the events, so the view of a closed month is stable.
+    current month), read from the obstacle fact table (:mod:`motcua.steering.facts`: one span per event), so the
+    view of a closed month is stable and no event is replayed here.
     """
     period = period if isinstance(period, Period) else rules.parse_period(period)
     as_of = as_of or min(period.last_day, today())
     cutoff = datetime.combine(as_of + timedelta(days=1), datetime.min.time(), tzinfo=TZ)
     start = datetime.combine(period.first_day, datetime.min.time(), tzinfo=TZ)
     figures = ObstacleFigures(period=str(period), as_of=as_of)
+    # The span in force at the cutoff: started before it, not ended before it.
+    spans = list(ObstacleFact.objects.filter(starts_at__lt=cutoff)
+                 .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=cutoff))
+                 .values_list("state", "agency_id", "due_date", "sector_id", "report_period"))
+    figures.resolved = (ObstacleFact.objects.filter(confirmed=True, starts_at__gte=start, starts_at__lt=cutoff)
+                        .values("obstacle_id").distinct().count())
+    _count_spans(figures, spans, str(period), as_of)
+    figures.reports = ObstacleReport.objects.filter(period=str(period), submitted_at__lt=cutoff).count()
+    expected = list(member_query(period))
+    figures.members_expected = len(expected)
+    figures.members_missing = [{"username": m.user.username, "name": m.user.get_full_name() or m.user.username,
+                                "organisation": m.organisation, "email": m.user.email}
+                               for m in missing_reporters(period)]
+    return figures
 
-    last: dict[int, tuple[str, int | None, date | None]] = {}
-    resolved_ids: set[int] = set()
-    for oid, state, agency_id, due, action, at in (
-            SteeringEvent.objects.filter(obstacle__isnull=False, at__lt=cutoff).order_by("obstacle_id", "seq")
-            .values_list("obstacle_id", "state", "agency_id", "due_date", "action", "at")):
-        last[oid] = (state, agency_id, due)
-        if action == "confirm" and at >= start:
-            resolved_ids.add(oid)
-    rows = (Obstacle.objects.filter(pk__in=list(last)).values_list("pk", "sector_id", "report__period"))
-    sectors = dict(Sector.objects.filter(obstacles__isnull=False).values_list("pk", "name").distinct())
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in={v[1] for v in last.values() if v[1]})}
+
+def _count_spans(figures: ObstacleFigures, spans: list[tuple], period: str, as_of: date) -> None:
+    """Totals, by status, by sector and by agency over the spans in force at the end of ``as_of``."""
+    sectors = dict(Sector.objects.filter(pk__in={s[3] for s in spans if s[3]}).values_list("pk", "name"))
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in={s[1] for s in spans if s[1]})}
     status_counts: Counter[str] = Counter()
     per_sector: dict[str, Counter] = defaultdict(Counter)
     per_agency: dict[int | None, Counter] = defaultdict(Counter)
-    for pk, sector_id, report_period in rows:
-        state, agency_id, due = last[pk]
+    for state, agency_id, due, sector_id, report_period in spans:
         overdue = state in rules.RUNNING_OBSTACLE_STATES and due is not None and as_of > due
         figures.total += 1
-        figures.new += report_period == str(period)
+        figures.new += report_period == period
         figures.overdue += overdue
         status_counts[state] += 1
         for bucket in (per_sector[sectors.get(sector_id, UNASSIGNED)], per_agency[agency_id]):
@@ -165,7 +174,6 @@ def obstacle_figures(period: str | Period, as_of: date | None = None) -> Obstacl
             bucket["open"] += state in rules.OPEN_OBSTACLE_STATES
             bucket["resolved"] += state == ObstacleState.RESOLVED
             bucket["overdue"] += overdue
-    figures.resolved = len(resolved_ids)
     figures.by_status = {s.value: status_counts.get(s.value, 0) for s in ObstacleState}
     figures.by_sector = [{"sector": name, **{k: c[k] for k in ("total", "open", "resolved", "overdue")}}
                          for name, c in sorted(per_sector.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]
@@ -175,13 +183,6 @@ def obstacle_figures(period: str | Period, as_of: date | None = None) -> Obstacl
                          for aid, c in sorted(per_agency.items(),
                                               key=lambda kv: (-kv[1]["total"],
                                                               agencies[kv[0]].code if kv[0] else ""))]
-    figures.reports = ObstacleReport.objects.filter(period=str(period), submitted_at__lt=cutoff).count()
-    expected = list(member_query(period))
-    figures.members_expected = len(expected)
-    figures.members_missing = [{"username": m.user.username, "name": m.user.get_full_name() or m.user.username,
-                                "organisation": m.organisation, "email": m.user.email}
-                               for m in missing_reporters(period)]
-    return figures
 
 
 # Tasks --------------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from motcua.core.calendar import TZ, WorkingCalendar
 from motcua.core.chain import GENESIS
 from motcua.units.models import Agency, AgencyKind, Membership
 
-from . import rules
+from . import facts, rules
 from .models import (
     Directive,
     DirectiveKind,
@@ -177,6 +177,8 @@ def _append_event(*, obstacle: Obstacle | None = None, assignment: TaskAssignmen
                           note=note, data=data or {})
     event.seal(last or GENESIS)
     event.save()
+    if obstacle is not None:
+        facts.refresh()  # the figures' spans take the event in, in the same transaction (issue 15 point 5)
     return event
 
 

@@ -3,6 +3,7 @@
 - ``demo``: demo accounts (standing agency, group leader, council members), Announcement 437/TB-VPCP, sample reports.
 - ``remind --period 2026-11``: remind the council members who have not sent that month's report.
 - ``figures --period 2026-11``: the consolidated monthly view as JSON.
+- ``facts [--rebuild]``: take the obstacle events after the watermark into the fact table (or recompute it).
 - ``overdue [--agency CODE] [--as-of DATE]``: overdue tasks.
 - ``load-directive FILE.json``: record a directive with its tasks (the shape of ``data/announcement-437.json``).
 - ``grant USER ROLE [--organisation …]``: give an account a steering role.
@@ -18,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from motcua.steering import demo, queries, services
+from motcua.steering import demo, facts, queries, services
 from motcua.steering.models import RoleKind
 from motcua.steering.rules import RuleError, parse_period
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
         figures = sub.add_parser("figures", help="The consolidated monthly view of obstacles (JSON).", **kw)
         figures.add_argument("--period", required=True, help="Month as YYYY-MM.")
         figures.add_argument("--as-of", help="Date (YYYY-MM-DD); default the period's end or today.")
+        facts_ = sub.add_parser("facts", help="Take new obstacle events into the figures' fact table.", **kw)
+        facts_.add_argument("--rebuild", action="store_true", help="Recompute the whole table from the events.")
         overdue = sub.add_parser("overdue", help="Overdue tasks, for one agency or all.", **kw)
         overdue.add_argument("--agency", default="", help="Agency code (its bodies included), e.g. BTP or H01.")
         overdue.add_argument("--as-of", help="Date (YYYY-MM-DD); default today.")
@@ -91,6 +94,11 @@ class Command(BaseCommand):
         except RuleError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(json.dumps(figures.as_dict(), ensure_ascii=False, indent=1))
+
+    def _facts(self, rebuild: bool = False, **options) -> None:
+        result = facts.rebuild() if rebuild else facts.refresh()
+        self.stdout.write(f"Obstacle facts: {result['obstacles']} obstacle(s), {result['rows']} span(s) written; "
+                          f"watermark {result['watermark']}.")
 
     def _overdue(self, agency: str = "", as_of: str | None = None, format: str = "text", **options) -> None:
         rows = queries.overdue_tasks(agency or None, _date(as_of) if as_of else None)
