@@ -35,32 +35,29 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Job, JobStatus
+from .registry import Registry
 
 __all__ = ["Job", "backoff", "enqueue", "handler", "handlers", "run_due", "run_job", "run_job_atomically"]
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Job], None]
-_HANDLERS: dict[str, Handler] = {}
+# The job handlers by kind (core.registry's pattern); a test may swap in a fresh Registry.
+job_handlers: Registry[Handler] = Registry("job handler")
 MAX_BACKOFF = timedelta(hours=6)
 # A job still "running" this long after it was claimed belongs to a worker that died: it is run again.
 STALE_AFTER = timedelta(minutes=15)
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that runs jobs of ``kind`` (a decorator)."""
-
-    def register(func: Handler) -> Handler:
-        _HANDLERS[kind] = func
-        return func
-
-    return register
+    """Register the function that runs jobs of ``kind`` (a decorator): ``job_handlers.register``."""
+    return job_handlers.register(kind)
 
 
 def handlers() -> dict[str, Handler]:
     """The registered handlers (a copy)."""
     _load_handlers()
-    return dict(_HANDLERS)
+    return job_handlers.as_dict()
 
 
 def _load_handlers() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +32,7 @@ from django.utils.module_loading import import_string
 
 from . import jobs
 from .models import Job
+from .registry import Registry
 
 __all__ = [
     "CHANNELS",
@@ -72,17 +74,13 @@ class NotificationBackend(Protocol):
     def send(self, message: Message) -> None: ...
 
 
-_REGISTRY: dict[str, type] = {}
+# The notification backends by short name (core.registry's pattern); a test may swap in a fresh Registry.
+backends: Registry[type] = Registry("notification backend")
 
 
-def register_backend(name: str):
-    """Register a backend class under a short name (a decorator)."""
-
-    def register(cls: type) -> type:
-        _REGISTRY[name] = cls
-        return cls
-
-    return register
+def register_backend(name: str) -> Callable[[type], type]:
+    """Register a backend class under a short name (a decorator): ``backends.register``."""
+    return backends.register(name)
 
 
 @register_backend("console")
@@ -121,7 +119,7 @@ class FileBackend:
 
 
 def _backend(spec: str) -> NotificationBackend:
-    cls = _REGISTRY.get(spec) or import_string(spec)
+    cls = backends.get(spec) or import_string(spec)
     return cls()
 
 

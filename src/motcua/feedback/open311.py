@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -45,6 +45,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
+from lxml import etree
 
 from motcua.core.badinput import refusal
 from motcua.core.calendar import TZ
@@ -87,48 +88,54 @@ class Open311Error(Exception):
 
 
 _XML_ITEMS = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
+# Characters XML 1.0 cannot carry (C0 controls other than tab and line breaks, surrogates, U+FFFE/U+FFFF): dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
 def _xml_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return xml_escape(str(value))
+    return _NOT_XML.sub("", str(value))
 
 
-def _xml_parts(out: list[str], name: str, value: Any) -> None:
-    """``<name>…</name>`` for a value: lists become their item elements, dicts nest, ``None`` is empty."""
+def _xml_element(parent: etree._Element, name: str, value: Any) -> None:
+    """``<name>…</name>`` under ``parent``: lists become their item elements (``_XML_ITEMS``), dicts nest, ``None``
+    and ``""`` are empty elements."""
+    element = etree.SubElement(parent, name)
     if value is None or value == "":
-        out.append(f"<{name} />")
         return
-    out.append(f"<{name}>")
     if isinstance(value, list):
         item = _XML_ITEMS[name]
         for v in value:
             if isinstance(v, dict):
-                _xml_parts(out, item, v)
+                _xml_element(element, item, v)
             else:
-                out.append(f"<{item}>{_xml_text(v)}</{item}>")
+                etree.SubElement(element, item).text = _xml_text(v)
     elif isinstance(value, dict):
         for key, v in value.items():
-            _xml_parts(out, key, v)
+            _xml_element(element, key, v)
     else:
-        out.append(_xml_text(value))
-    out.append(f"</{name}>")
+        element.text = _xml_text(value)
+
+
+def to_xml(data: Any, root: str, item: str | None = None) -> bytes:
+    """``data`` (a list of dicts, or one dict) as an XML document under ``<root>`` (one ``<item>`` per entry), built
+    with lxml (escaping and well-formedness are the library's)."""
+    tree = etree.Element(root)
+    if isinstance(data, list):
+        for entry in data:
+            _xml_element(tree, item or "item", entry)
+    else:
+        for key, value in data.items():
+            _xml_element(tree, key, value)
+    return _XML_DECLARATION + etree.tostring(tree, encoding="utf-8", xml_declaration=False)
 
 
 def render(data: Any, fmt: str, root: str, item: str | None = None, status: int = 200) -> HttpResponse:
-    """``data`` (a list of dicts, or one dict) as JSON, or as XML under ``<root>`` (with ``<item>`` per entry).
-    XML is written as text (escaped), which is several times faster than building an element tree."""
+    """``data`` (a list of dicts, or one dict) as JSON, or as XML under ``<root>`` (with ``<item>`` per entry)."""
     if fmt == "xml":
-        out = ['<?xml version="1.0" encoding="utf-8"?>\n', f"<{root}>"]
-        if isinstance(data, list):
-            for entry in data:
-                _xml_parts(out, item or "item", entry)
-        else:
-            for key, value in data.items():
-                _xml_parts(out, key, value)
-        out.append(f"</{root}>")
-        body = "".join(out)
+        body: bytes | str = to_xml(data, root, item)
     else:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     response = HttpResponse(body, content_type=FORMATS[fmt], status=status)

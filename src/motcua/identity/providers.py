@@ -8,10 +8,10 @@ the sign-in page lists the enabled ones; a test can swap the registry for a fres
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from motcua.core.registry import Registry
 
 from . import config
 
@@ -62,22 +62,24 @@ class OidcProvider(IdentityProvider):
         return f"{url}?next={next_url}" if next_url else url
 
 
-@dataclass
-class ProviderRegistry:
-    providers: dict[str, IdentityProvider] = field(default_factory=dict)
+class ProviderRegistry(Registry[IdentityProvider]):
+    """The identity providers by key (core.registry's pattern); only enabled ones are found."""
 
-    def register(self, provider: IdentityProvider) -> IdentityProvider:
-        self.providers[provider.key] = provider
-        return provider
+    def __init__(self) -> None:
+        super().__init__("identity provider")
 
-    def get(self, key: str) -> IdentityProvider | None:
-        provider = self.providers.get(key)
-        return provider if provider is not None and provider.enabled() else None
+    @property
+    def providers(self) -> dict[str, IdentityProvider]:
+        return self.as_dict()
+
+    def get(self, key: str, default: IdentityProvider | None = None) -> IdentityProvider | None:
+        provider = super().get(key)
+        return provider if provider is not None and provider.enabled() else default
 
     def enabled(self) -> list[IdentityProvider]:
-        return [p for p in self.providers.values() if p.enabled()]
+        return [p for _key, p in self.items() if p.enabled()]
 
 
 registry = ProviderRegistry()
-registry.register(OidcProvider())
-registry.register(DemoProvider())
+registry.add(OidcProvider.key, OidcProvider())
+registry.add(DemoProvider.key, DemoProvider())
