@@ -53,7 +53,7 @@ def test_an_item_received_before_keeps_its_agency_after_the_change():
     flow = Flow(item, agency="VPCP")
     flow("classify", "desk_officer", at=vn(2026, 8, 6, 9), classification="in_competence")
     item.refresh_from_db()
-    assert item.agency.code == "VPCP" and item.state == "received"
+    assert item.agency.code == "VPCP" and item.state == "handling"
 
 
 def test_a_named_agency_is_kept_whatever_the_day():
