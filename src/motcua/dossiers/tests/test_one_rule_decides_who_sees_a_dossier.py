@@ -84,7 +84,7 @@ def test_a_deactivated_officer_sees_nothing_at_once(client, dossier):
 
 @pytest.mark.parametrize("who", [
     ("desk_officer", AGENCY), ("leader", "H01"), ("specialist", "H01.X00070"), ("supervisor", "H01"),
-    ("supervisor", "VPCP"), ("desk_officer", "H79.TTPVHCC"), ("supervisor", "H79"),
+    ("supervisor", "VPCP"), ("supervisor", "BTP"), ("desk_officer", "H79.TTPVHCC"), ("supervisor", "H79"),
 ], ids=lambda w: f"{w[0]}-{w[1]}")
 def test_the_queue_scope_and_the_visibility_rule_agree(who):
     """The officer pages' scope (agency ids, for the queue) is the visibility rule's officer part, agency by agency."""
