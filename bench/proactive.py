@@ -1,7 +1,7 @@
 """Proactive-services benchmark of issue 16 ("Speed"): the trigger job over 1,000,000 people in the simulated
 registries with 10,000 events since the last run finishes in ≤ 10 s and reads only the changes.
 
-    .venv/bin/python bench/proactive.py [--people 1000000] [--events 10000] [--pg]
+    .venv/bin/python bench/proactive.py [--people 1000000] [--events 10000] [--pg] [--profile 25] [--no-write]
 
 1. A fresh database (SQLite file under var/bench/, or the PostgreSQL database motcua_bench_proactive with --pg) is
    migrated, and the demo triggers loaded (the birth group at level 2 and the ID-card renewal reminder at level 1).
@@ -14,7 +14,9 @@ registries with 10,000 events since the last run finishes in ≤ 10 s and reads 
 5. For the ratio, in the same run: a plain scan of the change table (every row read and decoded, as a job without a
    watermark would have to), timed.
 
-Figures go to bench/RESULTS-proactive.md.
+Figures go to bench/RESULTS-proactive.md (the section of the backend measured; the other backend's is kept), with
+the load average before and after the run. ``--profile N`` runs the timed job under cProfile (slower) and prints its
+N most expensive functions instead of writing the results.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--pg", action="store_true")
+    parser.add_argument("--profile", type=int, default=0, help="profile the timed run; print the N top functions")
+    parser.add_argument("--no-write", action="store_true", help="print the figures, leave RESULTS-proactive.md")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.pg:
@@ -133,9 +137,22 @@ def main() -> None:
         plan = " | ".join(str(r[-1]) for r in cursor.fetchall())
     log(f"plan: {plan}")
 
+    load_before = os.getloadavg()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     began = time.perf_counter()
     summary = services.run(date(2026, 12, 1))
     job = time.perf_counter() - began
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(args.profile)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(args.profile)
     log(f"job: {job:.2f} s, {summary}")
     assert summary.changes_read == args.events, summary
     cases = ProactiveCase.objects.count()
@@ -158,9 +175,11 @@ def main() -> None:
 
     logged = AccessLogEntry.objects.count()
     command = f"bench/proactive.py --people {args.people} --events {args.events}{' --pg' if args.pg else ''}"
+    load_after = os.getloadavg()
+    load = f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (1-minute load average, {os.cpu_count()} cores)"
     lines = [
-        "## Proactive services (issue 16)", "",
-        f"`{command}` on {kind}, {time.strftime('%Y-%m-%d')} (2 cores shared with other work).", "",
+        f"### {kind}", "",
+        f"`{command}`, {time.strftime('%Y-%m-%d %H:%M')} UTC{' (profiled: slower)' if args.profile else ''}.", "",
         "| figure | value |", "|---|---|",
         f"| change table rows | {total:,} ({args.people:,} before the last run, {args.events:,} since) |",
         f"| changes the job read | {summary.changes_read:,} (exactly the new ones: "
@@ -170,11 +189,28 @@ def main() -> None:
         f"| **trigger job** | **{job:.2f} s** (target ≤ 10 s) |",
         f"| plain scan of the change table (every row read and its JSON decoded, nothing else) | {scan:.2f} s |",
         f"| ratio job / plain scan | {job / scan:.2f} |",
-        f"| feed query plan | `{plan}` |", "",
+        f"| feed query plan | `{plan}` |",
+        f"| machine load | {load} |", "",
     ]
     text = "\n".join(lines)
-    RESULTS.write_text(text, encoding="utf-8")
     print(text)
+    if not args.no_write and not args.profile:
+        write_section(kind, text)
+
+
+HEAD = "## Proactive services (issue 16)"
+
+
+def write_section(kind: str, text: str) -> None:
+    """Replace the ``### <kind>`` section of RESULTS-proactive.md (or add it), keeping the rest of the file."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else f"{HEAD}\n"
+    parts = old.split("\n### ")
+    head, sections = parts[0], {p.split("\n", 1)[0]: "### " + p for p in parts[1:]}
+    sections[kind] = text.rstrip() + "\n"
+    order = [k for k in ("PostgreSQL", "SQLite") if k in sections] + [k for k in sections
+                                                                      if k not in ("PostgreSQL", "SQLite")]
+    RESULTS.write_text(head.rstrip() + "\n\n" + "\n".join(sections[k].rstrip() + "\n" for k in order),
+                       encoding="utf-8")
 
 
 if __name__ == "__main__":
