@@ -53,7 +53,7 @@ from motcua.units.models import Agency
 from . import receipt, rules, services
 from .codes import format_code, next_portal_sequence, receipt_date
 from .models import Dossier, DossierCodeAlias, DossierEvent, GroupMember
-from .transitions import Role, State
+from .transitions import STATE_STATUS, Role, State
 
 __all__ = ["GROUPS", "GroupSpec", "MemberSpec", "apply_child_update", "derive_parent_state", "forwards_only",
            "resubmit_child", "submit_group"]
@@ -284,8 +284,13 @@ def _child_form(form_data: dict, spec: GroupSpec, member: MemberSpec, parent_cod
 
 
 def submit_group(group_code: str, agency_code: str, channel: str, applicant: dict, form_data: dict, actor=None,
-                 at: datetime | None = None, *, role: str | None = None) -> Dossier:
+                 at: datetime | None = None, *, role: str | None = None, served: dict[str, dict] | None = None
+                 ) -> Dossier:
     """Register a linked group: the parent and one child per member, in one transaction (see the module text).
+
+    ``served``: member key → the result the applicant already holds (e.g. the newborn's health-insurance card issued
+    by an automatic decision, Decree 224/2026 Art. 16(4)): that member opens no child — nothing is issued twice — and
+    is recorded as returned with that result (and the dossier that gave it, ``record["dossier"]``).
 
     Raises :class:`.services.InvalidSubmission` naming the group, a member whose procedure is missing, or the
     child's own field errors prefixed with ``members.<key>.``; nothing is written then.
@@ -297,12 +302,15 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
                                                      "%(known)s.") % {"code": group_code,
                                                                       "known": ", ".join(sorted(GROUPS))}})
     errors: dict[str, str] = {}
+    served = {k: v for k, v in (served or {}).items() if spec.member(k) is not None}
     ready = set(Procedure.objects.filter(code__in=[m.procedure_code for m in spec.members if m.procedure_code],
                                          current_version__status=VersionStatus.PUBLISHED)
                 .values_list("code", flat=True))
     wanted = {member_agency(spec, m, agency_code) for m in spec.members}
     known = set(Agency.objects.filter(code__in=wanted).values_list("code", flat=True))
     for member in spec.members:
+        if member.key in served:
+            continue
         if member.procedure_code not in ready:
             what = member.procedure_code or "no catalog record"
             errors[f"members.{member.key}.procedure"] = _(
@@ -330,8 +338,18 @@ def submit_group(group_code: str, agency_code: str, channel: str, applicant: dic
         parent.deadline_flag = "" if limit else "no_time_limit"
         listed = []
         for member in spec.members:
+            if member.key in served:
+                row = GroupMember.objects.create(
+                    parent=parent, key=member.key, name=member.name, procedure_code=member.procedure_code,
+                    agency_code=member_agency(spec, member, agency_code), child_code=str(
+                        served[member.key].get("dossier") or ""), state=State.RETURNED,
+                    status_code=STATE_STATUS[State.RETURNED], result=served[member.key])
+                listed.append({"key": row.key, "name": row.name, "agency": row.agency_code, "child": row.child_code,
+                               "deployment": "", "due_at": None, "served": True})
+                continue
+            given = {k: served[k] for k in served if member.key in spec.member(k).passes_to}
             row = _open_member(parent, spec, member, 1, agency_code, channel, applicant, form_data, actor, at, role,
-                               calendars, messaging, peers=peers, results={})
+                               calendars, messaging, peers=peers, results=given)
             listed.append({"key": row.key, "name": row.name, "agency": row.agency_code, "child": row.child_code,
                            "deployment": row.deployment, "due_at": row.due_at})
         opened = {"group": spec.code, "due_at": due, "members": listed}

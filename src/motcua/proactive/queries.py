@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -36,12 +37,18 @@ ACTED = (CaseState.SUBMITTED, CaseState.CONFIRMED)
 REFUSED = (CaseState.DISMISSED, CaseState.REFUSED, CaseState.CORRECTION)
 
 
-def proactive_figures(start: date, end: date, agency_code: str | None = None) -> list[dict[str, Any]]:
+def proactive_figures(start: date, end: date, agency_code: str | None = None, *,
+                      agency_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
     """Decree 224/2026 Art. 19(2)(g), per trigger (service) and agency, for cases opened in ``[start, end)``:
-    reminders sent, acted on, refused, and the mean days from the event to the person's answer."""
+    reminders sent, acted on, refused, and the mean days from the event to the person's answer. ``agency_ids``: only
+    the triggers of those agencies (a province's, for its page and report)."""
+    from motcua.units.models import Agency
+
     qs = ProactiveCase.objects.filter(created_at__date__gte=start, created_at__date__lt=end)
     if agency_code:
         qs = qs.filter(trigger__agency_code=agency_code)
+    if agency_ids is not None:
+        qs = qs.filter(trigger__agency_code__in=Agency.objects.filter(pk__in=list(agency_ids)).values("code"))
     rows = (qs.values("trigger__code", "trigger__name", "trigger__agency_code", "level")
             .annotate(sent=Count("id"), acted=Count("id", filter=Q(state__in=ACTED)),
                       refused=Count("id", filter=Q(state__in=REFUSED)))
@@ -75,6 +82,43 @@ def observed_median_days(procedure_code: str, agency_code: str = "", limit: int 
     return round(value, 1)
 
 
+def observed_medians(procedure_code: str, agency_codes: Collection[str], per_office: int = 500,
+                     rows: int = 20_000) -> dict[str, tuple[float, int]]:
+    """Each office's observed median from submission to result, in calendar days (1 decimal), over its last
+    ``per_office`` finished dossiers of the procedure, with how many: ``{agency code: (median, count)}`` for the
+    offices with history. One query for every desk of a province (``rows`` caps what is read)."""
+    from motcua.dossiers.models import Dossier
+
+    spans: dict[str, list[float]] = {}
+    for code, submitted, finished in (Dossier.objects.filter(procedure__code=procedure_code,
+                                                             agency__code__in=list(agency_codes),
+                                                             finished_at__isnull=False)
+                                      .order_by("-finished_at")
+                                      .values_list("agency__code", "submitted_at", "finished_at")[:rows]):
+        taken = spans.setdefault(code, [])
+        if len(taken) < per_office:
+            taken.append((finished - submitted).total_seconds() / 86400)
+    out = {}
+    for code, values in spans.items():
+        values.sort()
+        middle = len(values) // 2
+        value = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        out[code] = (round(value, 1), len(values))
+    return out
+
+
+def limit_days_of(procedure_code: str, channel: str) -> float | None:
+    """The legal time limit of a procedure's channel in days (the same working day counts ½), None when not stated."""
+    from motcua.catalog.models import Channel
+
+    row = (Channel.objects.filter(version__procedure__code=procedure_code,
+                                  version__procedure__current_version=models.F("version"), kind=channel)
+           .order_by("position").values_list("time_limit_amount", "time_limit_unit").first())
+    if row is None or (row[0] is None and row[1] != "same_day"):
+        return None
+    return 0.5 if row[1] == "same_day" else float(row[0])
+
+
 def fees_of(procedure_code: str, channel: str) -> int | None:
     """The stated fees of a procedure's channel (None when the catalog states none)."""
     from motcua.catalog.models import Fee
@@ -87,24 +131,48 @@ def fees_of(procedure_code: str, channel: str) -> int | None:
     return int(sum(amounts))
 
 
-def service_figures(start: date, end: date, agency_code: str | None = None) -> dict[str, Any]:
+ROLES = ("competent", "implementing", "authorised")  # the agencies that offer a service (not the coordinating ones)
+
+
+def province_agencies(province: int) -> set[int]:
+    """The agencies of a province: its committee's tree (``H01``, ``H01.…``), as the oversight scopes count them."""
+    from motcua.units.models import Agency
+
+    root = f"H{province:02d}"
+    return set(Agency.objects.filter(Q(code=root) | Q(code__startswith=f"{root}.")).values_list("pk", flat=True))
+
+
+def service_figures(start: date, end: date, agency_code: str | None = None, *,
+                    agency_ids: Collection[int] | None = None) -> dict[str, Any]:
     """Decree 224/2026 Art. 19(2)(a)–(f), per service (procedure) and agency, for dossiers submitted in
     ``[start, end)``: (a) the share of published services offered fully online, (b) dossiers received online and
     their share, (c) the automation degree (share of dossier steps done by the system, without a person),
     (d) the mean processing time in days, (e) the on-time rate, (f) satisfaction (share of ratings satisfied);
-    and (g) the proactive services' own figures (:func:`proactive_figures`)."""
+    and (g) the proactive services' own figures (:func:`proactive_figures`).
+
+    Scoped by ``agency_code`` (one agency) or ``agency_ids`` (a province's or a body's agencies; None: the country),
+    every figure is the scope's own — (a) too: the published services whose current version names an agency of the
+    scope (competent, implementing, authorised), not the country's (a province's page had shown the national
+    share)."""
     from django.db.models import Avg, DurationField, ExpressionWrapper, F
 
-    from motcua.catalog.models import OnlineLevel, ProcedureVersion, VersionStatus
+    from motcua.catalog.models import OnlineLevel, ProcedureVersion, VersionAgency, VersionStatus
     from motcua.dossiers.models import Dossier, DossierEvent
 
     published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED,
                                                 procedure__current_version=F("pk"))
-    total_services = published.count()
-    full_online = published.filter(online_level=OnlineLevel.FULL).count()
     dossiers = Dossier.objects.filter(submitted_at__date__gte=start, submitted_at__date__lt=end)
     if agency_code:
         dossiers = dossiers.filter(agency__code=agency_code)
+        published = published.filter(pk__in=VersionAgency.objects.filter(agency__code=agency_code, role__in=ROLES)
+                                     .values("version_id"))
+    if agency_ids is not None:
+        ids = list(agency_ids)
+        dossiers = dossiers.filter(agency_id__in=ids)
+        published = published.filter(pk__in=VersionAgency.objects.filter(agency_id__in=ids, role__in=ROLES)
+                                     .values("version_id"))
+    total_services = published.count()
+    full_online = published.filter(online_level=OnlineLevel.FULL).count()
     took = ExpressionWrapper(F("finished_at") - F("submitted_at"), output_field=DurationField())
     rows = (dossiers.values("procedure__code", "agency__code")
             .annotate(total=Count("id"), online=Count("id", filter=Q(channel="online")),
@@ -137,4 +205,4 @@ def service_figures(start: date, end: date, agency_code: str | None = None) -> d
         })
     return {"period": (start, end), "full_online_services": full_online, "services": total_services,
             "full_online_share": share(full_online, total_services), "rows": services,
-            "proactive": proactive_figures(start, end, agency_code)}
+            "proactive": proactive_figures(start, end, agency_code, agency_ids=agency_ids)}

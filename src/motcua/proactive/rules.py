@@ -170,3 +170,65 @@ def recommend(options: list[Option]) -> tuple[str, list[str]]:
         elif other.submissions + other.visits > best.submissions + best.visits:
             why.append(f"So với «{other.label}»: phải nộp hoặc đi lại nhiều hơn.")
     return best.key, why
+
+
+# -- level 3: different receiving desks (Decree 224/2026 Art. 16(3); Decree 118/2025 Art. 14) --------------------
+
+MIN_HISTORY = 5  # finished dossiers an office needs before its observed median is trusted over the legal limit
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A desk that may receive the procedure for the person (:func:`motcua.dossiers.places.receiving_places`)."""
+
+    code: str
+    name: str
+    same_commune: bool  # the desk of the commune the person lives in (their registered address)
+    centre: bool  # a public administrative service centre (receives regardless of administrative boundary)
+    limit_days: float | None  # the legal time limit (working days), the same at every desk
+    median_days: float | None  # this office's observed median from submission to result (calendar days)
+    finished: int = 0  # how many finished dossiers the median is over
+
+
+def desk_days(desk: Desk) -> tuple[float | None, bool]:
+    """The days to count on at a desk and whether they are observed: the office's median once it has enough
+    history (:data:`MIN_HISTORY`), else the legal limit."""
+    if desk.median_days is not None and desk.finished >= MIN_HISTORY:
+        return desk.median_days, True
+    return desk.limit_days, False
+
+
+def _days(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def recommend_desk(desks: list[Desk]) -> tuple[str, list[str]]:
+    """Art. 16(3): recommend the desk best for the person — the shortest time to count on (the office's observed
+    median), then nearness (the person's own commune), then a service centre — and say why; every desk stays a
+    choice. Online, any of them receives without a trip; the desk matters for the time and for a visit in person."""
+    if not desks:
+        return "", []
+
+    def key(d: Desk):
+        days, _observed = desk_days(d)
+        return (days if days is not None else 1e9, not d.same_commune, not d.centre, d.name)
+
+    ranked = sorted(desks, key=key)
+    best, why = ranked[0], []
+    days, observed = desk_days(best)
+    if days is not None:
+        why.append(f"{best.name}: dự kiến {_days(days)} ngày "
+                   + (f"(trung vị thực tế của {best.finished:,} hồ sơ đã giải quyết).".replace(",", ".")
+                      if observed else "(chưa đủ số liệu thực tế, tính theo thời hạn luật định)."))
+    if best.same_commune:
+        why.append("Ở ngay xã, phường nơi bạn thường trú: gần nhất nếu bạn đến nộp hoặc nhận kết quả trực tiếp.")
+    elif best.centre:
+        why.append("Trung tâm Phục vụ hành chính công tiếp nhận không phụ thuộc địa giới hành chính trong tỉnh.")
+    for other in ranked[1:3]:
+        other_days, _ = desk_days(other)
+        if other_days is not None and days is not None and other_days > days:
+            why.append(f"So với {other.name}: chậm hơn {_days(round(other_days - days, 1))} ngày.")
+        elif other.same_commune and not best.same_commune:
+            why.append(f"{other.name} gần bạn hơn nhưng không nhanh hơn.")
+    why.append("Nộp trực tuyến thì không phải đến nơi tiếp nhận; bạn có thể chọn nơi khác.")
+    return best.code, why

@@ -387,8 +387,10 @@ def respond(case_id: int, personal_id: str, answer: str, note: str = "") -> Proa
 # -- level 1–3: the person's confirmation -----------------------------------------------------------------------
 
 
-def confirm(case_id: int, user, personal_id: str, additions: dict[str, str] | None = None):
-    """Submit the prepared dossier of a case through the normal submission path; returns the dossier."""
+def confirm(case_id: int, user, personal_id: str, additions: dict[str, str] | None = None, desk: str = ""):
+    """Submit the prepared dossier of a case through the normal submission path; returns the dossier. ``desk``: the
+    receiving desk the person chose among those that may receive it for them (:func:`desks_for`); empty: the
+    trigger's agency. Any other desk is refused (``bad_desk``) and nothing is submitted."""
     from motcua.dossiers import groups
     from motcua.dossiers import services as dossier_services
 
@@ -405,15 +407,23 @@ def confirm(case_id: int, user, personal_id: str, additions: dict[str, str] | No
             form["child"] = {**form["child"], "full_name": name}
     if "child" in form and not form["child"].get("full_name"):
         raise CaseError("Cần nhập tên của trẻ.", "missing", {"child_full_name": "Bắt buộc."})
+    receiving = trigger.agency_code
+    if desk and desk != receiving:
+        comparison = desks_for(case)
+        if comparison is None or desk not in comparison.allowed:
+            raise CaseError("Nơi tiếp nhận đã chọn không tiếp nhận hồ sơ này cho bạn; hãy chọn trong danh sách.",
+                            "bad_desk")
+        receiving = desk
     applicant = {**case.applicant, "email": getattr(user, "email", "") or ""}
     applicant.setdefault("full_name", user.get_full_name() or user.username)
     try:
         with transaction.atomic():
             if trigger.group_code:
-                dossier = groups.submit_group(trigger.group_code, trigger.agency_code, "online", applicant, form,
-                                              actor=user)
+                # What the person already holds (the newborn's card issued automatically) is not asked for again.
+                dossier = groups.submit_group(trigger.group_code, receiving, "online", applicant, form,
+                                              actor=user, served=held_results(trigger, case.subject))
             else:
-                dossier = dossier_services.submit(trigger.procedure_codes[0], trigger.agency_code, "online",
+                dossier = dossier_services.submit(trigger.procedure_codes[0], receiving, "online",
                                                   applicant, form, actor=user)
             updated = ProactiveCase.objects.filter(pk=case.pk, state=case.state).update(
                 state=CaseState.SUBMITTED, dossier_code=dossier.code, decided_at=timezone.now(), form_data=form)
@@ -427,6 +437,47 @@ def confirm(case_id: int, user, personal_id: str, additions: dict[str, str] | No
     except dossier_services.InvalidSubmission as error:
         raise CaseError("Chưa nộp được hồ sơ.", "invalid_submission", error.errors) from error
     return dossier
+
+
+HELD = (CaseState.AUTO_DONE, CaseState.CONFIRMED)  # an automatic result the person did not refuse
+
+
+def held_results(trigger: Trigger, subject: str) -> dict[str, dict]:
+    """The members of ``trigger``'s linked group whose result the person already holds for ``subject``: a result
+    another trigger decided automatically (Decree 224/2026 Art. 16(4)) that was not refused or sent back for
+    correction (a refusal restored the registry) — member key → the result, with the dossier that gave it. The group
+    does not open those members again (:func:`motcua.dossiers.groups.submit_group`, ``served``): a newborn's card
+    issued automatically before the parents confirm the birth group is not issued a second time."""
+    from motcua.dossiers import groups
+
+    spec = groups.group_spec(trigger.group_code) if trigger.group_code else None
+    if spec is None or not subject:
+        return {}
+    held: dict[str, dict] = {}
+    cases = (ProactiveCase.objects.filter(subject=subject, level=4, state__in=HELD).exclude(trigger=trigger)
+             .select_related("trigger").order_by("created_at", "id"))
+    for case in cases:
+        if not case.after:
+            continue
+        for member in spec.members:
+            if member.procedure_code and member.procedure_code in (case.trigger.procedure_codes or []):
+                held[member.key] = {**case.after, "dossier": case.dossier_code, "issued_by": case.trigger.agency_code,
+                                    "issued_at": case.created_at.isoformat(), "automatic_decision": case.trigger.code,
+                                    "legal_basis": case.trigger.legal_basis}
+    return held
+
+
+def held_members(case: ProactiveCase) -> list[dict[str, Any]]:
+    """For the person's page: the group members the person already holds the result of (``name``, ``card``,
+    ``dossier``), which confirming the group will not ask for again."""
+    from motcua.dossiers import groups
+
+    trigger = case.trigger
+    spec = groups.group_spec(trigger.group_code) if trigger.group_code else None
+    if spec is None or case.level not in (2, 3):
+        return []
+    return [{"name": spec.member(key).name, "card": record.get("card"), "dossier": record.get("dossier", "")}
+            for key, record in held_results(trigger, case.subject).items()]
 
 
 def dismiss(case_id: int, personal_id: str) -> None:
@@ -515,12 +566,87 @@ def options_for(case: ProactiveCase) -> list[rules.Option]:
         return None if any(f is None for f in fees) else sum(fees)
 
     needed = tuple(case.missing)
+    from motcua.units.models import Agency
+
+    desk_name = (Agency.objects.filter(code=trigger.agency_code).values_list("name", flat=True).first()
+                 or f"bộ phận một cửa {trigger.agency_code}")
     return [
         rules.Option("group_online", f"Nhóm liên thông {spec.code}, nộp trực tuyến một lần", 1,
                      days(groups.group_limit(spec)), group_median, total(fees_online), needed, 0),
         rules.Option("separate_online", "Từng thủ tục riêng, nộp trực tuyến", len(members), separate_limit,
                      separate_median, total(fees_online),
                      (*needed, "Bản sao giấy khai sinh cho thủ tục thường trú và thẻ BHYT"), 0),
-        rules.Option("desk", f"Nộp trực tiếp tại bộ phận một cửa {trigger.agency_code}", 1,
+        rules.Option("desk", f"Nộp trực tiếp tại {desk_name}", 1,
                      days(groups.group_limit(spec)), group_median, total(fees_desk), needed, 2),
     ]
+
+
+# -- level 3: different receiving desks (Decree 224/2026 Art. 16(3); Decree 118/2025 Art. 14) ---------------------
+
+
+@dataclass
+class DeskComparison:
+    """The desks compared for a case, the one recommended and why, and every desk the person may choose."""
+
+    desks: list[rules.Desk]
+    recommended: str
+    why: list[str]
+    choices: list[tuple[str, list[tuple[str, str]]]]  # for a select: (group label or "", [(code, name), …])
+    allowed: set[str]
+
+
+SHORTLIST_OTHERS = 3  # desks with history shown besides the person's commune, the centres and the trigger's agency
+
+
+def _receiving(trigger: Trigger) -> tuple[str, str, float | None]:
+    """The procedure the receiving desk settles (a group: the member handled where it is received, e.g. the birth
+    registration), the procedure whose office figures count (a group: its parent), and the legal limit in days."""
+    from motcua.dossiers import groups
+
+    from . import queries
+
+    spec = groups.group_spec(trigger.group_code) if trigger.group_code else None
+    if spec is not None:
+        member = next((m for m in spec.members if m.agency == groups.RECEIVING), spec.members[0])
+        limit = groups.group_limit(spec)
+        return member.procedure_code, spec.parent_procedure, (
+            None if limit is None else 0.5 if limit[1] == "same_day" else float(limit[0]))
+    code = (trigger.procedure_codes or [""])[0]
+    return code, code, queries.limit_days_of(code, "online")
+
+
+def desks_for(case: ProactiveCase, on: datetime | None = None) -> DeskComparison | None:
+    """Decree 224/2026 Art. 16(3): where several desks may receive the case's dossier for the person — the places
+    of :func:`motcua.dossiers.places.receiving_places` for the province and commune of the address the registry
+    gave — compare them (each office's observed median, the person's own commune or a service centre, online or at
+    the desk) and recommend one, saying why. None when no desk is known for the person (no address, no procedure)."""
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers import places
+
+    from . import queries
+
+    trigger = case.trigger
+    receiving_code, figures_code, limit = _receiving(trigger)
+    procedure = Procedure.objects.filter(code=receiving_code).select_related("current_version").first()
+    version = procedure.current_version if procedure else None
+    if version is None:
+        return None
+    address = str((case.applicant or {}).get("address") or "")
+    found = places.receiving_places(version, on or timezone.now(), address=address)
+    if not found.desks:
+        return None
+    names = dict(found.desks)
+    own = places.commune_from_address(address, found.desks)
+    communes = {code for code in names if code.split(".")[-1].startswith("X")}
+    centres = [code for code in names if code not in communes]
+    medians = queries.observed_medians(figures_code, list(names))
+    shortlist = [c for c in (own, *centres, trigger.agency_code) if c in names]
+    others = sorted((m, c) for c, (m, n) in medians.items() if c not in shortlist and n >= rules.MIN_HISTORY)
+    shortlist += [c for _m, c in others[:SHORTLIST_OTHERS]]
+    desks = [rules.Desk(code, names[code], same_commune=code == own, centre=code in centres, limit_days=limit,
+                        median_days=medians.get(code, (None, 0))[0], finished=medians.get(code, (None, 0))[1])
+             for code in dict.fromkeys(shortlist)]
+    recommended, why = rules.recommend_desk(desks)
+    choices = [("", [d for d in found.desks if d[0] not in communes]),
+               ("Ủy ban nhân dân xã, phường, đặc khu", [d for d in found.desks if d[0] in communes])]
+    return DeskComparison(desks, recommended, why, [c for c in choices if c[1]], set(names) | {trigger.agency_code})

@@ -32,6 +32,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
         for case in open_tasks:  # Decree 224/2026 Art. 16(3): the options, the recommended one and why
             case.options = services.options_for(case) if case.level == 3 else []
             case.recommended, case.why = rules.recommend(case.options)
+            case.held = services.held_members(case)
+            case.desks = services.desks_for(case) if case.level == 3 else None
         context.update(tasks=open_tasks, history=queries.history_of(personal_id),
                        consent=consent,
                        triggers=[{"trigger": t, "refused": t.pk in consent["triggers"]} for t in queries.triggers()])
@@ -44,10 +46,16 @@ def confirm(request: HttpRequest, case_id: int) -> HttpResponse:
     personal_id = _person(request)
     try:
         dossier = services.confirm(case_id, request.user, personal_id,
-                                   {"child_full_name": request.POST.get("child_full_name", "")})
+                                   {"child_full_name": request.POST.get("child_full_name", "")},
+                                   desk=request.POST.get("desk", "").strip())
     except services.CaseError as error:
         if error.code == "not_found":
             raise Http404(str(error)) from error
+        if error.code == "bad_desk":  # not a choice the page offered: refused, nothing submitted
+            messages.error(request, str(error))
+            response = tasks(request)
+            response.status_code = 400
+            return response
         detail = "; ".join(f"{v}" for v in error.errors.values())
         messages.error(request, f"{error} {detail}".strip())
         return redirect("proactive:tasks")
@@ -112,5 +120,16 @@ def figures(request: HttpRequest) -> HttpResponse:
     if end <= start:
         return json_problem(400, "Khoảng thời gian không hợp lệ", "Ngày kết thúc phải sau ngày bắt đầu.")
     agency = (request.GET.get("agency") or "").strip() or None
-    data = queries.service_figures(start, end, agency)
-    return render(request, "proactive/figures.html", {"data": data, "start": start, "end": end, "agency": agency})
+    raw = (request.GET.get("province") or "").strip().upper().removeprefix("H")
+    province = None
+    if raw:
+        from motcua.units.models import AdministrativeUnit
+
+        province = (AdministrativeUnit.objects.filter(code=int(raw), level="province").first()
+                    if raw.isascii() and raw.isdigit() and len(raw) <= 3 else None)
+        if province is None:
+            return json_problem(400, "Tỉnh, thành phố không hợp lệ", "Dùng mã tỉnh, thành phố, ví dụ province=01.")
+    data = queries.service_figures(start, end, agency,
+                                   agency_ids=queries.province_agencies(province.code) if province else None)
+    return render(request, "proactive/figures.html", {"data": data, "start": start, "end": end, "agency": agency,
+                                                      "province": province})

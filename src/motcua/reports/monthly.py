@@ -382,7 +382,7 @@ def section_online(period, scope: ReportScope) -> Section:
     from motcua.proactive.queries import service_figures
 
     title = "VIII. DỊCH VỤ CÔNG TRỰC TUYẾN VÀ DỊCH VỤ CÔNG CHỦ ĐỘNG"
-    f = service_figures(period.start, period.end + timedelta(days=1))  # the period's end day is included
+    f = service_figures(period.start, period.end + timedelta(days=1), agency_ids=scope.agency_ids)  # end included
     codes = (None if scope.agency_ids is None else
              set(Agency.objects.filter(pk__in=scope.agency_ids).values_list("code", flat=True)))
     rows = [r for r in f["rows"] if codes is None or r["agency"] in codes]
