@@ -2,7 +2,9 @@
 
 A parent signs in with the demo identity provider. (1) A birth entered in the civil-status registry → the job runs →
 "Việc cần làm" shows the prepared linked-group dossier with the reason and the data used with its source, and the
-options compared (level 3); one click submits it; the three agencies handle their children and the group completes.
+options and the receiving desks compared (level 3); one click submits it to the recommended desk (the father's ward);
+the officer of each of the three agencies signs in and handles their member on the officers' pages (receive, assign,
+complete the step, approve, issue, return) and the group is returned.
 (2) An identity card reaching a renewal age → a reminder. (3) A level-4 trigger issues the newborn's health-insurance
 card; the parent refuses and the registry value is back as before. (4) After refusing proactive services, a new
 birth gives nothing, and nothing of the parent's was read.
@@ -17,10 +19,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from browsing import sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 FATHER, MOTHER = "001090012345", "001185004321"
 RUN_ON = date(2026, 12, 1)
+PASSWORD = "mat-khau-e2e-2026"
+
+
+def hoan_kiem() -> str:
+    """The desk of the father's ward (phường Hoàn Kiếm), from the reference units."""
+    from motcua.units.models import Agency
+
+    return Agency.objects.get(name="Ủy ban nhân dân phường Hoàn Kiếm").code
+
 
 pytestmark = [
     pytest.mark.e2e,
@@ -55,23 +67,54 @@ def seeded(transactional_db, settings, tmp_path):
     Trigger.objects.filter(code="BHYT-TRESOSINH").update(active=False)
 
 
-def _handle_group(parent_code: str) -> str:
-    """The three agencies receive, approve and issue their child's result (the officers' side, not under test)."""
-    from motcua.dossiers.models import Dossier, GroupMember
-    from motcua.dossiers.tests.factories import Flow, vn
+def _officer(agency_code: str):
+    """The officer of an agency: its one-stop desk, handler and leader (one person holding the three roles)."""
+    from django.contrib.auth import get_user_model
 
-    parent = Dossier.objects.get(code=parent_code)
-    order = {"birth": 0, "residence": 1, "health_insurance": 2}
-    members = sorted(GroupMember.objects.filter(parent=parent).select_related("child"), key=lambda m: order[m.key])
-    for n, member in enumerate(members):
-        flow = Flow(Dossier.objects.get(pk=member.child_id), member.agency_code)  # after the linked result
-        at = vn(2026, 12, 2, 9 + n)
-        flow("receive", "desk_officer", at)
-        flow("assign", "leader", at.replace(minute=10), data={"assignee": f"specialist-{member.agency_code}"})
-        flow("approve", "leader", at.replace(minute=30))
-        flow("issue_result", "specialist", at.replace(minute=40))
-    parent.refresh_from_db()
-    return parent.state
+    from motcua.units.models import Agency, Membership
+
+    user = get_user_model().objects.create_user(f"can-bo-{agency_code.lower()}", password=PASSWORD,
+                                                first_name="Hà", last_name="Nguyễn Thu")
+    agency = Agency.objects.get(code=agency_code)
+    for role in ("desk_officer", "specialist", "leader"):
+        Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def _act(page, label: str) -> None:
+    """Click an action button on the officer's dossier page and wait for the confirmation after the redirect."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name=label, exact=True).click()
+    expect(page.locator("ul.messages")).to_contain_text(f"Đã thực hiện: {label}.")
+
+
+def _handle_in_the_browser(browser, base: str, child_code: str, agency_code: str) -> None:
+    """The agency's officer signs in, finds the child dossier in the queue by its code, receives it, assigns it to
+    themself as the handler, completes the appraisal step, approves, issues and returns the result — every step with
+    the dossier page's buttons."""
+    from playwright.sync_api import expect
+
+    from motcua.dossiers.models import Dossier
+
+    user = _officer(agency_code)
+    page = sign_in(browser, base, user.username, PASSWORD)
+    page.goto(f"{base}/can-bo/")
+    page.get_by_label("Mã hồ sơ, tên người nộp hoặc số định danh").fill(child_code)
+    page.get_by_role("button", name="Lọc", exact=True).click()
+    rows = page.locator("table.queue tbody tr")
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link", name=child_code).click()
+    page.wait_for_url(f"{base}/can-bo/ho-so/{child_code}/")
+    _act(page, "Tiếp nhận (hồ sơ đầy đủ)")
+    page.get_by_label("Người xử lý", exact=True).select_option(user.username)
+    _act(page, "Phân công xử lý")
+    _act(page, "Hoàn thành bước này")
+    _act(page, "Phê duyệt")
+    _act(page, "Phát hành kết quả")
+    _act(page, "Trả kết quả")
+    assert Dossier.objects.get(code=child_code).state == "returned"
+    page.context.close()
 
 
 def test_proactive_services_from_the_parents_page(seeded, live_server, browser):
@@ -100,14 +143,29 @@ def test_proactive_services_from_the_parents_page(seeded, live_server, browser):
     expect(task.locator(".reason")).to_contain_text("Vì hệ thống ghi nhận con bạn (Nguyễn Thị Bé) sinh ngày "
                                                     "20/11/2026")
     expect(task.locator("table.data-used")).to_contain_text("Cơ sở dữ liệu hộ tịch")
-    expect(task.locator("tr.recommended")).to_contain_text("Nhóm liên thông LT-KS-TT-BHYT")
+    expect(task.locator("tr.option.recommended")).to_contain_text("Nhóm liên thông LT-KS-TT-BHYT")
     page.screenshot(path=str(SHOTS / "proactive-1-prepared.png"), full_page=True)
+    # The desks that may receive it are compared; the father's own ward (Hoàn Kiếm) is recommended and chosen.
+    expect(task.locator("tr.desk.recommended")).to_contain_text("phường Hoàn Kiếm")
+    expect(task.get_by_label("Chọn nơi tiếp nhận")).to_have_value(hoan_kiem())
     task.get_by_role("button", name="Xác nhận và nộp hồ sơ").click()
     page.wait_for_url(re.compile(r"/ho-so/[^/]+-\d{6}-\d{4}/$"))
     code = page.url.rstrip("/").rsplit("/", 1)[1]
-    assert _handle_group(code) == "result_issued"
+
+    # Each agency's officer handles their member on the officers' pages: the ward registers the birth (its result
+    # passes to the others), the police the residence, social security the card.
+    from motcua.dossiers.models import Dossier, GroupMember
+
+    parent = Dossier.objects.get(code=code)
+    members = {m.key: m for m in GroupMember.objects.filter(parent=parent)}
+    assert members["birth"].agency_code == hoan_kiem()
+    for key in ("birth", "residence", "health_insurance"):
+        _handle_in_the_browser(browser, base, members[key].child_code, members[key].agency_code)
+    parent.refresh_from_db()
+    assert parent.state == "returned"
     page.goto(f"{base}/ho-so/{code}/")
     expect(page.locator("#group-members")).to_be_visible()
+    expect(page.locator("#group-members tbody tr")).to_have_count(3)
     page.screenshot(path=str(SHOTS / "proactive-2-group-handled.png"), full_page=True)
 
     # 2. The identity card reaching a renewal age (40): a reminder.
