@@ -14,7 +14,8 @@ decorator; code looks plugins up by name through the registry, never through a d
 A test that needs its own set swaps the registry for a fresh one (``monkeypatch.setattr(module, "backends",
 Registry("…"))``, or :meth:`Registry.copy` to start from the built-in ones), so nothing registered by one test leaks
 into another. The registries built on it: notification backends (``core.notify.backends``), job handlers
-(``core.jobs``), identity providers (``identity.providers.registry``). Registering a name again replaces the plugin
+(``core.jobs``), identity providers (``identity.providers.registry``), the base registries of the exchange
+(``exchange.registries.current()``, built from ``MOTCUA_REGISTRIES``). Registering a name again replaces the plugin
 (settings and tests rely on it), as the dicts these registries replaced did.
 
 The model is Open Forms' ``BaseRegistry`` (a registry object, a ``register`` decorator, lookup by name); no code is
@@ -23,14 +24,15 @@ taken from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
 T = TypeVar("T")
 
 
-class Registry(Generic[T]):
-    """Named plugins of one kind, in registration order."""
+class Registry(Mapping[str, T]):
+    """Named plugins of one kind, in registration order; a read-only mapping of name → plugin (``get``, ``in``,
+    ``items()``, ``dict(registry)``), written only through :meth:`register`."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -61,9 +63,6 @@ class Registry(Generic[T]):
             known = ", ".join(self._plugins) or "none"
             raise KeyError(f"No {self.kind} named {name!r} (known: {known}).") from None
 
-    def get(self, name: str, default: T | None = None) -> T | None:
-        return self._plugins.get(name, default)
-
     def __contains__(self, name: object) -> bool:
         return name in self._plugins
 
@@ -75,9 +74,6 @@ class Registry(Generic[T]):
 
     def names(self) -> list[str]:
         return list(self._plugins)
-
-    def items(self) -> list[tuple[str, T]]:
-        return list(self._plugins.items())
 
     def as_dict(self) -> dict[str, T]:
         """The plugins by name (a copy)."""

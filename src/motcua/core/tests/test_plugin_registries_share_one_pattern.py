@@ -64,3 +64,17 @@ def test_identity_providers_are_found_only_when_enabled(settings):
     assert "demo" in registry and registry.get("demo") is None and registry.enabled() == []
     settings.MOTCUA_IDENTITY_PROVIDERS = "demo"
     assert registry.get("demo") is registry["demo"] and [p.key for p in registry.enabled()] == ["demo"]
+
+
+def test_the_exchanges_base_registries_are_the_same_pattern_under_their_old_names():
+    from motcua.exchange import registries
+
+    current = registries.current()
+    assert isinstance(current, Registry) and set(current) == set(registries.SPECS)
+    assert registries.get("population") is current["population"] and dict(current)["population"] is current.get(
+        "population")
+    stand_in = object()
+    with registries.use({"population": stand_in}) as swapped:
+        assert isinstance(swapped, Registry) and registries.get("population") is stand_in
+        assert swapped["business"] is current["business"]
+    assert registries.get("population") is current["population"]

@@ -10,6 +10,9 @@
 
 HTTP clients use ``MOTCUA_REGISTRY_TIMEOUT`` (seconds, 2), ``MOTCUA_REGISTRY_RETRIES`` (2) and
 ``MOTCUA_REGISTRY_BREAKER`` (failures before the circuit opens, 5). Tests swap the set with :func:`use`.
+
+The set is a :class:`motcua.core.registry.Registry` (the project's one plugin-registry pattern, a read-only mapping of
+name → plugin): :func:`current`, :func:`get`, :func:`use` and :func:`build` keep their names and what they accept.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+
+from motcua.core.registry import Registry as PluginRegistry
 
 from ..errors import InvalidRequest
 from .base import ENTERPRISE_CODE, PERSONAL_ID, CallContext, Registry, RegistrySpec
@@ -42,7 +47,14 @@ __all__ = [
 ]
 
 _lock = threading.Lock()
-_current: dict[str, Registry] | None = None
+_current: PluginRegistry[Registry] | None = None
+
+
+def _plugins(registries: dict[str, Registry]) -> PluginRegistry[Registry]:
+    plugins: PluginRegistry[Registry] = PluginRegistry("base registry")
+    for name, registry in registries.items():
+        plugins.add(name, registry)
+    return plugins
 
 
 def _setting(name: str, default: str) -> str:
@@ -74,7 +86,7 @@ def parse_config(value: str) -> dict[str, str]:
     return config
 
 
-def build(config: dict[str, str]) -> dict[str, Registry]:
+def build(config: dict[str, str]) -> PluginRegistry[Registry]:
     from .http import HttpRegistry
     from .simulated import simulated_registries
 
@@ -88,10 +100,10 @@ def build(config: dict[str, str]) -> dict[str, Registry]:
                                        timeout=float(_setting("MOTCUA_REGISTRY_TIMEOUT", "2")),
                                        retries=int(_setting("MOTCUA_REGISTRY_RETRIES", "2")),
                                        failure_threshold=int(_setting("MOTCUA_REGISTRY_BREAKER", "5")))
-    return built
+    return _plugins(built)
 
 
-def current() -> dict[str, Registry]:
+def current() -> PluginRegistry[Registry]:
     """The registry set in use (built from the settings on first use)."""
     global _current
     with _lock:
@@ -121,12 +133,12 @@ def reset() -> None:
 
 
 @contextmanager
-def use(registries: dict[str, Registry]) -> Iterator[dict[str, Registry]]:
+def use(registries: dict[str, Registry]) -> Iterator[PluginRegistry[Registry]]:
     """Swap the set for a block (tests): names not given keep their current plugin."""
     global _current
     before = current()
     with _lock:
-        _current = {**before, **registries}
+        _current = _plugins({**before, **registries})
     try:
         yield _current
     finally:
