@@ -107,11 +107,12 @@ def _append_worker(args) -> tuple[int, float, float, float]:
 
 
 def bench_append(seconds: float, workers: int, per_tx: int, durable: bool) -> dict:
+    from django.conf import settings
     from django.db import connection
 
     from motcua.exchange.models import AccessLogEntry
 
-    os.environ["MOTCUA_ACCESS_LOG_DURABLE"] = "1" if durable else "0"  # read at each append, in the workers too
+    settings.MOTCUA_ACCESS_LOG_DURABLE = durable  # read at each append, in the forked workers too
     before = AccessLogEntry.objects.count()
     connection.close()
     start_at = time.time() + 1.0

@@ -41,7 +41,7 @@ def personal_id_of(user) -> str | None:
     (``ENVIRONMENT = "production"``) only the link counts: a user name proves nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    key = (user.pk, getattr(settings, "ENVIRONMENT", ""))
+    key = (user.pk, settings.ENVIRONMENT)
     found = _personal_ids.get(key)
     if found is MISSING:
         found = _personal_id_from_db(user) or ""
@@ -53,7 +53,7 @@ def _personal_id_from_db(user) -> str | None:
     link = PersonLink.objects.filter(user_id=user.pk).values_list("personal_id", flat=True).first()
     if link:
         return link
-    if getattr(settings, "ENVIRONMENT", "") == "production":
+    if settings.ENVIRONMENT == "production":
         return None
     username = getattr(user, "username", "") or ""
     if personal_id_error(username) is None and not user.memberships.exists():

@@ -16,7 +16,6 @@ when there is one, so a rollback would take the trace with it.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -221,10 +220,7 @@ def _durable() -> bool:
     standalone append commits without waiting for the flush (PostgreSQL ``synchronous_commit = off``, for that
     transaction only): a crash of the database server can lose the last fraction of a second of entries — as a whole
     tail, so every chain still verifies — in exchange for not waiting on the disk."""
-    value = getattr(settings, "MOTCUA_ACCESS_LOG_DURABLE", None)
-    if value is None:
-        value = os.environ.get("MOTCUA_ACCESS_LOG_DURABLE", "1")
-    return str(value).strip().lower() not in ("0", "false", "off", "no")
+    return settings.MOTCUA_ACCESS_LOG_DURABLE
 
 
 def _append_one_pg(record: LogRecord) -> AccessLogEntry:

@@ -27,8 +27,6 @@ NOT_YET_SWEPT = {
     "dossiers/documents.py", "dossiers/groups.py", "dossiers/queries.py", "dossiers/web/citizen_views.py",
     "dossiers/web/forms_docs.py",
     "identity/config.py",
-    "exchange/queries.py", "exchange/management/commands/registry.py", "exchange/registries/__init__.py",
-    "exchange/services.py", "exchange/messaging/services.py", "exchange/messaging/keys.py",
     "feedback/ratelimit.py", "feedback/rules.py", "feedback/demo.py", "feedback/open311.py", "feedback/generate.py",
     "steering/services.py", "steering/demo.py", "demo/generate.py",
     "oversight/evaluation.py", "oversight/review/services.py", "oversight/index.py", "oversight/facts.py",

@@ -22,8 +22,7 @@ class KeyMissing(Exception):
 
 
 def key_file() -> Path:
-    configured = getattr(settings, "MOTCUA_SIGNING_KEY_FILE", None) or os.environ.get("MOTCUA_SIGNING_KEY_FILE")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "exchange" / "signing-key.pem"
+    return Path(settings.MOTCUA_SIGNING_KEY_FILE)
 
 
 def generate(path: Path | None = None, *, overwrite: bool = False) -> str:

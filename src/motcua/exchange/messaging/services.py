@@ -25,7 +25,6 @@ import hashlib
 import importlib
 import json
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -72,14 +71,14 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def _handlers() -> dict[str, Handler]:
-    for module in (*HANDLER_MODULES, *getattr(settings, "MOTCUA_EXCHANGE_HANDLER_MODULES", ())):
+    for module in (*HANDLER_MODULES, *settings.MOTCUA_EXCHANGE_HANDLER_MODULES):
         importlib.import_module(module)
     return _HANDLERS
 
 
 def local_id() -> str:
-    """This deployment's id: ``MOTCUA_DEPLOYMENT_ID`` (setting, else environment), default ``local``."""
-    return str(getattr(settings, "MOTCUA_DEPLOYMENT_ID", None) or os.environ.get("MOTCUA_DEPLOYMENT_ID") or "local")
+    """This deployment's id: ``MOTCUA_DEPLOYMENT_ID``."""
+    return settings.MOTCUA_DEPLOYMENT_ID
 
 
 def peer_table() -> list[tuple[str, list[str]]]:
@@ -143,15 +142,12 @@ def enqueue(recipient: str, kind: str, body: dict, *, at: datetime | None = None
 
 
 def backoff(attempts: int) -> timedelta:
-    base = float(getattr(settings, "MOTCUA_EXCHANGE_BACKOFF_SECONDS", None)
-                 or os.environ.get("MOTCUA_EXCHANGE_BACKOFF_SECONDS") or 5)
-    cap = float(getattr(settings, "MOTCUA_EXCHANGE_BACKOFF_MAX", None)
-                or os.environ.get("MOTCUA_EXCHANGE_BACKOFF_MAX") or 600)
+    base, cap = settings.MOTCUA_EXCHANGE_BACKOFF_SECONDS, settings.MOTCUA_EXCHANGE_BACKOFF_MAX
     return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
 
 
 def _timeout() -> float:
-    return float(getattr(settings, "MOTCUA_EXCHANGE_TIMEOUT", None) or 10)
+    return settings.MOTCUA_EXCHANGE_TIMEOUT
 
 
 def deliver(message: OutboxMessage, peer: Peer, session: requests.Session | None = None,
@@ -295,13 +291,6 @@ def receive(payload: Any) -> tuple[int, dict]:
     return 200, answer
 
 
-def _seconds(name: str, default: float) -> float:
-    value = getattr(settings, name, None)
-    if value in (None, ""):
-        value = os.environ.get(name, default)
-    return float(value)
-
-
 def _out_of_time(created_at: Any, now: datetime) -> str:
     """Why a message's signed creation time is refused ("" when it is within bounds; issue 12 point 18): older
     than ``MOTCUA_EXCHANGE_MAX_MESSAGE_AGE`` seconds (default 7 days) or later than now plus
@@ -312,8 +301,7 @@ def _out_of_time(created_at: Any, now: datetime) -> str:
         sent = None
     if sent is None or sent.tzinfo is None:
         return "created_at missing or not an ISO 8601 time with an offset"
-    max_age, skew = _seconds("MOTCUA_EXCHANGE_MAX_MESSAGE_AGE", 7 * 86400), _seconds("MOTCUA_EXCHANGE_MAX_CLOCK_SKEW",
-                                                                                     300)
+    max_age, skew = settings.MOTCUA_EXCHANGE_MAX_MESSAGE_AGE, settings.MOTCUA_EXCHANGE_MAX_CLOCK_SKEW
     if sent < now - timedelta(seconds=max_age):
         return f"expired: created {sent.isoformat()}, more than {max_age:.0f} s before {now.isoformat()}"
     if sent > now + timedelta(seconds=skew):

@@ -18,7 +18,6 @@ name → plugin): :func:`current`, :func:`get`, :func:`use` and :func:`build` ke
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,13 +56,6 @@ def _plugins(registries: dict[str, Registry]) -> PluginRegistry[Registry]:
     return plugins
 
 
-def _setting(name: str, default: str) -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
-    return str(value)
-
-
 def parse_config(value: str) -> dict[str, str]:
     """``MOTCUA_REGISTRIES`` → ``{registry name: url or "inprocess"}`` for every known registry."""
     value = (value or "").strip()
@@ -90,16 +82,16 @@ def build(config: dict[str, str]) -> PluginRegistry[Registry]:
     from .http import HttpRegistry
     from .simulated import simulated_registries
 
-    local = simulated_registries(int(_setting("MOTCUA_REGISTRY_SEED", "2026")))
+    local = simulated_registries(settings.MOTCUA_REGISTRY_SEED)
     built: dict[str, Registry] = {}
     for name, target in config.items():
         if target in ("inprocess", ""):
             built[name] = local[name]
         else:
             built[name] = HttpRegistry(SPECS[name], target,
-                                       timeout=float(_setting("MOTCUA_REGISTRY_TIMEOUT", "2")),
-                                       retries=int(_setting("MOTCUA_REGISTRY_RETRIES", "2")),
-                                       failure_threshold=int(_setting("MOTCUA_REGISTRY_BREAKER", "5")))
+                                       timeout=settings.MOTCUA_REGISTRY_TIMEOUT,
+                                       retries=settings.MOTCUA_REGISTRY_RETRIES,
+                                       failure_threshold=settings.MOTCUA_REGISTRY_BREAKER)
     return _plugins(built)
 
 
@@ -108,7 +100,7 @@ def current() -> PluginRegistry[Registry]:
     global _current
     with _lock:
         if _current is None:
-            _current = build(parse_config(_setting("MOTCUA_REGISTRIES", "")))
+            _current = build(parse_config(settings.MOTCUA_REGISTRIES))
         return _current
 
 

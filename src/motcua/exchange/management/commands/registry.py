@@ -66,7 +66,7 @@ class Command(BaseCommand):
         from motcua.exchange.registries.server import serve
         from motcua.exchange.registries.simulated import simulated_registries
 
-        seed = seed if seed is not None else int(getattr(settings, "MOTCUA_REGISTRY_SEED", 2026))
+        seed = seed if seed is not None else settings.MOTCUA_REGISTRY_SEED
         server = serve(simulated_registries(seed, delay=delay_ms / 1000, fail_rate=fail_rate), host, port, threads)
         self.stdout.write(f"Simulated registries (seed {seed}) on http://{host}:{server.effective_port}/v1/ "
                           f"— Ctrl+C to stop")
