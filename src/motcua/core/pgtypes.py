@@ -12,8 +12,9 @@ private ``_get_optimised`` go away) nothing changes.
 
 :func:`cache_statements_with_many_parameters`: psycopg caches how it splits a statement around its ``%s`` only for
 statements with at most 50 parameters; the submission's one statement (the day counter, the dossier, its first
-event and the idempotency record: ``dossiers.services._insert_submission``) has about seventy, and was split again on
-every submission (4 % of its Python work). The limit is raised to 128; the cache itself stays bounded (128 entries).
+event and the idempotency record: ``dossiers.services.fast_submission.insert_submission``) has about seventy, and
+was split again on every submission (4 % of its Python work). The limit is raised to 128; the cache itself stays
+bounded (128 entries).
 """
 
 from __future__ import annotations

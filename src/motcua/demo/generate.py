@@ -58,7 +58,7 @@ from motcua.core.chain import GENESIS, link_hash
 from motcua.dossiers import lawsets, rules
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.models import Dossier, DossierCounter, DossierEvent, event_chain_content
-from motcua.dossiers.services import EFFECTS, Context, _start_legal_clock
+from motcua.dossiers.services import EFFECTS, Context, start_legal_clock
 from motcua.dossiers.transitions import Action, State, next_state
 
 DEFAULT_START = date(2023, 11, 1)
@@ -512,12 +512,12 @@ class Simulation:
         self.t = at
 
     def _receive(self, ctx: Context) -> None:
-        """``services._receive`` with the channel's time limit and the process from the in-memory catalog."""
+        """``services.receive`` with the channel's time limit and the process from the in-memory catalog."""
         d = ctx.dossier
         amount, unit, cutoff = self.procedure.channels.get(d.channel, (None, "", None))
         d.time_limit_amount, d.time_limit_unit, d.time_limit_cutoff_moves_start = amount, unit, cutoff
         d.received_at = ctx.at
-        _start_legal_clock(ctx, ctx.at)
+        start_legal_clock(ctx, ctx.at)
         d.index_due_at = d.due_at
         d.steps = rules.plan_steps(self.procedure.steps, ctx.at, d.due_at, ctx.calendar)
         d.current_step = 1 if d.steps and d.steps[0]["key"] == "receive" else 0

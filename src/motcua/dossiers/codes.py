@@ -19,9 +19,9 @@ be final at commit, and a final number still needs one serialisation point.
 
 So the cost of the rule is the time each submission holds the row lock, and the design makes that time as short as
 possible: **the number is the last thing taken before commit**. On PostgreSQL the submission's writes are arranged
-so that taking the number, inserting the dossier with its code, inserting its first event and storing the
-idempotent response are *one statement* (``services._insert_submission``: a data-modifying CTE), issued right before
-``COMMIT``; everything else — validation, the key claim, the catalog look-up, the event's hash, rendering the
+so that taking the number, inserting the dossier with its code, inserting its first event and storing the idempotent
+response are *one statement* (``services.fast_submission.insert_submission``: a data-modifying CTE), issued right
+before ``COMMIT``; everything else — validation, the key claim, the catalog look-up, the event's hash, rendering the
 response — happens earlier, outside the lock. The dossier's id is drawn from its sequence beforehand (ids may have
 gaps; codes may not), so the event and the response can be built before the number exists. The lock is therefore
 held for one statement plus the commit's WAL flush, instead of four statements, Python rendering and the flush. On

@@ -24,7 +24,7 @@ from motcua.catalog.models import RequiredDocument
 
 from . import documents
 from .models import DocumentKind, Dossier, DossierDocument
-from .services import DossierNotFound, UploadRejected, _append_event, _check_actor, _lock
+from .services import DossierNotFound, UploadRejected, append_event, check_actor, lock_dossier
 from .transitions import Role, State
 
 # Evidence is attached while the applicant completes the dossier (the submission, a supplement).
@@ -85,8 +85,8 @@ def attach(dossier_code: str, evidence: Evidence, *, required_document: int | No
     stored = None
     try:
         with transaction.atomic():
-            dossier = _lock(dossier_code, None)
-            _check_actor(dossier, actor, role)
+            dossier = lock_dossier(dossier_code, None)
+            check_actor(dossier, actor, role)
             if State(dossier.state) not in EVIDENCE_STATES:
                 raise UploadRejected("upload_not_allowed_in_state",
                                      f"Evidence cannot be added to a dossier in state '{dossier.state}'.")
@@ -113,7 +113,7 @@ def attach(dossier_code: str, evidence: Evidence, *, required_document: int | No
             document.save(force_insert=True)
             dossier.version += 1
             dossier.save(update_fields=["version", "updated_at"])
-            _append_event(dossier, actor=actor, role=role, at=at, action=documents.UPLOAD_ACTION,
+            append_event(dossier, actor=actor, role=role, at=at, action=documents.UPLOAD_ACTION,
                           from_state=dossier.state, to_state=dossier.state,
                           data={"document": document.pk, "name": name, "filename": document.filename,
                                 "content_type": evidence.content_type, "size": len(evidence.content),

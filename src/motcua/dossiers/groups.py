@@ -15,7 +15,7 @@ How it works
 - **Due times** (Decree 63/2024): each member has its own limit — birth registration the same working day, residence
   and the health-insurance card 2 working days, the whole group 3 — counted from the *submission* with the 15:00
   cut-off (after it, from the next working day; ``core.calendar.WorkingCalendar.due``), in each agency's calendar.
-  A child keeps its group limit when the desk receives it (``services._receive`` counts it from the submission;
+  A child keeps its group limit when the desk receives it (``services.receive`` counts it from the submission;
   :func:`on_event` re-applies it, with a ``group_due`` event, should a receipt ever set another).
 - Children go through the normal lifecycle (:mod:`.transitions`, :func:`.services.act`). Every state change of a
   child is reported to the parent (:func:`apply_child_update`): the member's snapshot (:class:`.models.GroupMember`)
@@ -273,7 +273,7 @@ def _append(dossier: Dossier, *, action: str, at: datetime, to_state: str | None
             dossier.finished_at = None
     dossier.version += 1
     dossier.save()
-    return services._append_event(dossier, actor=actor, role=str(role), at=at, action=action, from_state=source,
+    return services.append_event(dossier, actor=actor, role=str(role), at=at, action=action, from_state=source,
                                   to_state=target, step="", reason=reason, data=data)
 
 
@@ -731,7 +731,7 @@ def describe(dossier: Dossier) -> dict | None:
 def submit_group_once(key: str, owner, fingerprint: str, render, **kwargs: Any) -> services.IdempotentOutcome:
     """:func:`submit_group` at most once per ``(owner, Idempotency-Key)``, as :func:`.services.submit_once`."""
     with transaction.atomic():
-        record_id = services._claim_key(owner.pk, key, fingerprint)
+        record_id = services.claim_key(owner.pk, key, fingerprint)
         if record_id is None:
             from .models import IdempotencyRecord
 
@@ -741,7 +741,7 @@ def submit_group_once(key: str, owner, fingerprint: str, render, **kwargs: Any) 
             return services.IdempotentOutcome(record, replayed=True)
         parent = submit_group(**kwargs)
         status_code, response = render(parent)
-        services._store_outcome(record_id, parent.pk, status_code, response)
+        services.store_outcome(record_id, parent.pk, status_code, response)
     from .models import IdempotencyRecord
 
     record = IdempotencyRecord(pk=record_id, owner=owner, key=key, fingerprint=fingerprint, dossier=parent,

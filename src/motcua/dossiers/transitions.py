@@ -140,7 +140,7 @@ TRANSITIONS: tuple[Transition, ...] = (
        "Online by the applicant; at the desk or on postal arrival entered by the desk officer."),
     _t(A.RECEIVE, {S.SUBMITTED}, S.RECEIVED, {R.DESK_OFFICER, R.SYSTEM},
        "Complete: receipt slip with the appointment (form 01); the legal clock starts. The system only for an "
-       "automatic decision the law allows (Decree 224/2026 Art. 16(4); services._check_automatic_decision)."),
+       "automatic decision the law allows (Decree 224/2026 Art. 16(4); services.check_automatic_decision)."),
     _t(A.REQUEST_SUPPLEMENT, {S.SUBMITTED}, S.RECEIPT_SUPPLEMENT_REQUESTED, {R.DESK_OFFICER},
        "Incomplete at receipt: everything missing listed at once (form 02)."),
     _t(A.SUBMIT_SUPPLEMENT, {S.RECEIPT_SUPPLEMENT_REQUESTED}, S.SUBMITTED, {R.APPLICANT, R.DESK_OFFICER}),

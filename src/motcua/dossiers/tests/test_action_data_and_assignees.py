@@ -65,7 +65,7 @@ def test_the_officer_page_survives_events_written_before_the_schemas(received, c
     with transaction.atomic():  # what the unchecked service used to store
         dossier.version += 1
         dossier.save(update_fields=["version"])
-        dossier_services._append_event(dossier, actor=None, role="system", at=vn(2026, 3, 2, 11), action="withdraw",
+        dossier_services.append_event(dossier, actor=None, role="system", at=vn(2026, 3, 2, 11), action="withdraw",
                                        from_state="received", to_state="received", reason="",
                                        data={"due_at": "not-a-date", "new_due_at": 5, "assignee": 17,
                                              "missing": "x"})

@@ -1,0 +1,82 @@
+"""Every write to dossiers, by job: :mod:`.submission` (:func:`submit`, :func:`submit_once` with an idempotency
+key), :mod:`.actions` (:func:`act` and each action's effect), :mod:`.documents` (:func:`add_document`),
+:mod:`.ratings` (:func:`rate`, the answer to an automatic decision), :mod:`.scheduled` (closing, late receipts),
+:mod:`.personal_data` (bulk reads logged); :mod:`.events` appends each change's one event, :mod:`.actors` says who
+may act, and :mod:`.fast_submission` holds the submission's hand-written SQL.
+
+Each call is one transaction that appends exactly one :class:`~motcua.dossiers.models.DossierEvent`. Uploads and
+ratings change the dossier without changing its state: their event has ``from_state == to_state`` and they bump the
+version too (the event's ``seq`` is the version after the change).
+
+Callers import from here (``from motcua.dossiers import services``): every name below is public.
+"""
+
+from __future__ import annotations
+
+from ..transitions import TransitionNotAllowed
+from .actions import EFFECTS, Context, act, assignable, process_for, receive, start_legal_clock
+from .actors import AUTOMATIC_ACTIONS, OFFICER_ROLES, ROLE_NAMES, check_actor, check_automatic_decision
+from .documents import STORAGE_FULL, add_document
+from .errors import (
+    ActionDataInvalid,
+    ActorNotAllowed,
+    DossierNotFound,
+    IdempotencyKeyReused,
+    InvalidSubmission,
+    RuleViolation,
+    UploadRejected,
+    VersionConflict,
+)
+from .events import append_event, at_or_now, lock_dossier, record_change
+from .fast_submission import claim_key, insert_submission, store_outcome
+from .personal_data import PERSONAL_DATA_FIELDS, PERSONAL_DATA_READ, record_personal_data_read
+from .ratings import AUTOMATIC_ANSWERS, rate, record_automatic_answer
+from .scheduled import CLOSING_REASON, GROUP_CLOSING_REASON, close_unanswered, flag_late_receipts
+from .submission import IdempotentOutcome, request_fingerprint, submit, submit_once
+
+__all__ = [
+    "AUTOMATIC_ACTIONS",
+    "AUTOMATIC_ANSWERS",
+    "CLOSING_REASON",
+    "EFFECTS",
+    "GROUP_CLOSING_REASON",
+    "OFFICER_ROLES",
+    "PERSONAL_DATA_FIELDS",
+    "PERSONAL_DATA_READ",
+    "ROLE_NAMES",
+    "STORAGE_FULL",
+    "ActionDataInvalid",
+    "ActorNotAllowed",
+    "Context",
+    "DossierNotFound",
+    "IdempotencyKeyReused",
+    "IdempotentOutcome",
+    "InvalidSubmission",
+    "RuleViolation",
+    "TransitionNotAllowed",
+    "UploadRejected",
+    "VersionConflict",
+    "act",
+    "add_document",
+    "append_event",
+    "assignable",
+    "at_or_now",
+    "check_actor",
+    "check_automatic_decision",
+    "claim_key",
+    "close_unanswered",
+    "flag_late_receipts",
+    "insert_submission",
+    "lock_dossier",
+    "process_for",
+    "rate",
+    "receive",
+    "record_automatic_answer",
+    "record_change",
+    "record_personal_data_read",
+    "request_fingerprint",
+    "start_legal_clock",
+    "store_outcome",
+    "submit",
+    "submit_once",
+]
