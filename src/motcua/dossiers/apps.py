@@ -26,3 +26,13 @@ class DossiersConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(clear_calendar_cache, sender=CalendarException,
                            dispatch_uid=f"motcua.dossiers.calendars.{signal}")
+
+        # What follows each dossier event in its transaction: explicit hooks that every writing path calls
+        # (services.events.event_appended), the ORM's append_event and the submission's SQL fast path alike.
+        from motcua.exchange.store.services import on_dossier_event
+
+        from .groups import on_event_appended
+        from .services import register_event_hook
+
+        register_event_hook("linked_groups", on_event_appended)  # a child's change reaches its parent (groups.py)
+        register_event_hook("personal_data_store", on_dossier_event)  # an issued result lands in the citizen's store

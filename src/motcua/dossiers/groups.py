@@ -610,6 +610,14 @@ def _result_of(child: Dossier, event: DossierEvent) -> dict | None:
     return record
 
 
+def on_event_appended(event: DossierEvent) -> None:
+    """The "event appended" hook (:func:`.services.register_event_hook`, registered in ``apps.py``): events of
+    linked-group dossiers (parents and children) go through :func:`on_event`, in the same transaction: a child's change
+    reaches its parent; a parent refuses actions that are not the group's own."""
+    if event.dossier.group_code:
+        on_event(event)
+
+
 def on_event(event: DossierEvent) -> None:
     """Called for every dossier event of a group dossier, inside the transaction that appends it.
 

@@ -12,7 +12,6 @@ from datetime import UTC
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.chain import HASH_LENGTH, canonical_json
@@ -452,18 +451,6 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent_id}:{self.key}#{self.attempt}"
-
-
-def _group_event(sender, instance: DossierEvent, created: bool, **kwargs) -> None:
-    """Events of linked-group dossiers (parents and children) go through :func:`.groups.on_event`, in the same
-    transaction: a child's change reaches its parent; a parent refuses actions that are not the group's own."""
-    if created and instance.dossier.group_code:
-        from .groups import on_event
-
-        on_event(instance)
-
-
-post_save.connect(_group_event, sender=DossierEvent, dispatch_uid="motcua.dossiers.groups")
 
 
 class DossierCodeAlias(models.Model):

@@ -27,7 +27,16 @@ from .errors import (
     UploadRejected,
     VersionConflict,
 )
-from .events import append_event, at_or_now, lock_dossier, record_change
+from .events import (
+    append_event,
+    at_or_now,
+    event_appended,
+    event_hooks,
+    lock_dossier,
+    record_change,
+    register_event_hook,
+    unregister_event_hook,
+)
 from .fast_submission import claim_key, insert_submission, store_outcome
 from .personal_data import PERSONAL_DATA_FIELDS, PERSONAL_DATA_READ, record_personal_data_read
 from .ratings import AUTOMATIC_ANSWERS, rate, record_automatic_answer
@@ -65,6 +74,8 @@ __all__ = [
     "check_automatic_decision",
     "claim_key",
     "close_unanswered",
+    "event_appended",
+    "event_hooks",
     "flag_late_receipts",
     "insert_submission",
     "lock_dossier",
@@ -74,9 +85,11 @@ __all__ = [
     "record_automatic_answer",
     "record_change",
     "record_personal_data_read",
+    "register_event_hook",
     "request_fingerprint",
     "start_legal_clock",
     "store_outcome",
     "submit",
     "submit_once",
+    "unregister_event_hook",
 ]

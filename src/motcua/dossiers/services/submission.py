@@ -30,7 +30,7 @@ from ..models import ApplicantKind, ChannelKind, Dossier, DossierEvent, Idempote
 from ..notifications import notify_for_event
 from ..transitions import Action, Role, State, next_state
 from .errors import IdempotencyKeyReused, InvalidSubmission
-from .events import at_or_now
+from .events import at_or_now, event_appended
 from .fast_submission import (
     CODE_PLACEHOLDER,
     claim_key,
@@ -172,6 +172,7 @@ def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict
             if outcome is not None:
                 outcome.status_code, outcome.response = outcome.render(dossier)
                 store_outcome(outcome.record_id, dossier.pk, outcome.status_code, outcome.response)
+        event_appended(event)  # the hooks append_event calls, for the event written without save()
         notify_for_event(event)  # queued in this transaction, sent after commit (architecture.md, data flow 2)
         dossier_submitted(channel)  # motcua_dossiers_submitted_total, counted after the commit
     return dossier
