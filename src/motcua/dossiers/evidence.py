@@ -17,14 +17,12 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import timezone
-
-from motcua.catalog.models import RequiredDocument
 
 from . import documents
 from .models import DocumentKind, Dossier, DossierDocument
-from .services import DossierNotFound, UploadRejected, append_event, check_actor, lock_dossier
+from .services import DossierNotFound, UploadRejected
+from .services.documents import Incoming, write_document
 from .transitions import Role, State
 
 # Evidence is attached while the applicant completes the dossier (the submission, a supplement).
@@ -78,52 +76,28 @@ def registry_extract(*, registry: str, label: str, authority: str, identifier: s
 def attach(dossier_code: str, evidence: Evidence, *, required_document: int | None, actor, role: str,
            at: datetime | None = None) -> DossierDocument:
     """Attach ``evidence`` as a document of the dossier, with an ``upload_document`` event carrying its kind and
-    provenance. Raises :class:`UploadRejected` (``upload_not_allowed_in_state``, ``unknown_required_document``),
+    provenance, through the one writer of dossier documents (:func:`.services.documents.write_document`). Raises
+    :class:`UploadRejected` (``upload_not_allowed_in_state``, ``unknown_required_document``, ``storage_full``),
     :class:`DossierNotFound`, :class:`~motcua.dossiers.services.ActorNotAllowed`."""
-    at = at or timezone.now()
-    sha256 = hashlib.sha256(evidence.content).hexdigest()
-    stored = None
-    try:
-        with transaction.atomic():
-            dossier = lock_dossier(dossier_code, None)
-            check_actor(dossier, actor, role)
-            if State(dossier.state) not in EVIDENCE_STATES:
-                raise UploadRejected("upload_not_allowed_in_state",
-                                     f"Evidence cannot be added to a dossier in state '{dossier.state}'.")
-            component = None
-            if required_document is not None:
-                component = RequiredDocument.objects.filter(pk=required_document,
-                                                            version_id=dossier.procedure_version_id).first()
-                if component is None:
-                    raise UploadRejected("unknown_required_document",
-                                         f"{required_document} is not a component of this dossier's procedure.")
-            name = (evidence.name or (component.name if component else evidence.filename))[:500]
-            document = DossierDocument(
-                dossier=dossier, required_document=component, name=name,
-                filename=documents.name_for_type(evidence.filename, evidence.content_type),
-                content_type=evidence.content_type,
-                size=len(evidence.content), sha256=sha256, uploaded_by=actor, uploaded_role=role, uploaded_at=at,
-                kind=evidence.kind, provenance=evidence.provenance,
-                reused_from_digitised=evidence.reused_from_digitised,
-                from_personal_store=evidence.from_personal_store,
-                replaced_by_population_data=evidence.replaced_by_population_data)
-            extension = "." + evidence.filename.rsplit(".", 1)[-1] if "." in evidence.filename else ""
-            document.file.save(f"{uuid.uuid4().hex}{extension[:10]}", ContentFile(evidence.content), save=False)
-            stored = document.file.name
-            document.save(force_insert=True)
-            dossier.version += 1
-            dossier.save(update_fields=["version", "updated_at"])
-            append_event(dossier, actor=actor, role=role, at=at, action=documents.UPLOAD_ACTION,
-                          from_state=dossier.state, to_state=dossier.state,
-                          data={"document": document.pk, "name": name, "filename": document.filename,
-                                "content_type": evidence.content_type, "size": len(evidence.content),
-                                "sha256": sha256, "required_document": component.pk if component else None,
-                                "kind": str(evidence.kind), "provenance": evidence.provenance})
-    except BaseException:
-        if stored:
-            DossierDocument._meta.get_field("file").storage.delete(stored)
-        raise
-    return document
+
+    def while_completing(dossier: Dossier) -> None:
+        if State(dossier.state) not in EVIDENCE_STATES:
+            raise UploadRejected("upload_not_allowed_in_state",
+                                 f"Evidence cannot be added to a dossier in state '{dossier.state}'.")
+
+    extension = "." + evidence.filename.rsplit(".", 1)[-1] if "." in evidence.filename else ""
+    incoming = Incoming(
+        body=ContentFile(evidence.content), stored_name=f"{uuid.uuid4().hex}{extension[:10]}",
+        filename=documents.name_for_type(evidence.filename, evidence.content_type),
+        content_type=evidence.content_type, size=len(evidence.content),
+        sha256=hashlib.sha256(evidence.content).hexdigest(), name=evidence.name,
+        columns={"kind": evidence.kind, "provenance": evidence.provenance,
+                 "reused_from_digitised": evidence.reused_from_digitised,
+                 "from_personal_store": evidence.from_personal_store,
+                 "replaced_by_population_data": evidence.replaced_by_population_data},
+        event_data={"kind": str(evidence.kind), "provenance": evidence.provenance})
+    return write_document(dossier_code, incoming, actor=actor, role=role, at=at or timezone.now(),
+                          required_document=required_document, allowed=while_completing)
 
 
 def record_sources(dossier_code: str, *, identity_level: int, prefill: dict | None) -> None:

@@ -344,7 +344,8 @@ class DossierDocument(models.Model):
     """A file of a dossier (thành phần hồ sơ): uploaded online, or scanned at the desk (Decree 118/2025 Art. 17(1)(c)).
 
     ``content_type`` is detected from the bytes (:mod:`.documents`), never taken from the client; ``filename`` is the
-    client's name cleaned for display; the stored name is generated. Written only by ``services.add_document``.
+    client's name cleaned for display; the stored name is generated. Written only by ``services.write_document``
+    (uploads, scans, registry extracts, files from the citizen's store).
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")

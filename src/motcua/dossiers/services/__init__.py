@@ -1,8 +1,9 @@
 """Every write to dossiers, by job: :mod:`.submission` (:func:`submit`, :func:`submit_once` with an idempotency
-key), :mod:`.actions` (:func:`act` and each action's effect), :mod:`.documents` (:func:`add_document`),
-:mod:`.ratings` (:func:`rate`, the answer to an automatic decision), :mod:`.scheduled` (closing, late receipts),
-:mod:`.personal_data` (bulk reads logged); :mod:`.events` appends each change's one event, :mod:`.actors` says who
-may act, and :mod:`.fast_submission` holds the submission's hand-written SQL.
+key), :mod:`.actions` (:func:`act` and each action's effect), :mod:`.documents` (:func:`write_document`, the one
+writer of a dossier's documents, and :func:`add_document`), :mod:`.ratings` (:func:`rate`, the answer to an
+automatic decision), :mod:`.scheduled` (closing, late receipts), :mod:`.personal_data` (bulk reads logged).
+:mod:`.events` appends each change's one event and calls the "event appended" hooks, :mod:`.actors` says who may
+act, and :mod:`.fast_submission` holds the submission's hand-written SQL with its plain twin.
 
 Each call is one transaction that appends exactly one :class:`~motcua.dossiers.models.DossierEvent`. Uploads and
 ratings change the dossier without changing its state: their event has ``from_state == to_state`` and they bump the
@@ -16,7 +17,7 @@ from __future__ import annotations
 from ..transitions import TransitionNotAllowed
 from .actions import EFFECTS, Context, act, assignable, process_for, receive, start_legal_clock
 from .actors import AUTOMATIC_ACTIONS, OFFICER_ROLES, ROLE_NAMES, check_actor, check_automatic_decision
-from .documents import STORAGE_FULL, add_document
+from .documents import STORAGE_FULL, Incoming, add_document, write_document
 from .errors import (
     ActionDataInvalid,
     ActorNotAllowed,
@@ -60,6 +61,7 @@ __all__ = [
     "DossierNotFound",
     "IdempotencyKeyReused",
     "IdempotentOutcome",
+    "Incoming",
     "InvalidSubmission",
     "RuleViolation",
     "TransitionNotAllowed",
@@ -92,4 +94,5 @@ __all__ = [
     "submit",
     "submit_once",
     "unregister_event_hook",
+    "write_document",
 ]
