@@ -1,30 +1,39 @@
-"""The submission's SQL fast path: the hand-written statements that replace the ORM's on ``submit``.
+"""The submission's SQL fast path: the hand-written statements (and ORM internals) that replace the ORM's on
+:func:`~motcua.dossiers.services.submit`, each with its plain twin through the ORM beside it.
 
-Justified by ``bench/dossiers.py --only submit`` (figures in ``bench/RESULTS.md``): building the ORM's statements
-cost more than the statements themselves on the submission path. What is here:
+Justified by ``bench/dossiers.py --only submit`` (the figures stay in ``bench/``): building the ORM's statements cost
+more than the statements themselves on the submission path. Each pair gives the same result — the same rows, the
+same events, the same idempotent response — and ``tests/test_submission_fast_path_equals_the_orm.py`` holds them to
+it on SQLite and PostgreSQL:
 
-- :func:`submission_targets`: the procedure, its version in force, whether the channel is offered, the agency and
-  (PostgreSQL) a new dossier id, in one round trip instead of three ORM queries;
-- :func:`insert_row`: ``obj.save(force_insert=True)`` as one plain ``INSERT … RETURNING id``;
-- :func:`insert_submission`: on PostgreSQL the code, the dossier, its first event and the idempotent response in one
-  statement (``codes.py`` explains why the number is taken last);
-- :func:`claim_key` and :func:`store_outcome`: the idempotency key's two statements.
+- :func:`submission_targets` / :func:`submission_targets_plain`: the procedure, its version in force, whether the
+  channel is offered, the agency and (PostgreSQL) a new dossier id, in one round trip instead of three ORM queries
+  (rows turned into model instances with the ORM's own converters and ``Model.from_db``);
+- :func:`write_submission` / :func:`write_submission_plain`: the new dossier with its code, its first event and the
+  idempotent response; on PostgreSQL one statement (:func:`insert_submission`, ``codes.py`` explains why the number
+  is taken last), elsewhere :func:`insert_row`, ``save(force_insert=True)`` as one plain ``INSERT … RETURNING id``;
+- :func:`claim_key` / :func:`claim_key_plain` and :func:`store_outcome` / :func:`store_outcome_plain`: the
+  idempotency key's two statements.
+
+Neither path calls ``post_save`` receivers on purpose: what follows an event is an explicit hook
+(:func:`.events.event_appended`), which the caller calls after :func:`write_submission`.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Channel, Procedure, ProcedureVersion
 from motcua.units.models import Agency
 
-from ..codes import code_prefix, counter_cte, sequence_sql
+from ..codes import code_prefix, counter_cte, format_code, next_sequence, sequence_sql
 from ..models import Dossier, DossierEvent, IdempotencyRecord
 
 if TYPE_CHECKING:
@@ -104,6 +113,21 @@ def submission_targets(procedure_code: str, agency_code: str, channel: str
     return procedure, version, bool(row[-1]), agency, drawn_id
 
 
+def submission_targets_plain(procedure_code: str, agency_code: str, channel: str
+                             ) -> tuple[Procedure | None, ProcedureVersion | None, bool, Agency | None, None]:
+    """:func:`submission_targets` through the ORM (three queries; no id drawn): the same instances, with the same
+    columns loaded."""
+    procedure = Procedure.objects.only(*SUBMIT_PROCEDURE_FIELDS).filter(code=procedure_code).first()
+    version = None
+    if procedure is not None and procedure.current_version_id is not None:
+        version = ProcedureVersion.objects.only(*SUBMIT_VERSION_FIELDS).filter(pk=procedure.current_version_id).first()
+    if procedure is not None:
+        procedure.current_version = version
+    offered = version is not None and Channel.objects.filter(version=version, kind=channel).exists()
+    agency = Agency.objects.filter(code=agency_code).first()
+    return procedure, version, offered, agency, None
+
+
 @functools.cache
 def _row_loader(model: type, names: tuple[str, ...], db: str) -> tuple[list[str], tuple]:
     """The attribute names of ``names`` and, per column, what the ORM's compiler applies to a value read: the
@@ -134,7 +158,8 @@ def _insert_columns(model: type, with_pk: bool, vendor: str) -> tuple[str, tuple
 def insert_row(obj: Dossier | DossierEvent) -> None:
     """``obj.save(force_insert=True)`` as one plain ``INSERT … RETURNING id``: the same column values (``pre_save``
     fills the auto timestamps, ``get_db_prep_save`` adapts them), without the ORM's statement building, which cost
-    more than the statement itself on the submission path. No signal receivers exist for these models."""
+    more than the statement itself on the submission path. Signals are not sent (what follows an event is an
+    explicit hook: :func:`.events.event_appended`)."""
     meta = obj._meta
     if not connection.features.can_return_columns_from_insert:
         obj.save(force_insert=True)
@@ -149,6 +174,41 @@ def insert_row(obj: Dossier | DossierEvent) -> None:
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = connection.alias
+
+
+def write_submission(dossier: Dossier, event: DossierEvent, day: date, outcome: Outcome | None) -> None:
+    """Write a new dossier (its code taken here), its first event (sealed here) and, with ``outcome``, the rendered
+    idempotent response. The caller's transaction is the submission's; nothing is retried."""
+    if dossier.pk is not None:
+        # PostgreSQL (the id drawn by submission_targets): everything is built first; the number is taken by the
+        # last statement (codes.py).
+        event.seal()
+        if outcome is not None:
+            outcome.status_code, outcome.response = outcome.render(dossier)
+        insert_submission(dossier, event, day, outcome)
+    else:
+        # SQLite (one writer at a time): the number, then the rows.
+        dossier.code = format_code(dossier.agency.code, day, next_sequence(dossier.agency.pk, day))
+        insert_row(dossier)
+        event.dossier = dossier  # its id exists now
+        event.seal()
+        insert_row(event)
+        if outcome is not None:
+            outcome.status_code, outcome.response = outcome.render(dossier)
+            store_outcome(outcome.record_id, dossier.pk, outcome.status_code, outcome.response)
+
+
+def write_submission_plain(dossier: Dossier, event: DossierEvent, day: date, outcome: Outcome | None) -> None:
+    """:func:`write_submission` through the ORM: the number, ``save(force_insert=True)`` of the dossier and the
+    event, then the idempotency record's update."""
+    dossier.code = format_code(dossier.agency.code, day, next_sequence(dossier.agency.pk, day))
+    dossier.save(force_insert=True)
+    event.dossier = dossier
+    event.seal()
+    event.save(force_insert=True)
+    if outcome is not None:
+        outcome.status_code, outcome.response = outcome.render(dossier)
+        store_outcome_plain(outcome.record_id, dossier.pk, outcome.status_code, outcome.response)
 
 
 # Stands for the code while the response is rendered before the number exists; replaced in the same statement.
@@ -212,3 +272,20 @@ def store_outcome(record_id: int, dossier_id: int, status_code: int, response: d
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET dossier_id = %s, status_code = %s, response = %s WHERE id = %s",
                        [dossier_id, status_code, body, record_id])
+
+
+def claim_key_plain(owner_id: int, key: str, fingerprint: str) -> int | None:
+    """:func:`claim_key` through the ORM: an insert in a savepoint, ``None`` when the unique key refuses it."""
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(owner_id=owner_id, key=key, fingerprint=fingerprint,
+                                                      status_code=0, response={})
+    except IntegrityError:
+        return None
+    return record.pk
+
+
+def store_outcome_plain(record_id: int, dossier_id: int, status_code: int, response: dict) -> None:
+    """:func:`store_outcome` through the ORM."""
+    IdempotencyRecord.objects.filter(pk=record_id).update(dossier_id=dossier_id, status_code=status_code,
+                                                          response=response)

@@ -25,20 +25,13 @@ from motcua.core.observability import dossier_submitted
 from motcua.units.models import Agency
 
 from .. import receipt
-from ..codes import format_code, next_sequence, receipt_date
+from ..codes import receipt_date
 from ..models import ApplicantKind, ChannelKind, Dossier, DossierEvent, IdempotencyRecord
 from ..notifications import notify_for_event
 from ..transitions import Action, Role, State, next_state
 from .errors import IdempotencyKeyReused, InvalidSubmission
 from .events import at_or_now, event_appended
-from .fast_submission import (
-    CODE_PLACEHOLDER,
-    claim_key,
-    insert_row,
-    insert_submission,
-    store_outcome,
-    submission_targets,
-)
+from .fast_submission import CODE_PLACEHOLDER, claim_key, submission_targets, write_submission
 
 PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
 
@@ -156,22 +149,7 @@ def _submit(procedure_code: str, agency_code: str, channel: str, applicant: dict
         dossier.set_state(target)
         event = DossierEvent(dossier=dossier, seq=1, actor=actor, role=role, at=at, action=Action.SUBMIT,
                              from_state=State.NEW, to_state=target, data={"channel": channel})
-        if dossier_id is not None:
-            # PostgreSQL: everything is built first; the number is taken by the last statement (codes.py).
-            event.seal()
-            if outcome is not None:
-                outcome.status_code, outcome.response = outcome.render(dossier)
-            insert_submission(dossier, event, day, outcome)
-        else:
-            # SQLite (one writer at a time): the number, then the rows.
-            dossier.code = format_code(agency.code, day, next_sequence(agency.pk, day))
-            insert_row(dossier)
-            event.dossier = dossier  # its id exists now
-            event.seal()
-            insert_row(event)
-            if outcome is not None:
-                outcome.status_code, outcome.response = outcome.render(dossier)
-                store_outcome(outcome.record_id, dossier.pk, outcome.status_code, outcome.response)
+        write_submission(dossier, event, day, outcome)  # the fast path (fast_submission)
         event_appended(event)  # the hooks append_event calls, for the event written without save()
         notify_for_event(event)  # queued in this transaction, sent after commit (architecture.md, data flow 2)
         dossier_submitted(channel)  # motcua_dossiers_submitted_total, counted after the commit
