@@ -241,53 +241,6 @@ class DossierSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_DATETIME = serializers.DateTimeField()
-
-
-def _choice(value):
-    return value if value in ("", None) else str(value)
-
-
-def represent_list_row(dossier: Dossier, context: dict) -> dict:
-    """``DossierSerializer(dossier, context=context).data`` for one row of the list, built directly (the same keys,
-    order and values; tested equal): on a page of the list, DRF's per-field machinery (two nested serializers, 30
-    fields, a bound copy of each per row) cost more than the query (issue 13 point 8)."""
-    dt = _DATETIME.to_representation
-    personal_id, phone = dossier.applicant_personal_id, dossier.applicant_phone
-    unmasked = context.get("unmasked")
-    if unmasked is not None and not unmasked(dossier):
-        personal_id, phone = mask(personal_id), mask(phone)
-    status = dossier.status
-    return {
-        "code": str(dossier.code),
-        "status": {"code": int(status["code"]), "name": str(status["name"])},
-        "state": _choice(dossier.state),
-        "procedure": str(dossier.procedure.code),
-        "procedure_name": str(dossier.procedure_version.name),
-        "agency": str(dossier.agency.code),
-        "agency_name": str(dossier.agency.name),
-        "channel": _choice(dossier.channel),
-        "applicant": {"kind": _choice(dossier.applicant_kind), "personal_id": str(personal_id),
-                      "enterprise_code": str(dossier.applicant_enterprise_code),
-                      "full_name": str(dossier.applicant_name), "phone": str(phone),
-                      "email": str(dossier.applicant_email), "address": str(dossier.applicant_address)},
-        "form_data": dossier.form_data,
-        "submitted_at": dt(dossier.submitted_at),
-        "received_at": dt(dossier.received_at),
-        "due_at": dt(dossier.due_at),
-        "finished_at": dt(dossier.finished_at),
-        "returned_at": dt(dossier.returned_at),
-        "deadline": deadline_flags(dossier, context),
-        "supplement_count": int(dossier.supplement_count),
-        "missing_items": dossier.missing_items,
-        "apology_count": int(dossier.apology_count),
-        "current_step": int(dossier.current_step),
-        "rating": _choice(dossier.rating),
-        "rated_at": dt(dossier.rated_at),
-        "version": int(dossier.version),
-    }
-
-
 class DossierDocumentSerializer(serializers.ModelSerializer):
     uploaded_role = choice(ROLE_VALUES)
     required_document = serializers.IntegerField(source="required_document_id", allow_null=True)

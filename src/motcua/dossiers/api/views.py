@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -39,6 +38,7 @@ from motcua.units.models import Agency
 from .. import access, documents, evidence, groups, queries, rules, services
 from ..models import Dossier
 from ..transitions import Action, Role, allowed_actions
+from .fast_serialization import represent, represent_list_row, validate_submission
 from .serializers import (
     ActionInputSerializer,
     DocumentInputSerializer,
@@ -51,7 +51,6 @@ from .serializers import (
     EventSerializer,
     deadline_flags,
     encode_cursor,
-    represent_list_row,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -198,7 +197,7 @@ class DossierListView(DossierAPIView):
         body = request.data
         if not isinstance(body, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
-        data = _validate_submission(body)
+        data = validate_submission(body)
         user = request.user
         role = Role.APPLICANT
         if data["channel"] != "online":
@@ -238,7 +237,7 @@ class DossierListView(DossierAPIView):
                     # a key, right after the submission without one. On PostgreSQL with a key the response is built
                     # before the row is inserted (codes.py), and the attribute set above goes into that insert.
                     evidence.record_sources(dossier.code, identity_level=identity_level, prefill=None)
-            represented = _represent(dossier, {"now": timezone.now(), "calendars": {}})
+            represented = represent(dossier, {"now": timezone.now(), "calendars": {}})
             if dossier.group_code:
                 represented["group"] = groups.describe(dossier)
             return 201, represented
@@ -267,35 +266,6 @@ class DossierListView(DossierAPIView):
         if replayed:
             response["Idempotent-Replayed"] = "true"
         return response
-
-
-# The submission path reuses one serializer of each kind per thread: DRF builds a ModelSerializer's fields (deep
-# copies, model introspection) on every instance, which cost more than the rest of the submission's Python work.
-# Same classes, same output; only the construction is shared.
-_serializers = threading.local()
-
-
-def _validate_submission(body: dict) -> dict:
-    """``DossierSubmitSerializer(data=body).is_valid(raise_exception=True)`` and its validated data."""
-    serializer = getattr(_serializers, "submit", None)
-    if serializer is None:
-        serializer = _serializers.submit = DossierSubmitSerializer()
-    try:
-        return serializer.run_validation(body)
-    except exceptions.ValidationError as invalid:
-        raise exceptions.ValidationError(invalid.detail) from None
-
-
-def _represent(dossier: Dossier, context: dict) -> dict:
-    """``dict(DossierSerializer(dossier, context=context).data)``."""
-    serializer = getattr(_serializers, "dossier", None)
-    if serializer is None:
-        serializer = _serializers.dossier = DossierSerializer()
-    serializer._context = context
-    try:
-        return dict(serializer.to_representation(dossier))
-    finally:
-        serializer._context = {}
 
 
 def _day_start(day) -> datetime:

@@ -10,7 +10,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from motcua.dossiers.api.serializers import DossierSerializer, represent_list_row
+from motcua.dossiers.api.fast_serialization import represent_list_row
+from motcua.dossiers.api.serializers import DossierSerializer
 from motcua.dossiers.models import Dossier
 
 from .factories import Flow, procedure, submitted, vn
