@@ -656,7 +656,7 @@ QUEUE_NOTES = [
     "Python; the page's 25 rows chosen first and joined afterwards; the officer's roles, the agency list and the "
     "calendar-exceptions stamp kept per process for MOTCUA_QUEUE_CACHE_SECONDS; the nav reading the scope the "
     "view already has) → 5.4 ms (PostgreSQL timestamps parsed by psycopg's C loader instead of Django's "
-    "pure-Python one, core/pgtypes.py) → 4.6 ms (the session and user rows kept per process for "
+    "pure-Python one, core/psycopg_speedups.py) → 4.6 ms (the session and user rows kept per process for "
     "MOTCUA_SESSION_CACHE_SECONDS, core/sessions.py). Queries per page 9 → 2: the count and the page's rows. "
     "PostgreSQL's own CPU per page 2.4 → 1.5 ms (measured on its backend process).",
     "",

@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
         checks.register(check_environment)  # a MOTCUA_* variable set but never read (a typo) is a warning
 
         from .eventlog import register_sqlite_guard
-        from .pgtypes import cache_statements_with_many_parameters, use_c_timestamptz_loader
+        from .psycopg_speedups import cache_statements_with_many_parameters, use_c_timestamptz_loader
 
         cache_statements_with_many_parameters()
         from .names import use_vietnamese_order
