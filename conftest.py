@@ -24,7 +24,7 @@ BACKEND_DEPENDENT = (
     "*/catalog/tests/test_search_*.py",
     "*/catalog/tests/test_records_round_trip_through_the_database.py",
     "*/catalog/tests/test_import_command_dvcqg.py",
-    "*/core/tests/test_pg_timestamps.py",
+    "*/core/tests/test_psycopg_speedups_*.py",
     "*/core/tests/test_problems_lock_contention.py",
     "*/core/tests/test_migrations_are_complete.py",
     "*/demo/tests/test_generate_*.py",
