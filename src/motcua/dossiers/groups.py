@@ -274,7 +274,7 @@ def _append(dossier: Dossier, *, action: str, at: datetime, to_state: str | None
     dossier.version += 1
     dossier.save()
     return services.append_event(dossier, actor=actor, role=str(role), at=at, action=action, from_state=source,
-                                  to_state=target, step="", reason=reason, data=data)
+                                 to_state=target, step="", reason=reason, data=data)
 
 
 def _child_form(form_data: dict, spec: GroupSpec, member: MemberSpec, parent_code: str, attempt: int,
