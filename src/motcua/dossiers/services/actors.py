@@ -9,7 +9,6 @@ from ..models import Dossier, DossierEvent
 from ..transitions import Action, Role
 from .errors import ActorNotAllowed
 
-OFFICER_ROLES = {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR}
 ROLE_NAMES = {"desk_officer": "cán bộ một cửa", "specialist": "chuyên viên xử lý", "leader": "lãnh đạo",
               "supervisor": "cán bộ giám sát", "catalog_officer": "cán bộ quản lý TTHC", "applicant": "người nộp hồ sơ",
               "system": "hệ thống"}
