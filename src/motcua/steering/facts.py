@@ -2,9 +2,10 @@
 
 - :func:`refresh` takes in the events after the watermark (:class:`~motcua.steering.models.FactMark`): every
   obstacle they touch has its spans recomputed from its own events (idempotent per obstacle, so a margin of events
-  before the watermark is read again: an event committed late with a lower id is not lost). The services call it
-  after each obstacle event, in the same transaction; ``motcua oversight refresh`` (and beat) and
-  ``motcua steering facts`` call it too.
+  before the watermark is read again: an event committed late with a lower id is not lost); ``motcua oversight
+  refresh`` (and beat) and ``motcua steering facts`` call it.
+- :func:`take_in` recomputes one obstacle's spans: the services call it after each obstacle event, in the same
+  transaction, so the figures never wait for the next refresh (and a bulk of events costs one obstacle each).
 - :func:`rebuild` empties the table and recomputes every obstacle: the same rows as the refreshes (tested).
 
 One span per event: the obstacle's state, agency and deadline after the event, from the event's time until the next
@@ -52,6 +53,12 @@ def _replace(obstacle_ids: Iterable[int]) -> int:
     rows = _spans(ids)
     ObstacleFact.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def take_in(obstacle_ids: Iterable[int]) -> int:
+    """Recompute the spans of these obstacles from their events (the watermark does not move: the next refresh
+    reads their events again, which gives the same rows)."""
+    return _replace(obstacle_ids)
 
 
 def _high() -> int:

@@ -178,7 +178,7 @@ def _append_event(*, obstacle: Obstacle | None = None, assignment: TaskAssignmen
     event.seal(last or GENESIS)
     event.save()
     if obstacle is not None:
-        facts.refresh()  # the figures' spans take the event in, in the same transaction (issue 15 point 5)
+        facts.take_in([obstacle.pk])  # the figures' spans take the event in, in the same transaction (issue 15.5)
     return event
 
 

@@ -66,3 +66,16 @@ def test_a_later_event_moves_only_the_present_and_keeps_the_past(october):
     assert queries.obstacle_figures("2026-11", as_of=date(2026, 11, 30)).as_dict() == past
     december = queries.obstacle_figures("2026-12", as_of=date(2026, 12, 31))
     assert december.resolved == 1 and december.by_status["resolved"] == 3
+
+
+def test_a_refresh_takes_in_the_events_after_the_watermark_as_a_rebuild_would(october):
+    _o1, _o2, o3 = october
+    mark = facts.rebuild()["watermark"]
+    services.act_on_obstacle(officer("BTP"), o3, "answer", note="Đã trả lời.", at=vn(2026, 12, 2))
+    ObstacleFact.objects.filter(obstacle=o3).delete()  # as if the append had not taken it in
+    result = facts.refresh()
+    assert result["watermark"] > mark and result["obstacles"] >= 1
+    incremental = _rows()
+    assert ObstacleFact.objects.filter(obstacle=o3).count() == 3
+    facts.rebuild()
+    assert _rows() == incremental
