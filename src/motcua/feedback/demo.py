@@ -22,7 +22,7 @@ HISTORY_ITEMS = 60
 
 def load_demo() -> int:
     """Create the demo items unless some exist; return how many were created."""
-    if getattr(settings, "ENVIRONMENT", "") == "production":
+    if settings.ENVIRONMENT == "production":
         raise RuntimeError("Demo data is not loaded when MOTCUA_ENV=production.")
     if Feedback.objects.exists():
         return 0

@@ -647,7 +647,7 @@ class Summary:
 def generate(items: int, seed: int = 1, *, start: date = DEFAULT_START, end: date | None = None,
              progress: Callable[[int], None] | None = None) -> Summary:
     """Write ``items`` PAKN items received between ``start`` and ``end`` (default: today in Vietnam)."""
-    if getattr(settings, "ENVIRONMENT", "") == "production":
+    if settings.ENVIRONMENT == "production":
         raise GenerationRefused("Demo PAKN history is not generated when MOTCUA_ENV=production.")
     if items < 0:
         raise ValueError("items must not be negative.")

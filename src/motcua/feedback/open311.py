@@ -189,7 +189,7 @@ def _open311_view(methods: tuple[str, ...]):
 
 
 def jurisdiction_id() -> str:
-    return getattr(settings, "MOTCUA_OPEN311_JURISDICTION", "motcua.gov.vn")
+    return settings.MOTCUA_OPEN311_JURISDICTION
 
 
 # Discovery and services -------------------------------------------------------------------------------------------
@@ -198,11 +198,10 @@ def jurisdiction_id() -> str:
 @_open311_view(("GET",))
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     """Where the endpoint is and what it speaks (GeoReport v2 Service Discovery)."""
-    changeset = getattr(settings, "MOTCUA_OPEN311_CHANGESET", "2026-11-30T00:00:00+07:00")
+    changeset = settings.MOTCUA_OPEN311_CHANGESET
     data = {
         "changeset": changeset,
-        "contact": getattr(settings, "MOTCUA_OPEN311_CONTACT",
-                           "Cơ quan tiếp nhận phản ánh, kiến nghị — xem /phan-anh-kien-nghi/"),
+        "contact": settings.MOTCUA_OPEN311_CONTACT,
         "key_service": "API key: liên hệ cơ quan quản lý hệ thống (motcua steering open311-key).",
         "endpoints": [{"specification": SPECIFICATION, "url": request.build_absolute_uri("/open311/v2"),
                        "changeset": changeset, "type": "production",
@@ -391,7 +390,7 @@ def query_requests(params, now: datetime | None = None) -> list[dict]:
         raise Open311Error(400, "end_date phải sau start_date.")
     if end - start > MAX_SPAN:
         raise Open311Error(400, "Khoảng start_date – end_date không quá 90 ngày.")
-    page_size = _int_param(params, "page_size", int(getattr(settings, "MOTCUA_OPEN311_PAGE_SIZE", 100)), 1, 1000)
+    page_size = _int_param(params, "page_size", settings.MOTCUA_OPEN311_PAGE_SIZE, 1, 1000)
     page = _int_param(params, "page", 1, 1, 100000)
     qs = qs.filter(submitted_at__gte=start, submitted_at__lte=end)
     if codes:
@@ -434,7 +433,7 @@ def _client(key: str):
 
 def _limited(request: HttpRequest, client) -> bool:
     """Posts per key per hour (``MOTCUA_OPEN311_POST_LIMIT``, default 600); counts this post when allowed."""
-    limit = Limit("open311-post", int(getattr(settings, "MOTCUA_OPEN311_POST_LIMIT", 600)), 3600)
+    limit = Limit("open311-post", settings.MOTCUA_OPEN311_POST_LIMIT, 3600)
     return not limit.take(request, client=False, extra=[f"key:{client.key_hash[:16]}"])
 
 

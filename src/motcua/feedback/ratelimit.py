@@ -1,8 +1,8 @@
 """Rate limits for PAKN writes (issue 5 point 7), per client address and per account: the scopes and their
 figures; the counting is ``motcua.core.ratelimit`` (shared ``default`` cache, trusted-proxy client address).
 
-``MOTCUA_PAKN_<SCOPE>_LIMIT`` hits in ``MOTCUA_PAKN_<SCOPE>_WINDOW_SECONDS``. Scopes and defaults: ``submit`` 5 an
-hour, ``rate`` 30 an hour, ``lookup`` 10 in 10 minutes.
+``MOTCUA_PAKN_<SCOPE>_LIMIT`` hits in ``MOTCUA_PAKN_<SCOPE>_WINDOW_SECONDS`` (declared in :mod:`motcua.core.config`).
+Scopes and defaults: ``submit`` 5 an hour, ``rate`` 30 an hour, ``lookup`` 10 in 10 minutes.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from django.http import HttpRequest
 
 from motcua.core.ratelimit import Limit
 
-DEFAULTS: dict[str, tuple[int, int]] = {"submit": (5, 3600), "rate": (30, 3600), "lookup": (10, 600)}
-
 
 def limits(scope: str) -> tuple[int, int]:
-    limit, window = DEFAULTS[scope]
-    return (int(getattr(settings, f"MOTCUA_PAKN_{scope.upper()}_LIMIT", limit)),
-            int(getattr(settings, f"MOTCUA_PAKN_{scope.upper()}_WINDOW_SECONDS", window)))
+    """(hits, window in seconds) of ``scope``."""
+    return {
+        "submit": (settings.MOTCUA_PAKN_SUBMIT_LIMIT, settings.MOTCUA_PAKN_SUBMIT_WINDOW_SECONDS),
+        "rate": (settings.MOTCUA_PAKN_RATE_LIMIT, settings.MOTCUA_PAKN_RATE_WINDOW_SECONDS),
+        "lookup": (settings.MOTCUA_PAKN_LOOKUP_LIMIT, settings.MOTCUA_PAKN_LOOKUP_WINDOW_SECONDS),
+    }[scope]
 
 
 def _limit(scope: str) -> Limit:

@@ -104,8 +104,10 @@ def standard_days(stage: str, at: date | datetime | None = None) -> int:
     """Working days allowed for a stage (``refuse``, ``forward``, ``supplement``, ``answer``, ``publish``), from
     ``settings.MOTCUA_PAKN_<STAGE>_DAYS`` or the rule set in force at ``at`` (default: the one in force now)."""
     rules = pakn_rules_for(at) if at is not None else PAKN_RULE_SETS[-1]
-    value = getattr(settings, f"MOTCUA_PAKN_{stage.upper()}_DAYS", None)  # declared: None = the rule set's
-    days = int(rules.days[stage] if value is None else value)
+    configured = {"refuse": settings.MOTCUA_PAKN_REFUSE_DAYS, "forward": settings.MOTCUA_PAKN_FORWARD_DAYS,
+                  "supplement": settings.MOTCUA_PAKN_SUPPLEMENT_DAYS, "answer": settings.MOTCUA_PAKN_ANSWER_DAYS,
+                  "publish": settings.MOTCUA_PAKN_PUBLISH_DAYS}[stage]  # None (the default): the rule set's
+    days = int(rules.days[stage] if configured is None else configured)
     if days < 0:
         raise ValueError(f"MOTCUA_PAKN_{stage.upper()}_DAYS must not be negative.")
     return days
@@ -312,8 +314,8 @@ LIMITS: dict[str, int] = {"title": 255, "content": 10_000, "proposal": 5_000, "a
 
 
 def max_attachments() -> int:
-    return int(getattr(settings, "MOTCUA_PAKN_MAX_ATTACHMENTS", 5))
+    return settings.MOTCUA_PAKN_MAX_ATTACHMENTS
 
 
 def max_attachment_bytes() -> int:
-    return int(getattr(settings, "MOTCUA_PAKN_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+    return settings.MOTCUA_PAKN_MAX_ATTACHMENT_BYTES
