@@ -1051,7 +1051,7 @@ def generate(dossiers: int, *, start: date = DEFAULT_START, end: date | None = N
     already present (``make run``). Refused in production.
     """
     end = end or default_end()
-    if getattr(settings, "ENVIRONMENT", "") == "production":
+    if settings.ENVIRONMENT == "production":
         raise GenerationRefused("Demo history is not generated when MOTCUA_ENV=production.")
     if dossiers < 0:
         raise ValueError("The number of dossiers must not be negative.")

@@ -107,7 +107,7 @@ def _demo_procedures() -> list[str]:
 
 def load_demo(today: date | None = None) -> SteeringDemoSummary:
     """Create the demo accounts, Announcement 437 and a few obstacle reports (once)."""
-    if getattr(settings, "ENVIRONMENT", "") == "production":
+    if settings.ENVIRONMENT == "production":
         raise RuntimeError("Demo data is not loaded when MOTCUA_ENV=production.")
     today = today or services.now().astimezone(TZ).date()
     summary = SteeringDemoSummary()

@@ -72,7 +72,7 @@ def standing_agency_code() -> str:
     Government Office). Configuration (``MOTCUA_STEERING_STANDING_AGENCY``, default ``VPCP``): Decree 309/2026 moves
     the Government Office's one-stop tasks to the Ministry of Justice but no text read here moves this role
     [open]; a deployment sets ``BTP`` when its instrument says so (docs/law.md "Roles that moved")."""
-    return getattr(settings, "MOTCUA_STEERING_STANDING_AGENCY", "") or "VPCP"
+    return settings.MOTCUA_STEERING_STANDING_AGENCY
 
 
 STANDING_NAMES = {"VPCP": "Văn phòng Chính phủ", "BTP": "Bộ Tư pháp"}
@@ -88,7 +88,7 @@ def standing_agency_name() -> str:
 def default_obstacle_working_days() -> int:
     """Working days an agency gets to resolve an obstacle when the standing agency gives no date [open: no legal
     time limit exists for council obstacles; 15 working days follows the PAKN answer standard, domain.md §5]."""
-    return int(getattr(settings, "MOTCUA_STEERING_OBSTACLE_WORKING_DAYS", 15))
+    return settings.MOTCUA_STEERING_OBSTACLE_WORKING_DAYS
 
 
 # Who acts ---------------------------------------------------------------------------------------------------------
@@ -576,7 +576,7 @@ def remind(period: str | Period, *, at: datetime | None = None) -> ReminderResul
     at = at or now()
     day = at.astimezone(TZ).date()
     # Absolute when MOTCUA_PUBLIC_URL is set (as the dossier notifications do).
-    link = str(getattr(settings, "MOTCUA_PUBLIC_URL", "") or "").rstrip("/") + "/chi-dao/bao-cao/moi/"
+    link = settings.MOTCUA_PUBLIC_URL.rstrip("/") + "/chi-dao/bao-cao/moi/"
     queued, already, unreachable = [], [], []
     with transaction.atomic():
         for member in missing_reporters(period):

@@ -26,7 +26,6 @@ PACKAGE = SRC / "motcua"
 NOT_YET_SWEPT = {
     "dossiers/documents.py", "dossiers/groups.py", "dossiers/queries.py", "dossiers/web/citizen_views.py",
     "dossiers/web/forms_docs.py",
-    "steering/services.py", "steering/demo.py", "demo/generate.py",
     "oversight/evaluation.py", "oversight/review/services.py", "oversight/index.py", "oversight/facts.py",
     "oversight/roles.py",
 }

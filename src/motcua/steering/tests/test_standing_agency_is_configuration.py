@@ -4,9 +4,14 @@ monthly report to the Working Group is issued by it."""
 
 import pytest
 
+from motcua.core import config
 from motcua.steering import services
 
 pytestmark = pytest.mark.django_db
+
+
+def _from_environment(value: str) -> str:
+    return config.load({"MOTCUA_STEERING_STANDING_AGENCY": value})["MOTCUA_STEERING_STANDING_AGENCY"]
 
 
 @pytest.mark.parametrize(("configured", "code", "name"), [
@@ -14,7 +19,7 @@ pytestmark = pytest.mark.django_db
     ("BTP", "BTP", "Bộ Tư pháp"),  # a deployment whose instrument moves it (Decree 309/2026 moved the one-stop tasks)
 ])
 def test_the_standing_agency_is_configuration(settings, configured, code, name):
-    settings.MOTCUA_STEERING_STANDING_AGENCY = configured
+    settings.MOTCUA_STEERING_STANDING_AGENCY = _from_environment(configured)
     assert services.standing_agency_code() == code and services.standing_agency_name() == name
 
 
@@ -24,5 +29,5 @@ def test_the_national_monthly_report_is_issued_by_the_configured_standing_agency
     settings.MOTCUA_STEERING_STANDING_AGENCY = "BTP"
     _superior, issuer, symbol, _place, signature, _recipients = _issuer(parse_scope("national"))
     assert (issuer, symbol) == ("Bộ Tư pháp", "BC-BTP") and "CHỦ NHIỆM" not in signature.authority
-    settings.MOTCUA_STEERING_STANDING_AGENCY = ""
+    settings.MOTCUA_STEERING_STANDING_AGENCY = _from_environment("")
     assert _issuer(parse_scope("national"))[1:3] == ("Văn phòng Chính phủ", "BC-VPCP")
