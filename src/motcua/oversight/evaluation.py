@@ -36,7 +36,7 @@ CI = {name: i for i, name in enumerate(COUNTERS)}
 
 
 def _online_thresholds() -> tuple[Decimal, Decimal]:
-    full, half = getattr(settings, "MOTCUA_EVALUATION_ONLINE", (0.5, 0.2))
+    full, half = settings.MOTCUA_EVALUATION_ONLINE
     return Decimal(str(full)), Decimal(str(half))
 
 
@@ -144,7 +144,7 @@ def compute_tt01(p: rules.Period, sc: Scope | None) -> dict:
 
 
 def _bands() -> tuple[tuple[Decimal, str], ...]:
-    return rules.bands_118(getattr(settings, "MOTCUA_EVALUATION_BANDS", None))
+    return rules.bands_118(settings.MOTCUA_EVALUATION_BANDS)
 
 
 def citizen_results(p: rules.Period, agencies: set[int] | None) -> dict[int, dict]:

@@ -61,7 +61,7 @@ Progress = Callable[[int, int], None]  # (done, total)
 
 
 def _margin() -> int:
-    return int(getattr(settings, "MOTCUA_FACTS_MARGIN", 10000))
+    return settings.MOTCUA_FACTS_MARGIN
 
 
 def _qn(name: str) -> str:

@@ -337,12 +337,12 @@ def _online_procedures(period: rules.Period, agencies: set[int] | None) -> list[
 
 def _points() -> dict[str, Decimal]:
     """Max points, with the configurable split of the online group (``MOTCUA_INDEX_POINTS``, default 4/4/4)."""
-    custom = getattr(settings, "MOTCUA_INDEX_POINTS", {}) or {}
+    custom = settings.MOTCUA_INDEX_POINTS
     return {i.code: Decimal(str(custom.get(i.code, i.points))) for i in rules.INDICATORS}
 
 
 def _thresholds() -> dict[str, Decimal | None]:
-    custom = getattr(settings, "MOTCUA_INDEX_THRESHOLDS", {}) or {}
+    custom = settings.MOTCUA_INDEX_THRESHOLDS
     return {i.code: (Decimal(str(custom[i.code])) if i.code in custom else i.threshold) for i in rules.INDICATORS}
 
 

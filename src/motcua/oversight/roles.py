@@ -33,7 +33,7 @@ def agency_name(code: str) -> str:
 
 def national_evaluator(day: date | datetime) -> dict:
     """Who evaluates service quality nationally on ``day``: ``{"code", "name", "basis", "configured"}``."""
-    configured = getattr(settings, "MOTCUA_NATIONAL_EVALUATOR", "") or ""
+    configured = settings.MOTCUA_NATIONAL_EVALUATOR
     code = configured or rules_for(day).national_evaluator
     basis = "Cấu hình MOTCUA_NATIONAL_EVALUATOR" if configured else BASIS.get(code, rules_for(day).basis)
     return {"code": code, "name": agency_name(code), "basis": basis, "configured": bool(configured)}

@@ -26,8 +26,6 @@ PACKAGE = SRC / "motcua"
 NOT_YET_SWEPT = {
     "dossiers/documents.py", "dossiers/groups.py", "dossiers/queries.py", "dossiers/web/citizen_views.py",
     "dossiers/web/forms_docs.py",
-    "oversight/evaluation.py", "oversight/review/services.py", "oversight/index.py", "oversight/facts.py",
-    "oversight/roles.py",
 }
 
 NAME = re.compile(r"(?<![A-Za-z0-9_])MOTCUA_[A-Z0-9_]+")

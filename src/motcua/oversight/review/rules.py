@@ -292,7 +292,8 @@ def best_practice(rows: Sequence[Practice], min_dossiers: int = 5) -> str | None
 # Compliance cost (Circular 02/2017/TT-VPCP Art. 27) and targets (Resolution 66/NQ-CP, 2025)
 # ---------------------------------------------------------------------------------------------------------------
 
-DEFAULT_HOURLY_INCOME_VND = 45_000  # [open] about 7.9 million VND a month over 176 working hours (GSO 2024).
+# The value of an applicant's hour is configuration: MOTCUA_REVIEW_HOURLY_INCOME_VND (motcua.core.config, default
+# 45,000 VND [open]: about 7.9 million VND a month over 176 working hours, GSO 2024).
 
 
 def cost_per_performance(hours: Decimal, hourly_income_vnd: Decimal, fees_vnd: Decimal,

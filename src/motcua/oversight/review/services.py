@@ -57,13 +57,9 @@ OFFICE_DAY_SECONDS = 8 * 3600
 TERMINAL = [str(s) for s in TERMINAL_STATES]
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def hourly_income() -> Decimal:
     """``MOTCUA_REVIEW_HOURLY_INCOME_VND`` (default 45,000 VND): how an applicant's hour is valued [open]."""
-    return Decimal(str(_setting("MOTCUA_REVIEW_HOURLY_INCOME_VND", rules.DEFAULT_HOURLY_INCOME_VND)))
+    return Decimal(str(settings.MOTCUA_REVIEW_HOURLY_INCOME_VND))
 
 
 def _log(user, action: str, obj: str, data: dict) -> None:
