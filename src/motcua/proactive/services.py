@@ -14,14 +14,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,7 +32,7 @@ from motcua.exchange.models import Outcome, PersonLink, RegistryChange
 from motcua.exchange.registries.base import CallContext
 from motcua.exchange.services import LogRecord, append_log, latest_change, record_change
 
-from . import rules
+from . import fastpath, rules
 from .models import CaseState, OptOut, ProactiveCase, Trigger, TriggerWatermark
 
 log = logging.getLogger(__name__)
@@ -120,25 +119,24 @@ def _run_batch(trigger: Trigger, batch: int, summary: RunSummary) -> int:
         # Art. 17(3): a person who refused is dropped here, before anything about them is read or logged.
         people = {w[4] for w in wanted}
         refused = set(OptOut.objects.filter(Q(trigger__isnull=True) | Q(trigger=trigger),
-                                            personal_id__in=people).values_list("personal_id", flat=True))
+                                            personal_id__in=fastpath.among(people)).values_list("personal_id",
+                                                                                                flat=True))
         summary.skipped_opted_out += sum(1 for w in wanted if w[4] in refused)
         wanted = [w for w in wanted if w[4] not in refused]
-        done = set(ProactiveCase.objects.filter(trigger=trigger, change_id__in=[c[0] for c in changes])
-                   .values_list("change_id", "personal_id"))
+        # The cases already opened from this batch (a crashed run re-reads it): the trigger's changes in this id
+        # range are exactly the batch's (read in id order past the watermark), so the range says "in the batch".
+        done = set(ProactiveCase.objects.filter(trigger=trigger, change_id__gte=changes[0][0],
+                                                change_id__lte=changes[-1][0]).values_list("change_id",
+                                                                                           "personal_id"))
         wanted = [w for w in wanted if (w[0], w[4]) not in done]
         # A trigger switched on later does not act again for whom the result is already given or on its way.
         served = _already_served(trigger, {w[1] for w in wanted})
         summary.skipped_served += sum(1 for w in wanted if w[1] in served)
         wanted = [w for w in wanted if w[1] not in served]
-        cases, records = [], []
-        now = timezone.now()
-        for change_id, subject, occurred_on, payload, person in wanted:
-            case, reads = _prepare_case(trigger, change_id, subject, occurred_on, payload, person, now)
-            cases.append(case)
-            records.extend(reads)
+        cases, records = fastpath.prepare_cases(trigger, wanted, timezone.now())  # = _prepare_case one by one
         entries = append_log(records) if records else []
         _attach_log_ids(cases, records, entries)
-        _insert_cases(cases)
+        fastpath.insert_cases(cases)
         if trigger.level == 4:
             for case in ProactiveCase.objects.filter(trigger=trigger, change_id__in=[c.change_id for c in cases]):
                 _act_automatically(trigger, case)
@@ -165,7 +163,8 @@ def _already_served(trigger: Trigger, subjects: set[str]) -> set[str]:
     if not subjects or not codes:
         return set()
     covered: dict[str, set[str]] = {}
-    for subject, procedures in (ProactiveCase.objects.filter(subject__in=subjects, state__in=SETTLED_ELSEWHERE)
+    for subject, procedures in (ProactiveCase.objects.filter(subject__in=fastpath.among(subjects),
+                                                             state__in=SETTLED_ELSEWHERE)
                                 .exclude(trigger=trigger).values_list("subject", "trigger__procedure_codes")):
         covered.setdefault(subject, set()).update(codes & set(procedures or []))
     failed = (State.NOT_RECEIVED, State.REFUSED, State.WITHDRAWN, State.STOPPED)
@@ -176,29 +175,6 @@ def _already_served(trigger: Trigger, subjects: set[str]) -> set[str]:
     # Served only when every procedure of the trigger is: a linked group is still offered after the card alone.
     served = {subject for subject, done in covered.items() if codes <= done}
     return served
-
-
-def _insert_cases(cases: list[ProactiveCase]) -> None:
-    """Write a batch of cases: COPY on PostgreSQL, one executemany on SQLite (the ORM's bulk insert spends more
-    time building the statement than the database spends storing the rows)."""
-    if not cases:
-        return
-    fields = [f for f in ProactiveCase._meta.concrete_fields if not f.primary_key]
-    table, cols = ProactiveCase._meta.db_table, ", ".join(f.column for f in fields)
-    if connection.vendor == "postgresql":
-        json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
-
-        def value(f, case):
-            raw = getattr(case, f.attname)
-            return json.dumps(raw, ensure_ascii=False) if f.attname in json_fields and raw is not None else raw
-
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for case in cases:
-                copy.write_row([value(f, case) for f in fields])
-        return
-    rows = [[f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields] for c in cases]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
 def _record(trigger: Trigger, registry: str, subject: str, attributes: list[str], outcome: str = Outcome.ALLOWED,
@@ -513,10 +489,12 @@ def _notify(trigger: Trigger, cases: list[ProactiveCase]) -> int:
     people = {c.personal_id for c in cases}
     users = get_user_model().objects
     mails: dict[str, str] = {}
-    for pid, email in PersonLink.objects.filter(personal_id__in=people).values_list("personal_id", "user__email"):
+    for pid, email in PersonLink.objects.filter(personal_id__in=fastpath.among(people)).values_list(
+            "personal_id", "user__email"):
         if email:
             mails[pid] = email
-    for username, email in users.filter(username__in=people - set(mails)).values_list("username", "email"):
+    for username, email in users.filter(username__in=fastpath.among(people - set(mails))).values_list("username",
+                                                                                                      "email"):
         if email:
             mails[username] = email
     messages = []
