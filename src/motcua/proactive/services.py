@@ -32,7 +32,7 @@ from motcua.exchange.models import Outcome, PersonLink, RegistryChange
 from motcua.exchange.registries.base import CallContext
 from motcua.exchange.services import LogRecord, append_log, latest_change, record_change
 
-from . import fastpath, rules
+from . import fast_run, rules
 from .models import CaseState, OptOut, ProactiveCase, Trigger, TriggerWatermark
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def _run_batch(trigger: Trigger, batch: int, summary: RunSummary) -> int:
         # Art. 17(3): a person who refused is dropped here, before anything about them is read or logged.
         people = {w[4] for w in wanted}
         refused = set(OptOut.objects.filter(Q(trigger__isnull=True) | Q(trigger=trigger),
-                                            personal_id__in=fastpath.among(people)).values_list("personal_id",
+                                            personal_id__in=fast_run.among(people)).values_list("personal_id",
                                                                                                 flat=True))
         summary.skipped_opted_out += sum(1 for w in wanted if w[4] in refused)
         wanted = [w for w in wanted if w[4] not in refused]
@@ -133,10 +133,10 @@ def _run_batch(trigger: Trigger, batch: int, summary: RunSummary) -> int:
         served = _already_served(trigger, {w[1] for w in wanted})
         summary.skipped_served += sum(1 for w in wanted if w[1] in served)
         wanted = [w for w in wanted if w[1] not in served]
-        cases, records = fastpath.prepare_cases(trigger, wanted, timezone.now())  # = _prepare_case one by one
+        cases, records = fast_run.prepare_cases(trigger, wanted, timezone.now())  # = _prepare_case one by one
         entries = append_log(records) if records else []
         _attach_log_ids(cases, records, entries)
-        fastpath.insert_cases(cases)
+        fast_run.insert_cases(cases)
         if trigger.level == 4:
             for case in ProactiveCase.objects.filter(trigger=trigger, change_id__in=[c.change_id for c in cases]):
                 _act_automatically(trigger, case)
@@ -163,7 +163,7 @@ def _already_served(trigger: Trigger, subjects: set[str]) -> set[str]:
     if not subjects or not codes:
         return set()
     covered: dict[str, set[str]] = {}
-    for subject, procedures in (ProactiveCase.objects.filter(subject__in=fastpath.among(subjects),
+    for subject, procedures in (ProactiveCase.objects.filter(subject__in=fast_run.among(subjects),
                                                              state__in=SETTLED_ELSEWHERE)
                                 .exclude(trigger=trigger).values_list("subject", "trigger__procedure_codes")):
         covered.setdefault(subject, set()).update(codes & set(procedures or []))
@@ -489,11 +489,11 @@ def _notify(trigger: Trigger, cases: list[ProactiveCase]) -> int:
     people = {c.personal_id for c in cases}
     users = get_user_model().objects
     mails: dict[str, str] = {}
-    for pid, email in PersonLink.objects.filter(personal_id__in=fastpath.among(people)).values_list(
+    for pid, email in PersonLink.objects.filter(personal_id__in=fast_run.among(people)).values_list(
             "personal_id", "user__email"):
         if email:
             mails[pid] = email
-    for username, email in users.filter(username__in=fastpath.among(people - set(mails))).values_list("username",
+    for username, email in users.filter(username__in=fast_run.among(people - set(mails))).values_list("username",
                                                                                                       "email"):
         if email:
             mails[username] = email

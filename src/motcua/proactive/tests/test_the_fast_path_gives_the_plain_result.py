@@ -1,4 +1,4 @@
-"""Issue 16, "Speed": every trick of :mod:`motcua.proactive.fastpath` gives what its plain twin gives — the same
+"""Issue 16, "Speed": every trick of :mod:`motcua.proactive.fast_run` gives what its plain twin gives — the same
 cases and access-log records from a batch of events (births for both parents, a repeated parent, a level-1
 reminder, a death), the same rows written, the same rows found by a filter over many values."""
 
@@ -8,7 +8,7 @@ import pytest
 
 from motcua.exchange import registries
 from motcua.exchange.models import RegistryChange
-from motcua.proactive import fastpath
+from motcua.proactive import fast_run
 from motcua.proactive.models import OptOut, ProactiveCase
 
 from .factories import FATHER, MOTHER, triggers
@@ -49,8 +49,8 @@ def test_prepare_cases_gives_the_plain_cases_and_log_records(code, source):
     trigger = triggers(code)[code]
     wanted = _wanted(source)
     now = timezone.now()
-    fast_cases, fast_records = fastpath.prepare_cases(trigger, wanted, now)
-    plain_cases, plain_records = fastpath.prepare_cases_plain(trigger, wanted, now)
+    fast_cases, fast_records = fast_run.prepare_cases(trigger, wanted, now)
+    plain_cases, plain_records = fast_run.prepare_cases_plain(trigger, wanted, now)
     assert [_case(c) for c in fast_cases] == [_case(c) for c in plain_cases]
     assert [_record(r) for r in fast_records] == [_record(r) for r in plain_records]
     assert len(fast_records) == len(wanted) * (2 if trigger.level >= 2 else 1)  # every use logged
@@ -64,8 +64,8 @@ def test_a_registry_failure_is_logged_for_every_use_on_both_paths():
     trigger = triggers("KS-LIENTHONG")["KS-LIENTHONG"]
     wanted = _wanted("birth")
     with registries.use(_failing()):
-        fast_cases, fast_records = fastpath.prepare_cases(trigger, wanted, timezone.now())
-        plain_cases, plain_records = fastpath.prepare_cases_plain(trigger, wanted, timezone.now())
+        fast_cases, fast_records = fast_run.prepare_cases(trigger, wanted, timezone.now())
+        plain_cases, plain_records = fast_run.prepare_cases_plain(trigger, wanted, timezone.now())
     assert [_record(r) for r in fast_records] == [_record(r) for r in plain_records]
     assert {r.outcome for r in fast_records if r.registry == "population"} == {"unavailable"}
     assert [_case(c)["applicant"] for c in fast_cases] == [_case(c)["applicant"] for c in plain_cases]
@@ -81,7 +81,7 @@ def test_insert_cases_writes_the_rows_the_orm_writes():
     from django.utils import timezone
 
     trigger = triggers("KS-LIENTHONG")["KS-LIENTHONG"]
-    cases, _records = fastpath.prepare_cases(trigger, _wanted("birth"), timezone.now())
+    cases, _records = fast_run.prepare_cases(trigger, _wanted("birth"), timezone.now())
     for case in cases:
         case.data_used[0]["log_entry"] = 7  # as _attach_log_ids leaves them
 
@@ -91,10 +91,10 @@ def test_insert_cases_writes_the_rows_the_orm_writes():
             row.pop("id")
         return rows
 
-    fastpath.insert_cases(cases)
+    fast_run.insert_cases(cases)
     fast = stored()
     ProactiveCase.objects.all().delete()
-    fastpath.insert_cases_plain([ProactiveCase(**{k: v for k, v in _case(c).items() if k != "id"}) for c in cases])
+    fast_run.insert_cases_plain([ProactiveCase(**{k: v for k, v in _case(c).items() if k != "id"}) for c in cases])
     assert fast == stored() and len(fast) == 6
 
 
@@ -103,10 +103,10 @@ def test_among_finds_what_the_plain_in_finds(count):
     people = [f"0010900{n:05d}" for n in range(1, count + 1)]
     OptOut.objects.bulk_create([OptOut(personal_id=p, at="2026-12-01T00:00:00Z") for p in people[::2]])
     asked = [*people, "001090099999"]
-    fast = set(OptOut.objects.filter(personal_id__in=fastpath.among(asked)).values_list("personal_id", flat=True))
-    plain = set(OptOut.objects.filter(personal_id__in=fastpath.among_plain(asked)).values_list("personal_id",
+    fast = set(OptOut.objects.filter(personal_id__in=fast_run.among(asked)).values_list("personal_id", flat=True))
+    plain = set(OptOut.objects.filter(personal_id__in=fast_run.among_plain(asked)).values_list("personal_id",
                                                                                                flat=True))
     assert fast == plain == set(people[::2])
     ids = list(RegistryChange.objects.values_list("id", flat=True)) + list(range(10**6, 10**6 + 200))
-    assert (set(RegistryChange.objects.filter(id__in=fastpath.among(ids, "bigint")).values_list("id", flat=True))
+    assert (set(RegistryChange.objects.filter(id__in=fast_run.among(ids, "bigint")).values_list("id", flat=True))
             == set(RegistryChange.objects.filter(id__in=ids).values_list("id", flat=True)))
