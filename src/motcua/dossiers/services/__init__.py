@@ -1,7 +1,8 @@
 """Every write to dossiers, by job: :mod:`.submission` (:func:`submit`, :func:`submit_once` with an idempotency
 key), :mod:`.actions` (:func:`act` and each action's effect), :mod:`.documents` (:func:`write_document`, the one
 writer of a dossier's documents, and :func:`add_document`), :mod:`.ratings` (:func:`rate`, the answer to an
-automatic decision), :mod:`.scheduled` (closing, late receipts), :mod:`.personal_data` (bulk reads logged).
+automatic decision), :mod:`.scheduled` (closing, late receipts), :mod:`.personal_data` (bulk reads logged),
+:mod:`.filing` (a submission with its papers, a supplement with its files: several of these writes, all or nothing).
 :mod:`.events` appends each change's one event and calls the "event appended" hooks, :mod:`.actors` says who may
 act, and :mod:`.fast_submission` holds the submission's hand-written SQL with its plain twin.
 
@@ -39,6 +40,7 @@ from .events import (
     unregister_event_hook,
 )
 from .fast_submission import claim_key, insert_submission, store_outcome
+from .filing import Paper, PapersRejected, submit_with_papers, supplement_with_papers
 from .personal_data import PERSONAL_DATA_FIELDS, PERSONAL_DATA_READ, record_personal_data_read
 from .ratings import AUTOMATIC_ANSWERS, rate, record_automatic_answer
 from .scheduled import CLOSING_REASON, GROUP_CLOSING_REASON, close_unanswered, flag_late_receipts
@@ -62,6 +64,8 @@ __all__ = [
     "IdempotentOutcome",
     "Incoming",
     "InvalidSubmission",
+    "Paper",
+    "PapersRejected",
     "RuleViolation",
     "TransitionNotAllowed",
     "UploadRejected",
@@ -92,6 +96,8 @@ __all__ = [
     "store_outcome",
     "submit",
     "submit_once",
+    "submit_with_papers",
+    "supplement_with_papers",
     "unregister_event_hook",
     "write_document",
 ]

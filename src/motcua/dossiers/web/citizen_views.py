@@ -1,9 +1,9 @@
 """The citizen's pages (issue 3 point 7), mounted at ``/ho-so/``: submit online, track by code, answer a supplement
 request, withdraw, download the electronic result, rate the handling.
 
-Thin views (issue 15 point 3): the forms parse, :mod:`motcua.dossiers.services` writes (:mod:`motcua.dossiers.filing`
-when several writes stand or fall together: a submission with its papers, a supplement with its files),
-:mod:`motcua.dossiers.queries` reads. Every page works without JavaScript (plain forms, POST-redirect-GET).
+Thin views (issue 15 point 3): the forms parse, :mod:`motcua.dossiers.services` writes (a submission with its papers
+and a supplement with its files each in one call, all or nothing), :mod:`motcua.dossiers.queries` reads. Every page
+works without JavaScript (plain forms, POST-redirect-GET).
 
 Who may see a dossier's details (the rule of :mod:`motcua.dossiers.access`, ``Dossier.objects.visible_to``): its
 applicant signed in, or whoever gives the applicant's personal ID number (or enterprise code) or phone for that code
@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.catalog.models import RequiredDocument
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.ratelimit import Limit
-from motcua.dossiers import access, digitisation, documents, filing, places, queries, rating, services
+from motcua.dossiers import access, digitisation, documents, places, queries, rating, services
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
 from motcua.dossiers.web import document_layout as layout
@@ -412,18 +412,18 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and once_only.ready(form, once, _actor(request), procedure.code):
         data = form.cleaned_data
         applicant, form_data = form.applicant(), form.form_data()
-        papers = [filing.Paper(name, data[name], doc.name, doc.pk) for name, doc in form.document_fields
+        papers = [services.Paper(name, data[name], doc.name, doc.pk) for name, doc in form.document_fields
                   if data.get(name)]
         try:
             _check_own_identity(request, applicant)
-            dossier = filing.submit_with_papers(
+            dossier = services.submit_with_papers(
                 procedure.code, data["agency"], data["channel"], applicant, form_data, papers,
                 actor=_actor(request), role=Role.APPLICANT,
                 before_papers=lambda dossier: once_only.complete(dossier, form, once, _actor(request)),
                 after_papers=lambda dossier: once_only.keep_uploads(dossier, form, _actor(request)))
         except (services.UploadRejected, once_only.Refused) as exc:  # the once-only data, before the papers
             form.add_error(None, str(exc))
-        except filing.PapersRejected as rejected:
+        except services.PapersRejected as rejected:
             for name, exc in rejected.errors.items():
                 form.add_error(name, _upload_message(exc))
         except services.InvalidSubmission as exc:
@@ -608,10 +608,10 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
         if not named and not files:
             errors.append(_("Attach at least one file."))
         else:
-            papers = [filing.Paper(f"item_{index}", upload, item) for index, (item, upload) in enumerate(named)]
-            papers += [filing.Paper("files", upload, str(_("Supplement"))) for upload in files]
+            papers = [services.Paper(f"item_{index}", upload, item) for index, (item, upload) in enumerate(named)]
+            papers += [services.Paper("files", upload, str(_("Supplement"))) for upload in files]
             try:
-                filing.supplement(dossier.code, papers, actor=_actor(request),
+                services.supplement_with_papers(dossier.code, papers, actor=_actor(request),
                                   expected_version=_posted_version(request),
                                   note=request.POST.get("note", "")[:2000])
             except services.VersionConflict:

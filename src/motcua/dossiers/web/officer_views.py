@@ -2,8 +2,8 @@
 with its timeline, documents, process control and action buttons, the official forms 01–06 as HTML and PDF.
 
 Thin views (issue 15 point 3): they parse, call and render. Reads through :mod:`motcua.dossiers.queries`, writes
-through :mod:`motcua.dossiers.services` (and :mod:`motcua.dossiers.filing` for a dossier entered with its scanned
-papers, one transaction), forms built by :mod:`.forms_docs`, the queue's rows by :mod:`.queue_rows`. Officers see only
+through :mod:`motcua.dossiers.services` (``submit_with_papers`` for a dossier entered with its scanned papers, one
+transaction), forms built by :mod:`.forms_docs`, the queue's rows by :mod:`.queue_rows`. Officers see only
 the dossiers :mod:`motcua.dossiers.access` lets them see (``Dossier.objects.visible_to``: the agencies they hold a role
 in and those directly under them; a supervisor's province or ministry); any other dossier is a 404, so existence is
 not revealed.
@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.core import signing
 from motcua.core.calendar import TZ, WorkingCalendar
 from motcua.core.params import DayFormField, day_or
-from motcua.dossiers import access, digitisation, documents, escalation, filing, queries, rating, rules, services
+from motcua.dossiers import access, digitisation, documents, escalation, queries, rating, rules, services
 from motcua.dossiers.api.serializers import mask
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, Role, State, TransitionNotAllowed, allowed_actions
@@ -802,12 +802,13 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
 def _enter(request: HttpRequest, form: citizen_views.SubmissionForm, procedure) -> Dossier | None:
     """Submit as the desk officer and store each scanned paper, all or nothing; errors land on the form."""
     data = form.cleaned_data
-    papers = [filing.Paper(name, data[name], doc.name, doc.pk) for name, doc in form.document_fields if data.get(name)]
+    papers = [services.Paper(name, data[name], doc.name, doc.pk)
+              for name, doc in form.document_fields if data.get(name)]
     try:
-        return filing.submit_with_papers(procedure.code, data["agency"], data["channel"], form.applicant(),
+        return services.submit_with_papers(procedure.code, data["agency"], data["channel"], form.applicant(),
                                          form.form_data(), papers, actor=request.user, at=now(),
                                          role=Role.DESK_OFFICER)
-    except filing.PapersRejected as rejected:
+    except services.PapersRejected as rejected:
         for name, exc in rejected.errors.items():
             form.add_error(name, citizen_views._upload_message(exc))
     except services.InvalidSubmission as exc:
