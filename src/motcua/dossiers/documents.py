@@ -27,8 +27,6 @@ from django.utils.module_loading import import_string
 
 from .transitions import State
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_TYPES = ("pdf", "jpeg", "png", "tiff")
 SNIFF_BYTES = 64 * 1024
 UPLOAD_ACTION = "upload_document"
 
@@ -135,11 +133,11 @@ def stored_name(file_type: FileType) -> str:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.MOTCUA_UPLOAD_MAX_BYTES
 
 
 def allowed_types() -> tuple[str, ...]:
-    return tuple(getattr(settings, "MOTCUA_UPLOAD_TYPES", DEFAULT_TYPES))
+    return tuple(settings.MOTCUA_UPLOAD_TYPES)
 
 
 def no_scan(fileobj: Any, *, name: str, content_type: str, size: int) -> None:
@@ -148,7 +146,7 @@ def no_scan(fileobj: Any, *, name: str, content_type: str, size: int) -> None:
 
 def scanner() -> Callable[..., None]:
     """The configured scan hook (``MOTCUA_UPLOAD_SCANNER``), called before a file is stored."""
-    path = getattr(settings, "MOTCUA_UPLOAD_SCANNER", None)
+    path = settings.MOTCUA_UPLOAD_SCANNER
     return import_string(path) if path else no_scan
 
 

@@ -192,7 +192,7 @@ def _limit_override(spec: GroupSpec, key: str) -> tuple[int, str] | bool | None:
 
     from motcua.core.calendar import Unit
 
-    overrides = (getattr(settings, "MOTCUA_GROUP_LIMITS", None) or {}).get(spec.code, {})
+    overrides = settings.MOTCUA_GROUP_LIMITS.get(spec.code, {})
     if key not in overrides:
         return False
     value = overrides[key]
@@ -228,7 +228,7 @@ def open_limits(spec: GroupSpec) -> dict:
 
 
 def member_agency(spec: GroupSpec, member: MemberSpec, receiving: str) -> str:
-    overrides = (getattr(settings, "MOTCUA_GROUP_AGENCIES", None) or {}).get(spec.code, {})
+    overrides = settings.MOTCUA_GROUP_AGENCIES.get(spec.code, {})
     code = overrides.get(member.key, member.agency)
     return receiving if code == RECEIVING else code
 
