@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,7 +54,7 @@ def calendar_for(agency: Agency | None, stamp: tuple[int, int] | None = None) ->
 
     from django.conf import settings
 
-    ttl = float(getattr(settings, "MOTCUA_CALENDAR_CACHE_SECONDS", 60))
+    ttl = settings.MOTCUA_CALENDAR_CACHE_SECONDS
     if ttl <= 0:
         return WorkingCalendar.from_db(agency)
     stamp = stamp or exceptions_stamp()
@@ -88,7 +87,7 @@ def clear_calendar_cache(**_ignored) -> None:
 def _process_settings_seconds() -> float:
     from django.conf import settings
 
-    return float(getattr(settings, "MOTCUA_CALENDAR_CACHE_SECONDS", 60))
+    return settings.MOTCUA_CALENDAR_CACHE_SECONDS
 
 
 def _process_senders() -> tuple[type, ...]:
@@ -298,18 +297,12 @@ class Folded(Func):
 # the same answer for every page of the same officer). Like the API token cache (core/auth.py) and for the same
 # reasons (core.ttlcache, Django's default cache): a change through the ORM applies on every server at once (a
 # membership, an agency or a user saved or deleted; a calendar exception, through clear_calendar_cache), a bulk
-# write within MOTCUA_QUEUE_CACHE_SECONDS (default 5; 0 turns the caches off).
-QUEUE_CACHE_DEFAULT_SECONDS = 5.0
-
-
+# write within MOTCUA_QUEUE_CACHE_SECONDS (default 5, core/config.py; 0 turns the caches off).
 def queue_cache_seconds() -> float:
-    """``MOTCUA_QUEUE_CACHE_SECONDS`` (Django setting, else the environment), default 5."""
+    """``MOTCUA_QUEUE_CACHE_SECONDS``."""
     from django.conf import settings
 
-    value = getattr(settings, "MOTCUA_QUEUE_CACHE_SECONDS", None)
-    if value is None:
-        value = os.environ.get("MOTCUA_QUEUE_CACHE_SECONDS", QUEUE_CACHE_DEFAULT_SECONDS)
-    return float(value)
+    return settings.MOTCUA_QUEUE_CACHE_SECONDS
 
 
 def _queue_senders() -> tuple[type, ...]:

@@ -60,8 +60,7 @@ def _digits_phone(value: str) -> str:
 
 
 def _tracking_limit() -> Limit:
-    return Limit("track", int(getattr(settings, "MOTCUA_TRACK_ATTEMPTS", 10)),
-                 int(getattr(settings, "MOTCUA_TRACK_WINDOW_SECONDS", 600)))
+    return Limit("track", settings.MOTCUA_TRACK_ATTEMPTS, settings.MOTCUA_TRACK_WINDOW_SECONDS)
 
 
 def _too_many_attempts(request: HttpRequest) -> bool:
