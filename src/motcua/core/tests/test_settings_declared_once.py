@@ -22,11 +22,6 @@ SRC = Path(__file__).resolve().parents[3]
 ROOT = SRC.parent
 PACKAGE = SRC / "motcua"
 
-# Files that still read settings their own way; each package's sweep empties its lines (issue 13 point 7).
-NOT_YET_SWEPT = {
-    "dossiers/web/forms_docs.py",
-}
-
 NAME = re.compile(r"(?<![A-Za-z0-9_])MOTCUA_[A-Z0-9_]+")
 EXAMPLES = {"MOTCUA_X", "MOTCUA_REPLICA_MAX_LAG"}  # a placeholder; docs/operations.md's typo the system check reports
 
@@ -81,7 +76,7 @@ def test_no_code_reads_a_setting_with_its_own_default_or_the_environment_directl
     found = []
     for path in _code_files():
         relative = path.relative_to(PACKAGE).as_posix()
-        if relative in ("core/config.py", *NOT_YET_SWEPT):
+        if relative == "core/config.py":
             continue
         found += [f"{relative}:{line}: {how}" for line, how in own_way_reads(path.read_text(encoding="utf-8"))]
     assert found == [], "read settings.MOTCUA_X (declared in motcua/core/config.py) instead:\n" + "\n".join(found)
@@ -94,13 +89,6 @@ def test_the_guard_finds_each_way_of_reading_a_setting_its_own_way():
               "e = os.environ['MOTCUA_X']\nf = os.getenv(f'MOTCUA_{a}')\n"
               "g = settings.MOTCUA_X\nh = getattr(settings, f'MOTCUA_OIDC_{a}')\ni = os.environ.get('HOME')\n")
     assert [line for line, _ in own_way_reads(source)] == [3, 4, 5, 6, 7, 8]
-
-
-def test_the_files_left_to_sweep_still_exist_and_still_need_it():
-    """The list above only shrinks: a swept file leaves it (else the guard would silently skip a file)."""
-    stale = [name for name in sorted(NOT_YET_SWEPT)
-             if not (PACKAGE / name).exists() or not own_way_reads((PACKAGE / name).read_text(encoding="utf-8"))]
-    assert stale == []
 
 
 def test_every_motcua_name_the_code_tests_and_docs_use_is_declared():

@@ -100,7 +100,7 @@ def form_set(key: str) -> dict[str, FormDefinition]:
     """The forms of set ``key`` by kind, with ``settings.MOTCUA_FORM_SETS[key][kind]`` (a dict with ``number``
     and/or ``title``) applied on top: the Annex's layout can be corrected without a code change."""
     forms = dict(FORM_SETS[key])
-    for kind, override in (getattr(settings, "MOTCUA_FORM_SETS", None) or {}).get(key, {}).items():
+    for kind, override in settings.MOTCUA_FORM_SETS.get(key, {}).items():
         if kind in forms:
             forms[kind] = replace(forms[kind], **{k: v for k, v in override.items() if k in ("number", "title")})
     return forms
@@ -566,7 +566,7 @@ def covers_vietnamese(path: str) -> bool:
 
 def find_fonts() -> dict[str, str]:
     """The TrueType files for the PDF, or :class:`PdfFontMissing` saying what to install."""
-    configured = getattr(settings, "MOTCUA_PDF_FONTS", None)
+    configured = settings.MOTCUA_PDF_FONTS
     candidates = ([configured] if configured else []) + list(FONT_CANDIDATES)
     for fonts in candidates:
         if Path(fonts["regular"]).is_file() and covers_vietnamese(fonts["regular"]):
