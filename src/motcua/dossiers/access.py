@@ -127,12 +127,16 @@ def is_applicant(viewer: Viewer, dossier: Dossier) -> bool:
 
 
 def is_applicant_user(user, dossier: Dossier) -> bool:
-    """:func:`is_applicant` for a user (the verified personal ID is read only when the dossier has no account)."""
+    """:func:`is_applicant` for a user, without reading their memberships: the verified personal ID is read only when
+    the dossier has no account (the citizen's pages, and the services when someone acts as the applicant)."""
     if not _active(user):
         return False
     if dossier.applicant_user_id is not None:
         return dossier.applicant_user_id == user.pk
-    return is_applicant(viewer_for(user), dossier)
+    from motcua.exchange.queries import personal_id_of
+
+    own = personal_id_of(user)
+    return bool(own) and own == dossier.applicant_personal_id
 
 
 def acting_roles(viewer: Viewer, dossier: Dossier) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from motcua.units.models import Agency, Membership
 
+from .. import access
 from ..models import Dossier, DossierEvent
 from ..transitions import Action, Role
 from .errors import ActorNotAllowed
@@ -37,7 +38,7 @@ def check_actor(dossier: Dossier, actor, role: str, action: str = "") -> None:
     if role == Role.APPLICANT:
         if dossier.applicant_user_id is not None and (actor is None or actor.pk != dossier.applicant_user_id):
             raise ActorNotAllowed("Only the applicant acts as the applicant.")
-        if dossier.applicant_user_id is None and actor is not None and not _is_applicant_person(dossier, actor):
+        if dossier.applicant_user_id is None and actor is not None and not access.is_applicant_user(actor, dossier):
             # A desk-entered dossier has no account: "no owner yet" is not ownership (issue 12 point 2). Only the
             # person whose verified personal ID (e-identification) is the applicant's acts as the applicant.
             raise ActorNotAllowed("Only the applicant acts as the applicant.")
@@ -66,11 +67,3 @@ def check_automatic_decision(dossier: Dossier, action: str) -> None:
     if not opened_by_system or dossier.group_code or dossier.group_parent_code or dossier.applicant_user_id:
         raise ActorNotAllowed("The system decides only a dossier it opened for an automatic decision "
                               "(Decree 224/2026 Art. 16(4)).")
-
-
-def _is_applicant_person(dossier: Dossier, actor) -> bool:
-    """``actor``'s verified personal ID (its e-identification link) is the dossier's applicant's."""
-    from motcua.exchange.queries import personal_id_of
-
-    own = personal_id_of(actor)
-    return bool(own) and own == dossier.applicant_personal_id
