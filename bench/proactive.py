@@ -179,7 +179,7 @@ def main() -> None:
     load = f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (1-minute load average, {os.cpu_count()} cores)"
     lines = [
         f"### {kind}", "",
-        f"`{command}`, {time.strftime('%Y-%m-%d %H:%M')} UTC{' (profiled: slower)' if args.profile else ''}.", "",
+        f"`{command}`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC{' (profiled: slower)' if args.profile else ''}.", "",
         "| figure | value |", "|---|---|",
         f"| change table rows | {total:,} ({args.people:,} before the last run, {args.events:,} since) |",
         f"| changes the job read | {summary.changes_read:,} (exactly the new ones: "
