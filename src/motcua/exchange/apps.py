@@ -13,3 +13,9 @@ class ExchangeConfig(AppConfig):
         from . import queries  # noqa: F401  (defines the cache)
 
         connect_all()
+        from motcua.identity.services import register_person_identified
+
+        from .services import link_person
+
+        # A citizen e-identified with a personal ID is linked to it: the exchange reads their own data by this link.
+        register_person_identified(link_person)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import auth
@@ -19,6 +20,20 @@ from .models import IdentityAccount, Level, SignIn
 SESSION_LEVEL = "motcua_identity_level"
 SESSION_PROVIDER = "motcua_identity_provider"
 MODEL_BACKEND = "motcua.core.sessions.CachedModelBackend"  # settings.AUTHENTICATION_BACKENDS
+
+
+# Who must learn the person behind an account when a provider vouches for a personal ID. Identity sits below the
+# packages that read a citizen's data by that link (the exchange's person links: prefill, documents replaced by
+# registry data), so they register here in their ``AppConfig.ready()`` instead of identity importing them.
+PersonIdentified = Callable[..., None]  # hook(user, personal_id, *, source)
+_person_identified: list[PersonIdentified] = []
+
+
+def register_person_identified(hook: PersonIdentified) -> None:
+    """Call ``hook(user, personal_id, source=provider)`` in the sign-in's transaction whenever a provider vouches for
+    a personal ID (registered once, however often ``ready()`` runs)."""
+    if hook not in _person_identified:
+        _person_identified.append(hook)
 
 
 class IdentityRefused(Exception):
@@ -93,10 +108,8 @@ def sign_in(request: HttpRequest, who: Identified):
             raise IdentityRefused("This account is disabled.")
         record_identity(user, who, request)
         if who.personal_id:
-            # The exchange reads the citizen's own data by this link (prefill, documents replaced by data).
-            from motcua.exchange.services import link_person
-
-            link_person(user, who.personal_id, source=who.provider)
+            for hook in _person_identified:  # the exchange's person link (register_person_identified)
+                hook(user, who.personal_id, source=who.provider)
     auth.login(request, user, backend=MODEL_BACKEND)
     request.session[SESSION_LEVEL] = who.level
     request.session[SESSION_PROVIDER] = who.provider
