@@ -12,12 +12,14 @@ class DossiersConfig(AppConfig):
         from motcua.core.models import CalendarException
         from motcua.core.observability import register_overdue_count
 
+        from . import for_exchange
         from .lawsets import limit_start_rule
         from .queries import clear_calendar_cache, overdue_count
 
         # The calendar API follows the rule of the start in force on each start's date (lawsets).
         register_limit_start_rule(limit_start_rule)
         register_overdue_count("dossier", overdue_count)
+        for_exchange.register()  # the exchange's hooks: the case of a registry call, …
         # The officer pages' shared caches (defined in .queries) are cleared by every process that changes their rows.
         from motcua.core.ttlcache import connect_all
 

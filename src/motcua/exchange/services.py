@@ -31,7 +31,7 @@ from motcua.core.chain import canonical_json, link_hash
 from motcua.core.identifiers import IdentifierError, parse_enterprise_code, parse_personal_id
 from motcua.core.text import fold
 
-from . import registries, rules
+from . import cases, registries, rules
 from .errors import (
     AccessRefused,
     ExchangeError,
@@ -279,23 +279,16 @@ def _identifier_error(kind: str, identifier: str) -> InvalidIdentifier | None:
 def _authorize(spec, identifier: str, *, agency, actor, role: str, dossier_code: str,
                procedure_code: str, own=_UNKNOWN) -> tuple[rules.Decision, int | None, str]:
     """The decision, the grant used and the procedure code (taken from the dossier when not given)."""
-    from motcua.dossiers.models import Dossier
-    from motcua.dossiers.transitions import TERMINAL_STATES
-
     from .queries import personal_id_of
 
-    dossier = None
-    if dossier_code:
-        dossier = (Dossier.objects.filter(code=dossier_code)
-                   .values("agency_id", "applicant_user_id", "applicant_personal_id", "applicant_enterprise_code",
-                           "procedure__code", "state", "form_data").first())
+    dossier = cases.find(dossier_code)
     if dossier and not procedure_code:
-        procedure_code = dossier["procedure__code"] or ""
+        procedure_code = dossier.procedure_code or ""
     if role == rules.SELF_SERVICE:
         if own is _UNKNOWN:
             own = personal_id_of(actor) if actor is not None else None
-        theirs = bool(dossier) and (dossier["applicant_user_id"] == getattr(actor, "pk", None)
-                                    or (bool(own) and dossier["applicant_personal_id"] == own))
+        theirs = bool(dossier) and (dossier.applicant_user_id == getattr(actor, "pk", None)
+                                    or (bool(own) and dossier.applicant_personal_id == own))
         decision = rules.self_service(subject=identifier, own_personal_id=own, identifier_kind=spec.identifier,
                                       dossier_exists=None if not dossier_code else bool(dossier),
                                       dossier_is_theirs=theirs)
@@ -308,24 +301,24 @@ def _authorize(spec, identifier: str, *, agency, actor, role: str, dossier_code:
         from motcua.units.models import Membership
 
         is_member = actor is not None and Membership.objects.filter(user=actor, agency=agency, role=role).exists()
-    if dossier and procedure_code and dossier["procedure__code"] and procedure_code != dossier["procedure__code"]:
+    if dossier and procedure_code and dossier.procedure_code and procedure_code != dossier.procedure_code:
         return (rules.refuse("Thủ tục khai báo không khớp với thủ tục của hồ sơ.", "procedure_mismatch"), None,
                 procedure_code)
     grants = list(AccessGrant.objects.active().filter(agency=agency, registry=spec.name)
                   .order_by("pk").values_list("pk", "procedure_codes"))
     decision, grant_id = rules.official_use(
         role=role, is_member=is_member, dossier_given=bool(dossier_code), dossier_exists=bool(dossier),
-        dossier_agency_matches=bool(dossier) and dossier["agency_id"] == agency.pk, grants=grants,
-        procedure_code=procedure_code, dossier_open=bool(dossier) and dossier["state"] not in TERMINAL_STATES,
+        dossier_agency_matches=bool(dossier) and dossier.agency_id == agency.pk, grants=grants,
+        procedure_code=procedure_code, dossier_open=bool(dossier) and dossier.open,
         subject_named=bool(dossier) and identifier in _subjects(dossier))
     return decision, grant_id, procedure_code
 
 
-def _subjects(dossier: dict) -> set[str]:
+def _subjects(dossier: cases.Case) -> set[str]:
     """Whose data a dossier's handling may read: its applicant (person or enterprise) and the persons its form
     names."""
-    own = {dossier["applicant_personal_id"], dossier["applicant_enterprise_code"]} - {"", None}
-    return own | rules.persons_named(dossier["form_data"])
+    own = {dossier.applicant_personal_id, dossier.applicant_enterprise_code} - {"", None}
+    return own | rules.persons_named(dossier.form_data)
 
 
 def _agency(value):

@@ -128,11 +128,11 @@ class LookupInput(serializers.Serializer):
 def lookup_context(user, dossier_code: str, wanted_role: str | None) -> dict[str, Any]:
     """Agency, role and purpose of a look-up, from the signed-in actor and the dossier — never from the request body
     (issue 12 point 10: the person's "who looked at my data" page shows what these say)."""
-    from motcua.dossiers.models import Dossier
     from motcua.units.models import Membership
 
-    dossier = (Dossier.objects.filter(code=dossier_code).select_related("agency", "procedure").first()
-               if dossier_code else None)
+    from .. import cases
+
+    dossier = cases.find(dossier_code)
     held = list(Membership.objects.filter(user=user).select_related("agency").order_by("agency__code", "role"))
     here = [m for m in held if dossier is not None and m.agency_id == dossier.agency_id]
     pick = next((m for m in here if m.role == wanted_role), None) or next(
@@ -142,10 +142,10 @@ def lookup_context(user, dossier_code: str, wanted_role: str | None) -> dict[str
         purpose = (f"Tự tra cứu dữ liệu của mình cho hồ sơ {dossier.code}" if dossier is not None
                    else "Tự tra cứu dữ liệu của mình")
         return {"agency": None, "role": rules.SELF_SERVICE, "purpose": purpose, "procedure_code": None}
-    purpose = (f"Giải quyết hồ sơ {dossier.code}, thủ tục {dossier.procedure.code}" if dossier is not None
+    purpose = (f"Giải quyết hồ sơ {dossier.code}, thủ tục {dossier.procedure_code}" if dossier is not None
                else "Tra cứu không gắn hồ sơ")
     return {"agency": pick.agency, "role": pick.role, "purpose": purpose,
-            "procedure_code": dossier.procedure.code if dossier is not None else None}
+            "procedure_code": dossier.procedure_code if dossier is not None else None}
 
 
 class LookupView(APIView):
