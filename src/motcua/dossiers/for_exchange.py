@@ -1,7 +1,8 @@
 """What the dossiers give the exchange below them (issue 15 point 4): registered once, in
 ``DossiersConfig.ready()`` (:func:`register`), so that the exchange knows no dossier internals.
 
-- the case a registry call is bound to (:func:`case`, for purpose binding: ``motcua.exchange.cases``).
+- the case a registry call is bound to (:func:`case`, for purpose binding: ``motcua.exchange.cases``);
+- the messages of linked groups between deployments (:mod:`.linked.handlers`, ``motcua.exchange.messaging``).
 """
 
 from __future__ import annotations
@@ -29,3 +30,4 @@ def case(code: str) -> cases.Case | None:
 def register() -> None:
     """Register every hook the exchange offers (called by ``DossiersConfig.ready()``)."""
     cases.register_case_lookup(case)
+    from .linked import handlers  # noqa: F401  (its @handler functions register the linked-group message kinds)

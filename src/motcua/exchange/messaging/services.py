@@ -47,7 +47,10 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[str, dict], Any]
 _HANDLERS: dict[str, Handler] = {}
-HANDLER_MODULES = ("motcua.exchange.messaging.handlers",)
+# Modules whose @handler functions register on import. The kinds of the packages above the exchange (linked groups:
+# ``motcua.dossiers.linked.handlers``) register in their ``AppConfig.ready()``; MOTCUA_EXCHANGE_HANDLER_MODULES adds
+# more.
+HANDLER_MODULES: tuple[str, ...] = ()
 
 
 class NotYet(Exception):

@@ -15,10 +15,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.dossiers import groups
-from motcua.dossiers.models import Dossier
-from motcua.dossiers.transitions import STATE_STATUS, STATUS_CODES, State
 from motcua.units.models import Agency
+
+from .. import groups
+from ..models import Dossier
+from ..transitions import STATE_STATUS, STATUS_CODES, State
 
 register = template.Library()
 
@@ -97,7 +98,7 @@ def is_group_parent(dossier: Dossier) -> bool:
     return bool(getattr(dossier, "group_code", "")) and not dossier.group_parent_code
 
 
-@register.inclusion_tag("exchange_messaging/group_panel.html")
+@register.inclusion_tag("dossiers/linked/group_panel.html")
 def group_panel(dossier: Dossier) -> dict:
     if not getattr(dossier, "group_code", ""):
         return {"kind": ""}

@@ -1,11 +1,12 @@
-"""Message kinds this deployment processes (:func:`.services.handler`): linked-group children across deployments."""
+"""Message kinds of linked groups across deployments, registered with the exchange's messaging
+(:func:`motcua.exchange.messaging.services.handler`) when ``DossiersConfig.ready()`` imports this module."""
 
 from __future__ import annotations
 
-from motcua.dossiers import groups
-from motcua.dossiers.models import Dossier
+from motcua.exchange.messaging.services import NotYet, handler
 
-from .services import NotYet, handler
+from .. import groups
+from ..models import Dossier
 
 
 @handler("group.child_submit")
