@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from motcua.core.csp import relax_styles
+from motcua.dossiers.api import store as dossier_store
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -18,6 +19,9 @@ urlpatterns = [
     path("", include("motcua.catalog.api.urls")),
     path("", include("motcua.dossiers.api.urls")),
     path("", include("motcua.exchange.api.urls")),
+    # The personal data store used in a dossier writes the dossier: served by the dossiers at the store's addresses.
+    path("me/store/registry-extract", dossier_store.RegistryExtractView.as_view(), name="store-registry-extract"),
+    path("me/store/<int:item_id>/reuse", dossier_store.StoreReuseView.as_view(), name="store-reuse"),
     path("me/store/", include("motcua.exchange.store.api.urls")),
     path("exchange/", include("motcua.exchange.messaging.api.urls")),
     path("", include("motcua.identity.api.urls")),

@@ -31,9 +31,8 @@ class DossiersConfig(AppConfig):
 
         # What follows each dossier event in its transaction: explicit hooks that every writing path calls
         # (services.events.event_appended), the ORM's append_event and the submission's SQL fast path alike.
-        from motcua.exchange.store.services import on_dossier_event
-
         from .groups import on_event_appended
+        from .personal_store import on_dossier_event
         from .services import register_event_hook
 
         register_event_hook("linked_groups", on_event_appended)  # a child's change reaches its parent (groups.py)

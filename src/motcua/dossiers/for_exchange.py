@@ -2,12 +2,18 @@
 ``DossiersConfig.ready()`` (:func:`register`), so that the exchange knows no dossier internals.
 
 - the case a registry call is bound to (:func:`case`, for purpose binding: ``motcua.exchange.cases``);
-- the messages of linked groups between deployments (:mod:`.linked.handlers`, ``motcua.exchange.messaging``).
+- the messages of linked groups between deployments (:mod:`.linked.handlers`, ``motcua.exchange.messaging``);
+- the personal data store's reuse figures counted over the dossiers (:mod:`.personal_store_figures`,
+  ``motcua.exchange.store.queries.register_reuse_figures``).
+
+(Results land in the store through the dossiers' own "event appended" hook, :func:`.personal_store.on_dossier_event`,
+registered in ``apps.py``.)
 """
 
 from __future__ import annotations
 
 from motcua.exchange import cases
+from motcua.exchange.store.queries import register_reuse_figures
 
 from .models import Dossier
 from .transitions import TERMINAL_STATES
@@ -31,3 +37,6 @@ def register() -> None:
     """Register every hook the exchange offers (called by ``DossiersConfig.ready()``)."""
     cases.register_case_lookup(case)
     from .linked import handlers  # noqa: F401  (its @handler functions register the linked-group message kinds)
+    from .personal_store_figures import reuse_figures
+
+    register_reuse_figures(reuse_figures)

@@ -294,7 +294,8 @@ def complete(dossier: Dossier, form: forms.Form, ctx: OnceOnly, user) -> None:
     """Inside the submission's transaction: record the level and the prefilled fields, attach the registry extracts,
     reuse the chosen store items and keep the uploads the citizen asked to keep."""
     from motcua.exchange.store import rules as store_rules
-    from motcua.exchange.store import services as store
+
+    from .. import personal_store as store
 
     data = form.cleaned_data
     citizen = data.get("kind") == "citizen"
@@ -326,7 +327,7 @@ def complete(dossier: Dossier, form: forms.Form, ctx: OnceOnly, user) -> None:
 
 def keep_uploads(dossier: Dossier, form: forms.Form, user) -> None:
     """Keep in the citizen's store the uploads whose box was ticked."""
-    from motcua.exchange.store import services as store
+    from .. import personal_store as store
 
     if user is None:
         return

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.dossiers.documents import name_for_type
+from motcua.core.files import name_for_type
 
 from . import queries, services
 from .models import StoreItem

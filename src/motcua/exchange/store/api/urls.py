@@ -1,4 +1,5 @@
-"""API routes of exchange_store (``/api/v1/me/store/``)."""
+"""API routes of exchange_store (``/api/v1/me/store/``). ``registry-extract`` and ``<id>/reuse`` write dossiers:
+``motcua.dossiers.api.store``, routed at the same addresses in ``motcua.api.urls``."""
 
 from django.urls import path
 
@@ -6,7 +7,5 @@ from . import views
 
 urlpatterns = [
     path("", views.StoreListView.as_view(), name="store-list"),
-    path("registry-extract", views.RegistryExtractView.as_view(), name="store-registry-extract"),
     path("<int:item_id>", views.StoreItemView.as_view(), name="store-item"),
-    path("<int:item_id>/reuse", views.StoreReuseView.as_view(), name="store-reuse"),
 ]

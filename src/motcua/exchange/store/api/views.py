@@ -1,4 +1,6 @@
-"""``/api/v1/me/store/``: the signed-in citizen's personal data store."""
+"""``/api/v1/me/store/``: the signed-in citizen's personal data store. Reusing an item in a dossier and replacing a
+component by registry data (``<id>/reuse``, ``registry-extract``) write dossiers: they are served by
+``motcua.dossiers.api.store`` at the same addresses."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.files import name_for_type
 from motcua.core.problems import ProblemResponse, problem
-from motcua.dossiers.documents import name_for_type
 
 from .. import queries, services
 from ..models import StoreItem
@@ -35,7 +37,7 @@ class KeepSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-def _refused(error: services.StoreError) -> ProblemResponse:
+def refused(error: services.StoreError) -> ProblemResponse:
     code = STATUS.get(error.rule, 422)
     return ProblemResponse(problem(code, "Refused", str(error)) | {"rule": error.rule}, code)
 
@@ -58,7 +60,7 @@ class StoreListView(APIView):
         try:
             item = services.keep_upload(request.user, data.validated_data["file"], data.validated_data["title"])
         except services.StoreError as error:
-            return _refused(error)
+            return refused(error)
         return Response(StoreItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -81,94 +83,5 @@ class StoreItemView(APIView):
         try:
             services.remove(request.user, item_id)
         except services.StoreError as error:
-            return _refused(error)
+            return refused(error)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ReuseSerializer(serializers.Serializer):
-    dossier = serializers.CharField(max_length=80)
-    required_document = serializers.IntegerField()
-
-
-class StoreReuseView(APIView):
-    """``POST /api/v1/me/store/<id>/reuse``: use the item as a document of one of my dossiers."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(summary="Reuse a stored document in a dossier", request=ReuseSerializer,
-                   responses={201: OpenApiResponse(description="The dossier document created."),
-                              404: OpenApiResponse(description="No such item or dossier."),
-                              409: OpenApiResponse(description="The dossier does not take documents now."),
-                              422: OpenApiResponse(description="Not the kind of evidence asked for.")},
-                   tags=["store"])
-    def post(self, request: Request, item_id: int) -> Response:
-        from motcua.dossiers import services as dossier_services
-
-        data = ReuseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            document = services.reuse(request.user, item_id, data.validated_data["dossier"],
-                                      data.validated_data["required_document"])
-        except services.StoreError as error:
-            return _refused(error)
-        except (dossier_services.DossierNotFound, dossier_services.ActorNotAllowed):
-            return ProblemResponse(problem(404, "Not found", "No such dossier of yours."), 404)
-        except dossier_services.UploadRejected as rejected:
-            code = 409 if rejected.rule == "upload_not_allowed_in_state" else 400
-            return ProblemResponse(problem(code, "Refused", str(rejected)) | {"rule": rejected.rule}, code)
-        return Response({"id": document.pk, "dossier": document.dossier.code, "name": document.name,
-                         "kind": document.kind, "from_personal_store": document.from_personal_store,
-                         "reused_from_digitised": document.reused_from_digitised,
-                         "provenance": document.provenance}, status=status.HTTP_201_CREATED)
-
-
-class ReplaceSerializer(serializers.Serializer):
-    dossier = serializers.CharField(max_length=80)
-    required_document = serializers.IntegerField()
-
-
-class RegistryExtractView(APIView):
-    """``POST /api/v1/me/store/registry-extract``: replace a component of my dossier by registry data."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        summary="Replace a component of my dossier by registry data",
-        description="For a component flagged replaceable by registry data: reads the registry that holds it about the "
-                    "signed-in citizen (purpose-bound, logged) and attaches the extract with its provenance. Needs an "
-                    "account e-identified at level 2. When the registry does not answer (503), upload the document "
-                    "instead (POST /api/v1/dossiers/{code}/documents).",
-        request=ReplaceSerializer,
-        responses={201: OpenApiResponse(description="The registry extract attached."),
-                   400: OpenApiResponse(description="Not replaceable, or an invalid identifier."),
-                   403: OpenApiResponse(description="Not level 2, or the read was refused."),
-                   404: OpenApiResponse(description="No such dossier of yours."),
-                   409: OpenApiResponse(description="The dossier does not take documents now."),
-                   503: OpenApiResponse(description="The registry did not answer: upload instead.")},
-        tags=["store"])
-    def post(self, request: Request) -> Response:
-        from motcua.dossiers import services as dossier_services
-        from motcua.exchange.errors import ExchangeError
-        from motcua.identity.queries import level_refusal, request_level
-
-        data = ReplaceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refusal = level_refusal(2, request_level(request))
-        if refusal:
-            return ProblemResponse(problem(403, "E-identification level 2 required", refusal)
-                                   | {"rule": "identity_level_required"}, 403)
-        try:
-            document = services.replace_by_registry(request.user, data.validated_data["dossier"],
-                                                    data.validated_data["required_document"])
-        except services.StoreError as error:
-            code = 404 if error.rule == "not_found" else 400
-            return ProblemResponse(problem(code, "Refused", str(error)) | {"rule": error.rule}, code)
-        except ExchangeError as error:
-            return ProblemResponse(problem(error.status, "Registry", str(error)) | {"rule": error.code}, error.status)
-        except dossier_services.UploadRejected as rejected:
-            code = 409 if rejected.rule == "upload_not_allowed_in_state" else 400
-            return ProblemResponse(problem(code, "Refused", str(rejected)) | {"rule": rejected.rule}, code)
-        return Response({"id": document.pk, "dossier": document.dossier.code, "name": document.name,
-                         "kind": document.kind, "replaced_by_population_data": document.replaced_by_population_data,
-                         "reused_from_digitised": document.reused_from_digitised,
-                         "provenance": document.provenance}, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.catalog.models import RequiredDocument
+from motcua.dossiers import personal_store
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import DossierDocument, DossierEvent
 from motcua.dossiers.tests.factories import AGENCY, CITIZEN, vn
@@ -32,7 +33,7 @@ def test_issuing_the_result_puts_it_in_the_applicants_store_once():
     assert (item.source, item.kind, item.origin_dossier_id) == (ItemSource.ISSUED_RESULT, "judicial_record",
                                                                 dossier.pk)
     assert item.file.open("rb").read() == PDF
-    services.keep_results(dossier)  # idempotent
+    personal_store.keep_results(dossier)  # idempotent
     assert StoreItem.objects.filter(owner=user).count() == 1
 
 
@@ -48,7 +49,7 @@ def test_a_later_dossier_is_offered_the_result_and_reuses_it():
 
     dossier = dossier_services.submit("3.000001", AGENCY, "online", dict(CITIZEN), {}, actor=user,
                                       at=vn(2026, 3, 10, 9))
-    document = services.reuse(user, item.pk, dossier.code, judicial.pk, at=vn(2026, 3, 10, 9, 1))
+    document = personal_store.reuse(user, item.pk, dossier.code, judicial.pk, at=vn(2026, 3, 10, 9, 1))
     document.refresh_from_db()
     assert document.kind == "personal_store"
     assert document.from_personal_store and document.reused_from_digitised
@@ -73,15 +74,15 @@ def test_reuse_is_refused_for_the_wrong_kind_a_removed_item_or_someone_elses_ite
     item = StoreItem.objects.get(owner=user)
     dossier = dossier_services.submit("3.000001", AGENCY, "online", dict(CITIZEN), {}, actor=user)
     with pytest.raises(services.StoreError) as wrong:
-        services.reuse(user, item.pk, dossier.code, form.pk)
+        personal_store.reuse(user, item.pk, dossier.code, form.pk)
     assert wrong.value.rule == "not_matching"
     other = citizen("001185004321")
     with pytest.raises(services.StoreError) as theirs:
-        services.reuse(other, item.pk, dossier.code, judicial.pk)
+        personal_store.reuse(other, item.pk, dossier.code, judicial.pk)
     assert theirs.value.rule == "not_found"
     services.remove(user, item.pk)
     with pytest.raises(services.StoreError) as removed:
-        services.reuse(user, item.pk, dossier.code, judicial.pk)
+        personal_store.reuse(user, item.pk, dossier.code, judicial.pk)
     assert removed.value.rule == "removed"
     assert not DossierDocument.objects.filter(dossier=dossier).exists()
     assert queries.offers(user, [judicial]) == {}
@@ -95,7 +96,7 @@ def test_reuse_into_someone_elses_dossier_is_refused():
     theirs = dossier_services.submit("3.000001", AGENCY, "online", dict(CITIZEN, personal_id="001185004321"), {},
                                      actor=other)
     with pytest.raises(dossier_services.ActorNotAllowed):
-        services.reuse(user, item.pk, theirs.code, judicial.pk)
+        personal_store.reuse(user, item.pk, theirs.code, judicial.pk)
     assert not DossierDocument.objects.filter(dossier=theirs).exists()
 
 
@@ -111,7 +112,7 @@ def test_kept_files_are_checked_like_uploads_and_a_kept_item_is_not_digitised_da
     version = later_procedure()
     judicial = RequiredDocument.objects.get(version=version, reusable_from_result=True)
     dossier = dossier_services.submit("3.000001", AGENCY, "online", dict(CITIZEN), {}, actor=user)
-    document = services.reuse(user, item.pk, dossier.code, judicial.pk)
+    document = personal_store.reuse(user, item.pk, dossier.code, judicial.pk)
     assert document.from_personal_store and not document.reused_from_digitised
 
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.records import DocumentRecord
 from motcua.catalog.tests.factories import create_procedure
-from motcua.dossiers import evidence
+from motcua.dossiers import evidence, personal_store
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.tests.factories import AGENCY, CITIZEN, vn
 from motcua.exchange.store import services
@@ -55,7 +55,7 @@ def test_figures_count_prefill_replacements_reuse_and_verified_accounts():
         "full_name", "personal_id", "address", "birth_date")}, "applicant_fields": 6})
     _extract(d1.code, docs["Bản sao Căn cước công dân"], "population", True)
     item = services.keep_upload(user, SimpleUploadedFile("ks.pdf", PDF), "Giấy khai sinh")
-    services.reuse(user, item.pk, d1.code, docs["Bản sao Giấy khai sinh"].pk, at=vn(2026, 3, 2, 9, 5))
+    personal_store.reuse(user, item.pk, d1.code, docs["Bản sao Giấy khai sinh"].pk, at=vn(2026, 3, 2, 9, 5))
     dossier_services.add_document(d1.code, SimpleUploadedFile("tk.pdf", PDF), actor=user, role="applicant",
                                   required_document=docs["Tờ khai thay đổi thông tin cư trú"].pk,
                                   at=vn(2026, 3, 2, 9, 6))
