@@ -9,7 +9,9 @@ events, the registry access log, the message log between deployments:
 - :class:`AppendOnlyTriggers`, the migration operation that makes the database itself refuse UPDATE and DELETE of a
   table's rows — on PostgreSQL (a row trigger) as on SQLite (two triggers);
 - the keyed links (:mod:`motcua.core.chain`) and the signed checkpoints (:mod:`motcua.core.checkpoints`) that make
-  what a database administrator could still do (drop the triggers, edit, re-hash, delete) detectable.
+  what a database administrator could still do (drop the triggers, edit, re-hash, delete) detectable;
+- the registry of chained logs (:func:`register_chained_log`) that ``motcua audit verify`` (:mod:`motcua.core.audit`)
+  walks.
 
 **SQLite and Django's flush.** The SQLite DELETE trigger asks the connection function ``motcua_append_only_guard()``
 whether a delete is refused. Django's connections register it (always "refuse"), except while Django flushes the
@@ -20,10 +22,37 @@ see (TRUNCATE is a privilege of its own: the application's role should not hold 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.db.migrations.operations.base import Operation
+
+
+@dataclass(frozen=True)
+class ChainedLog:
+    """A hash-chained log as ``motcua audit verify`` knows it: ``name`` (``--log NAME``), ``verify(progress=,
+    checkpoint=)`` returning a :class:`motcua.core.audit.Report`, and ``order`` (where it comes in the output)."""
+
+    name: str
+    verify: Callable[..., Any]
+    order: int
+
+
+_CHAINED_LOGS: dict[str, ChainedLog] = {}
+
+
+def register_chained_log(name: str, verify: Callable[..., Any], *, order: int) -> None:
+    """Register a chained log with the audit (each package that keeps one, in its ``AppConfig.ready()``: the audit
+    in ``core`` then verifies logs of packages above it without importing them). Registering a name again replaces
+    it."""
+    _CHAINED_LOGS[name] = ChainedLog(name, verify, order)
+
+
+def chained_logs() -> list[ChainedLog]:
+    """The registered chained logs, in their order."""
+    return sorted(_CHAINED_LOGS.values(), key=lambda log: (log.order, log.name))
 
 
 class AppendOnlyError(Exception):

@@ -20,6 +20,11 @@ class DossiersConfig(AppConfig):
         register_limit_start_rule(limit_start_rule)
         register_overdue_count("dossier", overdue_count)
         for_exchange.register()  # the exchange's hooks: the case of a registry call, …
+        from motcua.core.eventlog import register_chained_log
+
+        from .audit import verify_dossier_events
+
+        register_chained_log("dossiers", verify_dossier_events, order=20)  # motcua audit verify --log dossiers
         # The officer pages' shared caches (defined in .queries) are cleared by every process that changes their rows.
         from motcua.core.ttlcache import connect_all
 

@@ -19,3 +19,8 @@ class ExchangeConfig(AppConfig):
 
         # A citizen e-identified with a personal ID is linked to it: the exchange reads their own data by this link.
         register_person_identified(link_person)
+        from motcua.core.eventlog import register_chained_log
+
+        from .audit import verify_access_log
+
+        register_chained_log("access", verify_access_log, order=10)  # motcua audit verify --log access

@@ -11,3 +11,9 @@ class FeedbackConfig(AppConfig):
         from .queries import overdue_count
 
         register_overdue_count("feedback", overdue_count)
+        from motcua.core.eventlog import register_chained_log
+
+        from .audit import verify_feedback_events, verify_personal_data_access
+
+        register_chained_log("feedback", verify_feedback_events, order=30)  # motcua audit verify --log feedback
+        register_chained_log("personal-data", verify_personal_data_access, order=40)

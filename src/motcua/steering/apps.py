@@ -12,3 +12,8 @@ class SteeringConfig(AppConfig):
 
         # Open311 GeoReport v2 posts (feedback.open311) authenticate with the API keys kept here.
         register_client_keys(open311_client, open311_key_used)
+        from motcua.core.eventlog import register_chained_log
+
+        from .audit import verify_steering_events
+
+        register_chained_log("steering", verify_steering_events, order=50)  # motcua audit verify --log steering

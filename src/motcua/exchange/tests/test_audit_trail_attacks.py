@@ -13,13 +13,16 @@ from django.db import DatabaseError, connection, transaction
 
 from motcua.core import chain, checkpoints
 from motcua.core.chain import canonical_json, plain_link_hash
+from motcua.dossiers import audit as dossier_audit
 from motcua.dossiers.models import DossierEvent
 from motcua.exchange import audit, services
 from motcua.exchange.messaging import services as messaging
 from motcua.exchange.messaging.models import MessageLog
 from motcua.exchange.models import AccessLogEntry, AccessLogHead, shard_of
+from motcua.feedback import audit as feedback_audit
 from motcua.feedback import services as feedback_services
 from motcua.feedback.models import FeedbackEvent, PersonalDataAccess
+from motcua.steering import audit as steering_audit
 from motcua.steering.models import SteeringEvent
 
 from .factories import AN, officer_case
@@ -156,7 +159,7 @@ def test_deleting_the_last_dossier_events_and_rewinding_the_version_is_found_aga
     audit.checkpoint()
     sql("dossiers_dossierevent", "DELETE FROM dossiers_dossierevent WHERE id = %s", [events[-1].pk])
     sql("dossiers_dossier", "UPDATE dossiers_dossier SET version = %s WHERE id = %s", [len(events) - 1, dossier.pk])
-    assert _kinds(audit.verify_dossier_events()) == [("deleted", f"dossier {dossier.code}", len(events))]
+    assert _kinds(dossier_audit.verify_dossier_events()) == [("deleted", f"dossier {dossier.code}", len(events))]
 
 
 def test_deleting_the_last_messages_is_found_against_the_checkpoint():
@@ -183,9 +186,9 @@ def test_deleting_the_last_pakn_and_steering_entries_is_found_against_the_checkp
     step = SteeringEvent.objects.filter(obstacle=obstacle).order_by("-seq").first()
     sql("steering_steeringevent", "DELETE FROM steering_steeringevent WHERE id = %s", [step.pk])
     sql("steering_obstacle", "UPDATE steering_obstacle SET version = version - 1 WHERE id = %s", [obstacle.pk])
-    assert _kinds(audit.verify_personal_data_access()) == [("deleted", "chain", 3)]
-    assert _kinds(audit.verify_feedback_events()) == [("deleted", f"PAKN {item.code}", last.seq)]
-    assert _kinds(audit.verify_steering_events()) == [("deleted", f"obstacle {obstacle.pk}", step.seq)]
+    assert _kinds(feedback_audit.verify_personal_data_access()) == [("deleted", "chain", 3)]
+    assert _kinds(feedback_audit.verify_feedback_events()) == [("deleted", f"PAKN {item.code}", last.seq)]
+    assert _kinds(steering_audit.verify_steering_events()) == [("deleted", f"obstacle {obstacle.pk}", step.seq)]
 
 
 def test_a_deleted_middle_message_is_named():
@@ -212,8 +215,8 @@ def test_deleting_a_dossiers_whole_event_chain_is_found_against_the_checkpoint()
     dossier, _ = _dossier_events()
     audit.checkpoint()
     sql("dossiers_dossierevent", "DELETE FROM dossiers_dossierevent WHERE dossier_id = %s", [dossier.pk])
-    assert _kinds(audit.verify_dossier_events()) == [("deleted", f"dossier id {dossier.pk}", 1)]
-    assert "records 3 events but has none left" in audit.verify_dossier_events().first.detail
+    assert _kinds(dossier_audit.verify_dossier_events()) == [("deleted", f"dossier id {dossier.pk}", 1)]
+    assert "records 3 events but has none left" in dossier_audit.verify_dossier_events().first.detail
 
 
 def test_emptying_the_message_log_is_found_against_the_checkpoint():
@@ -240,7 +243,7 @@ def test_an_edit_resealed_with_plain_sha256_is_unkeyed():
     sql("dossiers_dossierevent", "UPDATE dossiers_dossierevent SET reason = 'sửa' WHERE id = %s", [events[1].pk])
     _reseal_plain("dossiers_dossierevent", list(DossierEvent.objects.filter(dossier=dossier).order_by("seq")),
                   DossierEvent.chain_content)
-    assert _kinds(audit.verify_dossier_events()) == [("unkeyed", f"dossier {dossier.code}", 1)]
+    assert _kinds(dossier_audit.verify_dossier_events()) == [("unkeyed", f"dossier {dossier.code}", 1)]
 
 
 def test_a_chain_resealed_before_the_checkpoint_differs_from_the_checkpointed_head():
@@ -260,7 +263,7 @@ def test_an_edit_resealed_under_a_key_of_the_attackers_own_is_found():
     forged = "deadbeef:" + "0" * 64
     sql("feedback_feedbackevent", "UPDATE feedback_feedbackevent SET note = 'sửa', hash = %s WHERE id = %s",
         [forged, events[-1].pk])
-    assert _kinds(audit.verify_feedback_events()) == [("unknown key", f"PAKN {item.code}", events[-1].seq)]
+    assert _kinds(feedback_audit.verify_feedback_events()) == [("unknown key", f"PAKN {item.code}", events[-1].seq)]
 
 
 @pytest.mark.parametrize("model", [FeedbackEvent, PersonalDataAccess, SteeringEvent, MessageLog],

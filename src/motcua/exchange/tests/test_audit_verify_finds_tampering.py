@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from motcua.core.chain import canonical_json, link_hash
+from motcua.dossiers import audit as dossier_audit
 from motcua.dossiers.models import DossierEvent
 from motcua.exchange import audit, services
 from motcua.exchange.models import AccessLogEntry, log_chain_content, shard_of
@@ -120,9 +121,9 @@ def _events():
 
 def test_dossier_events_intact_and_edited():
     dossier, events = _events()
-    assert audit.verify_dossier_events().intact
+    assert dossier_audit.verify_dossier_events().intact
     sql(EVENTS, "UPDATE dossiers_dossierevent SET reason = 'sửa' WHERE id = %s", [events[1].pk])
-    finding = audit.verify_dossier_events().first
+    finding = dossier_audit.verify_dossier_events().first
     assert (finding.kind, finding.chain, finding.seq, finding.entry_id) == (
         "edited", f"dossier {dossier.code}", 2, events[1].pk)
     with pytest.raises(CommandError, match=rf"dossier events: edited: dossier events dossier {dossier.code} entry #2"):
@@ -132,7 +133,7 @@ def test_dossier_events_intact_and_edited():
 def test_a_deleted_dossier_event_is_found():
     dossier, events = _events()
     sql(EVENTS, "DELETE FROM dossiers_dossierevent WHERE id = %s", [events[-1].pk])
-    finding = audit.verify_dossier_events().first
+    finding = dossier_audit.verify_dossier_events().first
     assert (finding.kind, finding.chain, finding.seq) == ("deleted", f"dossier {dossier.code}", len(events))
 
 
@@ -141,7 +142,7 @@ def test_an_edited_event_whose_hashes_were_blanked_is_a_failure_not_unsealed():
     _, events = _events()
     sql(EVENTS, "UPDATE dossiers_dossierevent SET reason = 'sửa', hash = '', prev_hash = '' WHERE id = %s",
         [events[1].pk])
-    report = audit.verify_dossier_events()
+    report = dossier_audit.verify_dossier_events()
     assert not report.intact and report.unsealed == 1
     assert (report.first.kind, report.first.seq, report.first.entry_id) == ("unsealed", 2, events[1].pk)
 
@@ -193,5 +194,5 @@ def test_the_fast_event_content_builder_is_byte_identical(texts, data, actor, se
     expected = canonical_json(event_chain_content(7, seq, actor, role, at, action, from_state, to_state, step, reason,
                                                   data))
     stored = json.loads(canonical_json(data))  # what the database gives back
-    assert audit.event_content_json(7, seq, actor, role, at.isoformat(timespec="microseconds"), action, from_state,
-                                    to_state, step, reason, stored) == expected
+    assert dossier_audit.event_content_json(7, seq, actor, role, at.isoformat(timespec="microseconds"), action,
+                                            from_state, to_state, step, reason, stored) == expected

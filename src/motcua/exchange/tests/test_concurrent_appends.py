@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
+from motcua.dossiers import audit as dossier_audit
 from motcua.exchange import audit, services
 from motcua.exchange.models import AccessLogEntry, shard_of
 
@@ -57,10 +58,10 @@ def test_parallel_verification_of_dossier_events_names_the_tampered_event():
     dossiers = [first, submitted(), submitted()]
     for dossier in dossiers:
         Flow(dossier)("receive", "desk_officer", vn(2026, 3, 2, 10))
-    report = audit.verify_dossier_events(workers=2)
+    report = dossier_audit.verify_dossier_events(workers=2)
     assert report.intact and report.entries == 6 and report.chains == 3, report.summary()
     target = DossierEvent.objects.get(dossier=dossiers[1], seq=2)
     sql("dossiers_dossierevent", "UPDATE dossiers_dossierevent SET reason = 'sửa' WHERE id = %s", [target.pk])
-    finding = audit.verify_dossier_events(workers=2).first
+    finding = dossier_audit.verify_dossier_events(workers=2).first
     assert (finding.kind, finding.chain, finding.seq, finding.entry_id) == (
         "edited", f"dossier {dossiers[1].code}", 2, target.pk)

@@ -1,9 +1,10 @@
 """``motcua audit``: the audit trails (issue 4 point 5, issue 12 points 3 and 19).
 
 - ``verify``: check every hash-chained log (registry access, dossier events, PAKN events, PAKN personal-data
-  access, steering events, the message log) against its keyed links and the last signed checkpoint. Exits 0 when
-  every chain is intact; otherwise prints the first entry edited, deleted, reordered, unsealed or unkeyed (and the
-  first break of every other broken chain) and exits 1. An altered checkpoint file exits 2.
+  access, steering events, the message log: each registered by its package with ``core.eventlog``) against its
+  keyed links and the last signed checkpoint. Exits 0 when every chain is intact; otherwise prints the first entry
+  edited, deleted, reordered, unsealed or unkeyed (and the first break of every other broken chain) and exits 1. An
+  altered checkpoint file exits 2.
 - ``checkpoint``: verify, then append a signed checkpoint of every chain's length and head to the checkpoint file
   and print its digest (to publish). Run it on a schedule (cron, a systemd timer, Celery beat).
 - ``rotate-key``: add a new audit key (it seals from now on; the older keys stay in the file to verify).
@@ -18,7 +19,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-LOGS = ("all", "access", "dossiers", "feedback", "personal-data", "steering", "messages")
+
+def logs() -> list[str]:
+    """``--log`` choices: ``all`` and every chained log registered with ``core.eventlog`` (access, dossiers,
+    feedback, personal-data, steering, messages)."""
+    from motcua.core.eventlog import chained_logs
+
+    return ["all", *(log.name for log in chained_logs())]
 
 
 class Command(BaseCommand):
@@ -29,7 +36,7 @@ class Command(BaseCommand):
         cli = getattr(parser, "called_from_command_line", False)
         verify = sub.add_parser("verify", help="Recompute every hash; exit 1 naming the first tampered entry.",
                                 called_from_command_line=cli)
-        verify.add_argument("--log", choices=LOGS, default="all", help="Which log to verify (default: all).")
+        verify.add_argument("--log", choices=logs(), default="all", help="Which log to verify (default: all).")
         verify.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                             help="Show a progress bar (default: when stderr is a terminal).")
         point = sub.add_parser("checkpoint", help="Verify, then append a signed checkpoint of every chain.",
@@ -45,8 +52,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand: str, log: str = "all", progress: bool | None = None,
                accept_unkeyed: bool = False, **options) -> None:
-        from motcua.core import chain, checkpoints
-        from motcua.exchange import audit
+        from motcua.core import audit, chain, checkpoints
 
         if subcommand == "rotate-key":
             self.stdout.write(f"new audit key {chain.rotate_key()} in {chain.key_file()}")
