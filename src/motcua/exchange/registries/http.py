@@ -9,8 +9,10 @@ Wire protocol (served by :mod:`motcua.exchange.registries.server`, ``motcua regi
         → 200 {"registry", "identifier", "values": {...}}
         → 400 / 404 / 503 problem+json {"title", "detail", "code"}
 
-Faults: a connection error, a timeout or a 5xx answer is retried ``retries`` times after ``backoff × 2^n`` seconds;
-when they are exhausted the call raises :class:`~motcua.exchange.errors.RegistryUnavailable`. After
+Faults: a connection error, a timeout or a 5xx answer is retried ``retries`` times, ``backoff × 2^(n−1)`` seconds
+before the n-th retry — by urllib3's :class:`~urllib3.util.Retry` mounted on each thread's requests session
+(:func:`retry_policy`); when they are exhausted the call raises :class:`~motcua.exchange.errors.RegistryUnavailable`.
+The call is one access-log entry whatever the number of attempts (its outcome: allowed, not found, unavailable). After
 ``failure_threshold`` failed calls in a row the circuit opens: calls fail at once, without touching the network, for
 ``reset_after`` seconds; then one trial call is let through (half-open) and its outcome closes or reopens the
 circuit. A 400 or 404 is an answer, not a fault: it is not retried and does not count against the circuit.
@@ -25,6 +27,10 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.util import Retry
 
 from ..errors import InvalidIdentifier, InvalidRequest, NotFound, RegistryUnavailable
 from .base import CallContext, RegistrySpec
@@ -69,6 +75,24 @@ class CircuitBreaker:
             self._trial = False
 
 
+class _RegistryRetry(Retry):
+    """urllib3's :class:`Retry` waiting ``backoff × 2^(n−1)`` seconds before the n-th retry (urllib3's own schedule
+    does not wait before the first one), so that the budget is the one ``MOTCUA_REGISTRY_RETRIES`` always meant."""
+
+    def get_backoff_time(self) -> float:
+        if not self.history:
+            return 0.0
+        return float(min(self.backoff_max, self.backoff_factor * 2 ** (len(self.history) - 1)))
+
+
+def retry_policy(retries: int, backoff: float) -> Retry:
+    """Retry a GET ``retries`` times on a connection error, a timeout or a 5xx answer (the last 5xx answer is returned,
+    not raised); a 400 or 404 is an answer. A ``Retry-After`` header is not obeyed: the caller's budget is short."""
+    return _RegistryRetry(total=retries, backoff_factor=backoff, status_forcelist=range(500, 600),
+                          allowed_methods=frozenset({"GET"}), raise_on_status=False,
+                          respect_retry_after_header=False)
+
+
 class HttpRegistry:
     """A registry reached over HTTP. Thread-safe; keeps connections alive (one session per thread)."""
 
@@ -89,6 +113,9 @@ class HttpRegistry:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            adapter = HTTPAdapter(max_retries=retry_policy(self.retries, self.backoff))
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
         return session
 
     def lookup(self, identifier: str, attributes: Sequence[str], context: CallContext | None = None) -> dict[str,
@@ -120,25 +147,26 @@ class HttpRegistry:
                    "X-Motcua-Role": context.role, "X-Motcua-Dossier": context.dossier_code,
                    "X-Motcua-Purpose": quote(context.purpose), "X-Motcua-Procedure": context.procedure_code,
                    "X-Request-ID": current_request_id()}
-        problem = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            try:
-                response = self._session().get(url, params=params, headers=headers, timeout=self.timeout)
-            except requests.Timeout:
-                problem = f"không phản hồi trong {self.timeout:g} giây"
-                continue
-            except requests.RequestException:
-                problem = "không kết nối được"
-                continue
-            if response.status_code >= 500:
-                problem = f"trả lỗi {response.status_code}"
-                continue
-            self.breaker.success()
-            return self._answer(response)
+        try:  # the retries happen inside (retry_policy)
+            response = self._session().get(url, params=params, headers=headers, timeout=self.timeout)
+        except requests.RequestException as error:
+            raise self._unavailable(self._fault(error)) from error
+        if response.status_code >= 500:
+            raise self._unavailable(f"trả lỗi {response.status_code}")
+        self.breaker.success()
+        return self._answer(response)
+
+    def _fault(self, error: requests.RequestException) -> str:
+        """What went wrong, in words: no answer in time, or no connection (urllib3 wraps the last attempt's error)."""
+        reason = getattr(error.args[0], "reason", None) if error.args else None
+        timed_out = isinstance(error, requests.Timeout) or (isinstance(reason, Urllib3Timeout)
+                                                             and not isinstance(reason, NewConnectionError))
+        return f"không phản hồi trong {self.timeout:g} giây" if timed_out else "không kết nối được"
+
+    def _unavailable(self, problem: str) -> RegistryUnavailable:
+        """Every attempt failed: count it against the circuit and say what to do."""
         self.breaker.failure()
-        raise RegistryUnavailable(
+        return RegistryUnavailable(
             f"{self.spec.label} {problem} (đã thử {self.retries + 1} lần). Vui lòng thử lại sau hoặc nộp bản giấy tờ.",
             code="registry_timeout" if "giây" in problem else "registry_unavailable")
 

@@ -20,6 +20,7 @@ import random
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -90,6 +91,31 @@ def province_name(code: int) -> str:
     return PROVINCES.get(code, f"Tỉnh mã {code:03d}")
 
 
+@dataclass
+class _Person:
+    """What is drawn about one person, step by step (:meth:`World.person`)."""
+
+    parsed: Any
+    demo: dict[str, Any]
+    sex: str
+    name: str
+    birth: date
+    age: int
+    province: str
+    address: str
+    temporary: str
+    household: str = ""
+    members: list[dict[str, str]] = field(default_factory=list)
+    head: dict[str, str] = field(default_factory=dict)
+    relation: str = ""
+    eid_level: int = 0
+    married: bool = False
+    registered: date | None = None
+    father: str = ""
+    mother: str = ""
+    marriage: list[dict[str, Any]] = field(default_factory=list)
+
+
 class World:
     """The simulated national databases: people and businesses derived from their identifiers and a seed."""
 
@@ -98,86 +124,121 @@ class World:
         self.today = today
 
     # -- people --------------------------------------------------------------------------------------------------
+    # A person is drawn step by step from one generator seeded with the ID; the steps keep the order of the draws, so
+    # a person is the same on every run and in every version that keeps that order.
     def person(self, personal_id: str) -> dict[str, Any]:
         """Everything the simulated databases hold on a person (NotFound / InvalidIdentifier otherwise)."""
+        parsed = self._registered(personal_id)
+        rng = _rng(self.seed, "person", parsed.number)
+        today = self.today or date.today()
+        who = self._identity(parsed, rng, DEMO_PEOPLE.get(parsed.number, {}), today)
+        self._household(who, rng)
+        demo, age = who.demo, who.age
+        who.eid_level = demo.get("eid_level", 0 if age < 14 else (2 if rng.random() < 0.7 else 1))
+        self._family(who, rng)
+        insurance_number = f"{parsed.province_code % 100:02d}{rng.randrange(10**8):08d}"
+        return {"population": self._population_record(who), "civil_status": self._civil_status_record(who, rng),
+                "residence": self._residence_record(who),
+                "social_insurance": self._social_insurance_record(who, rng, insurance_number, today)}
+
+    def _registered(self, personal_id: str):
+        """The parsed ID of a registered person: ``InvalidIdentifier`` for a malformed one, ``NotFound`` for one whose
+        random part is ``000000``."""
         try:
             parsed = parse_personal_id(personal_id, today=self.today)
         except IdentifierError as error:
             raise InvalidIdentifier(str(error), code=error.rule) from error
         if parsed.number[6:] == "000000":
             raise NotFound(f"Không có công dân mang số định danh {parsed.number} trong cơ sở dữ liệu.")
-        rng = _rng(self.seed, "person", parsed.number)
-        today = self.today or date.today()
-        demo = DEMO_PEOPLE.get(parsed.number, {})
+        return parsed
+
+    @staticmethod
+    def _identity(parsed, rng: random.Random, demo: dict[str, Any], today: date) -> _Person:
+        """Name, birth date (in the ID's birth year, not after today), addresses."""
         sex = parsed.sex
         if demo:
-            birth = demo["birth_date"]
-            name = demo["full_name"]
+            birth, name = demo["birth_date"], demo["full_name"]
         else:
-            last = min(date(parsed.birth_year, 12, 31), today)
-            birth = date(parsed.birth_year, 1, 1) + timedelta(days=rng.randrange((last - date(parsed.birth_year, 1,
-                                                                                                1)).days + 1))
+            first, last = date(parsed.birth_year, 1, 1), min(date(parsed.birth_year, 12, 31), today)
+            birth = first + timedelta(days=rng.randrange((last - first).days + 1))
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}"
         province = province_name(parsed.province_code)
         address = demo.get("address") or (f"Số {rng.randrange(1, 300)}, đường {rng.choice(STREETS)}, "
                                           f"{rng.choice(WARDS)}, {province}")
         age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
         temporary = "" if demo or rng.random() < 0.8 else (f"Số {rng.randrange(1, 300)}, đường {rng.choice(STREETS)}, "
-                                                   f"{rng.choice(WARDS)}, TP Hồ Chí Minh")
-        household = demo.get("household") or f"HK-{parsed.number[:6]}{rng.randrange(10**4):04d}"
+                                                           f"{rng.choice(WARDS)}, TP Hồ Chí Minh")
+        return _Person(parsed=parsed, demo=demo, sex=sex, name=name, birth=birth, age=age, province=province,
+                       address=address, temporary=temporary)
+
+    @staticmethod
+    def _household(who: _Person, rng: random.Random) -> None:
+        """The household: the demo family's, else one of the person alone as its head."""
+        demo, number = who.demo, who.parsed.number
+        who.household = demo.get("household") or f"HK-{number[:6]}{rng.randrange(10**4):04d}"
         if demo:
-            members = [{"personal_id": pid, "full_name": p["full_name"], "relation": p["relation"]}
-                       for pid, p in DEMO_PEOPLE.items() if p["household"] == household]
-            head = next(m for m in members if m["relation"] == "Chủ hộ")
-            relation = demo["relation"]
+            who.members = [{"personal_id": pid, "full_name": p["full_name"], "relation": p["relation"]}
+                           for pid, p in DEMO_PEOPLE.items() if p["household"] == who.household]
+            who.head = next(m for m in who.members if m["relation"] == "Chủ hộ")
+            who.relation = demo["relation"]
         else:
-            members = [{"personal_id": parsed.number, "full_name": name, "relation": "Chủ hộ"}]
-            head, relation = members[0], "Chủ hộ"
-        eid_level = demo.get("eid_level", 0 if age < 14 else (2 if rng.random() < 0.7 else 1))
-        married = bool(demo.get("spouse")) or (not demo and age >= 20 and rng.random() < 0.6)
+            who.members = [{"personal_id": number, "full_name": who.name, "relation": "Chủ hộ"}]
+            who.head, who.relation = who.members[0], "Chủ hộ"
+
+    @staticmethod
+    def _family(who: _Person, rng: random.Random) -> None:
+        """Marriage, birth registration and parents' names."""
+        demo, sex, name = who.demo, who.sex, who.name
+        who.married = bool(demo.get("spouse")) or (not demo and who.age >= 20 and rng.random() < 0.6)
         spouse = demo.get("spouse")
-        registered = birth + timedelta(days=rng.randrange(1, 60))
-        father = DEMO_PEOPLE.get(demo.get("father", ""), {}).get("full_name") or (
+        who.registered = who.birth + timedelta(days=rng.randrange(1, 60))
+        who.father = DEMO_PEOPLE.get(demo.get("father", ""), {}).get("full_name") or (
             f"{name.split()[0]} {rng.choice(MIDDLE['male'])} {rng.choice(GIVEN['male'])}")
-        mother = DEMO_PEOPLE.get(demo.get("mother", ""), {}).get("full_name") or (
+        who.mother = DEMO_PEOPLE.get(demo.get("mother", ""), {}).get("full_name") or (
             f"{rng.choice(FAMILY)} {rng.choice(MIDDLE['female'])} {rng.choice(GIVEN['female'])}")
-        marriage = []
-        if married:
+        if who.married:
+            other = "female" if sex == "male" else "male"
             spouse_name = DEMO_PEOPLE[spouse]["full_name"] if spouse else (
-                f"{rng.choice(FAMILY)} {rng.choice(MIDDLE['female' if sex == 'male' else 'male'])} "
-                f"{rng.choice(GIVEN['female' if sex == 'male' else 'male'])}")
-            wed = date(max(birth.year + 20, 2012 if demo else birth.year + 20), 5, 18)
-            marriage = [{"registration_number": f"{rng.randrange(1, 999)}/{wed.year}", "registered_on": wed,
-                         "spouse_name": spouse_name, "spouse_personal_id": spouse or ""}]
-        insurance_number = f"{parsed.province_code % 100:02d}{rng.randrange(10**8):08d}"
-        # Card: benefit group (2 letters), benefit level, province (2 digits), social-insurance number (10 digits).
-        group = "TE" if age < 6 else ("HS" if age < 18 else ("HT" if age >= 60 else "GD"))
-        valid_from = date(today.year, 1, 1)
+                f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[other])} {rng.choice(GIVEN[other])}")
+            wed = date(max(who.birth.year + 20, 2012 if demo else who.birth.year + 20), 5, 18)
+            who.marriage = [{"registration_number": f"{rng.randrange(1, 999)}/{wed.year}", "registered_on": wed,
+                             "spouse_name": spouse_name, "spouse_personal_id": spouse or ""}]
+
+    @staticmethod
+    def _population_record(who: _Person) -> dict[str, Any]:
+        return {"full_name": who.name, "birth_date": who.birth, "sex": who.sex,
+                "birth_registration_place": who.province, "permanent_residence": who.address,
+                "temporary_residence": who.temporary, "household_members": who.members, "eid_level": who.eid_level}
+
+    @staticmethod
+    def _civil_status_record(who: _Person, rng: random.Random) -> dict[str, Any]:
         return {
-            "population": {
-                "full_name": name, "birth_date": birth, "sex": sex,
-                "birth_registration_place": province, "permanent_residence": address,
-                "temporary_residence": temporary, "household_members": members, "eid_level": eid_level,
-            },
-            "civil_status": {
-                "birth_record": {"registration_number": f"{rng.randrange(1, 2000)}/{registered.year}",
-                                 "registered_on": registered, "place": f"UBND {rng.choice(WARDS)}, {province}",
-                                 "father_name": father, "mother_name": mother},
-                "marital_status": "Đã kết hôn" if married else "Chưa kết hôn",
-                "marriage_records": marriage,
-                "death_record": None,
-            },
-            "residence": {
-                "permanent_address": address, "temporary_address": temporary, "household_code": household,
-                "household_head": head["full_name"], "relation_to_head": relation,
-            },
-            "social_insurance": {
-                "social_insurance_number": insurance_number,
-                "health_insurance_card": {
-                    "number": f"{group}4{parsed.province_code % 100:02d}{insurance_number}", "valid_from": valid_from,
-                    "valid_to": date(today.year, 12, 31),
-                    "initial_hospital": f"{rng.choice(HOSPITALS)} ({province})",
-                },
+            "birth_record": {"registration_number": f"{rng.randrange(1, 2000)}/{who.registered.year}",
+                             "registered_on": who.registered, "place": f"UBND {rng.choice(WARDS)}, {who.province}",
+                             "father_name": who.father, "mother_name": who.mother},
+            "marital_status": "Đã kết hôn" if who.married else "Chưa kết hôn",
+            "marriage_records": who.marriage,
+            "death_record": None,
+        }
+
+    @staticmethod
+    def _residence_record(who: _Person) -> dict[str, Any]:
+        return {"permanent_address": who.address, "temporary_address": who.temporary,
+                "household_code": who.household, "household_head": who.head["full_name"],
+                "relation_to_head": who.relation}
+
+    @staticmethod
+    def _social_insurance_record(who: _Person, rng: random.Random, insurance_number: str,
+                                 today: date) -> dict[str, Any]:
+        # Card: benefit group (2 letters), benefit level, province (2 digits), social-insurance number (10 digits).
+        age, code = who.age, who.parsed.province_code
+        group = "TE" if age < 6 else ("HS" if age < 18 else ("HT" if age >= 60 else "GD"))
+        return {
+            "social_insurance_number": insurance_number,
+            "health_insurance_card": {
+                "number": f"{group}4{code % 100:02d}{insurance_number}", "valid_from": date(today.year, 1, 1),
+                "valid_to": date(today.year, 12, 31),
+                "initial_hospital": f"{rng.choice(HOSPITALS)} ({who.province})",
             },
         }
 
