@@ -29,6 +29,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from .chain import BAD, GENESIS, UNKEYED, UNKNOWN_KEY, UNSEALED, canonical_json, check_text
 from .eventlog import chained_logs
 
@@ -103,7 +105,7 @@ class Report:
 def pins_of(log: str, checkpoint: Any) -> tuple[dict[str, list], str]:
     """The checkpointed chains of ``log`` (chain key → [length, hash]) and when they were checkpointed."""
     if checkpoint is LATEST:
-        from motcua.core import checkpoints
+        from . import checkpoints
 
         checkpoint = checkpoints.latest()
     if not checkpoint:
@@ -251,7 +253,8 @@ def missing_chains(report: Report, pins: dict[str, list], name: Callable[[str], 
                                            f"{report.checkpoint} records {length} entries"))
 
 
-def progress_bar(total: int, label: str, enabled: bool):
+def progress_bar(total: int, label: str, enabled: bool) -> tuple[Callable[[int], Any] | None, Callable[[], Any]]:
+    """``(tick, close)`` of a progress bar on stderr, or ``(None, no-op)`` when not ``enabled``."""
     if not enabled:
         return None, lambda: None
     from tqdm import tqdm
@@ -260,8 +263,10 @@ def progress_bar(total: int, label: str, enabled: bool):
     return bar.update, bar.close
 
 
-def moved_in(chain, seq: int, prev_hash: str, expected_prev: str) -> bool:
-    """Only called on a broken link, so two small indexed queries at most."""
+def moved_in(chain: QuerySet, seq: int, prev_hash: str, expected_prev: str) -> bool:
+    """Whether an entry that does not link to its predecessor was moved within ``chain`` (another entry links to
+    the expected hash, or the hash it links to is in the chain). Only called on a broken link, so two small indexed
+    queries at most."""
     if chain.filter(prev_hash=expected_prev).exclude(seq=seq).exists():
         return True
     return bool(prev_hash) and chain.filter(hash=prev_hash).exists()
@@ -269,9 +274,9 @@ def moved_in(chain, seq: int, prev_hash: str, expected_prev: str) -> bool:
 
 # Logs whose entries define chain_content(): through the ORM, one entry object at a time -----------------------
 
-def verify_objects(log: str, queryset, *, chain_of: Callable[[Any], Any], chain_name: Callable[[Any], str],
-                    chain_filter: Callable[[Any], dict] | None = None, expected_end: Callable[[Any], int | None]
-                    = lambda k: None, checkpoint: Any = LATEST, progress: bool = False) -> Report:
+def verify_objects(log: str, queryset: QuerySet, *, chain_of: Callable[[Any], Any], chain_name: Callable[[Any], str],
+                   chain_filter: Callable[[Any], dict] | None = None, expected_end: Callable[[Any], int | None]
+                   = lambda k: None, checkpoint: Any = LATEST, progress: bool = False) -> Report:
     """Verify a log whose entries define ``chain_content()``. ``chain_filter(key)`` selects one chain (chains
     numbered by ``seq``); without it the log is one chain in id order."""
     pins, at = pins_of(log, checkpoint)
@@ -293,7 +298,7 @@ def verify_objects(log: str, queryset, *, chain_of: Callable[[Any], Any], chain_
     tick, close = progress_bar(queryset.count() if progress else 0, log, progress)
     try:
         walk(rows(), lambda r: canonical_json(r[5].chain_content()), chain_name=chain_name,
-              expected_end=expected_end, moved=moved, report=report, tick=tick, pins=pins, ordinal=ordinal)
+             expected_end=expected_end, moved=moved, report=report, tick=tick, pins=pins, ordinal=ordinal)
     finally:
         close()
     missing_chains(report, pins, lambda k: chain_name(k))
@@ -303,7 +308,7 @@ def verify_objects(log: str, queryset, *, chain_of: Callable[[Any], Any], chain_
 def verify_all(*, logs: list[str] | None = None, progress: bool = False) -> list[Report]:
     """Verify every log (or those named) against the last signed checkpoint. Raises
     :class:`motcua.core.checkpoints.CheckpointError` when the checkpoint file itself was altered."""
-    from motcua.core import checkpoints
+    from . import checkpoints
 
     latest = checkpoints.latest()
     registered = {log.name: log for log in chained_logs()}
@@ -317,7 +322,7 @@ def checkpoint(*, progress: bool = False, accept_unkeyed: bool = False) -> tuple
     """Verify every log and, when all are intact, append a signed checkpoint of their chains; return the reports and
     the new checkpoint's digest (``None`` when something was broken: nothing is written). ``accept_unkeyed``: once,
     after upgrading, pin the plain SHA-256 entries written before keys existed (docs/security.md)."""
-    from motcua.core import checkpoints
+    from . import checkpoints
 
     token = _TRUST_UNKEYED.set(accept_unkeyed)
     try:
