@@ -115,6 +115,29 @@ def test_retries_with_back_off_ride_over_transient_failures():
         server.close()
 
 
+def test_a_busy_registry_asking_to_retry_later_does_not_stretch_the_callers_budget():
+    """urllib3 would wait out a 503's Retry-After (here 30 s) before retrying; the registry budget is the back-off."""
+    calls = []
+
+    def busy(environ, start_response):
+        calls.append(time.perf_counter())
+        start_response("503 Service Unavailable", [("Content-Type", "application/json"), ("Retry-After", "30")])
+        return [b'{"title": "busy"}']
+
+    url, server = _start(busy)
+    try:
+        client = HttpRegistry(SPECS["population"], url, retries=2, backoff=0.01)
+        started = time.perf_counter()
+        with pytest.raises(RegistryUnavailable) as error:
+            client.lookup(AN, ["full_name"])
+        assert time.perf_counter() - started < 2
+        assert len(calls) == 3  # the first try and two retries
+        assert error.value.code == "registry_unavailable"
+        assert "trả lỗi 503" in str(error.value) and "đã thử 3 lần" in str(error.value)
+    finally:
+        server.close()
+
+
 def test_the_circuit_opens_after_repeated_failures_and_closes_after_a_good_trial():
     port = _free_port()  # nothing listens there
     client = HttpRegistry(SPECS["population"], f"http://127.0.0.1:{port}", timeout=0.2, retries=0,
