@@ -92,7 +92,8 @@ def test_the_guard_finds_each_way_of_reading_a_setting_its_own_way():
 
 
 def test_every_motcua_name_the_code_tests_and_docs_use_is_declared():
-    sources = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.md"), *(ROOT / "docs").glob("*.md"), ROOT / "README.md",
+    sources = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.md"), *(ROOT / "tests").rglob("*.py"),
+               *(ROOT / "docs").glob("*.md"), ROOT / "README.md",
                ROOT / "Makefile", *(ROOT / "scripts").glob("*"), *(ROOT / "bench").rglob("*.py")]
     declared = {v.name for v in config.DECLARED}
     undeclared = set()
