@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..transitions import TransitionNotAllowed
 from .actions import EFFECTS, Context, act, assignable, process_for, receive, start_legal_clock
-from .actors import AUTOMATIC_ACTIONS, ROLE_NAMES, check_actor, check_automatic_decision
+from .actors import AUTOMATIC_ACTIONS, check_actor, check_automatic_decision
 from .documents import STORAGE_FULL, Incoming, add_document, write_document
 from .errors import (
     ActionDataInvalid,
@@ -54,7 +54,6 @@ __all__ = [
     "GROUP_CLOSING_REASON",
     "PERSONAL_DATA_FIELDS",
     "PERSONAL_DATA_READ",
-    "ROLE_NAMES",
     "STORAGE_FULL",
     "ActionDataInvalid",
     "ActorNotAllowed",

@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Channel, Procedure
 from motcua.core.calendar import WorkingCalendar
 from motcua.units.models import Agency, Membership
+from motcua.units.roles import role_label
 
 from .. import action_data, lawsets, receipt, rules
 from ..codes import format_code, next_sequence, receipt_date
 from ..models import ChannelKind, Dossier, DossierCodeAlias, ProcessDefinition
 from ..notifications import notify_for_event
 from ..transitions import Action, Role, State, next_state
-from .actors import ROLE_NAMES, agency_root, check_actor
+from .actors import agency_root, check_actor
 from .errors import ActionDataInvalid, ActorNotAllowed, DossierNotFound, VersionConflict
 from .events import append_event, at_or_now
 
@@ -344,8 +345,8 @@ def _check_step_holder(dossier: Dossier, actor, role: str) -> None:
     name = step.get("name") or step.get("key") or ""
     if step.get("role") and step["role"] != role:
         raise ActorNotAllowed(_("Bước “%(step)s” do %(role)s xử lý, không phải %(acting)s.") % {
-            "step": name, "role": ROLE_NAMES.get(step["role"], step["role"]),
-            "acting": ROLE_NAMES.get(role, role)})
+            "step": name, "role": role_label(step["role"], in_sentence=True),
+            "acting": role_label(role, in_sentence=True)})
     if d.assigned_to_id is not None:
         if actor.pk != d.assigned_to_id:
             raise ActorNotAllowed(_("Hồ sơ đã được giao cho cán bộ khác: chỉ người được giao xử lý hoặc lãnh đạo "
@@ -355,7 +356,7 @@ def _check_step_holder(dossier: Dossier, actor, role: str) -> None:
     if unit and not Membership.objects.filter(user=actor, role=role, agency__code=unit).exists():
         raise ActorNotAllowed(_("Bước “%(step)s” thuộc đơn vị %(unit)s: chỉ %(role)s của đơn vị đó hoặc lãnh đạo "
                                 "mới được hoàn thành.") % {"step": name, "unit": unit,
-                                                            "role": ROLE_NAMES.get(role, role)})
+                                                            "role": role_label(role, in_sentence=True)})
 
 
 def _complete_step(ctx: Context) -> None:

@@ -10,10 +10,6 @@ from ..models import Dossier, DossierEvent
 from ..transitions import Action, Role
 from .errors import ActorNotAllowed
 
-ROLE_NAMES = {"desk_officer": "cán bộ một cửa", "specialist": "chuyên viên xử lý", "leader": "lãnh đạo",
-              "supervisor": "cán bộ giám sát", "catalog_officer": "cán bộ quản lý TTHC", "applicant": "người nộp hồ sơ",
-              "system": "hệ thống"}
-
 
 def agency_root(agency_id: int) -> int:
     seen = set()
