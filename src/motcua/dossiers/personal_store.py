@@ -27,7 +27,7 @@ from motcua.exchange.store import services as store
 from motcua.exchange.store.models import ItemSource, StoreItem
 from motcua.exchange.store.services import StoreError
 
-from . import digitisation, evidence
+from . import digitisation, evidence, queries
 from .documents import UPLOAD_ACTION
 from .models import DocumentKind, Dossier, DossierDocument, DossierEvent
 from .transitions import Role, State
@@ -37,7 +37,7 @@ __all__ = ["RESULT_FROM_STATES", "StoreError", "keep_dossier_document", "keep_re
 
 # Officers' files attached once the result was approved are the electronic result (Decree 45/2020 Art. 10; the same
 # rule as the citizen's result download).
-RESULT_FROM_STATES = (State.APPROVED, State.RESULT_ISSUED)
+RESULT_FROM_STATES = queries.RESULT_UPLOAD_STATES
 
 
 def owner_of(dossier: Dossier):
@@ -59,10 +59,9 @@ def owner_of(dossier: Dossier):
 
 
 def result_documents(dossier: Dossier) -> list[DossierDocument]:
-    ids = [e.data.get("document") for e in DossierEvent.objects.filter(
-        dossier=dossier, action=UPLOAD_ACTION, from_state__in=[str(s) for s in RESULT_FROM_STATES]).exclude(
-        role=Role.APPLICANT)]
-    return list(DossierDocument.objects.filter(pk__in=[i for i in ids if i]).order_by("pk"))
+    """The dossier's electronic result documents (the one rule, :func:`.queries.result_document_ids`)."""
+    ids = queries.result_document_ids(dossier)
+    return list(DossierDocument.objects.filter(dossier=dossier, pk__in=ids).order_by("pk"))
 
 
 def keep_results(dossier: Dossier, at: datetime | None = None) -> list[StoreItem]:
