@@ -29,6 +29,8 @@ from typing import Any
 from django.db import models
 from django.db.migrations.operations.base import Operation
 
+from .registry import Registry
+
 
 @dataclass(frozen=True)
 class ChainedLog:
@@ -40,19 +42,20 @@ class ChainedLog:
     order: int
 
 
-_CHAINED_LOGS: dict[str, ChainedLog] = {}
+# The chained logs, by ``--log`` name (the plugin registry pattern of core.registry).
+chained_log_registry: Registry[ChainedLog] = Registry("chained log")
 
 
 def register_chained_log(name: str, verify: Callable[..., Any], *, order: int) -> None:
     """Register a chained log with the audit (each package that keeps one, in its ``AppConfig.ready()``: the audit
     in ``core`` then verifies logs of packages above it without importing them). Registering a name again replaces
     it."""
-    _CHAINED_LOGS[name] = ChainedLog(name, verify, order)
+    chained_log_registry.add(name, ChainedLog(name, verify, order))
 
 
 def chained_logs() -> list[ChainedLog]:
     """The registered chained logs, in their order."""
-    return sorted(_CHAINED_LOGS.values(), key=lambda log: (log.order, log.name))
+    return sorted(chained_log_registry.values(), key=lambda log: (log.order, log.name))
 
 
 class AppendOnlyError(Exception):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from motcua.core import audit
-from motcua.core.eventlog import chained_logs, register_chained_log
+from motcua.core.eventlog import chained_log_registry, chained_logs, register_chained_log
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +50,7 @@ def test_a_log_registered_later_is_verified_too_and_named_on_the_command_line():
         assert "extra log" in out.getvalue() and "edited: extra log chain entry #2 (id 42)" in str(broken.value)
         assert [r.log for r in audit.verify_all()][-1] == "extra log"
     finally:
-        from motcua.core import eventlog
-
-        eventlog._CHAINED_LOGS.pop("extra", None)
+        chained_log_registry.unregister("extra")
     assert [log.name for log in chained_logs()] == SIX
 
 

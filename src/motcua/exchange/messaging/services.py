@@ -39,6 +39,7 @@ from django.utils.dateparse import parse_datetime
 
 from motcua.core.chain import canonical_json
 from motcua.core.eventlog import append_in_id_order
+from motcua.core.registry import Registry
 
 from . import keys
 from .models import InboxMessage, MessageLog, OutboxMessage, OutboxStatus, Peer
@@ -46,7 +47,8 @@ from .models import InboxMessage, MessageLog, OutboxMessage, OutboxStatus, Peer
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[str, dict], Any]
-_HANDLERS: dict[str, Handler] = {}
+# Message kind → handler (the plugin registry pattern of core.registry).
+handlers: Registry[Handler] = Registry("message handler")
 # Modules whose @handler functions register on import. The kinds of the packages above the exchange (linked groups:
 # ``motcua.dossiers.linked.handlers``) register in their ``AppConfig.ready()``; MOTCUA_EXCHANGE_HANDLER_MODULES adds
 # more.
@@ -66,17 +68,14 @@ class Refused(Exception):
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(func: Handler) -> Handler:
-        _HANDLERS[kind] = func
-        return func
-
-    return register
+    """A decorator registering the handler of message ``kind`` (``handlers.register``)."""
+    return handlers.register(kind)
 
 
-def _handlers() -> dict[str, Handler]:
+def _handlers() -> Registry[Handler]:
     for module in (*HANDLER_MODULES, *settings.MOTCUA_EXCHANGE_HANDLER_MODULES):
         importlib.import_module(module)
-    return _HANDLERS
+    return handlers
 
 
 def local_id() -> str:
@@ -265,8 +264,8 @@ def receive(payload: Any) -> tuple[int, dict]:
     if envelope.get("recipient") != local_id():
         log("in", "refused", detail=f"addressed to {envelope.get('recipient')!r}", **common)
         raise Refused(400, "wrong_recipient", f"This is {local_id()}, not {envelope.get('recipient')!r}.")
-    handlers = _handlers()
-    if kind not in handlers:
+    known = _handlers()
+    if kind not in known:
         log("in", "refused", detail=f"unknown kind {kind!r}", **common)
         raise Refused(400, "unknown_kind", f"Unknown message kind {kind!r}.")
     body = envelope.get("body") if isinstance(envelope.get("body"), dict) else {}
@@ -277,7 +276,7 @@ def receive(payload: Any) -> tuple[int, dict]:
                 return 200, {"status": "duplicate", "id": message_id}
             InboxMessage.objects.create(message_id=message_uuid, sender=sender, kind=kind, envelope=envelope,
                                         signature=signature, received_at=timezone.now())
-            result = handlers[kind](sender, body)
+            result = known[kind](sender, body)
             log("in", "accepted", **common)
     except NotYet as wait:
         log("in", "deferred", detail=str(wait), **common)
