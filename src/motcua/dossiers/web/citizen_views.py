@@ -30,14 +30,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.catalog.models import RequiredDocument
 from motcua.core.identifiers import enterprise_code_error, personal_id_error
 from motcua.core.ratelimit import Limit
 from motcua.dossiers import access, digitisation, documents, places, queries, rating, services
 from motcua.dossiers.models import ChannelKind, Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.transitions import STATUS_CODES, Role, State
-from motcua.dossiers.web import document_layout as layout
-from motcua.dossiers.web import once_only
+from motcua.dossiers.web import case_documents, once_only
 
 SESSION_VERIFIED = "motcua_citizen_verified"
 SESSION_SUBMITTED = "motcua_citizen_submitted"
@@ -218,34 +216,8 @@ class SubmissionForm(forms.Form):
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["personal_id"].widget.attrs.update(inputmode="numeric", pattern=r"\d{12}")
-        self.document_fields: list[tuple[str, RequiredDocument]] = []
-        self.notes: list[str] = []
-        required_documents = list(RequiredDocument.objects.filter(version=version).order_by("position"))
-        names = [doc.name for doc in required_documents]
-        for doc in required_documents:
-            # Issue 14 point 2: notes are notes, a heading is no case, one declaration per channel.
-            if layout.is_note(doc.name, doc.case):
-                self.notes.append(layout.clean(doc.name))
-                continue
-            name = f"document_{doc.pk}"
-            conditional = layout.is_conditional(doc.name, doc.case)
-            only = layout.channel_only(doc.name, names)
-            # Documents listed under a case (trường hợp) apply to that case only, and registry data replaces a
-            # paper the agency can look up itself (Decree 118/2025 Art. 5(1)(i), 17(1)(b)): neither can be
-            # demanded of every applicant.
-            required = not doc.case and not conditional and not only and not doc.replaceable_by_registry
-            help_parts = []
-            if case := layout.case_label(doc.case):
-                help_parts.append(_("Only in the case: %(case)s") % {"case": case})
-            if doc.form:
-                help_parts.append(_("Form: %(form)s") % {"form": layout.clean(doc.form)})
-            self.fields[name] = forms.FileField(
-                label=layout.clean(doc.name) or doc.name, required=required, help_text=" ".join(help_parts),
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"}),
-                error_messages={"required": gettext_lazy("Attach this document.")})
-            self.fields[name].layout = {"conditional": conditional, "case": case or layout.clean(doc.name),
-                                        "channel": only}
-            self.document_fields.append((name, doc))
+        # Issue 14 point 2: which case applies is asked once, then only that case's documents.
+        case_documents.add_document_fields(self, version)
 
     def document_bound_fields(self):
         return [self[name] for name, _doc in self.document_fields]
@@ -306,6 +278,7 @@ class SubmissionForm(forms.Form):
             self.add_error("enterprise_code", _("A business gives its enterprise code."))
         if not data.get("phone") and not data.get("email") and "phone" not in self.errors:
             self.add_error("phone", _("Give a phone number or an e-mail address, so that the agency can reach you."))
+        case_documents.drop_unasked(self, data)
         return data
 
 
@@ -401,6 +374,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     agency_choices = found.choices()
     if (desk := _initial_desk(request, found, version, address)) is not None:
         initial["agency"] = desk
+    initial[case_documents.CASE_FIELD] = request.GET.get(case_documents.CASE_FIELD, "")
     form = SubmissionForm(once_only.locked_data(request, once), request.FILES or None, version=version,
                           agency_choices=agency_choices, initial=initial)
     once_only.adapt(form, once)
@@ -436,7 +410,7 @@ def submit(request: HttpRequest, procedure_code: str) -> HttpResponse:
     return render(request, "dossiers/citizen/submit.html", {
         "procedure": procedure, "version": version, "form": _describe(form), "fees": _fees(version),
         "channels": queries.channels(version), "places": found,
-        "checked_cases": [key.removeprefix("case_") for key in request.POST if key.startswith("case_")],
+        "case_field": case_documents.CASE_FIELD,
     }, status=400 if request.method == "POST" else 200)
 
 
