@@ -73,3 +73,29 @@ def _reference_units(request):
         from motcua.units.services import load_reference_units
 
         load_reference_units()
+
+
+@pytest.fixture(autouse=True)
+def axe_found(request, monkeypatch):
+    """Issue 14 point 13: every HTML page a test here opens with ``page.goto`` is checked with axe-core (vendored,
+    no CDN) at 1280 and 390 px, right after it loads; the test fails, naming page, width and rule, if any violation
+    was found. Pages reached by a click are checked where the test calls ``browsing.audit(page)``."""
+    found: list[str] = []
+    if not {"browser", "open_browser"} & set(request.fixturenames):
+        yield found
+        return
+    from browsing import audit, is_html
+    from playwright.sync_api import Page
+
+    original = Page.goto
+
+    def goto(self, url, **kwargs):
+        response = original(self, url, **kwargs)
+        if is_html(response):
+            audit(self, found)
+        return response
+
+    monkeypatch.setattr(Page, "goto", goto)
+    yield found
+    if found:
+        pytest.fail("axe-core found accessibility problems:\n" + "\n".join(found), pytrace=False)
