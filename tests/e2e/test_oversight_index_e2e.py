@@ -12,6 +12,8 @@ import pytest
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
+AXE_EVERY_PAGE = False  # issue 14 point 13: not yet run with the per-page axe check of conftest.py
+
 pytestmark = [
     pytest.mark.e2e,
 ]
@@ -51,7 +53,7 @@ def test_index_drill_down_in_a_browser(seeded, live_server, browser):
     page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).netloc != host else None)
     page.goto(f"{base}/giam-sat/chi-so/?period=2026-Q1&level=country")
     expect(page.locator("h1")).to_contain_text("Chỉ số phục vụ")
-    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("svg.chart-wide")).to_be_visible()
     expect(page.locator("figure details table")).to_have_count(1)
     page.locator("table.ov-table tbody a", has_text="Cả nước").first.click()  # country → provinces
     expect(page.locator("table.ov-table").last.locator("tbody tr")).to_have_count(34)
