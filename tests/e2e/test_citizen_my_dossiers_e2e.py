@@ -15,8 +15,6 @@ PASSWORD = "mat-khau-e2e-2026"
 CITIZEN_ID = "001090012345"
 AGENCY = "H01.TTPVHCC"
 
-AXE_EVERY_PAGE = False  # issue 14 point 13: not yet run with the per-page axe check of conftest.py
-
 pytestmark = [
     pytest.mark.e2e,
 ]
