@@ -81,3 +81,52 @@ def supervisor_roots(user) -> set[str] | None:
     if viewer.supervises_all or not viewer.supervisor_roots:
         return None
     return set(viewer.supervisor_roots)
+
+
+def page_scope(user, requested: str | None) -> tuple[str, bool]:
+    """The scope an oversight page shows to ``user`` (issue 14 point 7) and whether the one asked for was refused.
+
+    ``requested`` is the ``scope`` parameter (``None`` when absent, ``""`` for the nation). A viewer who is not a
+    province's or ministry's supervisor (the Government Office, administrators, the public reading published
+    figures) gets what they ask for. A province's or ministry's supervisor starts at their own scope and may look
+    inside it (a commune, an agency of theirs), never outside: another province, another ministry or the nation
+    gives their own scope back, with ``True`` so that the page says so (a scope that does not parse too; for other
+    viewers it is left for the page to refuse with a 400)."""
+    from . import index
+
+    own = viewer_scope(user)
+    if own is None:
+        return requested or "", False
+    if requested is None or requested == own:
+        return own, False
+    if not requested:
+        return own, True
+    d = index.directory()
+    try:
+        inside = index.Scope.parse(requested).agencies(d)
+    except index.IndexError_:
+        return own, True
+    if inside and inside <= index.Scope.parse(own).agencies(d):
+        return requested, False
+    return own, True
+
+
+def catalog_procedures(roots: set[str]) -> set[int]:
+    """The procedures the provinces or ministries of ``roots`` (agency codes such as ``H01`` or ``BTP``) are
+    answerable for, by the index's catalog rule (a province: procedures at province or commune level, national or
+    its own; a ministry: those naming it competent or implementing)."""
+    from . import index
+    from .models import CatalogFact
+
+    d = index.directory()
+    keys = set()
+    for code in roots:
+        info = d.by_code.get(code)
+        if info is None:
+            continue
+        if info.ministry_id == info.id:
+            keys.add(("ministry", info.id))
+        elif info.province_id is not None:
+            keys.add(("province", info.province_id))
+    return {cf.procedure_id for cf in CatalogFact.objects.only("procedure_id", "levels", "province_id", "ministry_id")
+            if any(index.applies(cf, key) for key in keys)}

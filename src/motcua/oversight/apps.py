@@ -11,3 +11,5 @@ class OversightConfig(AppConfig):
         from . import citizen
 
         rating.register_recorder(citizen.keep)  # the applicants' answers, kept for the evaluation of agencies
+
+        from . import preparation  # noqa: F401  (registers the job that prepares a missing table)

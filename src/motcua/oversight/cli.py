@@ -42,21 +42,25 @@ class ProgressBar:
 def _refresh_args(p) -> None:
     p.add_argument("--rebuild", action="store_true", help="Empty the fact tables and compute them from scratch.")
     p.add_argument("--limit", type=int, default=None, help="Read at most this many events past the watermark.")
-    p.add_argument("--warm", action="store_true", help="Then compute the dashboard's tables for the current periods.")
+    p.add_argument("--warm", action="store_true", help="(The default.) Then store every table the pages offer.")
+    p.add_argument("--no-warm", action="store_true", help="Only the fact tables; the pages keep showing the tables "
+                   "stored before (and queue their recomputation) until the next refresh that stores them.")
     p.add_argument("--no-progress", action="store_true")
 
 
 def _refresh(options: dict, stdout, stderr) -> None:
-    """Update the fact tables from the events past the watermark (or rebuild them)."""
+    """Update the fact tables from the events past the watermark (or rebuild them), then store every table the
+    pages offer (issue 14 point 9: every level and period of the menus; pages never compute)."""
     bar = None if options.get("no_progress") else ProgressBar(stderr)
     result = facts.rebuild(bar) if options.get("rebuild") else facts.refresh(bar, limit=options.get("limit"))
     what = "Rebuilt" if result.get("rebuilt", options.get("rebuild")) else "Refreshed"
     stdout.write(f"{what}: {result['dossiers']:,} dossiers, watermark {result['watermark']}, "
                  f"{result['seconds']:.1f} s.\n")
-    if options.get("warm"):
+    if not options.get("no_warm"):
         t0 = time.monotonic()
-        n = queries.warm(current_periods())
-        stdout.write(f"Warmed {n} tables in {time.monotonic() - t0:.1f} s.\n")
+        bar = None if options.get("no_progress") else ProgressBar(stderr, label="bảng")
+        n = queries.warm(progress=bar)
+        stdout.write(f"Stored {n} tables in {time.monotonic() - t0:.1f} s.\n")
 
 
 def current_periods() -> list[str]:
@@ -67,15 +71,15 @@ def current_periods() -> list[str]:
 
 
 def _warm_args(p) -> None:
-    p.add_argument("--period", action="append", help="Periods to compute (default: the current year, quarter, "
-                   "month and week).")
+    p.add_argument("--period", action="append", help="Periods to compute (default: every period the pages offer, "
+                   "and those their trend charts show).")
 
 
 def _warm(options: dict, stdout, stderr) -> None:
-    """Compute the dashboard's index and evaluation tables for some periods."""
+    """Store the pages' index and evaluation tables (every level) for some periods, or for all those offered."""
     t0 = time.monotonic()
-    n = queries.warm(options.get("period") or current_periods())
-    stdout.write(f"Warmed {n} tables in {time.monotonic() - t0:.1f} s.\n")
+    n = queries.warm(options.get("period"))
+    stdout.write(f"Stored {n} tables in {time.monotonic() - t0:.1f} s.\n")
 
 
 def _index_args(p) -> None:

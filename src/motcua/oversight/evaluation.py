@@ -95,16 +95,19 @@ def scores_for(s: list[int], cat: CatalogCounts, pakn: dict | None) -> list[Deci
     return out
 
 
-def compute(period: str | rules.Period, scope: str | Scope | None = None) -> dict:
+def compute(period: str | rules.Period, scope: str | Scope | None = None,
+            agency_table: index.IndexTable | None = None) -> dict:
     """The evaluation of every agency (inside ``scope``) for the period, best first, under the rule set in force at
-    the period's end: ``kind`` says which (``nd118-ch5`` or the history ``tt01-2018``)."""
+    the period's end: ``kind`` says which (``nd118-ch5`` or the history ``tt01-2018``). ``agency_table``: the index
+    at agency level for the same period and scope when the caller has just computed it (the refresh)."""
     p = period if isinstance(period, rules.Period) else rules.parse_period(period)
     sc = scope if isinstance(scope, Scope) or scope is None else Scope.parse(scope)
+    index.TABLES_COMPUTED.labels("evaluation").inc()
     law = rules_for(p.end)
     if law.evaluation == "tt01-2018":
         return {**compute_tt01(p, sc), "kind": "tt01-2018", "basis": law.basis,
                 "evaluator": roles.national_evaluator(p.end)}
-    return compute_nd118(p, sc)
+    return compute_nd118(p, sc, agency_table)
 
 
 def compute_tt01(p: rules.Period, sc: Scope | None) -> dict:
@@ -189,11 +192,11 @@ def _f(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def compute_nd118(p: rules.Period, sc: Scope | None) -> dict:
+def compute_nd118(p: rules.Period, sc: Scope | None, agency_table: index.IndexTable | None = None) -> dict:
     """Decree 118/2025 Art. 32(1) per agency from the service index of the period (each criterion the share of its
     index groups' points; the total the index total out of 100), the band (configuration), and the applicants'
     evaluations of Art. 33(1) beside it. Agencies with no figure at all are left out."""
-    table = index.compute(p, "agency", sc)
+    table = agency_table if agency_table is not None else index.compute(p, "agency", sc)
     d = directory()
     within = sc.agencies(d) if sc else None
     citizens = citizen_results(p, within)

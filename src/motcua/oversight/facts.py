@@ -488,7 +488,7 @@ def rebuild(progress: Progress | None = None) -> dict:
         obstacle_facts.rebuild()  # steering's obstacle spans (issue 15 point 5)
         FactWatermark.objects.update_or_create(name=EVENTS, defaults={"last_id": high, "rebuilt_at": started,
                                                                       "refreshed_at": started})
-        IndexSnapshot.objects.all().delete()  # computed from the old facts
+        age_snapshots(high)
     if connection.vendor == "postgresql":  # fresh statistics for the planner after a bulk load
         with connection.cursor() as cursor:
             for model in (DossierFact, DailyFact, AgencyMonthFact, ProcedureMonthFact):
@@ -524,9 +524,34 @@ def refresh(progress: Progress | None = None, *, limit: int | None = None) -> di
         refresh_pakn()
         obstacle_facts.refresh()
         FactWatermark.objects.filter(name=EVENTS).update(last_id=max(high, mark.last_id), refreshed_at=started)
-        IndexSnapshot.objects.all().delete()  # computed from the old facts
+        age_snapshots(max(high, mark.last_id))
     return {"dossiers": len(ids), "watermark": max(high, mark.last_id), "rebuilt": False,
             "seconds": (timezone.now() - started).total_seconds()}
+
+
+def age_snapshots(mark: int) -> int:
+    """The tables computed from the facts before this refresh become older than the new watermark ``mark``, even
+    when no dossier event moved it (the catalog or PAKN facts may have changed): everything that reads by watermark
+    computes them again, while pages keep showing the newest one of each table, with its time, until the refresh
+    has stored the new ones (:func:`motcua.oversight.queries.warm`, issue 14 point 9). Only the newest older
+    snapshot of a table is kept. Returns how many were aged."""
+    rows = list(IndexSnapshot.objects.order_by("-watermark", "-pk").values_list("pk", "kind", "period", "level",
+                                                                                 "scope", "watermark"))
+    seen: set[tuple] = set()
+    drop, aged = [], []
+    for pk, kind, period, level, scope, watermark in rows:
+        key = (kind, period, level, scope)
+        if key in seen:
+            drop.append(pk)
+            continue
+        seen.add(key)
+        if watermark >= mark:
+            aged.append(pk)
+    for i in range(0, len(drop), 500):
+        IndexSnapshot.objects.filter(pk__in=drop[i:i + 500]).delete()
+    for i in range(0, len(aged), 500):
+        IndexSnapshot.objects.filter(pk__in=aged[i:i + 500]).update(watermark=mark - 1)
+    return len(aged)
 
 
 def update_dossiers(ids: list[int]) -> None:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
+from prometheus_client import Counter
 
 from motcua.dossiers.lawsets import rules_for
 from motcua.units.models import AdministrativeUnit, Agency
@@ -195,7 +196,7 @@ def _catalog_key(unit: Unit, d: Directory, agency_info: AgencyInfo | None = None
     return ("procedure", unit.key)
 
 
-def _applies(cf: CatalogFact, key: tuple) -> bool:
+def applies(cf: CatalogFact, key: tuple) -> bool:
     """Whether a procedure is within a unit's catalog: every published procedure for the country; national or the
     province's own localised procedures at province or commune level for a province; at commune level for a commune;
     those naming the ministry (or its bodies) competent or implementing for a ministry."""
@@ -229,7 +230,7 @@ class CatalogCounts:
 def _catalog_counts(facts: list[CatalogFact], key: tuple) -> CatalogCounts:
     c = CatalogCounts()
     for cf in facts:
-        if not _applies(cf, key):
+        if not applies(cf, key):
             continue
         c.procedures.add(cf.procedure_id)
         if cf.online_level in ("full", "partial"):
@@ -435,106 +436,144 @@ class IndexTable:
         }
 
 
+# One counter per computed table (index here, evaluation in :mod:`.evaluation`): the metrics show how often tables
+# are computed, and the tests prove with it that pages read stored tables instead of computing (issue 14 point 9).
+TABLES_COMPUTED = Counter("motcua_oversight_tables_computed_total",
+                          "Service-index and evaluation tables computed from the fact tables, by kind.", ["kind"])
+
+
 def compute(period: str | rules.Period, level: str, scope: str | Scope | None = None) -> IndexTable:
-    """The ranked index table of every unit of ``level`` (inside ``scope`` when given) for ``period``."""
+    """The ranked index table of every unit of ``level`` (inside ``scope`` when given) for ``period``, step by step:
+    the units and scope, the period's figures per unit, every unit of the level listed, then the scores."""
+    p, sc, within = _resolve(period, level, scope)
+    TABLES_COMPUTED.labels("index").inc()
+    units = _UnitMap(level, directory())
+    _add_dossier_figures(units, p, within)
+    _add_pakn_figures(units, p, within)
+    if level != "procedure":  # every unit of the level (inside the scope) is listed, with N/A without dossiers
+        units.add_every_unit(within)
+    return IndexTable(p, level, sc, rules.rank(_scored_rows(units)))
+
+
+def _resolve(period: str | rules.Period, level: str,
+             scope: str | Scope | None) -> tuple[rules.Period, Scope | None, set[int] | None]:
+    """The period, the scope and its agencies (``None``: every agency), or :class:`IndexError_` saying what is wrong."""
     p = period if isinstance(period, rules.Period) else rules.parse_period(period)
     if level not in LEVELS:
         raise IndexError_(f"Không có cấp {level!r}: hãy chọn một cấp trong danh sách.")
     sc = scope if isinstance(scope, Scope) or scope is None else Scope.parse(scope)
-    d = directory()
-    within = sc.agencies(d) if sc else None
+    within = sc.agencies(directory()) if sc else None
     if level == "procedure" and within is None:
         raise IndexError_("Cấp thủ tục cần chọn phạm vi (một cơ quan, xã, tỉnh hoặc bộ) trong danh sách.")
-    by_procedure = level == "procedure"
-    sums = _period_sums(p, within, by_procedure)
-    balances = _balances(p.end, within, by_procedure)
-    catalog = list(CatalogFact.objects.all())
-    names: dict[int, tuple[str, str]] = {}
-    if by_procedure:
+    return p, sc, within
+
+
+class _UnitMap:
+    """The units of one level the agencies' (or agency × procedure) figures count for, and their figures."""
+
+    def __init__(self, level: str, d: Directory) -> None:
+        self.level, self.d = level, d
+        self.by_procedure = level == "procedure"
+        self.units: dict[object, Unit] = {}
+        self.figures: dict[object, Figures] = defaultdict(Figures)
+        self.agency_of_unit: dict[object, AgencyInfo] = {}
+        self.procedure_names: dict[int, tuple[str, str]] = {}
+
+    def name_procedures(self, ids: set[int]) -> None:
         from motcua.catalog.models import Procedure
 
-        keys = {k[1] for k in sums} | {k[1] for k in balances}
-        names = {pid: (code, name) for pid, code, name in Procedure.objects.filter(id__in=keys).values_list(
-            "id", "code", "current_version__name")}
+        self.procedure_names = {pid: (code, name) for pid, code, name in Procedure.objects.filter(
+            id__in=ids).values_list("id", "code", "current_version__name")}
 
-    figures: dict[object, Figures] = defaultdict(Figures)
-    units: dict[object, Unit] = {}
-    agency_of_unit: dict[object, AgencyInfo] = {}
-
-    def unit_for(agency_id: int, procedure_id: int | None) -> Unit | None:
-        info = d.agencies.get(agency_id)
+    def unit_for(self, agency_id: int, procedure_id: int | None) -> Unit | None:
+        info = self.d.agencies.get(agency_id)
         if info is None:
             return None
-        if by_procedure:
-            code, name = names.get(procedure_id, (str(procedure_id), ""))
+        if self.by_procedure:
+            code, name = self.procedure_names.get(procedure_id, (str(procedure_id), ""))
             return Unit("procedure", procedure_id, code, name or code)
-        u = unit_of(info, level, d)
-        if u is not None and level == "agency":
-            agency_of_unit[u.key] = info
+        u = unit_of(info, self.level, self.d)
+        if u is not None and self.level == "agency":
+            self.agency_of_unit[u.key] = info
         return u
 
+    def figures_of(self, key: object) -> tuple[Unit, Figures] | None:
+        """The unit and figures an agency (or agency × procedure) key counts for (None: outside the level)."""
+        agency_id, procedure_id = key if self.by_procedure else (key, None)
+        u = self.unit_for(agency_id, procedure_id)
+        if u is None:
+            return None
+        self.units.setdefault(u.key, u)
+        return u, self.figures[u.key]
+
+    def add_every_unit(self, within: set[int] | None) -> None:
+        for info in self.d.agencies.values():
+            if within is not None and info.id not in within:
+                continue
+            u = self.unit_for(info.id, None)
+            if u is not None:
+                self.units.setdefault(u.key, u)
+
+
+def _add_dossier_figures(units: _UnitMap, p: rules.Period, within: set[int] | None) -> None:
+    """The period's sums, the procedures with online dossiers and payments, and the balances at the period's end."""
+    sums = _period_sums(p, within, units.by_procedure)
+    balances = _balances(p.end, within, units.by_procedure)
+    if units.by_procedure:
+        units.name_procedures({k[1] for k in sums} | {k[1] for k in balances})
     for key, values in sums.items():
-        agency_id, procedure_id = key if by_procedure else (key, None)
-        u = unit_for(agency_id, procedure_id)
-        if u is None:
-            continue
-        units[u.key] = u
-        f = figures[u.key]
-        for i, v in enumerate(values):
-            f.sums[i] += v
+        found = units.figures_of(key)
+        if found is not None:
+            f = found[1]
+            for i, v in enumerate(values):
+                f.sums[i] += v
     for agency_id, procedure_id, online, paid in _online_procedures(p, within):
-        u = unit_for(agency_id, procedure_id)
+        u = units.unit_for(agency_id, procedure_id)
         if u is None:
             continue
-        f = figures[u.key]
+        f = units.figures[u.key]
         if online:
             f.online_dossier_procedures.add(procedure_id)
         if paid:
             f.paid_online_procedures.add(procedure_id)
     for key, (open_end, open_late) in balances.items():
-        agency_id, procedure_id = key if by_procedure else (key, None)
-        u = unit_for(agency_id, procedure_id)
-        if u is None:
-            continue
-        units[u.key] = u
-        figures[u.key].open_at_end += open_end
-        figures[u.key].open_late_at_end += open_late
+        found = units.figures_of(key)
+        if found is not None:
+            found[1].open_at_end += open_end
+            found[1].open_late_at_end += open_late
 
-    # PAKN figures (group 6.1, 6.2) from the PAKN facts of the period, summed over the unit's agencies.
+
+def _add_pakn_figures(units: _UnitMap, p: rules.Period, within: set[int] | None) -> None:
+    """PAKN figures (group 6.1, 6.2) from the PAKN facts of the period, summed over the unit's agencies."""
     pakn = _pakn(p, within)
-    if pakn is not None:
-        for agency_id, counts in pakn.items():
-            u = unit_for(agency_id, None) if level != "procedure" else None
-            if u is None:
-                continue
-            units.setdefault(u.key, u)
-            f = figures[u.key]
-            f.pakn = f.pakn or defaultdict(int)
-            for k, v in counts.items():
-                f.pakn[k] += v
-        for f in figures.values():
-            if f.pakn is None:
-                f.pakn = {}
+    if pakn is None:
+        return
+    for agency_id, counts in pakn.items():
+        found = units.figures_of(agency_id) if not units.by_procedure else None
+        if found is None:
+            continue
+        f = found[1]
+        f.pakn = f.pakn or defaultdict(int)
+        for k, v in counts.items():
+            f.pakn[k] += v
+    for f in units.figures.values():
+        if f.pakn is None:
+            f.pakn = {}
 
-    # Every unit of the level (inside the scope) is listed, with N/A where it has no dossiers.
-    if level != "procedure":
-        for info in d.agencies.values():
-            if within is not None and info.id not in within:
-                continue
-            u = unit_for(info.id, None)
-            if u is not None:
-                units.setdefault(u.key, u)
 
+def _scored_rows(units: _UnitMap) -> list[dict]:
+    """Each unit's scores against the catalog it is answerable for (computed once per catalog scope)."""
+    catalog = list(CatalogFact.objects.all())
     cat_cache: dict[tuple, CatalogCounts] = {}
     rows = []
-    for key, u in units.items():
-        ck = _catalog_key(u, d, agency_of_unit.get(key))
+    for key, u in units.units.items():
+        ck = _catalog_key(u, units.d, units.agency_of_unit.get(key))
         if ck not in cat_cache:
             cat_cache[ck] = _catalog_counts(catalog, ck)
-        scores = scores_for(figures[key], cat_cache[ck])
+        scores = scores_for(units.figures[key], cat_cache[ck])
         rows.append({"level": u.level, "code": u.code, "name": u.name, "total": rules.total(scores),
                      "scores": scores})
-    return IndexTable(p, level, sc, rules.rank(rows))
+    return rows
 
 
 def _pakn(p: rules.Period, within: set[int] | None) -> dict[int, dict[str, int]] | None:
@@ -655,7 +694,7 @@ def procedures_behind(period: str, level: str, code: str, indicator: str, part: 
             raise IndexError_(f"Không có đơn vị {code!r} ở cấp này.")
     key = _catalog_key(unit, d, info)
     den_filter, num_filter = CATALOG_INDICATORS[indicator]
-    chosen = [cf for cf in CatalogFact.objects.all() if _applies(cf, key) and den_filter(cf)]
+    chosen = [cf for cf in CatalogFact.objects.all() if applies(cf, key) and den_filter(cf)]
     if part == "numerator":
         if num_filter is None:
             used = _online_procedures(p, agencies)

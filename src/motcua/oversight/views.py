@@ -32,23 +32,11 @@ def _default_period() -> str:
     return f"{today.year}-{today.month:02d}"
 
 
-def _params(request: HttpRequest) -> tuple[str, str, str]:
-    period = request.GET.get("period") or _default_period()
-    level = request.GET.get("level") or "province"
-    scope = request.GET.get("scope") or ""
-    return period, level, scope
-
-
 def period_choices(selected: str = "") -> list[tuple[str, str]]:
     """The periods the forms offer (issue 14 point 5: chosen from a list, not typed as codes): this month and the 11
-    before, this quarter and the 3 before, this year and the one before; the selected one kept when valid."""
-    today = timezone.now().astimezone(rules.TZ).date()
-    month = rules.parse_period(f"{today.year}-{today.month:02d}")
-    quarter = rules.parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
-    year = rules.parse_period(str(today.year))
-    periods = [*reversed(rules.trailing_periods(month, 12)), *reversed(rules.trailing_periods(quarter, 4)),
-               *reversed(rules.trailing_periods(year, 2))]
-    choices = [(p.key, p.label()) for p in periods]
+    before, this quarter and the 3 before, this year and the one before (:func:`.queries.offered_periods`, the
+    periods the refresh stores); the selected one kept when valid."""
+    choices = [(p.key, p.label()) for p in queries.offered_periods()]
     if selected and selected not in dict(choices):
         try:
             p = rules.parse_period(selected)
@@ -58,45 +46,107 @@ def period_choices(selected: str = "") -> list[tuple[str, str]]:
     return choices
 
 
-def scope_choices(selected: str = "") -> list[tuple[str, str]]:
-    """The scopes the forms offer: the nation, every province and every ministry by name; the selected scope (a
-    commune or an agency reached by a link) kept with its name."""
+def scope_choices(selected: str = "", own: str | None = None) -> list[tuple[str, str]]:
+    """The scopes the forms offer: the nation, every province and every ministry by name — or, to a province's or
+    ministry's supervisor (``own``), their own scope only (issue 14 point 7); the selected scope (a commune or an
+    agency reached by a link) kept with its name."""
     d = index.directory()
-    choices = [("", _("Cả nước"))]
-    choices += sorted(((f"province:{code}", name) for code, name in d.provinces.values()), key=lambda c: c[1])
-    choices += sorted(((f"ministry:{a.code}", a.name) for a in d.agencies.values() if a.ministry_id == a.id),
-                      key=lambda c: c[1])
-    if selected and selected not in dict(choices):
-        kind, _sep, code = selected.partition(":")
+    if own:
+        choices = []
+    else:
+        choices = [("", _("Cả nước"))]
+        choices += sorted(((f"province:{code}", name) for code, name in d.provinces.values()), key=lambda c: c[1])
+        choices += sorted(((f"ministry:{a.code}", a.name) for a in d.agencies.values() if a.ministry_id == a.id),
+                          key=lambda c: c[1])
+    for wanted in (own, selected):
+        if not wanted or wanted in dict(choices):
+            continue
+        kind, _sep, code = wanted.partition(":")
         name = None
         if kind == "agency" and code in d.by_code:
             name = d.by_code[code].name
         elif kind == "commune" and code.zfill(5) in d.commune_by_code:
             name = d.communes[d.commune_by_code[code.zfill(5)]][1]
-        choices.insert(1, (selected, name or selected))
+        elif kind == "province" and code.zfill(2) in d.province_by_code:
+            name = d.provinces[d.province_by_code[code.zfill(2)]][1]
+        elif kind == "ministry" and code in d.by_code:
+            name = d.by_code[code].name
+        choices.insert(len(choices) if wanted == own else min(1, len(choices)), (wanted, name or wanted))
     return choices
 
 
-def _choices(period: str, scope: str) -> dict:
-    return {"periods": period_choices(period), "scopes": scope_choices(scope)}
+def _choices(period: str, scope: str, own: str | None = None) -> dict:
+    return {"periods": period_choices(period), "scopes": scope_choices(scope, own)}
 
 
-def _error(request: HttpRequest, message: str, period: str, level: str, scope: str) -> HttpResponse:
+def _levels_for(scope: str) -> list[tuple[str, str]]:
+    """The levels the form offers inside ``scope`` (all of them nationally; inside a unit, those whose units lie in
+    it): the tables the refresh stores."""
+    if not scope:
+        return LEVEL_CHOICES
+    kind = scope.partition(":")[0]
+    return [(k, v) for k, v in LEVEL_CHOICES if k in queries.CONTAINED.get(kind, ())]
+
+
+def _default_level(scope: str) -> str:
+    """Nationally the provinces; inside a province, ministry or commune its agencies; an agency itself."""
+    return "agency" if scope else "province"
+
+
+def _viewer_params(request: HttpRequest) -> tuple[str, str, str, str | None, bool]:
+    """(period, level, scope, the viewer's own scope, refused): the scope the viewer may see (issue 14 point 7) and a
+    level offered inside it (another level falls back to the scope's first)."""
+    period = request.GET.get("period") or _default_period()
+    own = access.viewer_scope(request.user)
+    scope, refused = access.page_scope(request.user, request.GET.get("scope") if "scope" in request.GET else None)
+    level = request.GET.get("level") or _default_level(scope)
+    if level != "procedure" and level not in dict(_levels_for(scope)):
+        level = _default_level(scope)
+    return period, level, scope, own, refused
+
+
+def _error(request: HttpRequest, message: str, period: str, level: str, scope: str,
+           own: str | None = None) -> HttpResponse:
     return render(request, "oversight/index.html", {"error": message, "period": period, "level": level,
-                                                    "scope": scope, "levels": LEVEL_CHOICES,
-                                                    **_choices(period, scope)}, status=400)
+                                                    "scope": scope, "levels": _levels_for(scope),
+                                                    **_choices(period, scope, own)}, status=400)
+
+
+def _preparing(request: HttpRequest, template: str, missing: queries.NotPrepared, context: dict) -> HttpResponse:
+    """The page of a table not stored yet (issue 14 point 9): it says so plainly and the table is queued; the page
+    reloads itself when scripts run, and offers a link to reload otherwise."""
+    queries.queue_preparation(missing.kind, missing.period, missing.level, missing.scope)
+    return render(request, template, {**context, "preparing": True})
+
+
+def _refused_notice(refused: bool, scope: str, choices: list[tuple[str, str]]) -> str:
+    if not refused:
+        return ""
+    name = dict(choices).get(scope, scope)
+    return _("Bạn chỉ xem được số liệu trong phạm vi của mình (%(name)s): trang hiển thị phạm vi này.") % {
+        "name": name}
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     period = _default_period()
+    own = access.viewer_scope(request.user)
+    # Issue 14 point 7: a province's or ministry's supervisor sees their own unit's index, not the nation's.
+    level, code = ("country", index.COUNTRY) if own is None else (own.partition(":")[0], own.partition(":")[2])
+    preparing = False
     try:
-        country = queries.index_table(period, "country")
+        table = queries.stored_index_table(period, level, own)
+    except queries.NotPrepared as missing:
+        queries.queue_preparation(missing.kind, missing.period, missing.level, missing.scope)
+        table, preparing = None, True
     except (index.IndexError_, rules.PeriodError):  # pragma: no cover - the default period always parses
-        country = None
-    row = country["rows"][0] if country and country["rows"] else None
+        table = None
+    if table:
+        queries.queue_if_old(table)
+    row = next((r for r in table.payload["rows"] if r["code"] == code), None) if table else None
     context = {"period": period, "period_label": rules.parse_period(period).label(), "country": row,
+               "unit_name": row["name"] if row else "", "own": own, "preparing": preparing,
                "status": queries.facts_status(),
-               "groups": _group_points(row, country["indicators"]) if row else []}
+               "groups": _group_points(row, table.payload["indicators"]) if row else []}
     agencies = access.watch_agencies(request.user)
     if agencies is None or agencies:
         context.update(_watch(agencies, period))
@@ -133,12 +183,22 @@ def _group_points(row: dict, indicators: list[dict]) -> list[dict]:
 
 
 def index_page(request: HttpRequest) -> HttpResponse:
-    period, level, scope = _params(request)
+    """The ranked index (stored tables only, issue 14 point 9), starting at the viewer's scope (point 7)."""
+    period, level, scope, own, refused = _viewer_params(request)
+    choices = _choices(period, scope, own)
+    base = {"period": period, "level": level, "scope": scope, "levels": _levels_for(scope),
+            "level_name": index.LEVEL_NAMES.get(level, level), "notice": _refused_notice(refused, scope,
+                                                                                        choices["scopes"]),
+            **choices}
     try:
-        table = queries.index_table(period, level, scope or None)
         p = rules.parse_period(period)
+        stored = queries.stored_index_table(period, level, scope or None)
+    except queries.NotPrepared as missing:
+        return _preparing(request, "oversight/index.html", missing, {**base, "period_label": p.label()})
     except (index.IndexError_, rules.PeriodError) as error:
-        return _error(request, str(error), period, level, scope)
+        return _error(request, str(error), period, level, scope, own)
+    queries.queue_if_old(stored)
+    table = stored.payload
     child = CHILD_LEVEL.get(level)
     sep = get_format("DECIMAL_SEPARATOR")
 
@@ -159,49 +219,62 @@ def index_page(request: HttpRequest) -> HttpResponse:
         rows.append({"rank": r["rank"], "code": r["code"], "name": r["name"], "total": num(r["total"]),
                      "groups": [num(g["points"]) for g in _group_points(r, table["indicators"])], "link": link,
                      "detail": detail})
-    chart, trend_rows = None, []
+    chart, trend_rows, trend_labels = None, [], []
     top = [r["code"] for r in table["rows"][:TREND_UNITS]]
     if top and level != "procedure":
-        trend = queries.trend(period, level, top, scope or None, TREND_PERIODS)
+        trend = queries.stored_trend(period, level, top, scope or None, TREND_PERIODS)
         names = {r["code"]: r["name"] for r in table["rows"]}
         series = {names[c]: trend["series"][c] for c in top}
         chart = charts.line_chart(trend["labels"], series, title=_("Tổng điểm chỉ số theo kỳ"))
         trend_rows = [{"name": names[c], "values": trend["series"][c]} for c in top]
         trend_labels = trend["labels"]
-    else:
-        trend_labels = []
-    crumbs = _crumbs(period, level, scope)
     return render(request, "oversight/index.html", {
-        "table": table, "rows": rows, "period": period, "level": level, "scope": scope, "levels": LEVEL_CHOICES,
+        **base, "table": table, "rows": rows, "computed_at": stored.computed_at, "current": stored.current,
         "period_label": p.label(), "previous": p.previous().key, "chart": chart, "trend_rows": trend_rows,
-        "trend_labels": trend_labels, "crumbs": crumbs, "group_names": list(rules.GROUPS.values()),
-        "level_name": index.LEVEL_NAMES[level], "page": page, "count": len(table["rows"]),
-        "query": urlencode({"period": period, "level": level, "scope": scope}), **_choices(period, scope),
+        "trend_labels": trend_labels, "crumbs": _crumbs(period, level, scope, own, choices["scopes"]),
+        "group_names": list(rules.GROUPS.values()), "page": page, "count": len(table["rows"]),
+        "query": urlencode({"period": period, "level": level, "scope": scope}),
     })
 
 
-def _crumbs(period: str, level: str, scope: str) -> list[dict]:
+def _crumbs(period: str, level: str, scope: str, own: str | None = None,
+            scopes: list[tuple[str, str]] | None = None) -> list[dict]:
     base = reverse("oversight:index")
+    if own:  # a province's or ministry's supervisor: their own scope is the top
+        crumbs = [{"name": dict(scopes or []).get(own, own),
+                   "url": f"{base}?{urlencode({'period': period, 'scope': own})}"}]
+        if scope and scope != own:
+            crumbs.append({"name": dict(scopes or []).get(scope, scope),
+                           "url": f"{base}?{urlencode({'period': period, 'scope': scope})}"})
+        return crumbs
     crumbs = [{"name": _("Cả nước"), "url": f"{base}?{urlencode({'period': period, 'level': 'country'})}"},
               {"name": _("Tỉnh, thành phố"), "url": f"{base}?{urlencode({'period': period, 'level': 'province'})}"}]
     if scope:
         kind, _sep, code = scope.partition(":")
-        crumbs.append({"name": f"{index.LEVEL_NAMES.get(kind, kind)} {code}",
+        crumbs.append({"name": dict(scopes or []).get(scope) or f"{index.LEVEL_NAMES.get(kind, kind)} {code}",
                        "url": f"{base}?{urlencode({'period': period, 'level': 'agency', 'scope': scope})}"})
     return crumbs
 
 
 def unit_page(request: HttpRequest) -> HttpResponse:
     """One unit's 22 indicators with numerators, denominators, rates, points and links to the dossiers."""
-    period, level, scope = _params(request)
+    period, level, scope, own, refused = _viewer_params(request)
     code = request.GET.get("code", "")
     try:
-        table = queries.index_table(period, level, scope or None)
+        p = rules.parse_period(period)
+        stored = queries.stored_index_table(period, level, scope or None)
+    except queries.NotPrepared as missing:
+        return _preparing(request, "oversight/index.html", missing, {
+            "period": period, "level": level, "scope": scope, "levels": _levels_for(scope),
+            "period_label": p.label(), **_choices(period, scope, own)})
     except (index.IndexError_, rules.PeriodError) as error:
-        return _error(request, str(error), period, level, scope)
+        return _error(request, str(error), period, level, scope, own)
+    queries.queue_if_old(stored)
+    table = stored.payload
     row = next((r for r in table["rows"] if r["code"] == code), None)
-    if row is None:
-        return _error(request, _("Không có đơn vị %(code)s ở cấp này.") % {"code": code}, period, level, scope)
+    if row is None:  # includes a unit outside the viewer's scope (issue 14 point 7)
+        return _error(request, _("Không có đơn vị %(code)s ở cấp này trong phạm vi đã chọn.") % {"code": code},
+                      period, level, scope, own)
     indicators = {i["code"]: i for i in table["indicators"]}
     drill = access.may_drill(request.user) and level in ("country", "province", "ministry", "commune", "agency")
     lines = []
@@ -218,13 +291,15 @@ def unit_page(request: HttpRequest) -> HttpResponse:
                     {"period": period, "level": level, "code": code, "indicator": s["code"], "part": part})
         lines.append({**s, "name": meta["name"], "group": meta["group"], "threshold": meta["threshold"],
                       "links": links})
-    trend = queries.trend(period, level, [code], scope or None, 12)
+    trend = queries.stored_trend(period, level, [code], scope or None, 12)
     chart = charts.line_chart(trend["labels"], {row["name"]: trend["series"][code]},
                               title=_("Tổng điểm chỉ số theo kỳ"))
     return render(request, "oversight/unit.html", {
         "row": row, "lines": lines, "period": period, "level": level, "scope": scope, "table": table,
         "chart": chart, "trend": list(zip(trend["labels"], trend["series"][code], strict=True)),
-        "level_name": index.LEVEL_NAMES[level], "groups": rules.GROUPS,
+        "level_name": index.LEVEL_NAMES[level], "groups": rules.GROUPS, "computed_at": stored.computed_at,
+        "current": stored.current,
+        "notice": _refused_notice(refused, scope, scope_choices(scope, own)),
     })
 
 
@@ -257,15 +332,23 @@ def dossiers_page(request: HttpRequest) -> HttpResponse:
 
 def evaluation_page(request: HttpRequest) -> HttpResponse:
     """The evaluation of the period under the law of its end: Decree 118/2025 Art. 32–33 since 1/7/2025, the
-    Circular 01/2018 scoring for periods before (history)."""
+    Circular 01/2018 scoring for periods before (history). Stored tables only (issue 14 point 9); it starts at the
+    viewer's scope and a province's or ministry's supervisor sees nothing outside theirs (point 7)."""
     period = request.GET.get("period") or _default_period()
-    # Issue 14 point 7: the page starts at the viewer's scope (their province or ministry); "scope=" shows the nation.
-    scope = request.GET["scope"] if "scope" in request.GET else (access.viewer_scope(request.user) or "")
+    own = access.viewer_scope(request.user)
+    scope, refused = access.page_scope(request.user, request.GET.get("scope") if "scope" in request.GET else None)
+    choices = _choices(period, scope, own)
+    base = {"period": period, "scope": scope, "notice": _refused_notice(refused, scope, choices["scopes"]),
+            **choices}
     try:
-        table = queries.evaluation_table(period, scope or None)
+        stored = queries.stored_evaluation_table(period, scope or None)
+    except queries.NotPrepared as missing:
+        return _preparing(request, "oversight/evaluation.html", missing,
+                          {**base, "period_label": rules.parse_period(period).label()})
     except (index.IndexError_, rules.PeriodError) as error:
-        return render(request, "oversight/evaluation.html", {"error": str(error), "period": period, "scope": scope,
-                                                             **_choices(period, scope)}, status=400)
+        return render(request, "oversight/evaluation.html", {**base, "error": str(error)}, status=400)
+    queries.queue_if_old(stored)
+    table = stored.payload
     page = Paginator(table["rows"], 100).get_page(request.GET.get("page"))
     bands = {}
     for r in table["rows"]:
@@ -273,9 +356,9 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     names = ([b["name"] for b in table["bands"]] if table.get("kind") == "nd118-ch5"
              else [name for _floor, name in rules.BANDS])
     return render(request, "oversight/evaluation.html", {
-        "table": table, "page": page, "period": period, "scope": scope,
+        **base, "table": table, "page": page, "computed_at": stored.computed_at, "current": stored.current,
         "bands": [(name, bands.get(name, 0)) for name in names],
-        "query": urlencode({"period": period, "scope": scope}), **_choices(period, scope),
+        "query": urlencode({"period": period, "scope": scope}),
     })
 
 

@@ -77,6 +77,11 @@ def parse_scope(text: str | None) -> ReportScope:
     raise ReportError(f"Unknown scope {text!r}: use {SCOPE_HELP}.")
 
 
+def check_month(period: str) -> None:
+    """:class:`ReportError` unless ``period`` is a month written YYYY-MM (checked before a report is queued)."""
+    _month(period)
+
+
 def _month(period: str):
     from motcua.oversight import rules
 

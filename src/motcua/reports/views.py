@@ -1,21 +1,23 @@
-"""``/bao-cao/``: the monthly report drawn on demand, the same document as ``motcua report monthly``."""
+"""``/bao-cao/``: the monthly report, the same document as ``motcua report monthly``, prepared in the background
+(issue 14 point 9): the form starts the job, a page follows its nine steps and offers the file when it is ready."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from . import downloads
 from .access import may_draw, scope_choices
-from .monthly import ReportError, build_monthly, parse_scope
-from .monthly import render as render_report
+from .monthly import ReportError, check_month, parse_scope
 
-CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "pdf": "application/pdf"}
+CONTENT_TYPES = downloads.CONTENT_TYPES
 
 
 def _last_month(today: date) -> str:
@@ -24,27 +26,72 @@ def _last_month(today: date) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def monthly(request: HttpRequest) -> HttpResponse:
+    """The form; a POST (or the old ``?download=1`` link) checks the choice and starts the report's job."""
     choices = scope_choices(request.user)
-    context = {"choices": choices, "period": request.GET.get("period") or _last_month(timezone.localdate()),
-               "scope": request.GET.get("scope") or (choices[0][0] if choices else ""),
-               "format": request.GET.get("format") or "pdf", "error": ""}
+    data = request.POST if request.method == "POST" else request.GET
+    context = {"choices": choices, "period": data.get("period") or _last_month(timezone.localdate()),
+               "scope": data.get("scope") or (choices[0][0] if choices else ""),
+               "format": data.get("format") or "pdf", "error": ""}
     if not choices:
         context["error"] = _("Tài khoản của bạn không có quyền lập báo cáo (chỉ lãnh đạo và cán bộ giám sát).")
         return render(request, "reports/monthly.html", context, status=403)
-    if "download" not in request.GET:
+    if request.method == "GET" and "download" not in request.GET:
         return render(request, "reports/monthly.html", context)
     fmt = context["format"] if context["format"] in CONTENT_TYPES else "pdf"
     try:
+        check_month(context["period"])
         scope = parse_scope(context["scope"])
         if not may_draw(request.user, scope):
             context["error"] = _("Bạn không có quyền lập báo cáo cho phạm vi này.")
             return render(request, "reports/monthly.html", context, status=403)
-        data = render_report(build_monthly(context["period"], context["scope"]), fmt)
     except ReportError as exc:
         context["error"] = str(exc)
         return render(request, "reports/monthly.html", context, status=400)
-    name = f"bao-cao-thang-{context['period']}-{context['scope'].replace(':', '-')}.{fmt}"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    job = downloads.start(request.user, context["period"], context["scope"], fmt)
+    return redirect(reverse("reports:prepared", args=[job.pk]), status=303)
+
+
+def _job(request: HttpRequest, job_id: int):
+    job = downloads.for_user(job_id, request.user)
+    if job is None:  # another user's report, or none: not found (never whose it is)
+        raise Http404(_("Không có báo cáo này."))
+    return job
+
+
+@login_required
+def prepared(request: HttpRequest, job_id: int) -> HttpResponse:
+    """``/bao-cao/chuan-bi/<id>/``: the report's progress, then its file. Scripts update the progress bar from
+    :func:`prepared_json`; without them the page offers a link to reload."""
+    from motcua.oversight.rules import parse_period
+
+    job = _job(request, job_id)
+    state = downloads.status(job)
+    return render(request, "reports/prepared.html", {
+        "job": job, "status": state, "period_label": parse_period(state["period"]).label(),
+        "scope_name": dict(scope_choices(request.user)).get(state["scope"], state["scope"]),
+        "file_url": reverse("reports:prepared_file", args=[job.pk]),
+        "json_url": reverse("reports:prepared_json", args=[job.pk])})
+
+
+@login_required
+def prepared_json(request: HttpRequest, job_id: int) -> JsonResponse:
+    """``/bao-cao/chuan-bi/<id>.json``: ``{"state", "done", "steps", "percent", "step", "file_url"}``."""
+    job = _job(request, job_id)
+    state = downloads.status(job)
+    if state["state"] == "ready":
+        state["file_url"] = reverse("reports:prepared_file", args=[job.pk])
+    return JsonResponse(state, headers={"Cache-Control": "no-store"})
+
+
+@login_required
+def prepared_file(request: HttpRequest, job_id: int) -> HttpResponse:
+    """``/bao-cao/chuan-bi/<id>/tep/``: the finished report as an attachment."""
+    job = _job(request, job_id)
+    handle = downloads.open_file(job)
+    if handle is None:
+        return redirect(reverse("reports:prepared", args=[job.pk]))
+    p = job.payload
+    return FileResponse(handle, as_attachment=True, content_type=CONTENT_TYPES[p["format"]],
+                        filename=downloads.file_name(p["period"], p["scope"], p["format"]))

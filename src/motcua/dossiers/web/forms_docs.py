@@ -578,9 +578,23 @@ def find_fonts() -> dict[str, str]:
 
 
 def render_pdf(doc: OfficialDocument) -> bytes:
-    """The document as a PDF (A5 portrait, or A4 landscape for the register), vector QR code at the top left."""
+    """The document as a PDF (A5 portrait, or A4 landscape for the register), vector QR code at the top left: the
+    page, the header, the title, the body blocks and the signatures, each drawn by its own step."""
+    pdf = _new_pdf(doc)
+    size = 10 if doc.landscape else 9.5
+    _draw_header(pdf, doc, size)
+    _draw_title(pdf, doc, size)
+    for block in doc.blocks:
+        _draw_block(pdf, doc, block, size)
+    _draw_signatures(pdf, doc.signatures, size)
+    out = io.BytesIO()
+    pdf.output(out)
+    return out.getvalue()
+
+
+def _new_pdf(doc: OfficialDocument):
+    """An fpdf2 document with the serif family (Vietnamese glyphs), the metadata and the first page."""
     from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
 
     fonts = find_fonts()
     pdf = FPDF(orientation="L" if doc.landscape else "P", unit="mm", format="A4" if doc.landscape else (148, 210))
@@ -594,13 +608,17 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     pdf.set_creator("motcua")
     pdf.set_lang("vi")
     pdf.add_page()
-    size = 10 if doc.landscape else 9.5
+    return pdf
+
+
+def _draw_header(pdf, doc: OfficialDocument, size: float) -> None:
+    """The QR code, the issuing body (left, next to the QR code), the national emblem lines and place/date (right)."""
+    from fpdf.enums import XPos, YPos
+
     width = pdf.epw
     top = pdf.get_y()
     qr_size = 14
     _draw_qr(pdf, doc.qr_text, pdf.l_margin, top, qr_size)
-
-    # Header: issuing body (left, next to the QR code), national emblem lines and place/date (right).
     left_x = pdf.l_margin + qr_size + 2
     left_w = width * 0.48 - qr_size - 2
     right_x = pdf.l_margin + width * 0.48
@@ -628,63 +646,75 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     pdf.multi_cell(right_w, 4.6, doc.place_date, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_y(max(left_bottom, pdf.get_y(), top + qr_size) + 4)
 
+
+def _draw_title(pdf, doc: OfficialDocument, size: float) -> None:
+    from fpdf.enums import XPos, YPos
+
     pdf.set_font("Serif", "B", size + 2)
-    pdf.multi_cell(width, 6, doc.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(pdf.epw, 6, doc.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if doc.subtitle:
         pdf.set_font("Serif", "I", size)
-        pdf.multi_cell(width, 5, doc.subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(pdf.epw, 5, doc.subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
-    for block in doc.blocks:
-        pdf.set_font("Serif", "", size)
-        if block.kind == "p":
-            pdf.multi_cell(width, 5, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        elif block.kind == "field":
-            # The label in bold, then the value as plain text: user text (a name, an address, a reason) is never
-            # read as Markdown or markup (issue 12 point 6: "[x](https://…)" stays those characters, no link).
-            pdf.set_font("Serif", "B", size)
-            pdf.write(5, f"{block.label}: ")
-            pdf.set_font("Serif", "", size)
-            pdf.write(5, block.text)
-            pdf.ln(5)
-        elif block.kind == "list":
-            for number, item in enumerate(block.items, start=1):
-                pdf.set_x(pdf.l_margin + 4)
-                pdf.multi_cell(width - 4, 5, f"{number}) {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        elif block.kind == "table":
-            pdf.set_font("Serif", "", size - 2 if doc.landscape else size - 2.5)
-            with pdf.table(col_widths=tuple(block.widths) or None, line_height=4, text_align="LEFT",
-                           headings_style=_headings_style()) as table:
-                header = table.row()
-                for heading in block.headers:
-                    header.cell(heading)
-                for values in block.rows:
-                    row = table.row()
-                    for value in values:
-                        row.cell(value)
-        pdf.ln(1)
 
-    if doc.signatures:
-        pdf.ln(4)
+def _draw_block(pdf, doc: OfficialDocument, block: Block, size: float) -> None:
+    """One body block: a paragraph, a field (label: value), a numbered list or a table."""
+    from fpdf.enums import XPos, YPos
+
+    width = pdf.epw
+    pdf.set_font("Serif", "", size)
+    if block.kind == "p":
+        pdf.multi_cell(width, 5, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    elif block.kind == "field":
+        # The label in bold, then the value as plain text: user text (a name, an address, a reason) is never
+        # read as Markdown or markup (issue 12 point 6: "[x](https://…)" stays those characters, no link).
+        pdf.set_font("Serif", "B", size)
+        pdf.write(5, f"{block.label}: ")
+        pdf.set_font("Serif", "", size)
+        pdf.write(5, block.text)
+        pdf.ln(5)
+    elif block.kind == "list":
+        for number, item in enumerate(block.items, start=1):
+            pdf.set_x(pdf.l_margin + 4)
+            pdf.multi_cell(width - 4, 5, f"{number}) {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    elif block.kind == "table":
+        pdf.set_font("Serif", "", size - 2 if doc.landscape else size - 2.5)
+        with pdf.table(col_widths=tuple(block.widths) or None, line_height=4, text_align="LEFT",
+                       headings_style=_headings_style()) as table:
+            header = table.row()
+            for heading in block.headers:
+                header.cell(heading)
+            for values in block.rows:
+                row = table.row()
+                for value in values:
+                    row.cell(value)
+    pdf.ln(1)
+
+
+def _draw_signatures(pdf, signatures: list[Signature], size: float) -> None:
+    """The signature blocks side by side, on a new page when too little room is left."""
+    from fpdf.enums import XPos, YPos
+
+    if not signatures:
+        return
+    pdf.ln(4)
+    top = pdf.get_y()
+    if top > pdf.h - 40:
+        pdf.add_page()
         top = pdf.get_y()
-        if top > pdf.h - 40:
-            pdf.add_page()
-            top = pdf.get_y()
-        column = width / len(doc.signatures)
-        for index, signature in enumerate(doc.signatures):
-            x = pdf.l_margin + index * column
-            pdf.set_xy(x, top)
-            pdf.set_font("Serif", "B", size)
-            pdf.multi_cell(column, 5, signature.title, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-            pdf.set_font("Serif", "I", size - 1)
-            pdf.multi_cell(column, 5, signature.note, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-            pdf.set_y(pdf.get_y() + 14)
-            pdf.set_x(x)
-            pdf.set_font("Serif", "B", size)
-            pdf.multi_cell(column, 5, signature.name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()
+    column = pdf.epw / len(signatures)
+    for index, signature in enumerate(signatures):
+        x = pdf.l_margin + index * column
+        pdf.set_xy(x, top)
+        pdf.set_font("Serif", "B", size)
+        pdf.multi_cell(column, 5, signature.title, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font("Serif", "I", size - 1)
+        pdf.multi_cell(column, 5, signature.note, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_y(pdf.get_y() + 14)
+        pdf.set_x(x)
+        pdf.set_font("Serif", "B", size)
+        pdf.multi_cell(column, 5, signature.name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
 def _headings_style():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .models import (
     Analysis,
@@ -47,22 +47,36 @@ def dormant_by_level() -> dict[str, int]:
     return counts
 
 
-def overlaps() -> QuerySet:
-    return OverlapCandidate.objects.select_related("procedure_a__current_version", "procedure_b__current_version"
-                                                   ).order_by("-score", "procedure_a__code", "procedure_b__code")
+def _pairs_within(q: QuerySet, procedures: set[int] | None) -> QuerySet:
+    """Pairs one of whose procedures is among ``procedures`` (``None``: every pair)."""
+    if procedures is None:
+        return q
+    ids = sorted(procedures)
+    return q.filter(Q(procedure_a_id__in=ids) | Q(procedure_b_id__in=ids))
 
 
-def decisions() -> QuerySet:
-    return OverlapDecision.objects.select_related("procedure_a", "procedure_b", "decided_by")
+def overlaps(procedures: set[int] | None = None) -> QuerySet:
+    """Candidate pairs, best first; only those touching ``procedures`` (a supervisor's catalog) when given."""
+    q = OverlapCandidate.objects.select_related("procedure_a__current_version", "procedure_b__current_version"
+                                                ).order_by("-score", "procedure_a__code", "procedure_b__code")
+    return _pairs_within(q, procedures)
 
 
-def proposals(action: str = "") -> QuerySet:
+def decisions(procedures: set[int] | None = None) -> QuerySet:
+    return _pairs_within(OverlapDecision.objects.select_related("procedure_a", "procedure_b", "decided_by"),
+                         procedures)
+
+
+def proposals(action: str = "", procedures: set[int] | None = None) -> QuerySet:
     q = Proposal.objects.select_related("procedure__current_version", "related")
+    if procedures is not None:
+        q = q.filter(procedure_id__in=sorted(procedures))
     return q.filter(action=action) if action else q
 
 
-def proposal_counts() -> dict[str, int]:
-    return dict(Proposal.objects.values("action").annotate(n=Count("pk")).values_list("action", "n"))
+def proposal_counts(procedures: set[int] | None = None) -> dict[str, int]:
+    q = Proposal.objects.all() if procedures is None else Proposal.objects.filter(procedure_id__in=sorted(procedures))
+    return dict(q.values("action").annotate(n=Count("pk")).values_list("action", "n"))
 
 
 def local_practice(flagged_only: bool = False) -> QuerySet:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Level
+from motcua.units.queries import under_codes
 
 from . import charts, queries, services
 from .models import Analysis, OverlapVerdict, ProposalAction
@@ -38,11 +39,34 @@ def _page(request: HttpRequest, qs):
     return Paginator(qs, PAGE).get_page(request.GET.get("trang"))
 
 
+def _roots(request: HttpRequest) -> set[str] | None:
+    """Issue 14 point 7: a province's or ministry's supervisor sees their own agencies and the procedures their
+    province or ministry is answerable for, with no way to ask for more (``None``: national)."""
+    from motcua.oversight.access import supervisor_roots
+
+    return supervisor_roots(request.user)
+
+
+def _is_under(code: str, roots: set[str]) -> bool:
+    """The same rule as :func:`motcua.units.queries.under_codes`, for a code already read."""
+    return any(code == root or code.startswith(f"{root}.") for root in roots)
+
+
+def _procedures(roots: set[str] | None) -> set[int] | None:
+    from motcua.oversight.access import catalog_procedures
+
+    return None if roots is None else catalog_procedures(roots)
+
+
 @reviewer_required
 def index(request: HttpRequest) -> HttpResponse:
+    procedures = _procedures(_roots(request))
+    counts = queries.proposal_counts(procedures)
     return render(request, "oversight_review/index.html", {
-        "runs": queries.last_runs(), "proposal_counts": queries.proposal_counts(),
-        "overlaps": queries.overlaps().count(), "dormant_by_level": queries.dormant_by_level()})
+        "runs": queries.last_runs(),
+        "proposal_counts": [(k, label, counts[k]) for k, label in ProposalAction.choices if counts.get(k)],
+        "overlaps": queries.overlaps(procedures).count(), "dormant_by_level": queries.dormant_by_level(),
+        "scoped": procedures is not None})
 
 
 @reviewer_required
@@ -64,9 +88,11 @@ def dormant(request: HttpRequest) -> HttpResponse:
 
 @reviewer_required
 def overlaps(request: HttpRequest) -> HttpResponse:
+    procedures = _procedures(_roots(request))
     return render(request, "oversight_review/overlaps.html", {
-        "page": _page(request, queries.overlaps()), "verdicts": OverlapVerdict.choices,
-        "decisions": queries.decisions()[:20], "run": queries.last_runs().get("overlaps")})
+        "page": _page(request, queries.overlaps(procedures)), "verdicts": OverlapVerdict.choices,
+        "decisions": queries.decisions(procedures)[:20], "run": queries.last_runs().get("overlaps"),
+        "scoped": procedures is not None})
 
 
 @require_POST
@@ -85,10 +111,12 @@ def decide(request: HttpRequest) -> HttpResponse:
 def proposals(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("de_xuat", "")
     action = action if action in ProposalAction.values else ""
-    counts = queries.proposal_counts()
+    procedures = _procedures(_roots(request))
+    counts = queries.proposal_counts(procedures)
     labels = dict(ProposalAction.choices)
     return render(request, "oversight_review/proposals.html", {
-        "page": _page(request, queries.proposals(action)), "action": action, "actions": ProposalAction.choices,
+        "page": _page(request, queries.proposals(action, procedures)), "action": action,
+        "actions": ProposalAction.choices, "scoped": procedures is not None,
         "counts": [(k, labels[k], counts.get(k, 0)) for k in ProposalAction.values],
         "chart": mark_safe(charts.bars_svg([(str(labels[k]), counts.get(k, 0)) for k in ProposalAction.values])),
         "run": queries.last_runs().get("proposals")})
@@ -145,17 +173,29 @@ def bottlenecks(request: HttpRequest) -> HttpResponse:
     summary = ("procedure__code", "procedure__current_version__name", "agency__code", "agency__name",
                "summary")
     base = Analysis.objects.filter(kind="bottleneck")
-    rows = base.filter(agency__isnull=True, procedure__isnull=False).order_by("-overdue", "procedure__code"
-                                                                              ).values(*summary)
+    roots = _roots(request)
+    if roots is None:
+        rows = base.filter(agency__isnull=True, procedure__isnull=False)
+    else:  # their agencies' analyses per procedure, never the national ones (issue 14 point 7)
+        base = base.filter(under_codes(roots, "agency__code"))
+        rows = base.filter(procedure__isnull=False)
+    rows = rows.order_by("-overdue", "procedure__code", "agency__code").values(*summary)
     units = base.filter(procedure__isnull=True).order_by("-overdue", "agency__code").values(*summary)[:30]
     return render(request, "oversight_review/bottlenecks.html", {
-        "page": _page(request, rows), "units": units, "run": queries.last_runs().get("bottlenecks")})
+        "page": _page(request, rows), "units": units, "run": queries.last_runs().get("bottlenecks"),
+        "scoped": roots is not None})
 
 
 @reviewer_required
 def bottleneck_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = request.GET.get("co_quan", "")
-    row = queries.bottleneck(code, agency)
+    roots = _roots(request)
+    agencies = queries.bottleneck_agencies(code)
+    if roots is not None:  # only their agencies' analyses; the first of them when none (or another) is asked for
+        agencies = [a for a in agencies if _is_under(a, roots)]
+        if agency not in agencies:
+            agency = agencies[0] if agencies else None
+    row = queries.bottleneck(code, agency) if agency is not None else None
     if row is None:
         raise Http404(_("Chưa có phân tích điểm nghẽn cho thủ tục này."))
     data = row.data
@@ -163,7 +203,7 @@ def bottleneck_detail(request: HttpRequest, code: str) -> HttpResponse:
     marks = {f"{s['step']} · {s['unit']}": s["budget_hours"] for s in data["steps"] if s["budget_hours"] is not None}
     edges = [dict(e, from_label=charts.label(e["from"]), to_label=charts.label(e["to"])) for e in data["edges"]]
     return render(request, "oversight_review/bottleneck_detail.html", {
-        "row": row, "data": data, "agency": agency, "agencies": queries.bottleneck_agencies(code), "edges": edges,
+        "row": row, "data": data, "agency": agency, "agencies": agencies, "edges": edges, "scoped": roots is not None,
         "dfg": mark_safe(charts.dfg_svg(data["edges"])),
         "steps_chart": mark_safe(charts.bars_svg(steps, " h", marks=marks))})
 
@@ -171,10 +211,19 @@ def bottleneck_detail(request: HttpRequest, code: str) -> HttpResponse:
 @reviewer_required
 def workload(request: HttpRequest) -> HttpResponse:
     rows = queries.analyses("workload").order_by("agency__code")
+    roots = _roots(request)
+    if roots is not None:  # their own agencies only (issue 14 point 7)
+        rows = rows.filter(under_codes(roots, "agency__code"))
     status = request.GET.get("trang_thai", "")
     if status in ("backlog", "spare", "balanced"):
         rows = rows.filter(data__status=status)
     realloc = queries.analyses("reallocation").first()
+    data = realloc.data if realloc else None
+    if data is not None and roots is not None:  # the moves between their own units; their own headcount
+        staff = sum(r.data.get("staff", 0) for r in queries.analyses("workload").filter(
+            under_codes(roots, "agency__code")).only("data"))
+        data = {**data, "moves": [m for m in data.get("moves", []) if _is_under(m.get("from_unit", ""), roots)],
+                "headcount_before": staff, "headcount_after": staff}
     return render(request, "oversight_review/workload.html", {
-        "page": _page(request, rows), "status": status, "realloc": realloc.data if realloc else None,
+        "page": _page(request, rows), "status": status, "realloc": data, "scoped": roots is not None,
         "run": queries.last_runs().get("workload")})
