@@ -83,7 +83,10 @@ def supervisor_roots(user) -> set[str] | None:
     return set(viewer.supervisor_roots)
 
 
-def page_scope(user, requested: str | None) -> tuple[str, bool]:
+_UNSET = object()
+
+
+def page_scope(user, requested: str | None, own=_UNSET) -> tuple[str, bool]:
     """The scope an oversight page shows to ``user`` (issue 14 point 7) and whether the one asked for was refused.
 
     ``requested`` is the ``scope`` parameter (``None`` when absent, ``""`` for the nation). A viewer who is not a
@@ -94,7 +97,8 @@ def page_scope(user, requested: str | None) -> tuple[str, bool]:
     viewers it is left for the page to refuse with a 400)."""
     from . import index
 
-    own = viewer_scope(user)
+    if own is _UNSET:
+        own = viewer_scope(user)
     if own is None:
         return requested or "", False
     if requested is None or requested == own:

@@ -288,6 +288,11 @@ def stored_trend(period: str, level: str, codes: list[str], scope: str | None = 
     return {"periods": [q.key for q in periods], "labels": [q.label() for q in periods], "series": series}
 
 
+def is_stored(kind: str, period: str, level: str, scope: str) -> bool:
+    """Whether a table of this key is stored (at any watermark): what a page being prepared asks."""
+    return IndexSnapshot.objects.filter(kind=kind, period=period, level=level, scope=scope).exists()
+
+
 PREPARE = "oversight.prepare"
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -98,7 +98,8 @@ def _viewer_params(request: HttpRequest) -> tuple[str, str, str, str | None, boo
     level offered inside it (another level falls back to the scope's first)."""
     period = request.GET.get("period") or _default_period()
     own = access.viewer_scope(request.user)
-    scope, refused = access.page_scope(request.user, request.GET.get("scope") if "scope" in request.GET else None)
+    scope, refused = access.page_scope(request.user, request.GET.get("scope") if "scope" in request.GET else None,
+                                       own)
     level = request.GET.get("level") or _default_level(scope)
     if level != "procedure" and level not in dict(_levels_for(scope)):
         level = _default_level(scope)
@@ -113,10 +114,23 @@ def _error(request: HttpRequest, message: str, period: str, level: str, scope: s
 
 
 def _preparing(request: HttpRequest, template: str, missing: queries.NotPrepared, context: dict) -> HttpResponse:
-    """The page of a table not stored yet (issue 14 point 9): it says so plainly and the table is queued; the page
-    reloads itself when scripts run, and offers a link to reload otherwise."""
+    """The page of a table not stored yet (issue 14 point 9): it says so plainly and the table is queued; with
+    scripts the page asks :func:`preparation_state` and says when the figures are ready, otherwise it offers a link
+    to reload."""
     queries.queue_preparation(missing.kind, missing.period, missing.level, missing.scope)
-    return render(request, template, {**context, "preparing": True})
+    return render(request, template, {**context, "preparing": True, "missing": _state_url(missing)})
+
+
+def _state_url(missing: queries.NotPrepared) -> str:
+    return f"{reverse('oversight:preparation_state')}?" + urlencode(
+        {"kind": missing.kind, "period": missing.period, "level": missing.level, "scope": missing.scope})
+
+
+def preparation_state(request: HttpRequest) -> JsonResponse:
+    """``/giam-sat/chuan-bi.json?kind=&period=&level=&scope=``: ``{"ready": true}`` once the table is stored."""
+    q = request.GET
+    return JsonResponse({"ready": queries.is_stored(q.get("kind", ""), q.get("period", ""), q.get("level", ""),
+                                                    q.get("scope", ""))}, headers={"Cache-Control": "no-store"})
 
 
 def _refused_notice(refused: bool, scope: str, choices: list[tuple[str, str]]) -> str:
@@ -137,14 +151,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         table = queries.stored_index_table(period, level, own)
     except queries.NotPrepared as missing:
         queries.queue_preparation(missing.kind, missing.period, missing.level, missing.scope)
-        table, preparing = None, True
+        table, preparing = None, _state_url(missing)
     except (index.IndexError_, rules.PeriodError):  # pragma: no cover - the default period always parses
         table = None
     if table:
         queries.queue_if_old(table)
     row = next((r for r in table.payload["rows"] if r["code"] == code), None) if table else None
     context = {"period": period, "period_label": rules.parse_period(period).label(), "country": row,
-               "unit_name": row["name"] if row else "", "own": own, "preparing": preparing,
+               "unit_name": row["name"] if row else "", "own": own, "preparing": bool(preparing),
+               "missing": preparing or "",
                "status": queries.facts_status(),
                "groups": _group_points(row, table.payload["indicators"]) if row else []}
     agencies = access.watch_agencies(request.user)
@@ -336,7 +351,8 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     viewer's scope and a province's or ministry's supervisor sees nothing outside theirs (point 7)."""
     period = request.GET.get("period") or _default_period()
     own = access.viewer_scope(request.user)
-    scope, refused = access.page_scope(request.user, request.GET.get("scope") if "scope" in request.GET else None)
+    scope, refused = access.page_scope(request.user, request.GET.get("scope") if "scope" in request.GET else None,
+                                       own)
     choices = _choices(period, scope, own)
     base = {"period": period, "scope": scope, "notice": _refused_notice(refused, scope, choices["scopes"]),
             **choices}

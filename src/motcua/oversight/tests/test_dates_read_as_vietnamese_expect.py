@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from motcua.demo import generate as gen
-from motcua.oversight import facts, index
+from motcua.oversight import facts, index, queries
 from motcua.portal.templatetags.portal_format import vdate
 from motcua.units.models import Agency, Membership
 
@@ -55,6 +55,7 @@ def test_the_dashboard_names_the_period_and_the_refresh_time_the_vietnamese_way(
 
 
 def test_a_units_page_gives_the_period_in_dd_mm_yyyy(history, client):
+    queries.warm(["2026-02"], levels=("province",))  # the pages read what the scheduled refresh stores
     page = client.get("/giam-sat/chi-so/don-vi/?period=2026-02&level=province&code=01")
     html = page.content.decode()
     assert page.status_code == 200, html[:500]

@@ -1,6 +1,6 @@
 """Issue 14 point 7: a province's supervisor sees their own province first. Written from that supervisor's side:
 another province's or a ministry's units never appear in their "Cần xử lý ngay", and the evaluation and the review
-of dormant procedures open at their province."""
+of dormant procedures open at their province (see also test_a_province_supervisor_never_sees_another_scope)."""
 
 from datetime import date
 
@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from motcua.demo import generate as gen
-from motcua.oversight import access, facts, index
+from motcua.oversight import access, facts, index, queries
 from motcua.oversight.models import DossierFact
 from motcua.units.models import Agency, Membership
 
@@ -51,10 +51,11 @@ def test_the_evaluation_opens_at_the_viewers_scope(history, client, code, expect
     user = _member(f"sup-{code}", code)
     assert access.viewer_scope(user) == expected
     client.force_login(user)
-    response = client.get("/giam-sat/danh-gia/")
+    queries.warm(["2026-03"], levels=("agency",))
+    response = client.get("/giam-sat/danh-gia/?period=2026-03")
     assert response.status_code == 200 and response.context["scope"] == (expected or "")
-    # The nation stays one choice away.
-    assert client.get("/giam-sat/danh-gia/?scope=").context["scope"] == ""
+    # The nation is the Government Office's choice; a province's supervisor asking for it stays in their province.
+    assert client.get("/giam-sat/danh-gia/?period=2026-03&scope=").context["scope"] == (expected or "")
 
 
 def test_the_review_of_dormant_procedures_opens_at_the_province_supervisors_agencies(history, client):
