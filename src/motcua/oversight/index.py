@@ -361,6 +361,12 @@ class Figures:
     def get(self, name: str) -> int:
         return self.sums[PERIOD_INDEX[name]]
 
+    def fingerprint(self) -> tuple:
+        """Everything the scores depend on, hashable: equal fingerprints (and catalogs) give equal scores."""
+        return (tuple(self.sums), self.open_at_end, self.open_late_at_end,
+                frozenset(self.online_dossier_procedures), frozenset(self.paid_online_procedures),
+                None if self.pakn is None else tuple(sorted(self.pakn.items())))
+
 
 PERIOD_INDEX = {name: i for i, name in enumerate(PERIOD_COUNTERS)}
 
@@ -419,7 +425,16 @@ class IndexTable:
     scope: Scope | None
     rows: list[dict]
 
+    @staticmethod
+    def _scores_as_dicts(scores: list[rules.Score], done: dict[int, list[dict]]) -> list[dict]:
+        """The scores as plain data, converted once per list (rows with the same figures share their scores)."""
+        found = done.get(id(scores))
+        if found is None:
+            found = done[id(scores)] = [sc.as_dict() for sc in scores]
+        return found
+
     def as_dict(self) -> dict:
+        done: dict[int, list[dict]] = {}
         law = rules_for(self.period.end)
         return {
             "period": self.period.key, "period_label": self.period.label(), "start": self.period.start.isoformat(),
@@ -432,7 +447,7 @@ class IndexTable:
                             "threshold": float(t) if (t := _thresholds()[i.code]) is not None else None,
                             "source": i.source} for i in rules.INDICATORS],
             "rows": [{**{k: v for k, v in r.items() if k not in ("scores", "total")}, "total": float(r["total"]),
-                      "scores": [sc.as_dict() for sc in r["scores"]]} for r in self.rows],
+                      "scores": self._scores_as_dicts(r["scores"], done)} for r in self.rows],
         }
 
 
@@ -562,17 +577,24 @@ def _add_pakn_figures(units: _UnitMap, p: rules.Period, within: set[int] | None)
 
 
 def _scored_rows(units: _UnitMap) -> list[dict]:
-    """Each unit's scores against the catalog it is answerable for (computed once per catalog scope)."""
+    """Each unit's scores against the catalog it is answerable for (computed once per catalog scope). Units with
+    the same figures and catalog have the same scores, computed once: most communes and agencies have no dossier in
+    a period, and a national table lists thousands of them."""
     catalog = list(CatalogFact.objects.all())
     cat_cache: dict[tuple, CatalogCounts] = {}
+    scored: dict[tuple, tuple[list[rules.Score], Decimal]] = {}
     rows = []
     for key, u in units.units.items():
         ck = _catalog_key(u, units.d, units.agency_of_unit.get(key))
         if ck not in cat_cache:
             cat_cache[ck] = _catalog_counts(catalog, ck)
-        scores = scores_for(units.figures[key], cat_cache[ck])
-        rows.append({"level": u.level, "code": u.code, "name": u.name, "total": rules.total(scores),
-                     "scores": scores})
+        f = units.figures[key]
+        same = (ck, f.fingerprint())
+        if same not in scored:
+            scores = scores_for(f, cat_cache[ck])
+            scored[same] = (scores, rules.total(scores))
+        scores, total = scored[same]
+        rows.append({"level": u.level, "code": u.code, "name": u.name, "total": total, "scores": scores})
     return rows
 
 

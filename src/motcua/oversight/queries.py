@@ -191,14 +191,21 @@ def offered_periods(today: date | None = None) -> list[rules.Period]:
 
 def refresh_periods(today: date | None = None) -> list[rules.Period]:
     """The periods whose tables the refresh stores: those offered, and before them as many as the trend chart of the
-    current period of each kind shows (the current week too, for the API's readers)."""
+    current period of each kind shows, from the first day with dossier facts (a trend shows no value before the
+    history begins); the current week too, for the API's readers."""
+    from django.db.models import Min
+
+    from .models import DailyFact
+
     today = today or timezone.now().astimezone(rules.TZ).date()
+    first = DailyFact.objects.aggregate(first=Min("day"))["first"] or today
     out: dict[str, rules.Period] = {}
     for p in offered_periods(today):
         out.setdefault(p.key, p)
     for p in [offered_periods(today)[i] for i in (0, 12, 16)]:  # the current month, quarter and year
         for q in rules.trailing_periods(p, TREND_PERIODS):
-            out.setdefault(q.key, q)
+            if q.end >= first:
+                out.setdefault(q.key, q)
     iso = today.isocalendar()
     week = rules.parse_period(f"{iso[0]}-W{iso[1]:02d}")
     out.setdefault(week.key, week)

@@ -106,9 +106,13 @@ def test_a_table_not_stored_yet_is_queued_and_never_computed_in_the_request(hist
     assert job.payload == {"kind": "index", "period": month, "level": "agency", "scope": ""}
     client.get(f"/giam-sat/chi-so/?period={month}&level=agency")  # asking again queues nothing more
     assert Job.objects.filter(kind=queries.PREPARE).count() == 1
+    state = f"/giam-sat/chuan-bi.json?kind=index&period={month}&level=agency&scope="
+    assert f'data-preparing="{state.replace("&", "&amp;")}"' in html  # what the page's script asks
+    assert client.get(state).json() == {"ready": False}
     # The worker computes it once; then the page shows it.
     assert jobs.run_job(job.pk, now=timezone.now() + timedelta(seconds=5)) == "done"
     assert computed() == before + 1
+    assert client.get(state).json() == {"ready": True}
     page = client.get(f"/giam-sat/chi-so/?period={month}&level=agency").content.decode()
     assert "Số liệu đang được chuẩn bị" not in page and 'class="ov-table"' in page
 
