@@ -59,6 +59,37 @@ def _remember(key: tuple, payload: dict) -> None:
             _CACHE.popitem(last=False)
 
 
+SCORE_KEYS = ("code", "numerator", "denominator", "rate", "points", "max_points", "source", "note")
+
+
+def pack(payload: dict) -> dict:
+    """An index table as stored: each distinct list of scores once (a national table lists thousands of units, most
+    with the same N/A scores), as lists of values in :data:`SCORE_KEYS` order — about a tenth of the JSON to write,
+    store and read. :func:`unpack` gives the table back."""
+    rows = payload.get("rows")
+    if not rows or "scores" not in rows[0]:
+        return payload
+    sets: list[list[list]] = []
+    seen: dict[tuple, int] = {}
+    packed_rows = []
+    for r in rows:
+        values = tuple(tuple(sc.get(k) for k in SCORE_KEYS) for sc in r["scores"])
+        if values not in seen:
+            seen[values] = len(sets)
+            sets.append([list(v) for v in values])
+        packed_rows.append({**{k: v for k, v in r.items() if k != "scores"}, "s": seen[values]})
+    return {**payload, "rows": packed_rows, "score_sets": sets}
+
+
+def unpack(stored: dict) -> dict:
+    """The table :func:`pack` stored (rows with the same scores share one list)."""
+    if "score_sets" not in stored:
+        return stored
+    sets = [[dict(zip(SCORE_KEYS, v, strict=True)) for v in values] for values in stored["score_sets"]]
+    rows = [{**{k: v for k, v in r.items() if k != "s"}, "scores": sets[r["s"]]} for r in stored["rows"]]
+    return {**{k: v for k, v in stored.items() if k != "score_sets"}, "rows": rows}
+
+
 def _snapshot(kind: str, period: rules.Period, level: str, scope: str, compute) -> dict:
     mark, refreshed = _generation()
     key = (kind, period.key, level, scope, mark, refreshed)
@@ -68,6 +99,7 @@ def _snapshot(kind: str, period: rules.Period, level: str, scope: str, compute) 
     found = (IndexSnapshot.objects.filter(kind=kind, period=period.key, level=level, scope=scope, watermark=mark)
              .values_list("payload", flat=True).first())
     if found is not None:
+        found = unpack(found)
         _remember(key, found)
         return found
     t0 = time.monotonic()
@@ -75,7 +107,7 @@ def _snapshot(kind: str, period: rules.Period, level: str, scope: str, compute) 
     try:
         with transaction.atomic():
             IndexSnapshot.objects.create(kind=kind, period=period.key, level=level, scope=scope, watermark=mark,
-                                         payload=payload, seconds=time.monotonic() - t0)
+                                         payload=pack(payload), seconds=time.monotonic() - t0)
             if kind == "index":  # the totals alone, for trend charts (a few bytes instead of the whole table)
                 IndexSnapshot.objects.create(kind="totals", period=period.key, level=level, scope=scope,
                                              watermark=mark, payload={r["code"]: r["total"] for r in payload["rows"]})
@@ -222,7 +254,7 @@ def _latest(kind: str, period: str, level: str, scope: str) -> Stored | None:
            .order_by("-watermark").values_list("payload", "computed_at", "watermark").first())
     if row is None:
         return None
-    stored = Stored(row[0], row[1], row[2] == mark, (kind, period, level, scope))
+    stored = Stored(unpack(row[0]), row[1], row[2] == mark, (kind, period, level, scope))
     if stored.current:  # an older one is replaced by the refresh under way: not kept in the process
         _remember(key, stored)
     return stored

@@ -220,8 +220,8 @@ def workload(request: HttpRequest) -> HttpResponse:
     realloc = queries.analyses("reallocation").first()
     data = realloc.data if realloc else None
     if data is not None and roots is not None:  # the moves between their own units; their own headcount
-        staff = sum(r.data.get("staff", 0) for r in queries.analyses("workload").filter(
-            under_codes(roots, "agency__code")).only("data"))
+        staff = sum((data or {}).get("staff", 0) for data in Analysis.objects.filter(
+            under_codes(roots, "agency__code"), kind="workload").values_list("data", flat=True))
         data = {**data, "moves": [m for m in data.get("moves", []) if _is_under(m.get("from_unit", ""), roots)],
                 "headcount_before": staff, "headcount_after": staff}
     return render(request, "oversight_review/workload.html", {
