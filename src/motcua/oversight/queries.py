@@ -67,8 +67,8 @@ def pack(payload: dict) -> dict:
     with the same N/A scores), as lists of values in :data:`SCORE_KEYS` order — about a tenth of the JSON to write,
     store and read. :func:`unpack` gives the table back."""
     rows = payload.get("rows")
-    if not rows or "scores" not in rows[0]:
-        return payload
+    if not rows or not all(isinstance(sc, dict) for r in rows[:1] for sc in r.get("scores") or [None]):
+        return payload  # not an index table (the evaluation's scores are plain numbers)
     sets: list[list[list]] = []
     seen: dict[tuple, int] = {}
     packed_rows = []
@@ -107,7 +107,8 @@ def _snapshot(kind: str, period: rules.Period, level: str, scope: str, compute) 
     try:
         with transaction.atomic():
             IndexSnapshot.objects.create(kind=kind, period=period.key, level=level, scope=scope, watermark=mark,
-                                         payload=pack(payload), seconds=time.monotonic() - t0)
+                                         payload=pack(payload) if kind == "index" else payload,
+                                         seconds=time.monotonic() - t0)
             if kind == "index":  # the totals alone, for trend charts (a few bytes instead of the whole table)
                 IndexSnapshot.objects.create(kind="totals", period=period.key, level=level, scope=scope,
                                              watermark=mark, payload={r["code"]: r["total"] for r in payload["rows"]})

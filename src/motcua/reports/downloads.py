@@ -46,8 +46,9 @@ def file_name(period: str, scope: str, fmt: str) -> str:
     return f"bao-cao-thang-{period}-{scope.replace(':', '-')}.{fmt}"
 
 
-def _progress_key(job_id: int) -> str:
-    return f"reports:monthly:progress:{job_id}"
+def _progress_key(job: Job) -> str:
+    # The job's creation time too: a job id alone may come back after the table is emptied (tests, a restore).
+    return f"reports:monthly:progress:{job.pk}:{job.created_at.timestamp():.6f}"
 
 
 def start(user, period: str, scope: str, fmt: str) -> Job:
@@ -74,9 +75,9 @@ def build(job: Job) -> None:
     def progress(name: str) -> None:
         nonlocal done
         done += 1
-        cache.set(_progress_key(job.pk), {"done": done, "step": name}, PROGRESS_SECONDS)
+        cache.set(_progress_key(job), {"done": done, "step": name}, PROGRESS_SECONDS)
 
-    cache.set(_progress_key(job.pk), {"done": 0, "step": "start"}, PROGRESS_SECONDS)
+    cache.set(_progress_key(job), {"done": 0, "step": "start"}, PROGRESS_SECONDS)
     report = build_monthly(p["period"], p["scope"], progress=progress)
     data = render(report, p["format"])
     progress("rendered")
@@ -96,7 +97,7 @@ def for_user(job_id: int, user) -> Job | None:
 def status(job: Job) -> dict:
     """What the page shows: ``state`` (waiting, running, ready, failed), the steps done of :data:`STEPS`, the step's
     name in Vietnamese and, when ready, the file's size."""
-    seen = cache.get(_progress_key(job.pk)) or {"done": 0, "step": "start"}
+    seen = cache.get(_progress_key(job)) or {"done": 0, "step": "start"}
     if job.status == JobStatus.DONE and job.payload.get("file"):
         state, done, step = "ready", STEPS, "rendered"
     elif job.status == JobStatus.FAILED:

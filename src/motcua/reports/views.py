@@ -50,7 +50,9 @@ def monthly(request: HttpRequest) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, "reports/monthly.html", context, status=400)
     job = downloads.start(request.user, context["period"], context["scope"], fmt)
-    return redirect(reverse("reports:prepared", args=[job.pk]), status=303)
+    response = redirect(reverse("reports:prepared", args=[job.pk]))
+    response.status_code = 303  # see the progress page (a GET), whatever asked for it
+    return response
 
 
 def _job(request: HttpRequest, job_id: int):

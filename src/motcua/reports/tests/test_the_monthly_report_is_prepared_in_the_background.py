@@ -82,7 +82,7 @@ def test_the_page_tells_the_steps_while_a_worker_builds_it(history, client, sett
     page_url = client.post("/bao-cao/", {"period": PERIOD, "scope": "national", "format": "pdf"})["Location"]
     job = Job.objects.get(kind=downloads.KIND)
     waiting = client.get(page_url).content.decode()
-    assert "Đang chuẩn bị báo cáo: bước 0/9" in waiting
+    assert "Đang chuẩn bị báo cáo: bước 0/9" in waiting, waiting[waiting.find("report-progress"):][:800]
     assert "Đang chuẩn bị — tải lại trang" in waiting  # without scripts, a link to reload
     assert client.get(f"/bao-cao/chuan-bi/{job.pk}.json").json()["state"] == "waiting"
     assert client.get(f"/bao-cao/chuan-bi/{job.pk}/tep/").status_code == 302  # no file yet: back to the progress
