@@ -36,7 +36,7 @@ def supervisor(transactional_db):
     directory(fresh=True)
     user = get_user_model().objects.create_user("bao-cao-e2e", password="mat-khau-e2e", first_name="Minh",
                                                 last_name="Lê Văn")
-    Membership.objects.create(user=user, agency=Agency.objects.get(code="VPCP"), role="supervisor")
+    Membership.objects.create(user=user, agency=Agency.objects.get(code="BTP"), role="supervisor")
     return user
 
 

@@ -342,7 +342,7 @@ def queue_preparation(kind: str, period: str, level: str, scope: str) -> None:
     from motcua.core import jobs
 
     key = f"{PREPARE}:{kind}:{period}:{level}:{scope}:{watermark()}"[:200]
-    inline = bool(getattr(settings, "MOTCUA_JOBS_INLINE", True))
+    inline = bool(settings.MOTCUA_JOBS_INLINE)
     job = jobs.enqueue(PREPARE, {"kind": kind, "period": period, "level": level, "scope": scope}, key=key,
                        run_after=timezone.now() + AFTER_RESPONSE if inline else None)
     if inline and job.status == "pending":

@@ -57,7 +57,7 @@ def start(user, period: str, scope: str, fmt: str) -> Job:
     from motcua.oversight.queries import after_response, watermark
 
     key = f"{KIND}:{user.pk}:{period}:{scope}:{fmt}:{watermark()}:{timezone.localdate():%Y%m%d}"[:200]
-    inline = bool(getattr(settings, "MOTCUA_JOBS_INLINE", True))
+    inline = bool(settings.MOTCUA_JOBS_INLINE)
     job = jobs.enqueue(KIND, {"user": user.pk, "period": period, "scope": scope, "format": fmt},
                        key=key, max_attempts=2,
                        run_after=timezone.now() + timedelta(seconds=1) if inline else None)

@@ -86,7 +86,7 @@ def test_the_evaluation_never_lists_another_provinces_agencies(history, hanoi_su
 
 def test_the_nations_supervisor_still_chooses_any_scope(history, client):
     user = get_user_model().objects.create_user("sup-vpcp-any", password="x")
-    Membership.objects.create(user=user, agency=Agency.objects.get(code="VPCP"), role="supervisor")
+    Membership.objects.create(user=user, agency=Agency.objects.get(code="BTP"), role="supervisor")
     assert access.page_scope(user, "province:38") == ("province:38", False)
     assert access.page_scope(user, None) == ("", False)
 

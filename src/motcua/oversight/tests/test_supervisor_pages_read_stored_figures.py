@@ -65,7 +65,7 @@ def test_after_the_refresh_every_page_of_the_menus_reads_stored_tables(history, 
         for level, _name in LEVEL_CHOICES:
             assert ("index", p.key, level, "") in stored, (p.key, level)
 
-    national = _member("sup-vpcp-stored", "VPCP")
+    national = _member("sup-btp-stored", "BTP")
     hanoi = _member("sup-h01-stored", "H01")
     before = computed()
     for viewer, scope in ((national, ""), (hanoi, "province:01")):
@@ -95,7 +95,7 @@ def test_after_the_refresh_every_page_of_the_menus_reads_stored_tables(history, 
 
 def test_a_table_not_stored_yet_is_queued_and_never_computed_in_the_request(history, client, settings):
     settings.MOTCUA_JOBS_INLINE = False  # a worker runs the queue: nothing runs in this process by itself
-    client.force_login(_member("sup-vpcp-queue", "VPCP"))
+    client.force_login(_member("sup-btp-queue", "BTP"))
     month = queries.offered_periods()[0].key
     before = computed()
     response = client.get(f"/giam-sat/chi-so/?period={month}&level=agency")
@@ -121,7 +121,7 @@ def test_a_table_not_stored_yet_is_queued_and_never_computed_in_the_request(hist
 def test_in_the_embedded_default_the_job_runs_once_the_page_is_sent(history, client):
     """Jobs inline (no broker): the page is rendered first, saying the table is being prepared; the job runs when
     the response has been sent, so the next view shows the table."""
-    client.force_login(_member("sup-vpcp-inline", "VPCP"))
+    client.force_login(_member("sup-btp-inline", "BTP"))
     quarter = queries.offered_periods()[12].key
     first = client.get(f"/giam-sat/danh-gia/?period={quarter}").content.decode()
     assert "Số liệu đang được chuẩn bị" in first

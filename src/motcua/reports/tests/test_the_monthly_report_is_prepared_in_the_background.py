@@ -39,7 +39,7 @@ def _user(username: str, agency: str, role: str = "supervisor"):
 
 
 def test_the_form_starts_a_job_whose_page_follows_it_and_offers_the_file(history, client):
-    client.force_login(_user("vpcp-bg", "VPCP"))
+    client.force_login(_user("btp-bg", "BTP"))
     response = client.post("/bao-cao/", {"period": PERIOD, "scope": "national", "format": "docx"})
     assert response.status_code == 303
     page_url = response["Location"]
@@ -78,7 +78,7 @@ class Watching:
 
 def test_the_page_tells_the_steps_while_a_worker_builds_it(history, client, settings, monkeypatch):
     settings.MOTCUA_JOBS_INLINE = False  # a worker runs the queue
-    client.force_login(_user("vpcp-wait", "VPCP"))
+    client.force_login(_user("btp-wait", "BTP"))
     page_url = client.post("/bao-cao/", {"period": PERIOD, "scope": "national", "format": "pdf"})["Location"]
     job = Job.objects.get(kind=downloads.KIND)
     waiting = client.get(page_url).content.decode()
@@ -95,10 +95,10 @@ def test_the_page_tells_the_steps_while_a_worker_builds_it(history, client, sett
 
 
 def test_another_user_cannot_follow_or_fetch_someone_elses_report(history, client):
-    client.force_login(_user("vpcp-owner", "VPCP"))
+    client.force_login(_user("btp-owner", "BTP"))
     page_url = client.post("/bao-cao/", {"period": PERIOD, "scope": "national", "format": "pdf"})["Location"]
     job = Job.objects.get(kind=downloads.KIND)
-    client.force_login(_user("vpcp-other", "VPCP"))
+    client.force_login(_user("btp-other", "BTP"))
     for url in (page_url, f"/bao-cao/chuan-bi/{job.pk}.json", f"/bao-cao/chuan-bi/{job.pk}/tep/"):
         assert client.get(url).status_code == 404, url
 

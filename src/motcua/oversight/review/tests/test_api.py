@@ -20,7 +20,7 @@ BASE = "/api/v1/oversight/review/"
 @pytest.fixture
 def api():
     user = get_user_model().objects.create(username="reviewer")
-    Membership.objects.create(user=user, agency=Agency.objects.get(code="VPCP"), role="supervisor")
+    Membership.objects.create(user=user, agency=Agency.objects.get(code="BTP"), role="supervisor")
     client = APIClient()
     client.force_authenticate(user)
     return client

@@ -22,7 +22,7 @@ PAGES = ["", "khong-phat-sinh/", "trung-lap/", "de-xuat/", "thuc-tien-dia-phuong
 @pytest.fixture
 def reviewer_client():
     user = get_user_model().objects.create(username="reviewer")
-    Membership.objects.create(user=user, agency=Agency.objects.get(code="VPCP"), role="supervisor")
+    Membership.objects.create(user=user, agency=Agency.objects.get(code="BTP"), role="supervisor")
     client = Client()
     client.force_login(user)
     return client
