@@ -11,8 +11,6 @@ from io import BytesIO
 import pytest
 from test_dossier_flow_e2e import AGENCY, PROCEDURE, SHOTS, _sign_in, seeded  # noqa: F401
 
-AXE_EVERY_PAGE = False  # issue 14 point 13: not yet run with the per-page axe check of conftest.py
-
 pytestmark = [
     pytest.mark.e2e,
 ]

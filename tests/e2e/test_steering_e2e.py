@@ -16,8 +16,6 @@ from motcua.steering.tests.factories import leader, member, officer, standing
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 PASSWORD = "mat-khau-e2e-2026"
 
-AXE_EVERY_PAGE = False  # issue 14 point 13: not yet run with the per-page axe check of conftest.py
-
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
