@@ -34,8 +34,6 @@ def hoan_kiem() -> str:
     return Agency.objects.get(name="Ủy ban nhân dân phường Hoàn Kiếm").code
 
 
-AXE_EVERY_PAGE = False  # issue 14 point 13: not yet run with the per-page axe check of conftest.py
-
 pytestmark = [
     pytest.mark.e2e,
 ]
