@@ -27,8 +27,6 @@ AGENCY = "H01.TTPVHCC"
 # What a user must never be told to type or configure (issue 14 point 5).
 LEAKS = re.compile(r"MOTCUA_|motcua (oversight|report|review)|chạy «|Chạy lệnh|receipt_supplement_requested")
 
-AXE_EVERY_PAGE = False  # it runs axe on its own pages
-
 pytestmark = [
     pytest.mark.e2e,
 ]
