@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.catalog.models import RequiredDocument
+from motcua.dossiers import queries
 from motcua.dossiers.web import document_layout as layout
 from motcua.dossiers.web.document_cases import Layout, document_cases
 
@@ -34,7 +34,7 @@ def add_document_fields(form: forms.Form, version) -> None:
     form.document_fields = []
     form.notes = []
     form.agency_notes = []
-    required_documents = list(RequiredDocument.objects.filter(version=version).order_by("position"))
+    required_documents = queries.required_documents(version)
     form.cases = cases = document_cases(required_documents, version.name)
     form.case = chosen_case(form, cases)
     names = [doc.name for doc in required_documents]

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import RequiredDocument
 
-from .. import evidence
+from .. import evidence, queries
 from ..models import Dossier
 
 SESSION_PREFILL = "motcua_prefill"
@@ -99,7 +99,7 @@ def prepare(request: HttpRequest, version, procedure_code: str) -> OnceOnly:
     ctx.level = identity.session_level(request)
     ctx.required_level = identity.required_level(version.pk)
     ctx.refusal = identity.level_refusal(ctx.required_level, ctx.level)
-    documents = list(RequiredDocument.objects.filter(version=version).order_by("position"))
+    documents = queries.required_documents(version)
     user = request.user if request.user.is_authenticated else None
     for doc in documents:
         kind = store_rules.evidence_kind(doc.name)
