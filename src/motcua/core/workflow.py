@@ -4,8 +4,9 @@ A lifecycle is a table of :class:`Transition` rows — an action, the states it 
 to (``None``: the state stays), the roles that may take it — and a :class:`Lifecycle` built once from the table
 answers the three questions every workflow asks: may this role take this action here (:meth:`Lifecycle.transition`,
 raising :class:`TransitionNotAllowed` with what is allowed), where does it lead (:meth:`Lifecycle.next_state`), what
-may this role do here (:meth:`Lifecycle.allowed_actions`). Dossiers (``dossiers/transitions.py``) and PAKN
-(``feedback/transitions.py``) keep their own tables and property tests; the engine is written once. Pure: no ORM.
+may this role do here (:meth:`Lifecycle.allowed_actions`). Dossiers (``dossiers/transitions.py``), PAKN
+(``feedback/transitions.py``) and the Working Group's obstacles and tasks (``steering/rules.py``) keep their own
+tables and property tests; the engine is written once. Pure: no ORM.
 """
 
 from __future__ import annotations
@@ -59,13 +60,19 @@ class Lifecycle:
     def allowed_actions(self, state: str, role: str) -> list[str]:
         """The actions ``role`` may take in ``state``, in table order, without duplicates ([] for an unknown
         state)."""
+        return self.allowed_for_any(state, (role,))
+
+    def allowed_for_any(self, state: str, roles: Iterable) -> list[str]:
+        """The actions any of ``roles`` may take in ``state`` (a user acting in several roles at once), in table
+        order, without duplicates ([] for an unknown state)."""
         try:
             state = self.states(state)
         except ValueError:
             return []
+        roles = set(roles)
         seen: list[str] = []
         for row in self.transitions:
-            if state in row.sources and role in row.roles and str(row.action) not in seen:
+            if state in row.sources and row.roles & roles and str(row.action) not in seen:
                 seen.append(str(row.action))
         return seen
 

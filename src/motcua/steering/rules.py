@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from motcua.core.workflow import Lifecycle, transition_row
+
 
 class RuleError(ValueError):
     """Input that breaks a rule; the message says what to do (shown to users, Vietnamese)."""
@@ -107,17 +109,32 @@ TASK_ACTIONS: tuple[Action, ...] = (
 )
 
 
+def _lifecycle(table: tuple[Action, ...], states: type[StrEnum], name: str) -> Lifecycle:
+    """The table as rows of the one transition engine (core.workflow): it refuses a second move for one (state,
+    action) when built and answers what is allowed; the table keeps what only steering needs (``needs``)."""
+    actions = StrEnum(name, {a.name: a.name for a in table})
+    rows = tuple(transition_row(actions(a.name), {states(a.source)}, states(a.target), a.actors) for a in table)
+    return Lifecycle(rows, states=states, actions=actions)
+
+
+_ENGINES: dict[int, tuple[Lifecycle, dict[tuple[str, str], Action]]] = {
+    id(table): (_lifecycle(table, states, name), {(str(a.source), a.name): a for a in table})
+    for table, states, name in ((OBSTACLE_ACTIONS, ObstacleState, "ObstacleAction"),
+                                (TASK_ACTIONS, TaskState, "TaskAction"))
+}
+
+
 def find_action(table: tuple[Action, ...], state: str, name: str) -> Action | None:
     """The action ``name`` from ``state`` in ``table``, or ``None`` when the table has no such move."""
-    for action in table:
-        if action.source == state and action.name == name:
-            return action
-    return None
+    engine, rows = _ENGINES[id(table)]
+    found = engine.find(state, name)
+    return None if found is None else rows[(str(state), str(name))]
 
 
 def allowed_actions(table: tuple[Action, ...], state: str, actors: set[Actor] | frozenset[Actor]) -> list[str]:
     """The names of the actions any of ``actors`` may take from ``state``, in table order."""
-    return [a.name for a in table if a.source == state and a.actors & set(actors)]
+    engine, _rows = _ENGINES[id(table)]
+    return engine.allowed_for_any(state, actors)
 
 
 # Deadlines --------------------------------------------------------------------------------------------------------

@@ -64,3 +64,25 @@ def test_the_leader_only_reads():
 def test_unknown_moves_are_none():
     assert find_action(OBSTACLE_ACTIONS, "resolved", "reopen") is None
     assert find_action(TASK_ACTIONS, "done", "complete") is None
+
+
+def test_the_tables_run_on_the_one_transition_engine_which_refuses_a_second_move_from_one_state():
+    """Issue 15 point 1: steering keeps its tables as data and asks core.workflow's engine, like dossiers and PAKN."""
+    from motcua.core.workflow import Lifecycle
+    from motcua.steering.rules import Action, _lifecycle
+
+    assert isinstance(_lifecycle(OBSTACLE_ACTIONS, ObstacleState, "ObstacleAction"), Lifecycle)
+    twice = (*TASK_ACTIONS, Action(TaskState.ASSIGNED, "complete", TaskState.CANCELLED, frozenset({Actor.AGENCY})))
+    with pytest.raises(AssertionError, match="Two transitions"):
+        _lifecycle(twice, TaskState, "TaskAction")
+
+
+@pytest.mark.parametrize("table", [OBSTACLE_ACTIONS, TASK_ACTIONS])
+def test_what_several_actors_may_do_is_what_each_may_do_in_table_order(table):
+    states = {a.source for a in table}
+    for state in states:
+        for actors in ({Actor.STANDING}, {Actor.AGENCY}, {Actor.STANDING, Actor.AGENCY}):
+            expected = [a.name for a in table if a.source == state and a.actors & actors]
+            assert allowed_actions(table, state, actors) == expected
+            for name in expected:
+                assert find_action(table, state, name).name == name
