@@ -37,6 +37,11 @@ def figures(transactional_db):
     handled(received, approve(vn(2026, 3, 2, 10)))
     facts.refresh()
     directory(fresh=True)
+    # The pages read stored tables only (issue 14 point 9): store what the scheduled refresh stores for Q1 2026 and
+    # the quarters the index's and the province's trend charts show.
+    from motcua.oversight import queries, rules
+
+    queries.warm([q.key for q in rules.trailing_periods(rules.parse_period("2026-Q1"), 12)], levels=("province",))
 
 
 # What a label's box must satisfy, measured in the page: inside the drawing, apart, at least 10 px tall.
